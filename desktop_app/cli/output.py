@@ -1,0 +1,87 @@
+"""Shared helpers for `ftstudio` commands: exit codes, plain errors on stderr, JSON on stdout.
+
+Every command's `run(args)` returns one of the exit codes below. Errors meant for the person at
+the terminal are `UserFacingError`s; `main` prints them with `print_user_error` (message, then the
+next step) and never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.errors import DatasetOpenError, UserFacingError
+
+EXIT_OK = 0  # the command did what was asked (validate: no errors found)
+EXIT_PROBLEMS = 1  # validate found errors, or the input cannot be used for what was asked
+EXIT_UNREADABLE = 2  # an input file cannot be read (missing, a folder, no permission); bad usage
+EXIT_INTERNAL = 70  # a bug in ftstudio (EX_SOFTWARE); the details go to the log file
+EXIT_INTERRUPTED = 130  # stopped with Ctrl+C
+
+
+class InputFileError(DatasetOpenError):
+    """An input file (CSV, spreadsheet, text) could not be read at all: exit code 2."""
+
+
+def print_error(message: str, next_step: str = "") -> None:
+    """Write a plain-language error to stderr: the message, then what to do next."""
+    lines = [message]
+    if next_step:
+        lines.append(next_step)
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
+
+
+def print_note(text: str) -> None:
+    """A side remark for the person at the terminal (stderr, so stdout stays clean for --json)."""
+    sys.stderr.write(text + "\n")
+
+
+def print_user_error(error: UserFacingError) -> int:
+    """Show a UserFacingError and return the exit code that fits it."""
+    print_error(error.message, error.next_step)
+    return exit_code_for(error)
+
+
+def exit_code_for(error: UserFacingError) -> int:
+    return EXIT_UNREADABLE if isinstance(error, DatasetOpenError) else EXIT_PROBLEMS
+
+
+def print_json(value: Any) -> None:
+    """One JSON document on stdout (UTF-8, not ASCII-escaped), ending with a newline."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def open_dataset(path: str | os.PathLike[str]) -> Dataset:
+    """Open a JSONL dataset for a command; raises DatasetOpenError (exit 2) when it cannot be read."""
+    return Dataset.open(Path(path))
+
+
+def check_can_write(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """Refuse to overwrite an input file, or an existing file unless --force was given."""
+    resolved = path.resolve()
+    for source in inputs:
+        if source.resolve() == resolved:
+            raise UserFacingError(
+                f"“{path.name}” is the file being read, so it cannot also be the output.",
+                "Pick a different name for the output file.",
+            )
+    if path.is_dir():
+        raise UserFacingError(
+            f"“{path}” is a folder, not a file name.",
+            "Give a file name for the output, for example “dataset.jsonl”.",
+        )
+    if path.exists() and not force:
+        raise UserFacingError(
+            f"“{path}” already exists, and ftstudio does not replace files unless asked.",
+            "Add --force to replace it, or pick another name or folder.",
+        )
+    if not path.parent.is_dir():
+        raise UserFacingError(
+            f"The folder “{path.parent}” does not exist.",
+            "Create the folder first, or pick another one.",
+        )

@@ -1,0 +1,1 @@
+"""The Qt-free core: datasets, checks, tokens, estimates and providers."""

@@ -1,0 +1,77 @@
+"""Atomic file writes: a crash mid-save leaves the old file or the new one, never a torn one."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from desktop_app.core.errors import DatasetSaveError
+
+
+def write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write `chunks` to `path` through a temporary file in the same folder, fsync, rename."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _save_error(path, exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _copy_mode(path, tmp_name)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise _save_error(path, exc) from exc
+    _fsync_dir(folder)
+
+
+def _copy_mode(original: Path, tmp_name: str) -> None:
+    try:
+        mode = original.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    os.chmod(tmp_name, mode)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _save_error(path: Path, exc: OSError) -> DatasetSaveError:
+    name = path.name
+    if exc.errno == errno.ENOSPC:
+        message = f"“{name}” could not be saved because the disk is full."
+        step = "Free some space or save to another drive. Your edits are kept in the app."
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        message = f"“{name}” could not be saved because you do not have permission to write there."
+        step = "Use Save As to pick a folder you can write to. Your edits are kept in the app."
+    elif exc.errno == errno.ENOENT:
+        message = f"“{name}” could not be saved because its folder no longer exists."
+        step = "Use Save As to pick another folder. Your edits are kept in the app."
+    else:
+        message = f"“{name}” could not be saved ({exc.strerror or 'the system refused the write'})."
+        step = "Try again, or use Save As to save a copy elsewhere. Your edits are kept in the app."
+    return DatasetSaveError(message, step, technical=f"{type(exc).__name__}: {exc}")

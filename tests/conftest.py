@@ -1,0 +1,87 @@
+"""Test isolation for the whole suite.
+
+- Qt runs offscreen (set before any Qt import).
+- The app's folders point at a temporary FINETUNE_STUDIO_HOME, never the user's own.
+- keyring uses a real file backend in a temporary folder, never the user's keychain, and never
+  a desktop prompt (set for this process and, through the environment, for child processes).
+- A test that leaves a thread running fails.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="ftstudio-tests-"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["FINETUNE_STUDIO_HOME"] = str(_SESSION_HOME / "home")
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
+os.environ["XDG_DATA_HOME"] = str(_SESSION_HOME / "xdg-data")  # where PlaintextKeyring writes
+os.environ["XDG_CONFIG_HOME"] = str(_SESSION_HOME / "xdg-config")
+os.environ["XDG_CACHE_HOME"] = str(_SESSION_HOME / "xdg-cache")
+os.environ.pop("OPENAI_API_KEY", None)
+os.environ.pop("OPENAI_BASE_URL", None)
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_keyring(tmp_path: Path):
+    """A real keyring backend (plaintext file) in this test's own folder."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")  # type: ignore[misc]
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own empty app folder (settings, recovery, job records)."""
+    home = tmp_path / "app-home"
+    monkeypatch.setenv("FINETUNE_STUDIO_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads():
+    """Fail a test that leaves a Python thread (or a Qt pool worker) running."""
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    deadline = time.monotonic() + 5.0
+    while True:
+        _drain_qt_pool()
+        leaked = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+        if not leaked or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not leaked, f"threads left running after the test: {[t.name for t in leaked]}"
+
+
+def _drain_qt_pool() -> None:
+    import sys
+
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    assert pool.waitForDone(5000), "a Qt pool worker was still running 5 s after the test"
+
+
+@pytest.fixture
+def realworld_dir() -> Path:
+    path = REPO / "tests" / "data" / "realworld"
+    if not path.is_dir():
+        pytest.fail(f"the real-world sample files are missing at {path}")
+    return path
