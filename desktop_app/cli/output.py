@@ -23,10 +23,6 @@ EXIT_INTERNAL = 70  # a bug in ftstudio (EX_SOFTWARE); the details go to the log
 EXIT_INTERRUPTED = 130  # stopped with Ctrl+C
 
 
-class InputFileError(DatasetOpenError):
-    """An input file (CSV, spreadsheet, text) could not be read at all: exit code 2."""
-
-
 def print_error(message: str, next_step: str = "") -> None:
     """Write a plain-language error to stderr: the message, then what to do next."""
     lines = [message]
@@ -58,7 +54,12 @@ def print_json(value: Any) -> None:
 
 def open_dataset(path: str | os.PathLike[str]) -> Dataset:
     """Open a JSONL dataset for a command; raises DatasetOpenError (exit 2) when it cannot be read."""
-    return Dataset.open(Path(path))
+    path = Path(path)
+    if not path.exists():
+        raise DatasetOpenError(
+            f"“{path}” could not be found.", "Check the file name and the folder you typed."
+        )
+    return Dataset.open(path)
 
 
 def check_can_write(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:

@@ -435,6 +435,21 @@ def text_slots(value: Any) -> list[Path]:
     return slots
 
 
+def might_match(raw: bytes, pattern: TextPattern) -> bool:
+    """A quick test on a line's bytes: False only when the plain text cannot be in the line.
+
+    Lets a search skip parsing most lines. Text JSON would escape (quotes, backslashes,
+    non-ASCII, control characters) and regular expressions always go the slow, exact way.
+    """
+    needle = pattern.find
+    if pattern.regex or not needle.isascii() or not needle.isprintable() or '"' in needle:
+        return True
+    if "\\" in needle:
+        return True
+    data = raw if pattern.match_case else raw.lower()
+    return (needle if pattern.match_case else needle.lower()).encode() in data
+
+
 def count_matches(value: Any, pattern: re.Pattern[str]) -> int:
     return sum(
         sum(1 for _match in pattern.finditer(get_at(value, slot))) for slot in text_slots(value)

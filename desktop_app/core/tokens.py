@@ -37,6 +37,7 @@ ENCODINGS = (O200K, CL100K)
 TOKENS_PER_EXAMPLE = 3  # the reply primer the Cookbook adds to every conversation
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1
+PARALLEL_MIN_CHARS = 4000  # texts at least this long are encoded on several threads
 
 # Model families by prefix, for names the model list does not know (checked in order).
 _O200K_FAMILIES = re.compile(r"^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4)(\b|-|$)")
@@ -107,8 +108,10 @@ def _build_encoding(name: str) -> tiktoken.Encoding:
     # The pattern and special tokens live only inside tiktoken_ext.openai_public's constructor
     # (the pattern is built in its body, not a module constant). We run that constructor's own
     # code with a private copy of its module globals in which `load_tiktoken_bpe` is our loader:
-    # nothing global is patched, so other threads and other tiktoken users are unaffected, and
-    # if a future tiktoken loaded ranks any other way, `calls` stays empty and we refuse it.
+    # nothing global is patched, so other threads and other tiktoken users are unaffected. We
+    # then check that the constructor used our loader exactly once and kept our ranks, so a
+    # tiktoken that builds encodings differently is refused instead of trusted (it is pinned
+    # below 0.15 in pyproject.toml).
     constructor = openai_public.ENCODING_CONSTRUCTORS[name]
     scope = dict(vars(openai_public), load_tiktoken_bpe=bundled_loader)
     offline_constructor: Callable[[], dict[str, Any]] = types.FunctionType(
@@ -263,7 +266,7 @@ def _plan_function(plan: _Plan, function: Any, mask: int) -> None:
         plan.add_text(function.get("arguments"), mask)
 
 
-def plan_example(value: Any) -> _Plan | None:
+def _plan_example(value: Any) -> _Plan | None:
     kind = classify(value)
     if kind is RecordKind.CHAT:
         plan = _Plan(preference=False)
@@ -307,7 +310,7 @@ class TokenCounter:
 
     def count_example(self, value: Any) -> ExampleTokens | None:
         """Counts for a chat or preference example; None when the value is neither."""
-        plan = plan_example(value)
+        plan = _plan_example(value)
         if plan is None:
             return None
         unique = {text for text, _ in plan.texts}
@@ -318,7 +321,7 @@ class TokenCounter:
         self, values: Iterable[Any], *, num_threads: int | None = None
     ) -> list[ExampleTokens | None]:
         """count_example for many values, encoding every distinct text once, in parallel."""
-        plans = [plan_example(value) for value in values]
+        plans = [_plan_example(value) for value in values]
         unique: dict[str, int] = {}
         for plan in plans:
             if plan is not None:
@@ -328,11 +331,17 @@ class TokenCounter:
         return [plan.result(lengths) if plan is not None else None for plan in plans]
 
     def _lengths(self, texts: Sequence[str], num_threads: int) -> dict[str, int]:
-        if not texts:
-            return {}
         encoding = self.encoding
-        if num_threads <= 1 or len(texts) < 16:
-            return {text: len(encoding.encode_ordinary(text)) for text in texts}
-        # tiktoken's Rust encoder releases the GIL, so the batch really uses every core.
-        encoded = encoding.encode_ordinary_batch(list(texts), num_threads=num_threads)
-        return {text: len(tokens) for text, tokens in zip(texts, encoded, strict=True)}
+        lengths: dict[str, int] = {}
+        long_texts: list[str] = []
+        for text in texts:
+            if num_threads > 1 and len(text) >= PARALLEL_MIN_CHARS:
+                long_texts.append(text)
+            else:
+                lengths[text] = len(encoding.encode_ordinary(text))
+        if long_texts:
+            # tiktoken releases the GIL while encoding, so long texts gain from several threads;
+            # for short ones the per-call thread hand-off costs more than it saves (measured).
+            encoded = encoding.encode_ordinary_batch(long_texts, num_threads=num_threads)
+            lengths.update((t, len(ids)) for t, ids in zip(long_texts, encoded, strict=True))
+        return lengths

@@ -46,7 +46,11 @@ class CancelToken:
 
 
 class WorkerSignals(QObject):
-    """Signals of one worker; created and owned by the caller on the GUI thread."""
+    """Signals of one worker; created by the caller on the GUI thread, without a parent.
+
+    No parent on purpose: a parent destroyed while the worker still runs would delete this
+    object under the worker's feet (STYLE.md P4). The Worker keeps it alive until it finishes.
+    """
 
     started = Signal()
     progress = Signal(object)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
@@ -28,9 +29,7 @@ def _painted_pixels(renderer: QSvgRenderer, size: int) -> int:
     painter = QPainter(image)
     renderer.render(painter, QRectF(0, 0, size, size))
     painter.end()
-    return sum(
-        1 for y in range(size) for x in range(size) if image.pixelColor(x, y).alpha() > 0
-    )
+    return sum(1 for y in range(size) for x in range(size) if image.pixelColor(x, y).alpha() > 0)
 
 
 @pytest.mark.parametrize("name", ICON_NAMES)

@@ -1,0 +1,193 @@
+"""The GUI's composition root: `finetune-studio [FILE]`.
+
+Builds the QApplication, installs the error hooks (Python, threads, Qt messages → a log file),
+creates the services and the main window, shows it, and only then starts the work: a recovery
+offer after a crash, the file from the command line, or the bundled sample on the first start.
+Heavy modules (tiktoken, openai, QtCharts) load after the window is on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+import traceback
+from collections.abc import Sequence
+from dataclasses import replace
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QMessageLogContext, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from desktop_app import __version__
+from desktop_app.core.appdirs import log_dir
+
+log = logging.getLogger("desktop_app")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="finetune-studio", description="Curate and check chat fine-tuning datasets."
+    )
+    parser.add_argument("file", nargs="?", help="a dataset file (.jsonl) to open")
+    parser.add_argument("--version", action="version", version=f"Finetune Studio {__version__}")
+    parser.add_argument(
+        "--no-restore", action="store_true", help="do not offer to restore unsaved work"
+    )
+    parser.add_argument(
+        "--quit-after", type=int, default=0, metavar="MS", help=argparse.SUPPRESS
+    )  # used by startup benchmarks and smoke tests
+    return parser.parse_args(list(argv))
+
+
+# ---- logging and hooks ------------------------------------------------------------------------
+def setup_logging() -> Path:
+    path = log_dir() / "finetune-studio.log"
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+class Hooks:
+    """sys.excepthook, threading.excepthook and Qt's message handler, restorable on exit."""
+
+    def __init__(self) -> None:
+        self._sys = sys.excepthook
+        self._threading = threading.excepthook
+        self.window: Any = None
+
+    def install(self) -> None:
+        sys.excepthook = self.on_exception
+        threading.excepthook = self.on_thread_exception
+        qInstallMessageHandler(on_qt_message)
+
+    def restore(self) -> None:
+        sys.excepthook = self._sys
+        threading.excepthook = self._threading
+        qInstallMessageHandler(None)
+
+    def on_exception(
+        self,
+        kind: type[BaseException],
+        error: BaseException,
+        tb: TracebackType | None,
+    ) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        if self.window is not None and threading.current_thread() is threading.main_thread():
+            from desktop_app.ui.errors import show_error
+
+            show_error(self.window, error)
+
+    def on_thread_exception(self, args: threading.ExceptHookArgs) -> None:
+        trace = "".join(
+            traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        )
+        log.error("unexpected error in a background thread:\n%s", trace)
+
+
+def on_qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(kind, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+# ---- startup --------------------------------------------------------------------------------
+def create_application(argv: Sequence[str]) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QApplication.setApplicationName("Finetune Studio")
+    QApplication.setOrganizationName("FinetuneStudio")
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName("finetune-studio")
+    return QApplication([sys.argv[0] if sys.argv else "finetune-studio", *argv])
+
+
+def build_window(app: QApplication) -> Any:
+    """Services and the main window (no file opened yet)."""
+    from desktop_app.core.settings import load_preferences
+    from desktop_app.qt.ui_state import UiState
+    from desktop_app.qt.workers import WorkerPools
+    from desktop_app.ui import theme
+    from desktop_app.ui.main_window import MainWindow, Services
+
+    prefs = load_preferences()
+    theme.apply_theme(app, prefs.theme)
+    services = Services(
+        pools=WorkerPools(), prefs=prefs, ui_state=UiState(recent_limit=prefs.recent_limit)
+    )
+    return MainWindow(services)
+
+
+def start_work(window: Any, file: str | None, offer_restore: bool = True) -> None:
+    """After the window is shown: restore, open the file, or show the sample on first start."""
+    from desktop_app.core import recovery
+    from desktop_app.core.settings import save_preferences
+    from desktop_app.ui.dialogs.recovery import RecoveryDialog
+
+    pending = recovery.pending_recoveries() if offer_restore else []
+    if pending:
+        dialog = RecoveryDialog(pending, window)
+        if dialog.exec():
+            if dialog.action == RecoveryDialog.RESTORE and dialog.chosen() is not None:
+                chosen = dialog.chosen()
+                assert chosen is not None
+                if window.restore_recovery(chosen):
+                    return
+            elif dialog.action == RecoveryDialog.DISCARD:
+                for info in pending:
+                    recovery.discard(info.file)
+    if file:
+        window.open_path(Path(file))
+        return
+    prefs = window.services.prefs
+    if not prefs.sample_shown:
+        window.open_sample()
+        window.prefs = replace(prefs, sample_shown=True)
+        window.services.prefs = window.prefs
+        try:
+            save_preferences(window.prefs)
+        except Exception:  # a read-only config folder must not stop the app
+            log.warning("could not remember that the sample was shown", exc_info=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if "--self-test" in arguments:  # the installed/frozen app checks itself (desktop_app/selftest.py)
+        from desktop_app.selftest import run
+
+        return run(arguments)
+    args = parse_args(arguments)
+    log_path = setup_logging()
+    hooks = Hooks()
+    hooks.install()
+    log.info("Finetune Studio %s starting; log at %s", __version__, log_path)
+    app = create_application([])
+    try:
+        window = build_window(app)
+        hooks.window = window
+        window.show()
+        QTimer.singleShot(0, lambda: start_work(window, args.file, not args.no_restore))
+        if args.quit_after:
+            QTimer.singleShot(args.quit_after, window.close)
+        code = app.exec()
+    finally:
+        hooks.restore()
+    log.info("Finetune Studio closed with code %s", code)
+    return int(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""`ftstudio`: the command line over the dataset core (validate, stats, split, convert).
+
+Each command lives in its own module in desktop_app/cli/, listed in COMMAND_MODULES. A module
+exposes `register(subparsers)`, which adds its parser and sets `func=run`, and `run(args) -> int`.
+Errors reach the person at the terminal as plain sentences on stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import NoReturn
+
+from desktop_app import __version__
+from desktop_app.cli.output import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    print_error,
+    print_user_error,
+)
+from desktop_app.core.errors import UserFacingError
+
+COMMAND_MODULES = [
+    "validate_cmd",
+    "stats_cmd",
+    "split_cmd",
+    "convert_cmd",
+    "export_cmd",
+    "train_cmd",
+    "jobs_cmd",
+    "keys_cmd",
+    "practice_cmd",
+]
+LOG_FILE = "ftstudio.log"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a plain-language hint after a usage mistake."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print_error(f"{self.prog}: {message}.", f"Run “{self.prog} --help” to see how to use it.")
+        raise SystemExit(EXIT_UNREADABLE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ftstudio",
+        description="Check, count, split and convert fine-tuning datasets (JSONL) offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"ftstudio {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"desktop_app.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ftstudio command and return its exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage mistakes
+        return exc.code if isinstance(exc.code, int) else EXIT_UNREADABLE
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        code: int = args.func(args)
+    except UserFacingError as error:
+        return print_user_error(error)
+    except KeyboardInterrupt:
+        print_error("Stopped.")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+        _silence_stdout()
+        return EXIT_OK
+    except Exception:  # noqa: BLE001 - a bug: log the traceback, show a sentence
+        return _report_bug(args.command)
+    return code
+
+
+def _report_bug(command: str) -> int:
+    where = _log_traceback()
+    next_step = (
+        f"The details were saved to {where}; please include that file when you report the problem."
+        if where
+        else "Please report the problem with the command you ran."
+    )
+    print_error(f"ftstudio {command} stopped because of an internal error (a bug).", next_step)
+    return EXIT_INTERNAL
+
+
+def _log_traceback() -> str:
+    try:
+        from desktop_app.core.appdirs import log_dir
+
+        path = log_dir() / LOG_FILE
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc() + "\n")
+        return str(path)
+    except OSError:
+        logging.getLogger(__name__).debug("could not write the log file", exc_info=True)
+        return ""
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

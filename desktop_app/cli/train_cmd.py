@@ -1,0 +1,211 @@
+"""`ftstudio train FILE --provider P --model M [--follow]`: check, upload and start a fine-tuning job.
+
+The offline checks run first (as `ftstudio validate` does) and errors stop the command before
+anything is sent. With --follow, status changes and training metrics are printed until the job
+ends; the exit status is then 0 when it succeeded and 1 when it failed or was cancelled.
+`--provider practice` without --base-url starts a practice server inside this command.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli.output import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    open_dataset,
+    print_error,
+)
+from desktop_app.cli.provider_options import add_provider_options, note, opened_provider, say
+from desktop_app.core.errors import UserFacingError
+from desktop_app.core.jobstore import JobStore
+from desktop_app.core.providers.base import Job, JobEvent, JobStatus, Provider, UploadSource
+from desktop_app.core.providers.errors import ProviderError
+from desktop_app.core.training import StartProgress, TrainingPlan, follow_job, start_job
+
+MAX_LISTED_PROBLEMS = 8
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="upload a dataset and start a fine-tuning job (optionally follow it to the end)",
+        description=(
+            "Check FILE offline, upload it and start a fine-tuning job. With --follow, print the "
+            "job's progress until it ends (exit status 0: succeeded, 1: failed or cancelled)."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the .jsonl training dataset")
+    add_provider_options(parser, required=True)
+    parser.add_argument(
+        "--model", required=True, help="the base model, e.g. gpt-4.1-mini-2025-04-14"
+    )
+    parser.add_argument(
+        "--validation-file", metavar="V", help="a .jsonl file of validation examples"
+    )
+    parser.add_argument("--suffix", help="up to 64 characters added to the fine-tuned model's name")
+    parser.add_argument(
+        "--epochs", type=int, metavar="N", help="training epochs (default: automatic)"
+    )
+    parser.add_argument("--seed", type=int, help="a seed, to make a run repeatable")
+    parser.add_argument(
+        "--method",
+        choices=("supervised", "dpo"),
+        default=None,
+        help="training method (default: dpo for preference pairs, else supervised)",
+    )
+    parser.add_argument("--follow", action="store_true", help="print progress until the job ends")
+    parser.add_argument(
+        "--no-checks",
+        action="store_true",
+        help="skip the offline checks and let the provider judge the file",
+    )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=1.0,
+        help="practice mode only: how much faster than usual the job runs",
+    )
+    parser.add_argument(
+        "--poll-seconds",
+        type=float,
+        default=None,
+        help="seconds between progress checks with --follow (default: 5, practice 1)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.epochs is not None and not 1 <= args.epochs <= 50:
+        raise UserFacingError("--epochs must be between 1 and 50.", "Pick a number in that range.")
+    if args.pace <= 0:
+        raise UserFacingError(
+            "--pace must be more than 0.", "Use 1 for the usual pace, 10 to go ten times faster."
+        )
+    training, method = _training_source(Path(args.file), args.model, args.no_checks)
+    validation = None
+    if args.validation_file:
+        validation, _ = _training_source(Path(args.validation_file), args.model, args.no_checks)
+    plan = TrainingPlan(
+        model=args.model,
+        training=training,
+        validation=validation,
+        suffix=args.suffix,
+        seed=args.seed,
+        method=args.method or method,
+        n_epochs=args.epochs,
+        dataset_path=str(Path(args.file).resolve()),
+    )
+    with (
+        JobStore() as store,
+        opened_provider(args.provider, args.base_url, args.account, pace=args.pace) as provider,
+    ):
+        started = start_job(provider, plan, store=store, progress=_Progress())
+        job = started.job
+        say(f"Started job {job.id} on {provider.label} (model {job.model}).")
+        if not args.follow:
+            say(f"See how it is doing with: ftstudio job {job.id}")
+            return EXIT_OK
+        poll = args.poll_seconds
+        if poll is None:
+            poll = 1.0 if provider.kind == "practice" else 5.0
+        return _follow(provider, job, store, poll)
+
+
+def _training_source(path: Path, model: str, no_checks: bool) -> tuple[UploadSource, str]:
+    """The upload file made from a dataset (examples only), after the offline checks."""
+    dataset = open_dataset(path)
+    if not no_checks:
+        _refuse_on_errors(path, model)
+    data = dataset.training_bytes()
+    if not data:
+        raise UserFacingError(
+            f"“{path.name}” has no examples to train on.",
+            "Add examples (one JSON object per line), then try again.",
+        )
+    name = path.name if path.suffix.lower() == ".jsonl" else f"{path.stem}.jsonl"
+    method = "dpo" if dataset.kind == "preference" else "supervised"
+    return UploadSource.from_bytes(data, name), method
+
+
+def _refuse_on_errors(path: Path, model: str) -> None:
+    from desktop_app.core.analysis import analyze_file
+    from desktop_app.core.problems import Severity
+    from desktop_app.core.report import build_report
+
+    report = build_report(analyze_file(path, model), model=model)
+    if not report.errors:
+        return
+    errors = [p for p in report.problems if p.severity is Severity.ERROR]
+    print_error(f"“{path.name}” has {report.errors} problem(s) the provider would reject:")
+    for problem in errors[:MAX_LISTED_PROBLEMS]:
+        where = f"line {problem.line}: " if problem.line else ""
+        print_error(f"  - {where}{problem.message}")
+    if len(errors) > MAX_LISTED_PROBLEMS:
+        print_error(f"  … and {len(errors) - MAX_LISTED_PROBLEMS} more.")
+    raise UserFacingError(
+        "Nothing was sent.",
+        f"Fix these (“ftstudio validate {path}” lists them all), or add --no-checks to let the "
+        "provider judge the file.",
+    )
+
+
+class _Progress:
+    """Prints each stage once, and upload progress in quarters."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, int] = ("", -1)
+
+    def __call__(self, step: StartProgress) -> None:
+        quarter = int(step.upload.fraction * 4) if step.upload else 0
+        if (step.stage, quarter) != self._last:
+            self._last = (step.stage, quarter)
+            note(step.message)
+
+
+def _follow(provider: Provider, job: Job, store: JobStore, poll_seconds: float) -> int:
+    def on_status(current: Job) -> None:
+        say(f"Status: {JobStatus.label(current.status)} ({current.status})")
+
+    def on_event(event: JobEvent) -> None:
+        metrics = event.metrics
+        if metrics is not None:
+            say(f"  {metrics.summary()}")
+        else:
+            say(f"  {event.message}")
+
+    def on_trouble(error: ProviderError) -> None:
+        note(f"(Could not check on the job just now: {error.message} Trying again.)")
+
+    try:
+        final = follow_job(
+            provider,
+            job.id,
+            on_status=on_status,
+            on_event=on_event,
+            on_trouble=on_trouble,
+            poll_seconds=poll_seconds,
+            store=store,
+        )
+    except KeyboardInterrupt:
+        if provider.kind == "practice":
+            note("Stopped. A practice job ends with the command that started it.")
+        else:
+            note(
+                f"Stopped following. The job keeps running; check on it with “ftstudio job {job.id}”."
+            )
+        return EXIT_INTERRUPTED
+    if final.status == JobStatus.SUCCEEDED:
+        say(f"The fine-tuned model is ready: {final.fine_tuned_model}")
+        if provider.capabilities.needs_deployment:
+            say("On Azure, deploy it (Azure AI Foundry → Deployments) before you chat with it.")
+        return EXIT_OK
+    if final.error is not None:
+        what, step = final.error.explain()
+        print_error(what, step)
+    else:
+        print_error(f"The job ended with the status “{final.status}”.")
+    return EXIT_PROBLEMS

@@ -1,0 +1,64 @@
+"""`ftstudio validate FILE [--model M] [--json]`: check a dataset offline, like OpenAI would.
+
+Exit status: 0 when there are no errors, 1 when there are, 2 when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_json, print_note
+from desktop_app.core.analysis import analyze_file
+from desktop_app.core.models import DEFAULT_MODEL, find_model
+from desktop_app.core.report import build_report, format_text
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check a dataset for everything OpenAI would reject, and count its tokens",
+        description=(
+            "Check every line of a JSONL fine-tuning dataset offline: the format OpenAI "
+            "requires, the Cookbook's checks, duplicates, personal data and more, with exact "
+            "token counts and a cost estimate. Exit status 0: no errors; 1: errors found; "
+            "2: the file cannot be read."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the .jsonl dataset")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"model to check limits and prices for (default: {DEFAULT_MODEL})",
+    )
+    parser.add_argument(
+        "--validation",
+        metavar="VFILE",
+        help="the validation file, to find examples that are in both files",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+    parser.add_argument("--all", action="store_true", help="list every problem, not the first few")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="processes to use (default: one per core)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if find_model(args.model) is None:
+        print_note(
+            f"Note: ftstudio does not know the model “{args.model}”, so tokens are counted with "
+            "the o200k_base encoding, and there is no length check or cost estimate."
+        )
+    analysis = analyze_file(args.file, args.model, jobs=args.jobs, previews=False)
+    validation = (
+        analyze_file(args.validation, args.model, jobs=args.jobs) if args.validation else None
+    )
+    report = build_report(analysis, model=args.model, validation=validation)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        per_code = sys.maxsize if args.all else 5
+        sys.stdout.write("\n".join(format_text(report, per_code=per_code)) + "\n")
+    return EXIT_PROBLEMS if report.errors else EXIT_OK

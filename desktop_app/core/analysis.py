@@ -1,0 +1,490 @@
+"""Per-line analysis shared by the GUI and `ftstudio validate`: problems, tokens, hashes, a preview.
+
+`Analyzer.record(raw, line)` summarises one line (fast enough to run after every edit);
+`Analyzer.records(raws, first_line)` does a batch, counting tokens in one go. `dataset_problems`
+adds the findings about the whole file. `analyze_file` streams a file from disk through worker
+processes, one byte range each, so a 200 MB file is checked on every core without being held in
+memory as parsed objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.checks import check_line
+from desktop_app.core.checks.dataset_level import dataset_problems
+from desktop_app.core.errors import DatasetOpenError
+from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
+from desktop_app.core.models import DEFAULT_MODEL
+from desktop_app.core.problems import Problem
+from desktop_app.core.tokens import ExampleTokens, TokenCounter
+
+__all__ = [
+    "Analyzer",
+    "FileAnalysis",
+    "RecordSummary",
+    "analyze_file",
+    "dataset_problems",
+]
+
+PREVIEW_CHARS = 120
+BOM = b"\xef\xbb\xbf"
+_EXAMPLE_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    kind: RecordKind
+    preview: str  # one line: first user message (or the parse error for broken lines)
+    turns: int  # number of messages
+    tokens: int | None  # Cookbook total for the example, None if not countable
+    assistant_tokens: int | None
+    trained_tokens: int | None
+    problems: tuple[Problem, ...]  # per-line problems, `line` filled in
+    content_hash: bytes  # canonical hash for duplicates/leaks; b"" for blank/broken
+    prompt_hash: bytes  # hash of everything before the final assistant reply; b"" if none
+    images: int = 0  # image parts in the example
+    has_system: bool = False
+    has_user: bool = False
+
+
+class Analyzer:
+    """Summarises lines for one model and provider (the encoding is loaded on first use)."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, provider: str = "openai") -> None:
+        self.model = model
+        self.provider = provider
+        self.counter = TokenCounter(model)
+
+    def record(self, raw: bytes, line: int) -> RecordSummary:
+        parsed, certified = parse_fast(raw)
+        tokens = self.counter.count_example(parsed.value) if parsed.kind in _EXAMPLE_KINDS else None
+        return summarize(raw, parsed, line, tokens, self.provider, certified=certified)
+
+    def records(self, raws: Sequence[bytes], first_line: int) -> list[RecordSummary]:
+        return self._batch(raws, first_line, num_threads=None)
+
+    def _batch(
+        self,
+        raws: Sequence[bytes],
+        first_line: int,
+        num_threads: int | None,
+        *,
+        previews: bool = True,
+    ) -> list[RecordSummary]:
+        parsed = [parse_fast(raw) for raw in raws]
+        examples = [p.value for p, _ in parsed if p.kind in _EXAMPLE_KINDS]
+        counts = iter(self.counter.count_many(examples, num_threads=num_threads))
+        return [
+            summarize(
+                raw,
+                p,
+                first_line + i,
+                next(counts) if p.kind in _EXAMPLE_KINDS else None,
+                self.provider,
+                certified=certified,
+                previews=previews,
+            )
+            for i, (raw, (p, certified)) in enumerate(zip(raws, parsed, strict=True))
+        ]
+
+
+# ---- parsing, faster -------------------------------------------------------------------------
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # built once, not per line
+
+
+def parse_fast(raw: bytes) -> tuple[ParsedLine, bool]:
+    """parse_line(raw), but with json's plain C decoder for ordinary lines.
+
+    Returns (parsed, certified). Only duplicate keys need parse_line's slower hook; when
+    `certified` is False the caller must confirm there are none with `keys_certified`, once it
+    has counted the keys of the value (the hashing walk does), else parse the line again.
+    """
+    try:
+        text = raw.decode("utf-8")
+        if not text.strip():
+            return parse_line(raw), True
+        value = _DECODER.decode(text)
+    except (ValueError, RecursionError):
+        return parse_line(raw), True  # the slow path words the error exactly
+    kind = classify(value)
+    if kind is RecordKind.BROKEN:
+        return parse_line(raw), True
+    return ParsedLine(kind, value), False
+
+
+def keys_certified(raw: bytes, keys: int) -> bool:
+    """True when a line parsed into objects with `keys` names in all cannot have repeated a name.
+
+    When no double quote in the line is followed by whitespace, every name is written `"...":`,
+    so the count of `":` is at least the number of names written; if it equals the number of
+    names the parser kept, none was dropped, i.e. none was repeated.
+    """
+    if b'" ' in raw or b'"\t' in raw or b'"\r' in raw:
+        return False
+    return raw.count(b'":') == keys
+
+
+# ---- one line ---------------------------------------------------------------------------------
+def summarize(
+    raw: bytes,
+    parsed: ParsedLine,
+    line: int,
+    tokens: ExampleTokens | None,
+    provider: str,
+    *,
+    certified: bool = True,
+    previews: bool = True,
+) -> RecordSummary:
+    kind = parsed.kind
+    if kind is RecordKind.BLANK or kind is RecordKind.BROKEN:
+        problems = tuple(check_line(raw, parsed, line, provider))
+        preview = "" if kind is RecordKind.BLANK else parsed.error
+        return RecordSummary(kind, preview, 0, None, None, None, problems, b"", b"")
+    value = parsed.value
+    conversation, reply_at = _conversation(value, kind)
+    content_hash, prompt_hash, keys = _hashes(value, kind, conversation, reply_at)
+    if not certified and not keys_certified(raw, keys):
+        parsed = parse_line(raw)  # to learn which names are repeated
+    problems = tuple(check_line(raw, parsed, line, provider))
+    roles = {m.get("role") for m in conversation if isinstance(m, dict)}
+    return RecordSummary(
+        kind=kind,
+        preview=_preview(value, conversation) if previews else "",
+        turns=len(conversation),
+        tokens=tokens.total if tokens else None,
+        assistant_tokens=tokens.assistant if tokens else None,
+        trained_tokens=tokens.trained if tokens else None,
+        problems=problems,
+        content_hash=content_hash,
+        prompt_hash=prompt_hash,
+        images=_count_images(conversation),
+        has_system="system" in roles,
+        has_user="user" in roles,
+    )
+
+
+def _conversation(value: dict[str, Any], kind: RecordKind) -> tuple[list[Any], int]:
+    """(all messages, index of the final assistant reply or -1)."""
+    if kind is RecordKind.CHAT:
+        messages = value.get("messages")
+        messages = messages if isinstance(messages, list) else []
+        for index in range(len(messages) - 1, -1, -1):
+            message = messages[index]
+            if isinstance(message, dict) and message.get("role") == "assistant":
+                return messages, index
+        return messages, -1
+    if kind is RecordKind.PREFERENCE:
+        source = value.get("input")
+        messages = source.get("messages") if isinstance(source, dict) else None
+        messages = list(messages) if isinstance(messages, list) else []
+        outputs = value.get("preferred_output")
+        reply = outputs[:1] if isinstance(outputs, list) else []
+        return messages + reply, (len(messages) if reply else -1)
+    return [], -1
+
+
+def _canon(value: Any, out: list[bytes]) -> int:
+    """Append a canonical form of a JSON value to `out` (object names sorted, so their order and
+    the spacing of the line do not matter); return how many object names the value holds.
+
+    Texts end with 0xFF, a byte UTF-8 never uses, so the form is unambiguous.
+    """
+    if isinstance(value, str):
+        out.append(b"s" + value.encode("utf-8", "surrogatepass") + b"\xff")
+        return 0
+    if isinstance(value, dict):
+        names = len(value)
+        out.append(b"{")
+        for key in sorted(value):
+            out.append(key.encode("utf-8", "surrogatepass") + b"\xff")
+            names += _canon(value[key], out)
+        out.append(b"}")
+        return names
+    if isinstance(value, list):
+        out.append(b"[")
+        names = 0
+        for item in value:
+            names += _canon(item, out)
+        out.append(b"]")
+        return names
+    out.append(b"v" + json.dumps(value).encode() + b"\xff")
+    return 0
+
+
+def _digest(parts: list[bytes]) -> bytes:
+    return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+
+
+def _hashes(
+    value: dict[str, Any], kind: RecordKind, conversation: list[Any], reply_at: int
+) -> tuple[bytes, bytes, int]:
+    """(hash of the whole example, hash of its prompt or b"", number of object names in it)."""
+    parts: list[bytes] = []
+    if kind is not RecordKind.CHAT or not isinstance(value.get("messages"), list):
+        names = _canon(value, parts)
+        prompt = b""
+        source = value.get("input")
+        if kind is RecordKind.PREFERENCE and reply_at >= 0 and isinstance(source, dict):
+            prompt_parts: list[bytes] = []
+            _canon(source, prompt_parts)
+            prompt = _digest(prompt_parts)
+        return _digest(parts), prompt, names
+    # chat: the other keys, then the messages in order; the prompt hash is the same bytes cut
+    # before the final reply, so it costs no second walk
+    names = _canon({k: v for k, v in value.items() if k != "messages"}, parts) + 1
+    cut = len(parts)
+    for index, message in enumerate(conversation):
+        if index == reply_at:
+            cut = len(parts)
+        names += _canon(message, parts)
+    prompt = _digest(parts[:cut]) if reply_at >= 0 else b""
+    return _digest(parts), prompt, names
+
+
+def _preview(value: dict[str, Any], conversation: list[Any]) -> str:
+    for message in conversation:
+        if isinstance(message, dict) and message.get("role") == "user":
+            return _one_line(_text_of(message.get("content")))
+    if "prompt" in value:
+        return _one_line(_text_of(value.get("prompt")))
+    for message in conversation:
+        if isinstance(message, dict):
+            return _one_line(_text_of(message.get("content")))
+    return ""
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [p.get("text") for p in content if isinstance(p, dict)]
+        return " ".join(t for t in texts if isinstance(t, str))
+    return ""
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text[: PREVIEW_CHARS * 4].split())
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
+
+
+def _count_images(conversation: list[Any]) -> int:
+    count = 0
+    for message in conversation:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list):
+            count += sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
+    return count
+
+
+# ---- a whole file, streamed -----------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FileAnalysis:
+    path: Path
+    file_bytes: int
+    bom: bool
+    summaries: list[RecordSummary]  # one per physical line, as Dataset.open would number them
+
+
+RANGE_BYTES = 4 * 1024 * 1024  # bytes per task; small enough to balance the cores
+IN_PROCESS_BYTES = 4 * 1024 * 1024  # smaller files are not worth starting workers for
+BATCH = 1000  # examples counted together (repeated texts such as system prompts encode once)
+
+
+def analyze_file(
+    path: str | os.PathLike[str],
+    model: str = DEFAULT_MODEL,
+    provider: str = "openai",
+    *,
+    jobs: int | None = None,
+    previews: bool = True,
+) -> FileAnalysis:
+    """Summaries of every line of a file, streamed, on `jobs` processes (default: every core).
+
+    This process works too: it takes byte ranges from the end of the file while the workers
+    take them from the start, so `jobs` processes run in all. `previews=False` leaves the
+    previews empty (the command line does not show them; it saves memory).
+    Raises DatasetOpenError (a plain sentence) when the file cannot be read.
+    """
+    path = Path(path)
+    size, bom = _probe(path)
+    start = len(BOM) if bom else 0
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    ranges = _split_ranges(path, start, size, RANGE_BYTES)
+    work = _RangeWork(str(path), model, provider, previews)
+    if jobs <= 1 or size < IN_PROCESS_BYTES or len(ranges) < 2:
+        return FileAnalysis(path, size, bom, _join(work.run(r) for r in ranges))
+    work.analyzer.counter.encoding  # noqa: B018 - load it before forking, so workers share it
+    import multiprocessing
+
+    method = "fork" if sys.platform == "linux" else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs - 1) as pool:
+        results = _share(work, ranges, pool, jobs - 1)
+        pool.close()
+        pool.join()
+    return FileAnalysis(path, size, bom, _join(iter(results)))
+
+
+def _share(
+    work: _RangeWork, ranges: list[tuple[int, int]], pool: Any, workers: int
+) -> list[_RangeResult]:
+    """Run the ranges on the pool (from the front) and here (from the back)."""
+    results: list[_RangeResult | None] = [None] * len(ranges)
+    pending: dict[int, Any] = {}
+    front, back = 0, len(ranges)
+    while front < back:
+        while len(pending) < workers + 1 and front < back:  # one queued beyond each running
+            pending[front] = pool.apply_async(_run_task, (work, ranges[front]))
+            front += 1
+        if front < back:
+            back -= 1
+            results[back] = work.run(ranges[back])
+        for index in [i for i, r in pending.items() if r.ready()]:
+            results[index] = pending.pop(index).get()
+    for index, result in pending.items():
+        results[index] = result.get()
+    return [r for r in results if r is not None]
+
+
+def _probe(path: Path) -> tuple[int, bool]:
+    """Size of the file and whether it starts with a byte-order mark; plain errors if unreadable."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(BOM))
+            size = os.fstat(handle.fileno()).st_size
+    except FileNotFoundError as exc:
+        raise DatasetOpenError(
+            f"“{path.name}” could not be found.",
+            "Check the file name and the folder, then try again.",
+        ) from exc
+    except IsADirectoryError as exc:
+        raise DatasetOpenError(
+            f"“{path.name}” is a folder, not a dataset file.",
+            "Give the path of the .jsonl file inside it instead.",
+        ) from exc
+    except PermissionError as exc:
+        raise DatasetOpenError(
+            f"“{path.name}” could not be opened because you do not have permission to read it.",
+            "Ask the file's owner for access, or copy it somewhere you can read it.",
+        ) from exc
+    except OSError as exc:
+        raise DatasetOpenError(
+            f"“{path.name}” could not be read ({exc.strerror or 'the system refused'}).",
+            "Check the file and try again.",
+        ) from exc
+    return size, head == BOM
+
+
+def _split_ranges(path: Path, start: int, size: int, step: int) -> list[tuple[int, int]]:
+    """Byte ranges of about `step` bytes, each beginning at the start of a line."""
+    bounds = [start]
+    with path.open("rb") as handle:
+        position = start + step
+        while position < size:
+            handle.seek(position)
+            handle.readline()  # finish the line the cut falls in
+            position = handle.tell()
+            if position >= size:
+                break
+            bounds.append(position)
+            position += step
+    bounds.append(size)
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a] or [(start, start)]
+
+
+_RangeResult = tuple[int, list[RecordSummary]]  # (lines in the range, their summaries)
+
+
+class _RangeWork:
+    """What a worker needs to summarise byte ranges of one file (picklable for spawn)."""
+
+    def __init__(self, path: str, model: str, provider: str, previews: bool) -> None:
+        self.path = path
+        self.model = model
+        self.provider = provider
+        self.previews = previews
+        self._analyzer: Analyzer | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "model": self.model,
+            "provider": self.provider,
+            "previews": self.previews,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.path, self.model = state["path"], state["model"]
+        self.provider, self.previews = state["provider"], state["previews"]
+        self._analyzer = None
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            self._analyzer = _shared_analyzer(self.model, self.provider)
+        return self._analyzer
+
+    def run(self, byte_range: tuple[int, int]) -> _RangeResult:
+        """Summaries of the lines in [start, end), numbered from 1 within the range."""
+        start, end = byte_range
+        with open(self.path, "rb") as handle:
+            handle.seek(start)
+            data = handle.read(end - start)
+        lines = data.split(b"\n")
+        del data
+        tail = lines.pop()  # text after the last newline (b"" when the range ends with one)
+        raws = [line[:-1] if line.endswith(b"\r") else line for line in lines]
+        del lines
+        if tail:
+            raws.append(tail)  # the file's last line, without a newline: kept exactly as is
+        summaries: list[RecordSummary] = []
+        for first in range(0, len(raws), BATCH):
+            batch = raws[first : first + BATCH]
+            summaries += self.analyzer._batch(batch, first + 1, 1, previews=self.previews)
+        return len(raws), summaries
+
+
+_analyzers: dict[tuple[str, str], Analyzer] = {}
+
+
+def _shared_analyzer(model: str, provider: str) -> Analyzer:
+    """One Analyzer per model and provider in each process (its encoding is loaded once)."""
+    analyzer = _analyzers.get((model, provider))
+    if analyzer is None:
+        analyzer = _analyzers[(model, provider)] = Analyzer(model, provider)
+    return analyzer
+
+
+def _run_task(work: _RangeWork, byte_range: tuple[int, int]) -> _RangeResult:
+    return work.run(byte_range)
+
+
+def _join(parts: Iterator[_RangeResult]) -> list[RecordSummary]:
+    """Concatenate range results, shifting line numbers to the whole file's."""
+    summaries: list[RecordSummary] = []
+    offset = 0
+    for count, part in parts:
+        if offset:
+            part = [_shift(s, offset) if s.problems else s for s in part]
+        summaries += part
+        offset += count
+    return summaries
+
+
+def _shift(summary: RecordSummary, offset: int) -> RecordSummary:
+    moved = tuple(
+        replace(p, line=p.line + offset) if p.line is not None else p for p in summary.problems
+    )
+    return replace(summary, problems=moved)

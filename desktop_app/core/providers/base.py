@@ -1,0 +1,821 @@
+"""The small provider interface the app trains through, and the plain data it returns.
+
+A `Provider` is one account at one fine-tuning service. Its methods are plain blocking calls with
+explicit timeouts and bounded retries, so a Qt worker (QRunnable) can run them off the GUI thread:
+long calls take a `cancel` token (a `threading.Event`, checked between steps) and a `progress`
+callback. Failures raise the typed `ProviderError` subclasses from `providers.errors`.
+
+The dataclasses here are the app's own view of jobs, events, checkpoints, files and models, read
+from the provider's JSON, so the rest of the app never touches the `openai` package's types.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import re
+import threading
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, ClassVar, Generic, TypeVar
+
+from desktop_app.core.errors import DatasetOpenError, UserFacingError
+from desktop_app.core.providers.errors import (
+    AccessDeniedError,
+    AuthError,
+    BadResponseError,
+    MissingKeyError,
+    NetworkError,
+    NotFoundError,
+    NotSupportedError,
+    OperationCancelled,
+    ProviderError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    ValidationError,
+)
+
+__all__ = [
+    "AccessDeniedError",
+    "AuthError",
+    "BadResponseError",
+    "CancelToken",
+    "Capabilities",
+    "ChatMessage",
+    "ChatReply",
+    "Checkpoint",
+    "FileRef",
+    "Job",
+    "JobError",
+    "JobEvent",
+    "JobRequest",
+    "JobStatus",
+    "Metrics",
+    "MissingKeyError",
+    "ModelRef",
+    "NetworkError",
+    "NotFoundError",
+    "NotSupportedError",
+    "OperationCancelled",
+    "Page",
+    "ProgressCallback",
+    "Provider",
+    "ProviderError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ServerError",
+    "UploadSource",
+    "ValidationError",
+]
+
+CancelToken = threading.Event
+ProgressCallback = Callable[[int, int], None]  # (bytes sent, bytes in total)
+CLIENT_TOKEN_KEY = "ftstudio_client_token"  # job metadata key that makes a retried create safe
+T = TypeVar("T")
+
+
+class JobStatus:
+    VALIDATING_FILES = "validating_files"
+    QUEUED = "queued"
+    RUNNING = "running"
+    PAUSED = "paused"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
+    LABELS: ClassVar[dict[str, str]] = {
+        VALIDATING_FILES: "Checking the files",
+        QUEUED: "Waiting in line",
+        RUNNING: "Training",
+        "pausing": "Pausing",
+        PAUSED: "Paused",
+        SUCCEEDED: "Finished — the model is ready",
+        FAILED: "Failed",
+        CANCELLED: "Cancelled",
+    }
+
+    @classmethod
+    def label(cls, status: str) -> str:
+        return cls.LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a provider offers, so the UI hides (or explains) what it does not."""
+
+    pause_resume: bool = True
+    checkpoints: bool = True
+    events: bool = True
+    metrics: bool = True
+    dpo: bool = True
+    multipart_upload: bool = True
+    list_models: bool = True
+    chat: bool = True
+    chat_stream: bool = True
+    result_files: bool = True
+    needs_deployment: bool = False  # a tuned model must be deployed before it can answer (Azure)
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Training metrics of one step (from a metrics event or a checkpoint); missing values None."""
+
+    step: int | None = None
+    total_steps: int | None = None
+    train_loss: float | None = None
+    train_accuracy: float | None = None  # mean token accuracy on the training batch
+    valid_loss: float | None = None
+    valid_accuracy: float | None = None
+    full_valid_loss: float | None = None  # on the whole validation file, at the end of an epoch
+    full_valid_accuracy: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Metrics:
+        return cls(
+            step=_int(data.get("step")),
+            total_steps=_int(data.get("total_steps")),
+            train_loss=_float(data.get("train_loss")),
+            train_accuracy=_float(
+                data.get("train_mean_token_accuracy", data.get("train_accuracy"))
+            ),
+            valid_loss=_float(data.get("valid_loss")),
+            valid_accuracy=_float(
+                data.get("valid_mean_token_accuracy", data.get("validation_mean_token_accuracy"))
+            ),
+            full_valid_loss=_float(data.get("full_valid_loss")),
+            full_valid_accuracy=_float(data.get("full_valid_mean_token_accuracy")),
+        )
+
+    def summary(self) -> str:
+        """“Step 12/40: training loss 0.84, accuracy 71%, validation loss 0.91”."""
+        parts = []
+        if self.step is not None:
+            total = f"/{self.total_steps}" if self.total_steps else ""
+            parts.append(f"Step {self.step}{total}:")
+        for label, value, percent in (
+            ("training loss", self.train_loss, False),
+            ("accuracy", self.train_accuracy, True),
+            ("validation loss", self.valid_loss, False),
+            ("validation accuracy", self.valid_accuracy, True),
+            ("full validation loss", self.full_valid_loss, False),
+        ):
+            if value is not None:
+                parts.append(f"{label} {value:.0%}," if percent else f"{label} {value:.3f},")
+        return " ".join(parts).rstrip(",")
+
+
+@dataclass(frozen=True, slots=True)
+class JobError:
+    """Why a job failed, as the provider said it."""
+
+    code: str
+    message: str
+    param: str | None = None
+
+    @property
+    def example_number(self) -> int | None:
+        """The example the provider names (“Example 12, message 2 …”), 1-based, or None."""
+        found = re.search(r"\bExample (\d+)\b", self.message)
+        return int(found.group(1)) if found else None
+
+    def explain(self) -> tuple[str, str]:
+        """(what happened, what to do) in plain words for the person training."""
+        which = "validation file" if self.param == "validation_file" else "training file"
+        if self.code == "invalid_n_examples":
+            return (
+                f"The provider needs more examples: {self.message}.",
+                "Add examples until the file has at least 10 (50 to 100 usually work much "
+                "better), then start the job again.",
+            )
+        if self.code in ("invalid_training_file", "invalid_validation_file", "invalid_file_format"):
+            number = self.example_number
+            where = f" Example {number} is the problem." if number else ""
+            return (
+                f"The provider could not use the {which}.{where} It said: {self.message}",
+                "Fix that example (the checks panel can help), then start the job again.",
+            )
+        if self.code == "server_error":
+            return (
+                "The job failed because of a problem on the provider's side.",
+                "Start the job again; you are normally not charged for a job that failed this way.",
+            )
+        return (
+            f"The job failed: {self.message}",
+            "Read the message, fix the cause, and try again.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A fine-tuning job as the provider reports it. `status` is an open string (see JobStatus)."""
+
+    id: str
+    status: str
+    model: str
+    created_at: int | None = None
+    finished_at: int | None = None
+    fine_tuned_model: str | None = None
+    training_file: str | None = None
+    validation_file: str | None = None
+    result_files: tuple[str, ...] = ()
+    trained_tokens: int | None = None
+    error: JobError | None = None
+    method: str = "supervised"
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+    estimated_finish: int | None = None
+    suffix: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in JobStatus.TERMINAL
+
+    @property
+    def status_label(self) -> str:
+        return JobStatus.label(self.status)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Job:
+        error = data.get("error")
+        job_error = None
+        if isinstance(error, Mapping) and (error.get("code") or error.get("message")):
+            job_error = JobError(
+                code=str(error.get("code") or ""),
+                message=str(error.get("message") or ""),
+                param=error.get("param") if isinstance(error.get("param"), str) else None,
+            )
+        method = data.get("method")
+        method_type = "supervised"
+        hyper: Mapping[str, Any] = _mapping(data.get("hyperparameters"))
+        if isinstance(method, Mapping) and isinstance(method.get("type"), str):
+            method_type = str(method["type"])
+            inner = _mapping(method.get(method_type))
+            if inner.get("hyperparameters"):
+                hyper = _mapping(inner.get("hyperparameters"))
+        metadata = {str(k): str(v) for k, v in _mapping(data.get("metadata")).items()}
+        return cls(
+            id=str(data.get("id", "")),
+            status=str(data.get("status", "")),
+            model=str(data.get("model", "")),
+            created_at=_int(data.get("created_at")),
+            finished_at=_int(data.get("finished_at")),
+            fine_tuned_model=_str(data.get("fine_tuned_model")),
+            training_file=_str(data.get("training_file")),
+            validation_file=_str(data.get("validation_file")),
+            result_files=tuple(str(f) for f in data.get("result_files") or ()),
+            trained_tokens=_int(data.get("trained_tokens")),
+            error=job_error,
+            method=method_type,
+            hyperparameters=dict(hyper),
+            seed=_int(data.get("seed")),
+            estimated_finish=_int(data.get("estimated_finish")),
+            suffix=_str(data.get("user_provided_suffix") or data.get("suffix")),
+            metadata=metadata,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict that `from_dict` reads back (for the job store)."""
+        return {
+            "id": self.id,
+            "status": self.status,
+            "model": self.model,
+            "created_at": self.created_at,
+            "finished_at": self.finished_at,
+            "fine_tuned_model": self.fine_tuned_model,
+            "training_file": self.training_file,
+            "validation_file": self.validation_file,
+            "result_files": list(self.result_files),
+            "trained_tokens": self.trained_tokens,
+            "error": None
+            if self.error is None
+            else {
+                "code": self.error.code,
+                "message": self.error.message,
+                "param": self.error.param,
+            },
+            "method": {
+                "type": self.method,
+                self.method: {"hyperparameters": dict(self.hyperparameters)},
+            },
+            "seed": self.seed,
+            "estimated_finish": self.estimated_finish,
+            "suffix": self.suffix,
+            "metadata": dict(self.metadata),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class JobEvent:
+    id: str
+    created_at: int
+    level: str  # info / warn / error
+    message: str
+    type: str = "message"  # message / metrics
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def metrics(self) -> Metrics | None:
+        if self.type != "metrics" or not self.data:
+            return None
+        return Metrics.from_dict(self.data)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JobEvent:
+        return cls(
+            id=str(data.get("id", "")),
+            created_at=_int(data.get("created_at")) or 0,
+            level=str(data.get("level") or "info"),
+            message=str(data.get("message") or ""),
+            type=str(data.get("type") or "message"),
+            data=dict(_mapping(data.get("data"))),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    id: str
+    created_at: int
+    model: str  # the name to chat with: ft:…:ckpt-step-N
+    job_id: str
+    step: int
+    metrics: Metrics
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Checkpoint:
+        return cls(
+            id=str(data.get("id", "")),
+            created_at=_int(data.get("created_at")) or 0,
+            model=str(data.get("fine_tuned_model_checkpoint", "")),
+            job_id=str(data.get("fine_tuning_job_id", "")),
+            step=_int(data.get("step_number")) or 0,
+            metrics=Metrics.from_dict(_mapping(data.get("metrics"))),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    id: str
+    filename: str
+    bytes: int
+    purpose: str = "fine-tune"
+    created_at: int | None = None
+    status: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FileRef:
+        return cls(
+            id=str(data.get("id", "")),
+            filename=str(data.get("filename", "")),
+            bytes=_int(data.get("bytes")) or 0,
+            purpose=str(data.get("purpose") or "fine-tune"),
+            created_at=_int(data.get("created_at")),
+            status=_str(data.get("status")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    id: str
+    owned_by: str = ""
+    created: int | None = None
+    shutdown_date: str | None = None  # YYYY-MM-DD when the provider announces one
+
+    @property
+    def is_fine_tuned(self) -> bool:
+        return self.id.startswith("ft:")
+
+    @property
+    def base_model(self) -> str:
+        """`ft:BASE:org:suffix:id` → BASE; other names unchanged."""
+        if self.is_fine_tuned:
+            parts = self.id.split(":")
+            return parts[1] if len(parts) > 1 else self.id
+        return self.id
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ModelRef:
+        return cls(
+            id=str(data.get("id", "")),
+            owned_by=str(data.get("owned_by") or ""),
+            created=_int(data.get("created")),
+            shutdown_date=_str(data.get("shutdown_date")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: str  # system / user / assistant
+    content: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatReply:
+    text: str
+    model: str = ""
+    finish_reason: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list. Pass `next_after` as `after` to get the next (older) page."""
+
+    items: list[T]
+    has_more: bool = False
+
+    @property
+    def next_after(self) -> str | None:
+        if not self.has_more or not self.items:
+            return None
+        return str(getattr(self.items[-1], "id", "")) or None
+
+
+@dataclass(frozen=True, slots=True)
+class JobRequest:
+    """What to train. None means “let the provider choose” (auto)."""
+
+    model: str
+    training_file: str
+    validation_file: str | None = None
+    suffix: str | None = None
+    seed: int | None = None
+    method: str = "supervised"  # supervised / dpo
+    n_epochs: int | None = None
+    batch_size: int | None = None
+    learning_rate_multiplier: float | None = None
+    beta: float | None = None  # DPO only
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    client_token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def hyperparameters(self) -> dict[str, Any]:
+        hyper: dict[str, Any] = {
+            "n_epochs": self.n_epochs if self.n_epochs is not None else "auto",
+            "batch_size": self.batch_size if self.batch_size is not None else "auto",
+            "learning_rate_multiplier": self.learning_rate_multiplier
+            if self.learning_rate_multiplier is not None
+            else "auto",
+        }
+        if self.method == "dpo":
+            hyper["beta"] = self.beta if self.beta is not None else "auto"
+        return hyper
+
+    def method_body(self) -> dict[str, Any]:
+        return {"type": self.method, self.method: {"hyperparameters": self.hyperparameters()}}
+
+
+class UploadSource:
+    """The exact bytes to upload: in memory or a file on disk, plus an optional prefix (a BOM).
+
+    The content hash covers exactly what is sent, so the upload cache and the provenance copy
+    match what the provider received.
+    """
+
+    def __init__(
+        self,
+        filename: str,
+        *,
+        data: bytes | None = None,
+        path: Path | None = None,
+        prefix: bytes = b"",
+    ) -> None:
+        if (data is None) == (path is None):
+            raise ValueError("give exactly one of data or path")
+        self.filename = filename
+        self.data = data
+        self.path = Path(path) if path is not None else None
+        self.prefix = prefix
+        self._sha256: str | None = None
+
+    @classmethod
+    def from_bytes(cls, data: bytes, filename: str) -> UploadSource:
+        return cls(filename, data=data)
+
+    @classmethod
+    def from_path(cls, path: Path, filename: str | None = None) -> UploadSource:
+        return cls(filename or Path(path).name, path=Path(path))
+
+    def with_prefix(self, prefix: bytes) -> UploadSource:
+        """The same content with `prefix` in front, unless it already starts with it."""
+        if not prefix or self.head(len(prefix)) == prefix:
+            return self
+        return UploadSource(self.filename, data=self.data, path=self.path, prefix=prefix)
+
+    @property
+    def size(self) -> int:
+        body = len(self.data) if self.data is not None else _path_size(self.path)
+        return len(self.prefix) + body
+
+    def head(self, count: int) -> bytes:
+        with self.open() as handle:
+            return handle.read(count)
+
+    def open(self) -> IO[bytes]:
+        """A fresh binary stream over the whole content (prefix included)."""
+        if self.data is not None and not self.prefix:
+            return io.BytesIO(self.data)
+        if self.data is not None:
+            return io.BytesIO(self.prefix + self.data)
+        assert self.path is not None
+        handle = _open_path(self.path)
+        if not self.prefix:
+            return handle
+        return io.BufferedReader(_PrefixedReader(self.prefix, handle))
+
+    def chunks(self, size: int = 1024 * 1024) -> Iterator[bytes]:
+        with self.open() as handle:
+            while chunk := handle.read(size):
+                yield chunk
+
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            import hashlib
+
+            digest = hashlib.sha256()
+            for chunk in self.chunks():
+                digest.update(chunk)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+
+class Provider(ABC):
+    """One account at one fine-tuning service. See the module docstring for the conventions."""
+
+    kind: str = ""  # registry name: openai / azure / compatible / practice / …
+    label: str = ""  # display name: “OpenAI”
+    capabilities: Capabilities = Capabilities()
+    upload_prefix: bytes = b""  # bytes the provider wants in front of every upload (Azure: BOM)
+
+    def __init__(self, *, account: str = "default", base_url: str = "") -> None:
+        self.account = account
+        self.base_url = base_url
+
+    @property
+    def account_key(self) -> tuple[str, str]:
+        """(kind, account): how the job store and the upload cache tell accounts apart."""
+        return (self.kind, self.account)
+
+    def close(self) -> None:  # noqa: B027 (a provider without connections has nothing to close)
+        """Release network connections. The provider must not be used afterwards."""
+
+    def __enter__(self) -> Provider:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- files -----------------------------------------------------------------------------
+    @abstractmethod
+    def upload_file(
+        self,
+        source: UploadSource,
+        *,
+        purpose: str = "fine-tune",
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> FileRef:
+        """One request through the Files API (files up to 512 MB)."""
+
+    @abstractmethod
+    def get_file(self, file_id: str) -> FileRef: ...
+
+    @abstractmethod
+    def start_upload(self, filename: str, size: int, *, purpose: str = "fine-tune") -> str:
+        """Start a multipart upload (Uploads API); returns its id."""
+
+    @abstractmethod
+    def upload_part(
+        self,
+        upload_id: str,
+        data: bytes,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> str:
+        """Send one part (at most 64 MB); returns the part id."""
+
+    @abstractmethod
+    def complete_upload(self, upload_id: str, part_ids: list[str]) -> FileRef: ...
+
+    @abstractmethod
+    def cancel_upload(self, upload_id: str) -> None: ...
+
+    @abstractmethod
+    def download_result_file(self, file_id: str) -> str:
+        """A job's result file (results CSV) as text, whether sent plain or base64-encoded."""
+
+    # ---- jobs ------------------------------------------------------------------------------
+    @abstractmethod
+    def create_job(self, request: JobRequest, *, cancel: CancelToken | None = None) -> Job:
+        """Create a job. A retried create never makes two jobs (see request.client_token)."""
+
+    @abstractmethod
+    def list_jobs(
+        self,
+        *,
+        after: str | None = None,
+        limit: int = 20,
+        metadata: Mapping[str, str] | None = None,
+    ) -> Page[Job]:
+        """Newest first; pass the page's `next_after` as `after` for the next page."""
+
+    @abstractmethod
+    def get_job(self, job_id: str) -> Job: ...
+
+    @abstractmethod
+    def list_events(
+        self, job_id: str, *, after: str | None = None, limit: int = 100
+    ) -> Page[JobEvent]:
+        """Newest first; `after` is the id of the last event of the previous page (older ones)."""
+
+    @abstractmethod
+    def list_checkpoints(
+        self, job_id: str, *, after: str | None = None, limit: int = 10
+    ) -> Page[Checkpoint]: ...
+
+    @abstractmethod
+    def cancel_job(self, job_id: str) -> Job: ...
+
+    @abstractmethod
+    def pause_job(self, job_id: str) -> Job: ...
+
+    @abstractmethod
+    def resume_job(self, job_id: str) -> Job: ...
+
+    # ---- models ----------------------------------------------------------------------------
+    @abstractmethod
+    def list_models(self) -> list[ModelRef]: ...
+
+    @abstractmethod
+    def chat(
+        self,
+        model: str,
+        messages: list[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ChatReply: ...
+
+    @abstractmethod
+    def chat_stream(
+        self,
+        model: str,
+        messages: list[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[str]:
+        """Text deltas as they arrive. Stops (and closes the connection) once `cancel` is set;
+        closing the iterator early also closes the connection."""
+
+    def find_job_by_token(self, token: str) -> Job | None:
+        """The job created with this client token (see JobRequest), among the newest 100."""
+        page = self.list_jobs(limit=100, metadata={CLIENT_TOKEN_KEY: token})
+        for job in page.items:
+            if job.metadata.get(CLIENT_TOKEN_KEY) == token:
+                return job
+        return None
+
+    def check_connection(self) -> str:
+        """A cheap authenticated request; returns a plain success sentence or raises."""
+        self.list_jobs(limit=1)
+        return f"Connected to {self.label}: the key works."
+
+
+# ---- result files -------------------------------------------------------------------------
+def decode_result_file(raw: bytes) -> str:
+    """A results CSV as text, whether the provider sent it plain or base64-encoded."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    stripped = text.strip()
+    if stripped and "," not in stripped.splitlines()[0]:
+        try:
+            decoded = base64.b64decode("".join(stripped.split()), validate=True)
+        except (binascii.Error, ValueError):
+            return text
+        return decoded.decode("utf-8-sig", errors="replace")
+    return text
+
+
+def parse_result_csv(text: str) -> list[Metrics]:
+    """Rows of a results CSV (step, train_loss, train_accuracy, valid_loss, …) as Metrics."""
+    rows = []
+    for row in csv.DictReader(io.StringIO(text)):
+        clean = {k.strip(): v for k, v in row.items() if k and v not in (None, "")}
+        rows.append(Metrics.from_dict({k: _number(v) for k, v in clean.items()}))
+    return rows
+
+
+# ---- small readers ------------------------------------------------------------------------
+def _number(value: Any) -> Any:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _path_size(path: Path | None) -> int:
+    assert path is not None
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _open_path(path: Path) -> IO[bytes]:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: OSError) -> UserFacingError:
+    return DatasetOpenError(
+        f"“{path.name}” could not be read for upload ({exc.strerror or 'the system refused'}).",
+        "Check that the file still exists and that you can open it, then try again.",
+    )
+
+
+class _PrefixedReader(io.RawIOBase):
+    """A readable, seekable stream of `prefix` followed by a file's bytes."""
+
+    def __init__(self, prefix: bytes, handle: IO[bytes]) -> None:
+        super().__init__()
+        self._prefix = prefix
+        self._handle = handle
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._pos < len(self._prefix):
+            chunk = self._prefix[self._pos : self._pos + len(view)]
+        else:
+            chunk = self._handle.read(len(view))
+        view[: len(chunk)] = chunk
+        self._pos += len(chunk)
+        return len(chunk)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        total = len(self._prefix) + _handle_size(self._handle)
+        target = {
+            io.SEEK_SET: offset,
+            io.SEEK_CUR: self._pos + offset,
+            io.SEEK_END: total + offset,
+        }[whence]
+        self._pos = max(0, target)
+        self._handle.seek(max(0, self._pos - len(self._prefix)))
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+def _handle_size(handle: IO[bytes]) -> int:
+    import os
+
+    return os.fstat(handle.fileno()).st_size

@@ -1,0 +1,417 @@
+"""Check results kept beside the records: one `RecordSummary` per line, plus dataset-wide problems.
+
+The first check of a file runs on a worker in chunks (progress, cancel) and streams results in;
+an edit re-checks only the record that changed, on the spot. Dataset-wide problems (duplicates,
+too few examples, file size) are recomputed on a worker, a moment after the last change.
+Problems carry the line they were found on; views use the record's current position instead
+(`problems()`), so inserting or removing lines never shows stale line numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from desktop_app.core.dataset import Dataset, Record
+from desktop_app.core.models import DEFAULT_MODEL
+from desktop_app.core.problems import Problem, Severity
+from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
+
+if TYPE_CHECKING:
+    from desktop_app.core.analysis import Analyzer, RecordSummary
+
+log = logging.getLogger(__name__)
+
+BATCH_SECONDS = 0.1  # report results to the GUI about ten times a second
+SYNC_INSERT_LIMIT = 200  # inserted records re-checked on the spot; more go to the worker
+DATASET_DEBOUNCE_MS = 400
+
+
+def make_analyzer(model: str, provider: str) -> Analyzer:
+    from desktop_app.core.analysis import Analyzer  # tiktoken loads here, never at startup
+
+    return Analyzer(model, provider)
+
+
+def check_records(
+    model: str,
+    provider: str,
+    items: Sequence[tuple[int, Record]],
+    *,
+    cancel: CancelToken,
+    progress: Callable[[object], None],
+) -> int:
+    """Worker: check records, reporting ("analyzer", a) first, then ("batch", results) batches."""
+    progress(("analyzer", make_analyzer(model, provider)))
+    analyzer = make_analyzer(model, provider)
+    batch: list[tuple[int, Record, RecordSummary]] = []
+    last = time.perf_counter()
+    for index, record in items:
+        if cancel.cancelled:
+            break
+        batch.append((index, record, analyzer.record(record.raw, index + 1)))
+        time.sleep(0)  # hand the interpreter lock to the GUI thread (see workers.py)
+        now = time.perf_counter()
+        if now - last >= BATCH_SECONDS:
+            progress(("batch", batch))
+            batch, last = [], now
+    if batch and not cancel.cancelled:
+        progress(("batch", batch))
+    return len(items)
+
+
+def compute_dataset_problems(
+    summaries: Sequence[RecordSummary | None],
+    model: str,
+    provider: str,
+    file_bytes: int | None,
+    *,
+    cancel: CancelToken,
+    progress: Callable[[object], None],
+) -> list[Problem]:
+    from desktop_app.core.analysis import RecordSummary, dataset_problems
+    from desktop_app.core.jsonline import RecordKind
+
+    # unchecked lines count as blank for now, so line numbers stay those of the file
+    pending = RecordSummary(RecordKind.BLANK, "", 0, None, None, None, (), b"", b"")
+    aligned = [pending if s is None else s for s in summaries]
+    cancel.raise_if_cancelled()
+    return dataset_problems(aligned, model=model, provider=provider, file_bytes=file_bytes)
+
+
+class AnalysisStore(QObject):
+    """Summaries parallel to the dataset's records, kept current as the dataset changes."""
+
+    summaries_changed = Signal(int, int)  # first, last rows whose summary changed
+    dataset_problems_changed = Signal()
+    progress_changed = Signal(int, int)  # checked, total
+    checking_changed = Signal(bool)
+    counts_changed = Signal()
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        pools: WorkerPools,
+        *,
+        model: str = DEFAULT_MODEL,
+        provider: str = "openai",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.dataset = dataset
+        self.pools = pools
+        self.model = model
+        self.provider = provider
+        self.file_bytes: int | None = None
+        self._summaries: list[RecordSummary | None] = [None] * len(dataset)
+        self._analyzer: Analyzer | None = None
+        self._analyzer_key: tuple[str, str] | None = None
+        self._worker: Worker | None = None
+        self._dataset_worker: Worker | None = None
+        self._dataset_problems: list[Problem] = []
+        self._dataset_by_row: dict[int, list[Problem]] = {}
+        self._errors = 0
+        self._warnings = 0
+        self._checked = 0
+        self._total = 0
+        self.enabled = False  # becomes True once the file is loaded; then changes are checked
+        self._stopped = False  # the user cancelled the check
+        self._restart = False  # start again once the running worker has stopped
+        self._dataset_timer = QTimer(self)
+        self._dataset_timer.setSingleShot(True)
+        self._dataset_timer.setInterval(DATASET_DEBOUNCE_MS)
+        self._dataset_timer.timeout.connect(self._start_dataset_check)
+        dataset.inserted.connect(self._on_inserted)
+        dataset.removed.connect(self._on_removed)
+        dataset.changed.connect(self._on_changed)
+        dataset.reset.connect(self._on_reset)
+
+    def detach(self) -> None:
+        self.enabled = False
+        self.cancel()
+        self._dataset_timer.stop()
+        self.dataset.inserted.disconnect(self._on_inserted)
+        self.dataset.removed.disconnect(self._on_removed)
+        self.dataset.changed.disconnect(self._on_changed)
+        self.dataset.reset.disconnect(self._on_reset)
+
+    # ---- reading -------------------------------------------------------------------------
+    def summary(self, index: int) -> RecordSummary | None:
+        return self._summaries[index] if 0 <= index < len(self._summaries) else None
+
+    @property
+    def summaries(self) -> list[RecordSummary | None]:
+        return self._summaries
+
+    @property
+    def error_count(self) -> int:
+        return self._errors + sum(p.severity is Severity.ERROR for p in self._dataset_problems)
+
+    @property
+    def problem_codes(self) -> list[str]:
+        """Problem codes present now (for the filter menu)."""
+        return sorted({p.code for _, p in self.problems()})
+
+    @property
+    def warning_count(self) -> int:
+        return self._warnings + sum(p.severity is Severity.WARNING for p in self._dataset_problems)
+
+    @property
+    def checking(self) -> bool:
+        return self._worker is not None
+
+    @property
+    def checked_count(self) -> int:
+        return sum(s is not None for s in self._summaries)
+
+    def dataset_problems(self) -> list[Problem]:
+        return list(self._dataset_problems)
+
+    def record_problems(self, index: int) -> tuple[Problem, ...]:
+        """The line's own problems plus the dataset-wide findings pointing at it (duplicates…)."""
+        summary = self.summary(index)
+        own = () if summary is None else tuple(_at_line(p, index + 1) for p in summary.problems)
+        extra = self._dataset_by_row.get(index)
+        return own + tuple(extra) if extra else own
+
+    def problems(self) -> Iterator[tuple[int | None, Problem]]:
+        """Every problem with the current record index (None for the whole dataset)."""
+        for problem in self._dataset_problems:
+            if problem.line is None:
+                yield None, problem
+        for index, summary in enumerate(self._summaries):
+            if summary is not None and summary.problems:
+                for problem in summary.problems:
+                    yield index, _at_line(problem, index + 1)
+            extra = self._dataset_by_row.get(index)
+            if extra:
+                for problem in extra:
+                    yield index, problem
+
+    def analyzer(self) -> Analyzer | None:
+        return self._analyzer
+
+    # ---- control -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Check every record that has no summary yet, on a worker."""
+        self.enabled = True
+        self._stopped = False
+        if self._worker is not None:
+            return
+        items = [(i, self.dataset[i]) for i, s in enumerate(self._summaries) if s is None]
+        self._total = len(self._summaries)
+        self._checked = self._total - len(items)
+        if not items:
+            self._schedule_dataset_check()
+            return
+        signals = WorkerSignals()
+        signals.progress.connect(self._on_worker_progress)
+        signals.finished.connect(self._on_worker_finished)
+        signals.failed.connect(self._on_worker_failed)
+        self._worker = self.pools.run(
+            check_records, self.model, self.provider, items, signals=signals
+        )
+        self.checking_changed.emit(True)
+        self.progress_changed.emit(self._checked, self._total)
+
+    def cancel(self) -> None:
+        """Stop checking (the button in the status bar); edits are still checked one by one."""
+        self._stopped = True
+        self._stop_workers()
+
+    def _stop_workers(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+        if self._dataset_worker is not None:
+            self._dataset_worker.cancel()
+
+    def set_model(self, model: str, provider: str | None = None) -> None:
+        """Tokens and limits depend on the model: check everything again."""
+        provider = provider or self.provider
+        if (model, provider) == (self.model, self.provider):
+            return
+        self.model, self.provider = model, provider
+        self._analyzer = None
+        self._check_again()
+
+    def recheck(self, first: int, last: int) -> None:
+        """Check these records now (the GUI thread), or queue them when the checker is not ready."""
+        analyzer = self._ensure_analyzer()
+        if analyzer is None:
+            self._forget(first, last)
+            if self.enabled and self._worker is None:
+                QTimer.singleShot(0, self.start)
+            return
+        for index in range(first, last + 1):
+            self._set(index, analyzer.record(self.dataset[index].raw, index + 1))
+        self.summaries_changed.emit(first, last)
+        self.counts_changed.emit()
+        self._schedule_dataset_check()
+
+    # ---- following the dataset -----------------------------------------------------------
+    def _on_inserted(self, start: int, count: int) -> None:
+        self._summaries[start:start] = [None] * count
+        self._shift_dataset_rows(start, count)
+        if not self.enabled:
+            return
+        if count <= SYNC_INSERT_LIMIT and self._analyzer is not None:
+            self.recheck(start, start + count - 1)
+        elif self._worker is None:
+            QTimer.singleShot(0, self.start)
+
+    def _on_removed(self, start: int, count: int) -> None:
+        for summary in self._summaries[start : start + count]:
+            self._count(summary, -1)
+        del self._summaries[start : start + count]
+        self._shift_dataset_rows(start, -count)
+        if self.enabled:
+            self.counts_changed.emit()
+            self._schedule_dataset_check()
+
+    def _on_changed(self, first: int, last: int) -> None:
+        if self.enabled:
+            self.recheck(first, last)
+        else:
+            self._forget(first, last)
+
+    def _on_reset(self) -> None:
+        self._check_again()
+
+    def _check_again(self) -> None:
+        self._stop_workers()
+        self._clear()
+        if not self.enabled:
+            return
+        if self._worker is not None:
+            self._restart = True
+        else:
+            QTimer.singleShot(0, self.start)
+
+    def _shift_dataset_rows(self, start: int, delta: int) -> None:
+        """Keep whole-file findings on their lines until they are recomputed."""
+        if not self._dataset_by_row:
+            return
+        moved: dict[int, list[Problem]] = {}
+        for row, found in self._dataset_by_row.items():
+            if row < start:
+                moved[row] = found
+            elif delta > 0 or row >= start - delta:
+                moved[row + delta] = found
+        self._dataset_by_row = moved
+
+    # ---- worker results ------------------------------------------------------------------
+    @Slot(object)
+    def _on_worker_progress(self, message: object) -> None:
+        kind, payload = message  # type: ignore[misc]
+        if kind == "analyzer":
+            if self._analyzer is None:
+                self._analyzer = payload
+                self._analyzer_key = (self.model, self.provider)
+            return
+        first, last = None, None
+        dataset = self.dataset
+        size = len(dataset)
+        for index, record, summary in payload:
+            # the record may have moved or changed meanwhile: keep only results that still fit
+            if index < size and dataset[index] is record and self._summaries[index] is None:
+                self._set(index, summary)
+                first = index if first is None else min(first, index)
+                last = index if last is None else max(last, index)
+        self._checked += len(payload)
+        if first is not None and last is not None:
+            self.summaries_changed.emit(first, last)
+            self.counts_changed.emit()
+        self.progress_changed.emit(min(self._checked, self._total), self._total)
+
+    @Slot(object)
+    def _on_worker_failed(self, error: object) -> None:
+        log.error("checking the dataset failed: %s", error, exc_info=error)  # type: ignore[arg-type]
+
+    @Slot()
+    def _on_worker_finished(self) -> None:
+        self._worker = None
+        restart, self._restart = self._restart, False
+        if restart or (not self._stopped and any(s is None for s in self._summaries)):
+            QTimer.singleShot(0, self.start)  # new model, or records that moved meanwhile
+            return
+        self.checking_changed.emit(False)
+        self._schedule_dataset_check()
+
+    # ---- dataset-wide problems -----------------------------------------------------------
+    def _schedule_dataset_check(self) -> None:
+        self._dataset_timer.start()
+
+    @Slot()
+    def _start_dataset_check(self) -> None:
+        if self._dataset_worker is not None:
+            self._dataset_worker.cancel()
+        signals = WorkerSignals()
+        signals.succeeded.connect(self._on_dataset_problems)
+        signals.failed.connect(self._on_worker_failed)
+        self._dataset_worker = self.pools.run(
+            compute_dataset_problems,
+            list(self._summaries),
+            self.model,
+            self.provider,
+            self.file_bytes,
+            signals=signals,
+        )
+
+    @Slot(object)
+    def _on_dataset_problems(self, problems: object) -> None:
+        self._dataset_worker = None
+        self._dataset_problems = list(problems)  # type: ignore[call-overload]
+        by_row: dict[int, list[Problem]] = {}
+        for problem in self._dataset_problems:
+            if problem.line is not None and 0 < problem.line <= len(self._summaries):
+                by_row.setdefault(problem.line - 1, []).append(problem)
+        changed = set(by_row) | set(self._dataset_by_row)
+        self._dataset_by_row = by_row
+        if changed:
+            self.summaries_changed.emit(min(changed), max(changed))
+        self.dataset_problems_changed.emit()
+        self.counts_changed.emit()
+
+    # ---- bookkeeping ---------------------------------------------------------------------
+    def _ensure_analyzer(self) -> Analyzer | None:
+        if self._analyzer is not None and self._analyzer_key != (self.model, self.provider):
+            self._analyzer = None
+        return self._analyzer
+
+    def _set(self, index: int, summary: RecordSummary | None) -> None:
+        self._count(self._summaries[index], -1)
+        self._summaries[index] = summary
+        self._count(summary, +1)
+
+    def _forget(self, first: int, last: int) -> None:
+        for index in range(first, last + 1):
+            self._set(index, None)
+        self.summaries_changed.emit(first, last)
+
+    def _count(self, summary: Any, sign: int) -> None:
+        if summary is None:
+            return
+        for problem in summary.problems:
+            if problem.severity is Severity.ERROR:
+                self._errors += sign
+            elif problem.severity is Severity.WARNING:
+                self._warnings += sign
+
+    def _clear(self) -> None:
+        self._summaries = [None] * len(self.dataset)
+        self._errors = self._warnings = 0
+        self._dataset_problems = []
+        self._dataset_by_row = {}
+        if self._summaries:
+            self.summaries_changed.emit(0, len(self._summaries) - 1)
+        self.dataset_problems_changed.emit()
+        self.counts_changed.emit()
+
+
+def _at_line(problem: Problem, line: int) -> Problem:
+    return problem if problem.line == line else replace(problem, line=line)

@@ -1,0 +1,357 @@
+"""One open dataset: records, undo stack, file path, check results, review notes and autosave.
+
+The window talks to a `Document`; the document talks to the core. Opening streams the file in on
+a worker (rows appear at once), saving runs on the single writer thread from a snapshot, and a
+recovery copy is written a few seconds after an edit. The modified flag follows the undo stack's
+clean state (plus "never saved" for recovered or imported work).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QUndoStack
+
+from desktop_app.core import recovery
+from desktop_app.core.atomic import write_atomic
+from desktop_app.core.dataset import Dataset, Record
+from desktop_app.core.errors import DatasetSaveError
+from desktop_app.core.models import DEFAULT_MODEL
+from desktop_app.core.review import (
+    ReviewEntry,
+    ReviewStore,
+    SidecarMatcher,
+    build_sidecar,
+    write_sidecar,
+)
+from desktop_app.qt.analysis_store import AnalysisStore
+from desktop_app.qt.loader import LoadBatch, LoadResult, load_file
+from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
+
+log = logging.getLogger(__name__)
+
+LARGE_FILE_BYTES = 20 * 1024 * 1024  # bigger files get a calmer autosave rhythm
+LARGE_AUTOSAVE_SECONDS = 15.0
+
+
+def _yielding(chunks: list[bytes]) -> Iterator[bytes]:
+    """Chunks for a writer thread, handing the interpreter lock back now and then."""
+    for number, chunk in enumerate(chunks):
+        if number % 512 == 0:
+            time.sleep(0)
+        yield chunk
+
+
+def save_files(
+    path: Path,
+    chunks: list[bytes],
+    records: list[Record],
+    entries: list[ReviewEntry | None],
+    unmatched: list[dict[str, Any]],
+    *,
+    cancel: CancelToken,
+    progress: Callable[[object], None],
+) -> Path:
+    """Writer thread: the dataset (atomically), then its review sidecar."""
+    write_atomic(path, _yielding(chunks))
+    write_sidecar(path, build_sidecar(records, entries, unmatched))
+    return path
+
+
+def write_recovery_copy(
+    file: Path,
+    chunks: list[bytes],
+    original: Path | None,
+    records: list[Record],
+    entries: list[ReviewEntry | None],
+    unmatched: list[dict[str, Any]],
+    *,
+    cancel: CancelToken,
+    progress: Callable[[object], None],
+) -> Path:
+    review = build_sidecar(records, entries, unmatched)
+    recovery.write_recovery(file, _yielding(chunks), original_path=original, review=review)
+    return file
+
+
+class Document(QObject):
+    """A dataset being edited in the window."""
+
+    modified_changed = Signal(bool)
+    path_changed = Signal()
+    loading_changed = Signal(bool)
+    load_progress = Signal(int, int)  # bytes read, total bytes
+    loaded = Signal()
+    load_failed = Signal(object)  # UserFacingError
+    saved = Signal(object)  # Path
+    save_failed = Signal(object)  # UserFacingError
+    autosaved = Signal(object)  # Path of the recovery file
+
+    def __init__(
+        self,
+        pools: WorkerPools,
+        dataset: Dataset | None = None,
+        *,
+        model: str = DEFAULT_MODEL,
+        provider: str = "openai",
+        autosave_seconds: float = 3.0,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.pools = pools
+        self.dataset = dataset if dataset is not None else Dataset()
+        self.undo_stack = QUndoStack(self)
+        self.review = ReviewStore(self.dataset)
+        self.analysis = AnalysisStore(
+            self.dataset, pools, model=model, provider=provider, parent=self
+        )
+        self.recovery_file = recovery.new_recovery_file()
+        self.never_saved = False  # recovered/imported work that has no file of its own yet
+        self.loading = False
+        self._was_modified = False
+        self._load_worker: Worker | None = None
+        self._autosave_worker: Worker | None = None
+        self._save_worker: Worker | None = None
+        self._save_index = -1
+        self._autosave_seconds = autosave_seconds
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setSingleShot(True)
+        self._autosave_timer.timeout.connect(self.autosave_now)
+        self.undo_stack.cleanChanged.connect(self._update_modified)
+        self.undo_stack.indexChanged.connect(self._on_edit)
+
+    # ---- creating ------------------------------------------------------------------------
+    @classmethod
+    def from_bytes(
+        cls, pools: WorkerPools, data: bytes, *, path: Path | None = None, **kwargs: Any
+    ) -> Document:
+        doc = cls(pools, Dataset.from_bytes(data, path=path), **kwargs)
+        return doc
+
+    def start_checking(self) -> None:
+        self.analysis.file_bytes = sum(len(r.raw) + len(r.ending) for r in self.dataset)
+        self.analysis.start()
+
+    def start_loading(self, path: Path) -> None:
+        """Stream `path` into this (empty) document; rows appear batch by batch."""
+        self.dataset.path = path
+        self.loading = True
+        self.loading_changed.emit(True)
+        signals = WorkerSignals()
+        signals.progress.connect(self._on_load_batch)
+        signals.succeeded.connect(self._on_load_succeeded)
+        signals.failed.connect(self._on_load_failed)
+        signals.cancelled.connect(self._on_load_cancelled)
+        self._load_worker = self.pools.run(load_file, path, signals=signals)
+
+    def cancel_loading(self) -> None:
+        if self._load_worker is not None:
+            self._load_worker.cancel()
+
+    @Slot(object)
+    def _on_load_batch(self, batch: object) -> None:
+        assert isinstance(batch, LoadBatch)
+        dataset = self.dataset
+        if len(dataset) == 0:
+            # the first batch decides the file's style (endings, JSON spacing), like Dataset.open
+            fresh = Dataset(batch.records, path=dataset.path, bom=batch.bom)
+            dataset.ending, dataset.style, dataset.bom = fresh.ending, fresh.style, batch.bom
+        dataset.insert_records(len(dataset), batch.records)
+        self.load_progress.emit(batch.bytes_read, batch.total_bytes)
+
+    @Slot(object)
+    def _on_load_succeeded(self, result: object) -> None:
+        assert isinstance(result, LoadResult)
+        self._load_worker = None
+        self.dataset.revision = 0
+        self.review.load(result.matches, result.unmatched)
+        self.loading = False
+        self.loading_changed.emit(False)
+        self.loaded.emit()
+        self.analysis.file_bytes = result.total_bytes
+        self.analysis.start()
+
+    @Slot(object)
+    def _on_load_failed(self, error: object) -> None:
+        self._load_worker = None
+        self.loading = False
+        self.loading_changed.emit(False)
+        self.load_failed.emit(error)
+
+    @Slot()
+    def _on_load_cancelled(self) -> None:
+        self._load_worker = None
+        self.loading = False
+        self.loading_changed.emit(False)
+        self.load_failed.emit(None)
+
+    def load_review(self, sidecar: dict[str, Any] | None) -> None:
+        """Match review entries (from a sidecar or a recovery file) to the records."""
+        matcher = SidecarMatcher(sidecar)
+        matcher.feed(0, list(self.dataset))
+        self.review.load(*matcher.finish())
+
+    # ---- state ---------------------------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        return self.dataset.path
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path else "Untitled dataset"
+
+    @property
+    def is_modified(self) -> bool:
+        return self.never_saved or not self.undo_stack.isClean()
+
+    @property
+    def busy_saving(self) -> bool:
+        return self._save_worker is not None
+
+    def mark_never_saved(self) -> None:
+        self.never_saved = True
+        self._update_modified()
+        self._schedule_autosave()
+
+    @Slot()
+    def _update_modified(self) -> None:
+        modified = self.is_modified
+        if modified != self._was_modified:
+            self._was_modified = modified
+            self.modified_changed.emit(modified)
+        if not modified:
+            self._autosave_timer.stop()
+            recovery.discard(self.recovery_file)
+
+    @Slot()
+    def _on_edit(self) -> None:
+        self._schedule_autosave()
+
+    # ---- saving --------------------------------------------------------------------------
+    def save(self, path: Path | None = None) -> Worker:
+        """Save on the writer thread; `saved` or `save_failed` follows."""
+        target = path or self.path
+        if target is None:
+            raise ValueError("save() needs a path for a dataset that was never saved")
+        chunks = list(self.dataset.iter_bytes())
+        records, entries, unmatched = self.review.snapshot()
+        self._save_index = self.undo_stack.index()
+        signals = WorkerSignals()
+        signals.succeeded.connect(self._on_saved)
+        signals.failed.connect(self._on_save_failed)
+        worker = self.pools.run(
+            save_files, target, chunks, records, entries, unmatched, writer=True, signals=signals
+        )
+        self._save_worker = worker
+        return worker
+
+    def save_now(self, path: Path | None = None) -> None:
+        """Save on this thread (closing the window with Save); raises DatasetSaveError."""
+        target = path or self.path
+        if target is None:
+            raise ValueError("save_now() needs a path for a dataset that was never saved")
+        self.pools.writer.waitForDone(-1)
+        records, entries, unmatched = self.review.snapshot()
+        self._save_index = self.undo_stack.index()
+        save_files(
+            target,
+            list(self.dataset.iter_bytes()),
+            records,
+            entries,
+            unmatched,
+            cancel=CancelToken(),
+            progress=lambda _value: None,
+        )
+        self._after_save(target)
+
+    @Slot(object)
+    def _on_saved(self, path: object) -> None:
+        self._save_worker = None
+        assert isinstance(path, Path)
+        self._after_save(path)
+
+    def _after_save(self, path: Path) -> None:
+        renamed = path != self.dataset.path
+        self.dataset.path = path
+        for record in self.dataset:
+            record.edited = False
+        self.never_saved = False
+        if self.undo_stack.index() == self._save_index:
+            self.undo_stack.setClean()
+        self._update_modified()
+        if renamed:
+            self.path_changed.emit()
+        self.saved.emit(path)
+
+    @Slot(object)
+    def _on_save_failed(self, error: object) -> None:
+        self._save_worker = None
+        if not isinstance(error, DatasetSaveError):
+            error = DatasetSaveError(
+                "The dataset could not be saved.",
+                "Try Save As to save a copy elsewhere. Your edits are kept in the app.",
+                technical=f"{type(error).__name__}: {error}",
+            )
+        self.autosave_now()  # the edits are safe in the recovery copy while the user decides
+        self.save_failed.emit(error)
+
+    # ---- autosave ------------------------------------------------------------------------
+    def autosave_interval_ms(self) -> int:
+        size = self.analysis.file_bytes or 0
+        seconds = LARGE_AUTOSAVE_SECONDS if size > LARGE_FILE_BYTES else self._autosave_seconds
+        return int(max(seconds, self._autosave_seconds) * 1000)
+
+    def _schedule_autosave(self) -> None:
+        # not restarted by later edits: steady typing still gets a copy every few seconds
+        if self.is_modified and not self._autosave_timer.isActive():
+            self._autosave_timer.start(self.autosave_interval_ms())
+
+    @Slot()
+    def autosave_now(self) -> None:
+        if not self.is_modified or self.loading:
+            return
+        if self._autosave_worker is not None:
+            self._autosave_timer.start(500)  # one copy at a time; try again shortly
+            return
+        records, entries, unmatched = self.review.snapshot()
+        signals = WorkerSignals()
+        signals.succeeded.connect(self._on_autosaved)
+        signals.failed.connect(self._on_autosave_failed)
+        self._autosave_worker = self.pools.run(
+            write_recovery_copy,
+            self.recovery_file,
+            list(self.dataset.iter_bytes()),
+            self.path,
+            records,
+            entries,
+            unmatched,
+            writer=True,
+            signals=signals,
+        )
+
+    @Slot(object)
+    def _on_autosaved(self, file: object) -> None:
+        self._autosave_worker = None
+        if not self.is_modified:
+            recovery.discard(self.recovery_file)  # saved meanwhile: nothing to recover
+        self.autosaved.emit(file)
+
+    @Slot(object)
+    def _on_autosave_failed(self, error: object) -> None:
+        self._autosave_worker = None
+        log.warning("writing the recovery copy failed: %s", error)
+
+    # ---- closing -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Stop everything this document started; the recovery copy goes (a clean close)."""
+        self._autosave_timer.stop()
+        self.cancel_loading()
+        self.analysis.detach()
+        self.pools.wait(30_000)
+        self.review.detach()
+        recovery.discard(self.recovery_file)

@@ -1,0 +1,370 @@
+"""The examples table: a thin adapter over the core Dataset, its check results and review notes.
+
+Nothing is copied into the model: `data()` asks the dataset, the analysis store and the review
+store for the one cell being painted. Until a record is checked, its preview is computed from the
+raw line on demand and cached by record identity. Dataset events become begin/end calls, so
+batches of inserted rows arrive as one insert and a single edit repaints a single row.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QIcon
+
+from desktop_app.core.dataset import Dataset, Record
+from desktop_app.core.edits import text_of
+from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.problems import Severity
+from desktop_app.core.review import ReviewStatus, ReviewStore
+from desktop_app.qt.analysis_store import AnalysisStore
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+PREVIEW_CHARS = 160
+_CACHE_LIMIT = 4096
+
+
+class Column(IntEnum):
+    # the preview is column 0 (stable data for a row); the view shows # first (moveSection)
+    PREVIEW = 0
+    NUMBER = 1
+    TURNS = 2
+    TOKENS = 3
+    PROBLEMS = 4
+    STATUS = 5
+    TAGS = 6
+
+
+HEADERS = {
+    Column.PREVIEW: "Example",
+    Column.NUMBER: "#",
+    Column.TURNS: "Turns",
+    Column.TOKENS: "Tokens",
+    Column.PROBLEMS: "Problems",
+    Column.STATUS: "Review",
+    Column.TAGS: "Tags",
+}
+HEADER_TIPS = {
+    Column.PREVIEW: "The start of the first user message of each example",
+    Column.NUMBER: "The line number in the file",
+    Column.TURNS: "How many messages the example has",
+    Column.TOKENS: "How many tokens the example counts for the chosen model",
+    Column.PROBLEMS: "Errors and warnings found by the checks",
+    Column.STATUS: "Your review status: draft, needs work or approved",
+    Column.TAGS: "Your tags (kept beside the file, never in training data)",
+}
+
+
+class Role(IntEnum):
+    RECORD_INDEX = Qt.ItemDataRole.UserRole + 1
+    SORT = Qt.ItemDataRole.UserRole + 2
+    SEVERITY = Qt.ItemDataRole.UserRole + 3  # worst severity: "error"/"warning"/"info"/"" (none)
+    ERROR_COUNT = Qt.ItemDataRole.UserRole + 4
+    WARNING_COUNT = Qt.ItemDataRole.UserRole + 5
+    REVIEW_STATUS = Qt.ItemDataRole.UserRole + 6  # ReviewStatus value
+    TAGS = Qt.ItemDataRole.UserRole + 7  # tuple[str, ...]
+    PREVIEW = Qt.ItemDataRole.UserRole + 8
+    CHECKED = Qt.ItemDataRole.UserRole + 9  # bool
+
+
+_NUMBER_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Role.RECORD_INDEX,
+    Role.SORT,
+]
+_STATUS_ORDER = {ReviewStatus.DRAFT: 0, ReviewStatus.NEEDS_WORK: 1, ReviewStatus.APPROVED: 2}
+_SUMMARY_COLUMNS = (Column.PREVIEW, Column.TURNS, Column.TOKENS, Column.PROBLEMS)
+
+
+def preview_of_raw(record: Record) -> str:
+    """A one-line preview straight from the raw line (used until the check has run)."""
+    parsed = record.parse()
+    if parsed.kind is RecordKind.BLANK:
+        return "(blank line)"
+    if parsed.kind is RecordKind.BROKEN:
+        return "(cannot be read) " + record.text[:PREVIEW_CHARS]
+    value = parsed.value
+    messages: Any = value.get("messages")
+    if parsed.kind is RecordKind.PREFERENCE:
+        source = value.get("input")
+        messages = source.get("messages") if isinstance(source, dict) else None
+    if isinstance(messages, list):
+        for message in messages:
+            if isinstance(message, dict) and message.get("role") == "user":
+                return _one_line(text_of(message)) or "(empty message)"
+        return "(no user message)"
+    prompt = value.get("prompt")
+    if isinstance(prompt, str):
+        return _one_line(prompt)
+    return _one_line(record.text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text[: PREVIEW_CHARS * 2].split())[:PREVIEW_CHARS]
+
+
+class ExamplesModel(QAbstractTableModel):
+    """Rows are the dataset's records, in file order."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        analysis: AnalysisStore,
+        review: ReviewStore,
+        icons: dict[str, QIcon] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.dataset = dataset
+        self.analysis = analysis
+        self.review = review
+        self.icons = icons or {}
+        self._previews: dict[int, tuple[Record, str]] = {}
+        dataset.inserting.connect(self._on_inserting)
+        dataset.inserted.connect(self._on_inserted)
+        dataset.removing.connect(self._on_removing)
+        dataset.removed.connect(self._on_removed)
+        dataset.changed.connect(self._on_changed)
+        dataset.reset.connect(self._on_reset)
+        review.changed.connect(self._on_review_changed)
+        analysis.summaries_changed.connect(self._on_summaries_changed)
+
+    def detach(self) -> None:
+        for event, callback in (
+            (self.dataset.inserting, self._on_inserting),
+            (self.dataset.inserted, self._on_inserted),
+            (self.dataset.removing, self._on_removing),
+            (self.dataset.removed, self._on_removed),
+            (self.dataset.changed, self._on_changed),
+            (self.dataset.reset, self._on_reset),
+            (self.review.changed, self._on_review_changed),
+        ):
+            event.disconnect(callback)
+        self.analysis.summaries_changed.disconnect(self._on_summaries_changed)
+
+    # ---- Qt model API --------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.dataset)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[Column(section)]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = index.row()
+        if not 0 <= row < len(self.dataset):
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._decoration(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (Column.NUMBER, Column.TURNS, Column.TOKENS):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._accessible(row, column)
+        if role >= Qt.ItemDataRole.UserRole:
+            return self._custom(row, column, role)
+        return None
+
+    # ---- cells ---------------------------------------------------------------------------
+    def preview(self, row: int) -> str:
+        summary = self.analysis.summary(row)
+        if summary is not None and summary.kind not in (RecordKind.BLANK, RecordKind.BROKEN):
+            return summary.preview
+        record = self.dataset[row]
+        cached = self._previews.get(id(record))
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        text = preview_of_raw(record)
+        if len(self._previews) >= _CACHE_LIMIT:
+            self._previews.clear()
+        self._previews[id(record)] = (record, text)
+        return text
+
+    def _display(self, row: int, column: int) -> Any:
+        if column == Column.NUMBER:
+            return str(row + 1)
+        if column == Column.PREVIEW:
+            return self.preview(row)
+        if column == Column.STATUS:
+            return self.review.get(row).status.label
+        if column == Column.TAGS:
+            return ", ".join(self.review.get(row).tags)
+        summary = self.analysis.summary(row)
+        if summary is None:
+            return "…" if column != Column.PROBLEMS else ""
+        if column == Column.TURNS:
+            return str(summary.turns) if summary.turns else ""
+        if column == Column.TOKENS:
+            return f"{summary.tokens:,}" if summary.tokens is not None else ""
+        if column == Column.PROBLEMS:
+            return _problem_text(*self._counts(row))
+        return None
+
+    def _decoration(self, row: int, column: int) -> Any:
+        if column == Column.PROBLEMS:
+            severity = self._worst(row)
+            return self.icons.get(f"severity-{severity}") if severity else None
+        if column == Column.STATUS:
+            status = self.review.get(row).status
+            return self.icons.get("review-" + status.value.replace("_", "-"))
+        return None
+
+    def _tooltip(self, row: int, column: int) -> Any:
+        if column == Column.PROBLEMS:
+            problems = self.analysis.record_problems(row)
+            if not problems:
+                return None
+            lines = [f"• {p.message}" for p in problems[:12]]
+            if len(problems) > 12:
+                lines.append(f"… and {len(problems) - 12} more")
+            return "\n".join(lines)
+        if column == Column.PREVIEW:
+            note = self.review.get(row).note
+            return self.preview(row) + (f"\n\nNote: {note}" if note else "")
+        return None
+
+    def _accessible(self, row: int, column: int) -> str:
+        value = self._display(row, column)
+        if column == Column.PROBLEMS and not value:
+            return "no problems" if self.analysis.summary(row) is not None else "not checked yet"
+        return f"{HEADERS[Column(column)]}: {value}"
+
+    def _custom(self, row: int, column: int, role: int) -> Any:
+        if role == Role.RECORD_INDEX:
+            return row
+        if role == Role.SORT:
+            return self._sort_key(row, column)
+        if role == Role.SEVERITY:
+            return self._worst(row)
+        if role == Role.ERROR_COUNT:
+            return self._counts(row)[0]
+        if role == Role.WARNING_COUNT:
+            return self._counts(row)[1]
+        if role == Role.REVIEW_STATUS:
+            return self.review.get(row).status.value
+        if role == Role.TAGS:
+            return list(self.review.get(row).tags)
+        if role == Role.PREVIEW:
+            return self.preview(row)
+        if role == Role.CHECKED:
+            return self.analysis.summary(row) is not None
+        return None
+
+    def _sort_key(self, row: int, column: int) -> Any:
+        summary = self.analysis.summary(row)
+        if column == Column.NUMBER:
+            return row
+        if column == Column.PREVIEW:
+            return summary.preview.casefold() if summary is not None else ""
+        if column == Column.TURNS:
+            return summary.turns if summary is not None else -1
+        if column == Column.TOKENS:
+            return summary.tokens if summary is not None and summary.tokens is not None else -1
+        if column == Column.PROBLEMS:
+            errors, warnings = self._counts(row)
+            return errors * 1_000_000 + warnings
+        if column == Column.STATUS:
+            return _STATUS_ORDER[self.review.get(row).status]
+        if column == Column.TAGS:
+            return ", ".join(self.review.get(row).tags).casefold()
+        return None
+
+    def _counts(self, row: int) -> tuple[int, int]:
+        errors = warnings = 0
+        for problem in self.analysis.record_problems(row):
+            if problem.severity is Severity.ERROR:
+                errors += 1
+            elif problem.severity is Severity.WARNING:
+                warnings += 1
+        return errors, warnings
+
+    def _worst(self, row: int) -> str:
+        problems = self.analysis.record_problems(row)
+        if not problems:
+            return ""
+        severities = {p.severity for p in problems}
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+            if severity in severities:
+                return severity.value
+        return ""
+
+    # ---- following the stores ------------------------------------------------------------
+    def _on_inserting(self, start: int, count: int) -> None:
+        self.beginInsertRows(QModelIndex(), start, start + count - 1)
+
+    def _on_inserted(self, start: int, count: int) -> None:
+        self.endInsertRows()
+        self._renumber(start + count)
+
+    def _on_removing(self, start: int, count: int) -> None:
+        self.beginRemoveRows(QModelIndex(), start, start + count - 1)
+
+    def _on_removed(self, start: int, count: int) -> None:
+        self.endRemoveRows()
+        self._renumber(start)
+
+    def _renumber(self, first: int) -> None:
+        """Lines after an insert or removal have new numbers: one signal for the # column."""
+        last = len(self.dataset) - 1
+        if first <= last:
+            self.dataChanged.emit(
+                self.index(first, Column.NUMBER), self.index(last, Column.NUMBER), _NUMBER_ROLES
+            )
+
+    def _on_changed(self, first: int, last: int) -> None:
+        self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+
+    def _on_reset(self) -> None:
+        self.beginResetModel()
+        self._previews.clear()
+        self.endResetModel()
+
+    def _on_review_changed(self, first: int, last: int) -> None:
+        if first > last or last >= len(self.dataset):
+            return
+        self.dataChanged.emit(self.index(first, Column.STATUS), self.index(last, Column.TAGS))
+
+    def _on_summaries_changed(self, first: int, last: int) -> None:
+        last = min(last, len(self.dataset) - 1)
+        if first > last:
+            return
+        self.dataChanged.emit(self.index(first, 0), self.index(last, Column.PROBLEMS))
+
+
+def _problem_text(errors: int, warnings: int) -> str:
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts)

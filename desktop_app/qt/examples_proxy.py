@@ -1,0 +1,172 @@
+"""Sorting and filtering the examples table without touching the data (a QSortFilterProxyModel).
+
+Filters combine: free text (plain, case-insensitive, or a regular expression) searched in the
+line's text, a problem filter (only errors, only warnings, any problem, a given problem code, or
+no problems), a tag, and a review status. Rows are judged straight from the core stores, never
+through `data()`, so filtering 100,000 rows stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Signal,
+)
+
+from desktop_app.core.problems import Severity
+from desktop_app.core.review import ReviewStatus
+from desktop_app.qt.examples_model import Column, ExamplesModel, Role
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+Matcher = Callable[[bytes], bool]
+
+PROBLEMS_ANY = "any"
+PROBLEMS_ERRORS = "errors"
+PROBLEMS_WARNINGS = "warnings"
+PROBLEMS_NONE = "none"
+
+
+def text_matcher(text: str, *, regex: bool = False) -> Matcher | None:
+    """A test for raw lines; raises re.error for a bad regular expression."""
+    if not text:
+        return None
+    if regex:
+        pattern = re.compile(text, re.IGNORECASE)
+        return lambda raw: pattern.search(raw.decode("utf-8", "replace")) is not None
+    folded = text.casefold()
+    if text.isascii():
+        needle = folded.encode("ascii")
+        escaped = json.dumps(text)[1:-1].casefold().encode("ascii")
+        if escaped == needle:
+            return lambda raw: needle in raw.lower()
+        return lambda raw: needle in raw.lower() or escaped in raw.lower()
+    escaped_text = json.dumps(text)[1:-1].casefold()
+    return lambda raw: _unicode_match(raw, folded, escaped_text)
+
+
+def _unicode_match(raw: bytes, folded: str, escaped: str) -> bool:
+    line = raw.decode("utf-8", "replace").casefold()
+    return folded in line or escaped in line
+
+
+class ExamplesProxy(QSortFilterProxyModel):
+    """Filters and sorts the examples model; `filter_changed` fires after every change."""
+
+    filter_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(Role.SORT)
+        # renumbering the # column after an insert must not re-run the filter on every row
+        self.setFilterKeyColumn(Column.PREVIEW)
+        self.setDynamicSortFilter(True)
+        self._matcher: Matcher | None = None
+        self.text = ""
+        self.regex = False
+        self.problems = ""  # "", any, errors, warnings, none, or "code:<code>"
+        self.tag = ""
+        self.status: ReviewStatus | None = None
+
+    def examples_model(self) -> ExamplesModel | None:
+        model = self.sourceModel()
+        return model if isinstance(model, ExamplesModel) else None
+
+    # ---- setting filters -----------------------------------------------------------------
+    def set_text(self, text: str, *, regex: bool = False) -> None:
+        """Raises re.error when `regex` is on and the expression is not valid."""
+        matcher = text_matcher(text, regex=regex)
+        self._change(lambda: self._set_text(text, regex, matcher))
+
+    def _set_text(self, text: str, regex: bool, matcher: Matcher | None) -> None:
+        self.text, self.regex, self._matcher = text, regex, matcher
+
+    def set_problem_filter(self, value: str) -> None:
+        self._change(lambda: setattr(self, "problems", value))
+
+    def set_tag(self, tag: str) -> None:
+        self._change(lambda: setattr(self, "tag", tag))
+
+    def set_status(self, status: ReviewStatus | None) -> None:
+        self._change(lambda: setattr(self, "status", status))
+
+    def clear_filters(self) -> None:
+        def clear() -> None:
+            self._set_text("", False, None)
+            self.problems, self.tag, self.status = "", "", None
+
+        self._change(clear)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self._matcher or self.problems or self.tag or self.status)
+
+    def _change(self, apply: Callable[[], None]) -> None:
+        # Qt 6.10 deprecates invalidateFilter() in favour of begin/endFilterChange (STYLE.md P7)
+        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
+            self.beginFilterChange()
+            apply()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            apply()
+            self.invalidateFilter()
+        self.filter_changed.emit()
+
+    # ---- the filter ----------------------------------------------------------------------
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        model = self.examples_model()
+        if model is None or source_parent.isValid():
+            return True
+        if self.status is not None and model.review.get(source_row).status is not self.status:
+            return False
+        if self.tag and self.tag not in model.review.get(source_row).tags:
+            return False
+        if self.problems and not self._problems_match(model, source_row):
+            return False
+        matcher = self._matcher
+        return matcher is None or matcher(model.dataset[source_row].raw)
+
+    def _problems_match(self, model: ExamplesModel, row: int) -> bool:
+        if model.analysis.summary(row) is None:
+            return False  # not checked yet: it joins the list once its check arrives
+        problems = model.analysis.record_problems(row)
+        wanted = self.problems
+        if wanted == PROBLEMS_NONE:
+            return not any(p.severity is not Severity.INFO for p in problems)
+        if wanted == PROBLEMS_ANY:
+            return bool(problems)
+        if wanted == PROBLEMS_ERRORS:
+            return any(p.severity is Severity.ERROR for p in problems)
+        if wanted == PROBLEMS_WARNINGS:
+            return any(p.severity is Severity.WARNING for p in problems)
+        if wanted.startswith("code:"):
+            code = wanted[5:]
+            return any(p.code == code for p in problems)
+        return True
+
+    def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
+        a = left.data(Role.SORT)
+        b = right.data(Role.SORT)
+        if a == b:
+            return left.row() < right.row()
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)
+
+    def source_rows(self, proxy_indexes: list[QModelIndex]) -> list[int]:
+        """Sorted unique source rows for selected proxy indexes."""
+        return sorted({self.mapToSource(i).row() for i in proxy_indexes if i.isValid()})
+
+    def proxy_row(self, source_row: int) -> int:
+        """The visible row of a source row, or -1 when it is filtered out."""
+        model = self.sourceModel()
+        if model is None or not 0 <= source_row < model.rowCount():
+            return -1
+        return self.mapFromSource(model.index(source_row, 0)).row()

@@ -1,0 +1,114 @@
+"""Reading a dataset file in batches on a worker, so the first rows show while the rest loads.
+
+The split into records is exactly `Dataset.open`'s (same line endings, BOM and last-line rules);
+only the delivery differs: the first batch is small so the table fills at once, later batches are
+bigger. Review entries from the sidecar are matched to lines while they stream by.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.dataset import BOM, Record, _record
+from desktop_app.core.errors import DatasetOpenError
+from desktop_app.core.review import ReviewEntry, SidecarMatcher, read_sidecar
+from desktop_app.qt.workers import CancelToken
+
+FIRST_CHUNK = 256 * 1024
+CHUNK = 4 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class LoadBatch:
+    records: list[Record]
+    bom: bool
+    bytes_read: int
+    total_bytes: int
+
+
+@dataclass(slots=True)
+class LoadResult:
+    path: Path
+    total_bytes: int
+    matches: dict[int, ReviewEntry] = field(default_factory=dict)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_file(path: Path, *, cancel: CancelToken, progress: Callable[[object], None]) -> LoadResult:
+    """Stream `path` as LoadBatch progress reports; returns the sidecar matches at the end."""
+    matcher = SidecarMatcher(read_sidecar(path))
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise _open_error(path, exc) from exc
+    with handle:
+        total = _size(handle)
+        carry = b""
+        first = True
+        bom = False
+        read = 0
+        index = 0
+        while True:
+            cancel.raise_if_cancelled()
+            try:
+                chunk = handle.read(FIRST_CHUNK if first else CHUNK)
+            except OSError as exc:
+                raise _open_error(path, exc) from exc
+            read += len(chunk)
+            if first:
+                first = False
+                if chunk.startswith(BOM):
+                    bom, chunk = True, chunk[len(BOM) :]
+            if not chunk:
+                break
+            data = carry + chunk if carry else chunk
+            lines = data.split(b"\n")
+            carry = lines.pop()
+            records = [_record(line, b"\n") for line in lines]
+            if records:
+                matcher.feed(index, records)
+                index += len(records)
+                progress(LoadBatch(records, bom, read, total))
+            time.sleep(0)  # let the GUI thread take the interpreter lock (see workers.py)
+        if carry:
+            records = [_record(carry, b"")]
+            matcher.feed(index, records)
+            progress(LoadBatch(records, bom, read, total))
+    matches, unmatched = matcher.finish()
+    return LoadResult(path, total, matches, unmatched)
+
+
+def _size(handle: Any) -> int:
+    try:
+        return os.fstat(handle.fileno()).st_size
+    except OSError:
+        return 0
+
+
+def _open_error(path: Path, exc: OSError) -> DatasetOpenError:
+    if isinstance(exc, FileNotFoundError):
+        message, step = (
+            f"“{path.name}” could not be found.",
+            "Check that the file still exists, or pick it again with Open.",
+        )
+    elif isinstance(exc, IsADirectoryError):
+        message, step = (
+            f"“{path.name}” is a folder, not a dataset file.",
+            "Open the .jsonl file inside it instead.",
+        )
+    elif isinstance(exc, PermissionError):
+        message, step = (
+            f"“{path.name}” could not be opened because you do not have permission to read it.",
+            "Ask the file's owner for access, or copy it somewhere you can read it.",
+        )
+    else:
+        message, step = (
+            f"“{path.name}” could not be read ({exc.strerror or 'the system refused'}).",
+            "Check the file (is the disk or network drive still there?) and try again.",
+        )
+    return DatasetOpenError(message, step, technical=f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,59 @@
+"""Window layout and recent files, kept in an INI file beside the preferences (QSettings).
+
+Only things that are not choices (geometry, splitter positions, header widths, recent files) live
+here. Lists are stored as JSON text, because QSettings mangles empty lists and None.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from desktop_app.core.appdirs import config_dir
+
+RECENT_KEY = "files/recent"
+
+
+class UiState:
+    def __init__(self, path: Path | None = None, recent_limit: int = 10) -> None:
+        self.path = path or (config_dir() / "window.ini")
+        self.settings = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self.recent_limit = recent_limit
+
+    # ---- layout --------------------------------------------------------------------------
+    def save_bytes(self, key: str, value: QByteArray) -> None:
+        self.settings.setValue(f"layout/{key}", value)
+
+    def load_bytes(self, key: str) -> QByteArray | None:
+        value = self.settings.value(f"layout/{key}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    # ---- recent files --------------------------------------------------------------------
+    def recent_files(self) -> list[Path]:
+        raw = self.settings.value(RECENT_KEY, "[]")
+        try:
+            items = json.loads(raw) if isinstance(raw, str) else []
+        except ValueError:
+            items = []
+        return [Path(p) for p in items if isinstance(p, str)][: self.recent_limit]
+
+    def add_recent(self, path: Path) -> list[Path]:
+        path = path.resolve()
+        items = [p for p in self.recent_files() if p != path]
+        items.insert(0, path)
+        return self._store(items[: self.recent_limit])
+
+    def remove_recent(self, path: Path) -> list[Path]:
+        return self._store([p for p in self.recent_files() if p != path])
+
+    def clear_recent(self) -> None:
+        self._store([])
+
+    def _store(self, items: list[Path]) -> list[Path]:
+        self.settings.setValue(RECENT_KEY, json.dumps([str(p) for p in items]))
+        return items
+
+    def sync(self) -> None:
+        self.settings.sync()

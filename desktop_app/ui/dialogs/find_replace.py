@@ -1,0 +1,153 @@
+"""Find and replace in message texts (plain or regular expression), with a count before applying."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core import edits
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.edits import TextPattern
+from desktop_app.core.errors import UserFacingError
+from desktop_app.qt.commands import SetManyCommand
+from desktop_app.ui.dialogs.scope import EXAMPLE_KINDS, ScopeChooser
+
+PREVIEW_DELAY_MS = 250
+
+
+class FindReplaceDialog(QDialog):
+    def __init__(
+        self,
+        dataset: Dataset,
+        undo_stack: QUndoStack,
+        selected: Sequence[int] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Find and replace")
+        self.dataset, self.stack = dataset, undo_stack
+        self.replaced = 0
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.find = QLineEdit()
+        self.find.setAccessibleName("Find")
+        self.find.setToolTip(
+            "The text to look for in the messages (roles and names are never changed)"
+        )
+        self.replace = QLineEdit()
+        self.replace.setAccessibleName("Replace with")
+        self.replace.setToolTip(
+            "The new text; with a regular expression, \\1 inserts the first group"
+        )
+        form.addRow("&Find:", self.find)
+        form.addRow("&Replace with:", self.replace)
+        layout.addLayout(form)
+        options = QHBoxLayout()
+        self.match_case = QCheckBox("Match &case")
+        self.whole_words = QCheckBox("&Whole words")
+        self.regex = QCheckBox("Regular e&xpression")
+        self.regex.setToolTip("Treat the text to find as a Python regular expression")
+        for box in (self.match_case, self.whole_words, self.regex):
+            box.toggled.connect(self._schedule_preview)
+            options.addWidget(box)
+        options.addStretch(1)
+        layout.addLayout(options)
+        layout.addWidget(QLabel("Look in:"))
+        self.scope = ScopeChooser(dataset, selected)
+        self.scope.changed.connect(self._schedule_preview)
+        layout.addWidget(self.scope)
+        self.preview = QLabel("Type the text to find.")
+        self.preview.setWordWrap(True)
+        self.preview.setAccessibleName("How many replacements")
+        layout.addWidget(self.preview)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.replace_button = QPushButton("Replace &all")
+        self.replace_button.setToolTip("Replace every match shown above (one undo step)")
+        self.buttons.addButton(self.replace_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.replace_button.clicked.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.update_preview)
+        self.find.textChanged.connect(self._schedule_preview)
+        self.resize(520, 260)
+        self.update_preview()
+
+    def pattern(self) -> TextPattern:
+        return TextPattern(
+            self.find.text(),
+            regex=self.regex.isChecked(),
+            match_case=self.match_case.isChecked(),
+            whole_words=self.whole_words.isChecked(),
+        )
+
+    def _values(self, pattern: TextPattern) -> Iterator[tuple[int, Any]]:
+        for index in self.scope.indexes():
+            record = self.dataset[index]
+            if not edits.might_match(record.raw, pattern):
+                continue
+            parsed = record.parse()
+            if parsed.kind in EXAMPLE_KINDS:
+                yield index, parsed.value
+
+    def _schedule_preview(self) -> None:
+        self._timer.start()
+
+    def update_preview(self) -> None:
+        self.replace_button.setEnabled(False)
+        if not self.find.text():
+            self.preview.setText("Type the text to find.")
+            return
+        pattern = self.pattern()
+        try:
+            matches, examples = edits.count_plan(self._values(pattern), pattern)
+        except UserFacingError as exc:
+            self.preview.setText(f"{exc.message} {exc.next_step}")
+            return
+        if not matches:
+            self.preview.setText("No message contains this text.")
+            return
+        self.preview.setText(
+            f"{matches} replacement{'s' if matches != 1 else ''} in "
+            f"{examples} example{'s' if examples != 1 else ''}."
+        )
+        self.replace_button.setEnabled(True)
+
+    def accept(self) -> None:
+        pattern = self.pattern()
+        try:
+            plan = edits.plan_replace(self._values(pattern), pattern, self.replace.text())
+        except UserFacingError as exc:
+            self.preview.setText(f"{exc.message} {exc.next_step}")
+            return
+        if plan.changes:
+            text = f"Replace “{pattern.find}” with “{self.replace.text()}” ({plan.replacements}×)"
+            self.stack.push(SetManyCommand(self.dataset, plan.changes, text))
+        self.replaced = plan.replacements
+        super().accept()
+
+
+def run_find_replace(
+    parent: QWidget | None, dataset: Dataset, undo_stack: QUndoStack, indexes: Sequence[int]
+) -> int:
+    """Show the dialog; returns how many replacements were made (0 when closed)."""
+    dialog = FindReplaceDialog(dataset, undo_stack, indexes, parent)
+    dialog.exec()
+    return dialog.replaced

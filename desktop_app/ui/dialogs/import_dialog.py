@@ -1,0 +1,328 @@
+"""Import examples from a spreadsheet (CSV/TSV/XLSX with a column mapping), a prompt/completion
+JSONL file, a plain-text script of "User:" / "Assistant:" turns, or pasted text.
+
+The conversion itself is desktop_app.core.convert; this dialog picks the source, shows the first
+examples as they will be added and every note about what was skipped or changed, then adds the
+examples at the end of the dataset as one undoable step.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core import convert, edits
+from desktop_app.core.convert import Conversion, Table
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.errors import UserFacingError
+from desktop_app.qt.commands import InsertRecordsCommand
+
+PREVIEW_ROWS = 20
+NO_COLUMN = "(none)"
+
+SOURCES = (
+    ("table", "Spreadsheet (CSV, TSV or Excel)"),
+    ("legacy", "Prompt/completion file (older JSONL)"),
+    ("script", "Script with User: / Assistant: turns (.txt)"),
+    ("paste", "Pasted text"),
+)
+_FILTERS = {
+    "table": "Spreadsheets (*.csv *.tsv *.xlsx *.xlsm)",
+    "legacy": "JSON Lines (*.jsonl *.json)",
+    "script": "Text files (*.txt)",
+}
+
+
+def convert_pasted(text: str, system: str | None) -> Conversion:
+    """Pasted JSON lines stay examples (prompt/completion ones converted); other text is a script."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if lines and all(_is_json_object(line) for line in lines):
+        dataset = Dataset.from_bytes("\n".join(lines).encode("utf-8"))
+        try:
+            return convert.legacy_to_chat(dataset, system)
+        except convert.ConversionError:
+            values = [dataset.value(i) for i in range(len(dataset))]
+            return Conversion(values, [f"Took {len(values)} pasted JSON lines as they are."])
+    return convert.script_to_chat(text, system)
+
+
+def _is_json_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+class ImportDialog(QDialog):
+    def __init__(
+        self,
+        dataset: Dataset,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+        at: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import examples")
+        self.dataset, self.stack = dataset, undo_stack
+        self.at = at  # where the examples go (None: at the end)
+        self.table: Table | None = None
+        self.result: Conversion | None = None
+        self.imported: list[dict[str, Any]] = []
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.source = QComboBox()
+        self.source.setAccessibleName("What to import")
+        for key, label in SOURCES:
+            self.source.addItem(label, key)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        form.addRow("&Import from:", self.source)
+        self.file_row = QWidget()
+        file_layout = QHBoxLayout(self.file_row)
+        file_layout.setContentsMargins(0, 0, 0, 0)
+        self.path = QLineEdit()
+        self.path.setAccessibleName("File to import")
+        self.path.setPlaceholderText("Choose a file…")
+        self.path.editingFinished.connect(self._load)
+        file_layout.addWidget(self.path, 1)
+        choose = QPushButton("&Choose…")
+        choose.setToolTip("Pick the file to import")
+        choose.clicked.connect(self._choose)
+        file_layout.addWidget(choose)
+        form.addRow("&File:", self.file_row)
+        self.system = QLineEdit()
+        self.system.setAccessibleName("System prompt for imported examples")
+        self.system.setPlaceholderText("Optional: a system prompt for every imported example")
+        self.system.textChanged.connect(self._schedule)
+        form.addRow("&System prompt:", self.system)
+        layout.addLayout(form)
+
+        self.pages = QStackedWidget()
+        self.mapping = QWidget()
+        mapping = QFormLayout(self.mapping)
+        mapping.setContentsMargins(0, 0, 0, 0)
+        self.prompt_column = QComboBox()
+        self.prompt_column.setAccessibleName("Column with the user's messages")
+        self.response_column = QComboBox()
+        self.response_column.setAccessibleName("Column with the replies")
+        self.system_column = QComboBox()
+        self.system_column.setAccessibleName("Column with system prompts")
+        mapping.addRow("User messages from column:", self.prompt_column)
+        mapping.addRow("Replies from column:", self.response_column)
+        mapping.addRow("System prompts from column:", self.system_column)
+        for combo in (self.prompt_column, self.response_column, self.system_column):
+            combo.currentIndexChanged.connect(self._schedule)
+        self.pages.addWidget(self.mapping)
+        self.pasted = QPlainTextEdit()
+        self.pasted.setAccessibleName("Text to import")
+        self.pasted.setPlaceholderText(
+            "Paste a script such as\n\nUser: How do I reset my password?\nAssistant: Open Settings…"
+            "\n\n---\n\nor JSON lines."
+        )
+        self.pasted.textChanged.connect(self._schedule)
+        self.pages.addWidget(self.pasted)
+        self.pages.addWidget(QWidget())
+        layout.addWidget(self.pages)
+
+        layout.addWidget(QLabel("Preview (the first examples as they will be added):"))
+        self.preview = QTableWidget(0, 3)
+        self.preview.setHorizontalHeaderLabels(["System", "User", "Assistant"])
+        self.preview.setAccessibleName("Preview of the imported examples")
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview.verticalHeader().setVisible(False)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.preview.setWordWrap(True)
+        layout.addWidget(self.preview, 1)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setAccessibleName("Notes about the import")
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.notes)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = QPushButton("&Import")
+        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.clicked.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.update_preview)
+        self.resize(760, 560)
+        self._source_changed()
+
+    # ---- choosing the source ------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return str(self.source.currentData())
+
+    def set_source(self, kind: str, path: str | Path | None = None) -> None:
+        self.source.setCurrentIndex(self.source.findData(kind))
+        if path is not None:
+            self.path.setText(str(path))
+            self._load()
+
+    def _source_changed(self) -> None:
+        kind = self.kind
+        self.file_row.setEnabled(kind != "paste")
+        self.pages.setCurrentIndex({"table": 0, "paste": 1}.get(kind, 2))
+        self.table = None
+        self._load()
+
+    def _choose(self) -> None:
+        start = str(self.dataset.path.parent) if self.dataset.path else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose a file to import", start, _FILTERS.get(self.kind, "")
+        )
+        if path:
+            self.path.setText(path)
+            self._load()
+
+    def _load(self) -> None:
+        """Read a table's columns when a spreadsheet is chosen, then refresh the preview."""
+        self.table = None
+        if self.kind == "table" and self.path.text().strip():
+            path = Path(self.path.text().strip())
+            try:
+                if path.suffix.lower() in (".xlsx", ".xlsm"):
+                    self.table = convert.read_xlsx_table(path)
+                else:
+                    self.table = convert.read_csv_table(path)
+            except UserFacingError as exc:
+                self._show_error(exc)
+                return
+            self._fill_columns(self.table)
+        self.update_preview()
+
+    def _fill_columns(self, table: Table) -> None:
+        guesses = (convert.PROMPT_NAMES, convert.RESPONSE_NAMES, convert.SYSTEM_NAMES)
+        combos = (self.prompt_column, self.response_column, self.system_column)
+        for combo, names in zip(combos, guesses, strict=True):
+            combo.blockSignals(True)
+            combo.clear()
+            if combo is self.system_column:
+                combo.addItem(NO_COLUMN, None)
+            for name in table.header:
+                combo.addItem(name or "(unnamed)", name)
+            lowered = [h.strip().lower() for h in table.header]
+            found = next((lowered.index(n) for n in names if n in lowered), None)
+            if found is not None:
+                combo.setCurrentIndex(combo.findData(table.header[found]))
+            elif combo is self.response_column and combo.count() > 1:
+                combo.setCurrentIndex(1)
+            combo.blockSignals(False)
+
+    # ---- converting ---------------------------------------------------------------------------
+    def _schedule(self) -> None:
+        self._timer.start()
+
+    def convert(self) -> Conversion | None:
+        system = self.system.text().strip() or None
+        kind, path_text = self.kind, self.path.text().strip()
+        if kind == "paste":
+            text = self.pasted.toPlainText()
+            return convert_pasted(text, system) if text.strip() else None
+        if not path_text:
+            return None
+        if kind == "table":
+            if self.table is None:
+                return None
+            return convert.table_to_chat(
+                copy.deepcopy(self.table),  # table_to_chat adds its notes to the table
+                self.prompt_column.currentData(),
+                self.response_column.currentData(),
+                system,
+                self.system_column.currentData(),
+            )
+        path = Path(path_text)
+        if kind == "legacy":
+            return convert.legacy_to_chat(Dataset.open(path), system)
+        return convert.import_file(path, system=system)
+
+    def update_preview(self) -> None:
+        self.result = None
+        try:
+            result = self.convert()
+        except UserFacingError as exc:
+            self._show_error(exc)
+            return
+        self.result = result
+        values = result.values if result is not None else []
+        self.preview.setRowCount(min(PREVIEW_ROWS, len(values)))
+        for row, value in enumerate(values[:PREVIEW_ROWS]):
+            for column, text in enumerate(_preview_cells(value)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.preview.setItem(row, column, item)
+        self.preview.resizeRowsToContents()
+        if result is None:
+            self.notes.setText("Choose what to import to see a preview.")
+        else:
+            count = len(values)
+            where = "at the end" if self.at is None else f"from line {self.at + 1} on"
+            lines = [f"{count} example{'s' if count != 1 else ''} will be added {where}."]
+            lines += [f"• {note}" for note in result.notes]
+            self.notes.setText("\n".join(lines))
+        self.notes.setStyleSheet("")
+        self.import_button.setEnabled(bool(values))
+
+    def _show_error(self, error: UserFacingError) -> None:
+        self.preview.setRowCount(0)
+        self.notes.setText(f"{error.message} {error.next_step}")
+        self.notes.setStyleSheet("color: #c62828;")
+        self.import_button.setEnabled(False)
+
+    def accept(self) -> None:
+        if self.result is None or not self.result.values:
+            return
+        values = self.result.values
+        count = len(values)
+        text = f"Import {count} example{'s' if count != 1 else ''}"
+        at = len(self.dataset) if self.at is None else self.at
+        self.stack.push(InsertRecordsCommand(self.dataset, at, values, text))
+        self.imported = values
+        super().accept()
+
+
+def _preview_cells(value: Any) -> tuple[str, str, str]:
+    cells = {"system": [], "user": [], "assistant": []}
+    for message in edits.message_list(value, edits.CHAT_LIST):
+        role = message.get("role") if isinstance(message, dict) else None
+        if role in cells:
+            cells[role].append(edits.text_of(message))
+    return tuple("\n—\n".join(cells[r]) for r in ("system", "user", "assistant"))  # type: ignore[return-value]
+
+
+def run_import(
+    parent: QWidget | None, dataset: Dataset, undo_stack: QUndoStack, at: int | None = None
+) -> Conversion | None:
+    """Show the dialog; returns what was imported (values and notes), or None when cancelled.
+
+    The examples are inserted at record index `at` (at the end when None), as one undo step.
+    """
+    dialog = ImportDialog(dataset, undo_stack, parent, at)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result is None:
+        return None
+    return dialog.result

@@ -1,0 +1,1 @@
+"""The example editor (conversation bubbles and raw JSON)."""

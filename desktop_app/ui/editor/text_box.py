@@ -1,0 +1,110 @@
+"""A plain-text box that grows with its text, for message bubbles (the page scrolls, not the box)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextEdit, QWidget
+
+_APP_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+
+
+def is_app_shortcut(event: QEvent) -> bool:
+    """Undo/redo keys, which belong to the app's undo stack (Edit menu), not to a text box."""
+    return (
+        event.type() == QEvent.Type.ShortcutOverride
+        and isinstance(event, QKeyEvent)
+        and any(event.matches(key) for key in _APP_KEYS)
+    )
+
+
+class AppShortcutFilter(QObject):
+    """Event filter for line edits: lets Ctrl+Z / Ctrl+Shift+Z reach the app's undo stack."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if is_app_shortcut(event):
+            event.ignore()
+            return True
+        return False
+
+
+def route_undo_to_app(widget: QWidget) -> None:
+    """Make the app's Undo/Redo (not the widget's own) answer Ctrl+Z in `widget`."""
+    keeper = AppShortcutFilter(widget)
+    widget.installEventFilter(keeper)
+
+
+class GrowingTextEdit(QTextEdit):
+    """Emits `edited(text)` only for the writer's typing, never for set_text()."""
+
+    edited = Signal(str)
+    focus_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None, *, min_lines: int = 1) -> None:
+        super().__init__(parent)
+        self._quiet = False
+        self._min_lines = min_lines
+        self.setAcceptRichText(False)
+        self.setTabChangesFocus(True)
+        self.setUndoRedoEnabled(False)  # the app's undo stack undoes typing, field by field
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().setDocumentMargin(4)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self.textChanged.connect(self._on_text_changed)
+        self._fit()
+
+    def set_text(self, text: str) -> None:
+        """Show text without reporting it as typing; keeps the cursor near where it was."""
+        if text == self.toPlainText():
+            return
+        cursor = self.textCursor()
+        position = cursor.position()
+        self._quiet = True
+        try:
+            self.setPlainText(text)
+        finally:
+            self._quiet = False
+        cursor = self.textCursor()
+        cursor.setPosition(min(position, len(text)))
+        self.setTextCursor(cursor)
+
+    def _on_text_changed(self) -> None:
+        if not self._quiet:
+            self.edited.emit(self.toPlainText())
+
+    def _fit(self) -> None:
+        line = self.fontMetrics().lineSpacing()
+        margin = int(self.document().documentMargin() * 2)
+        height = max(int(self.document().size().height()), line * self._min_lines + margin)
+        height += self.frameWidth() * 2 + 2
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, self.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()  # let the conversation page scroll
+
+    def event(self, event: QEvent) -> bool:
+        # Undo/redo belong to the app's stack (Edit menu), not to this box.
+        if is_app_shortcut(event):
+            event.ignore()
+            return False
+        return super().event(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.focus_changed.emit(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_changed.emit(False)

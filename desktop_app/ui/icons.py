@@ -1,0 +1,67 @@
+"""Icons from resources/icons/*.svg, loaded once and tinted for the dark palette."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+from desktop_app.core.paths import resource
+from desktop_app.ui import theme
+
+_SIZES = (16, 20, 24, 32, 48)
+# icons drawn in one dark ink are lightened on the dark palette; coloured ones stay as they are
+_MONOCHROME_INK = ("#5f6b7a", "#1d2330", "#333", "#333333", "#000", "#000000")
+
+
+def icon(name: str) -> QIcon:
+    """The icon `name` (see GUI.md for the names in use); an empty icon when it is missing."""
+    return _icon(name, theme.is_dark())
+
+
+@cache
+def _icon(name: str, dark: bool) -> QIcon:
+    path = resource("icons", f"{name}.svg")
+    try:
+        svg = path.read_bytes()
+    except OSError:
+        return QIcon()
+    if dark:
+        svg = _lighten(svg)
+    renderer = QSvgRenderer(QByteArray(svg))
+    if not renderer.isValid():
+        return QIcon()
+    result = QIcon()
+    for size in _SIZES:
+        for scale in (1, 2):
+            image = QImage(size * scale, size * scale, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            renderer.render(painter)
+            painter.end()
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(scale)
+            result.addPixmap(pixmap)
+    return result
+
+
+def _lighten(svg: bytes) -> bytes:
+    light = QColor("#b4bdc9").name().encode()
+    for ink in _MONOCHROME_INK:
+        svg = svg.replace(f'"{ink}"'.encode(), b'"' + light + b'"')
+    return svg
+
+
+def icon_set(names: tuple[str, ...]) -> dict[str, QIcon]:
+    return {name: icon(name) for name in names}
+
+
+def pixmap(name: str, size: int = 16) -> QPixmap:
+    return icon(name).pixmap(QSize(size, size))
+
+
+def clear_cache() -> None:
+    """Forget loaded icons (after the palette changed)."""
+    _icon.cache_clear()

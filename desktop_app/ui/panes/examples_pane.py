@@ -1,0 +1,329 @@
+"""The examples pane: a filter bar over the examples table (multi-selection for bulk actions)."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.review import ReviewStatus
+from desktop_app.qt.examples_model import Column, ExamplesModel
+from desktop_app.qt.examples_proxy import (
+    PROBLEMS_ANY,
+    PROBLEMS_ERRORS,
+    PROBLEMS_NONE,
+    PROBLEMS_WARNINGS,
+    ExamplesProxy,
+)
+from desktop_app.ui.icons import icon
+
+FILTER_DELAY_MS = 150
+_PROBLEM_CHOICES = (
+    ("All examples", ""),
+    ("With errors", PROBLEMS_ERRORS),
+    ("With warnings", PROBLEMS_WARNINGS),
+    ("With any problem", PROBLEMS_ANY),
+    ("Without problems", PROBLEMS_NONE),
+)
+_COLUMN_WIDTHS = {  # fixed from a sample, never ResizeToContents (STYLE.md P6)
+    Column.NUMBER: 40,
+    Column.TURNS: 44,
+    Column.TOKENS: 56,
+    Column.PROBLEMS: 96,
+    Column.STATUS: 104,
+    Column.TAGS: 80,
+}
+
+
+class ExamplesPane(QWidget):
+    """Filter bar + table; emits the record under the cursor and selection changes."""
+
+    current_record_changed = Signal(object)  # int | None (source row)
+    selection_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.proxy = ExamplesProxy(self)
+        self._model: ExamplesModel | None = None
+        self._build()
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_text_filter)
+        self.proxy.filter_changed.connect(self._update_count)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+
+    # ---- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Filter examples by text…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter examples by text")
+        self.search.setToolTip(
+            "Shows only the examples containing this text (ignoring upper and lower case)."
+        )
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.textChanged.connect(self._on_text_edited)
+
+        self.regex_button = QToolButton(self)
+        self.regex_button.setText(".*")
+        self.regex_button.setCheckable(True)
+        self.regex_button.setAccessibleName("Use a regular expression")
+        self.regex_button.setToolTip(
+            "Treat the filter text as a regular expression (a pattern language for searching)."
+        )
+        self.regex_button.toggled.connect(self.apply_text_filter)
+
+        self.problem_combo = QComboBox(self)
+        self.problem_combo.setAccessibleName("Show examples by problems")
+        self.problem_combo.setToolTip("Show only the examples with errors, warnings or a problem")
+        for label, value in _PROBLEM_CHOICES:
+            self.problem_combo.addItem(label, value)
+        self.problem_combo.currentIndexChanged.connect(self._on_problem_filter)
+
+        self.status_combo = QComboBox(self)
+        self.status_combo.setAccessibleName("Show examples by review status")
+        self.status_combo.setToolTip("Show only the examples with this review status")
+        self.status_combo.addItem("Any status", None)
+        for status in ReviewStatus:
+            self.status_combo.addItem(
+                icon("review-" + status.value.replace("_", "-")), status.label, status.value
+            )
+        self.status_combo.currentIndexChanged.connect(self._on_status_filter)
+
+        self.tag_combo = QComboBox(self)
+        self.tag_combo.setAccessibleName("Show examples with a tag")
+        self.tag_combo.setToolTip("Show only the examples with this tag")
+        self.tag_combo.addItem("Any tag", "")
+        self.tag_combo.currentIndexChanged.connect(self._on_tag_filter)
+
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Number of examples shown")
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.regex_button)
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.problem_combo)
+        filters.addWidget(self.status_combo)
+        filters.addWidget(self.tag_combo)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("examples-table")
+        self.table.setAccessibleName("Examples")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 10
+        )
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.PREVIEW, QHeaderView.ResizeMode.Stretch)
+        for column, width in _COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.moveSection(header.visualIndex(Column.NUMBER), 0)  # "#" shown first
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+    # ---- document ------------------------------------------------------------------------
+    def set_model(self, model: ExamplesModel | None) -> None:
+        self._model = model
+        self.proxy.setSourceModel(model)
+        if model is not None:
+            model.review.tags_changed.connect(self.refresh_tags)
+            model.analysis.dataset_problems_changed.connect(self.refresh_problem_codes)
+        self.refresh_tags()
+        self.refresh_problem_codes()
+        self._update_count()
+
+    @Slot()
+    def refresh_tags(self) -> None:
+        current = self.tag_combo.currentData() or ""
+        tags = self._model.review.all_tags() if self._model is not None else []
+        self.tag_combo.blockSignals(True)
+        self.tag_combo.clear()
+        self.tag_combo.addItem("Any tag", "")
+        for tag in tags:
+            self.tag_combo.addItem(icon("tag"), tag, tag)
+        found = self.tag_combo.findData(current)
+        self.tag_combo.setCurrentIndex(max(found, 0))
+        self.tag_combo.blockSignals(False)
+        if current and found < 0:
+            self.proxy.set_tag("")
+
+    @Slot()
+    def refresh_problem_codes(self) -> None:
+        """Offer "Only: <code>" entries for the problem codes present."""
+        current = self.problem_combo.currentData() or ""
+        codes = self._model.analysis.problem_codes if self._model is not None else []
+        self.problem_combo.blockSignals(True)
+        self.problem_combo.clear()
+        for label, value in _PROBLEM_CHOICES:
+            self.problem_combo.addItem(label, value)
+        for code in codes:
+            self.problem_combo.addItem(f"Only: {code.replace('_', ' ')}", f"code:{code}")
+        found = self.problem_combo.findData(current)
+        self.problem_combo.setCurrentIndex(max(found, 0))
+        self.problem_combo.blockSignals(False)
+
+    # ---- filters -------------------------------------------------------------------------
+    @Slot(str)
+    def _on_text_edited(self, _text: str) -> None:
+        self._filter_timer.start()
+
+    @Slot()
+    def apply_text_filter(self) -> None:
+        self._filter_timer.stop()
+        text = self.search.text()
+        try:
+            self.proxy.set_text(text, regex=self.regex_button.isChecked())
+        except re.error as exc:
+            self.search.setStyleSheet("QLineEdit { border: 1px solid #d93a3a; }")
+            self.search.setToolTip(f"This pattern cannot be used: {exc}. Fix it or turn off .*")
+            return
+        self.search.setStyleSheet("")
+        self.search.setToolTip(
+            "Shows only the examples containing this text (ignoring upper and lower case)."
+        )
+
+    @Slot(int)
+    def _on_problem_filter(self, _index: int) -> None:
+        self.proxy.set_problem_filter(self.problem_combo.currentData() or "")
+
+    @Slot(int)
+    def _on_status_filter(self, _index: int) -> None:
+        value = self.status_combo.currentData()
+        self.proxy.set_status(ReviewStatus(value) if value else None)
+
+    @Slot(int)
+    def _on_tag_filter(self, _index: int) -> None:
+        self.proxy.set_tag(self.tag_combo.currentData() or "")
+
+    def set_problem_filter(self, value: str) -> None:
+        found = self.problem_combo.findData(value)
+        if found >= 0:
+            self.problem_combo.setCurrentIndex(found)
+
+    def clear_filters(self) -> None:
+        for combo in (self.problem_combo, self.status_combo, self.tag_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.proxy.clear_filters()
+
+    def focus_filter(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    @Slot()
+    def _update_count(self) -> None:
+        total = self._model.rowCount() if self._model is not None else 0
+        shown = self.proxy.rowCount()
+        if shown == total:
+            self.count_label.setText(f"{total:,} example{'s' if total != 1 else ''}")
+        else:
+            self.count_label.setText(f"Showing {shown:,} of {total:,}")
+
+    # ---- selection -----------------------------------------------------------------------
+    def current_record(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.proxy.mapToSource(index).row()
+
+    def selected_records(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.source_rows(rows)
+
+    def select_record(self, source_row: int) -> bool:
+        """Make a record current and selected (clears filters hiding it); False if it is gone."""
+        row = self.proxy.proxy_row(source_row)
+        if row < 0 and self._model is not None and 0 <= source_row < self._model.rowCount():
+            self.clear_filters()
+            row = self.proxy.proxy_row(source_row)
+        if row < 0:
+            return False
+        index = self.proxy.index(row, Column.PREVIEW)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        return True
+
+    def move_current(self, delta: int) -> None:
+        """Next (+1) or previous (-1) visible example."""
+        count = self.proxy.rowCount()
+        if count == 0:
+            return
+        current = self.table.currentIndex()
+        row = current.row() + delta if current.isValid() else (0 if delta > 0 else count - 1)
+        row = max(0, min(count - 1, row))
+        index = self.proxy.index(row, Column.PREVIEW)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_record_changed.emit(
+            self.proxy.mapToSource(current).row() if current.isValid() else None
+        )
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.selection_changed.emit()
+
+    def standard_select_all(self) -> QKeySequence:
+        return QKeySequence(QKeySequence.StandardKey.SelectAll)

@@ -1,0 +1,326 @@
+"""The overview pane: counts, a token-length histogram, the chosen model and the training estimate.
+
+Everything is recomputed from the check results a moment after they change (debounced), so the
+pane follows edits without slowing typing. QtCharts is imported when the chart is first drawn,
+not at startup.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from PySide6.QtCore import QMargins, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.estimate import estimate
+from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.models import ModelInfo, find_model, load_models
+from desktop_app.core.review import ReviewStatus
+from desktop_app.qt.analysis_store import AnalysisStore
+
+UPDATE_DELAY_MS = 300
+BIN_EDGES = (0, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536)
+
+
+def histogram(token_counts: list[int]) -> list[tuple[str, int]]:
+    """Counts per token-length bin (bins doubling in size), labelled by their upper end ("<256")."""
+    counts = [0] * len(BIN_EDGES)
+    for tokens in token_counts:
+        counts[max(0, bisect.bisect_right(BIN_EDGES, tokens) - 1)] += 1
+    labels = []
+    for i, low in enumerate(BIN_EDGES):
+        if i + 1 < len(BIN_EDGES):
+            labels.append(f"<{_short(BIN_EDGES[i + 1])}")
+        else:
+            labels.append(f"{_short(low)}+")
+    while len(counts) > 4 and counts[-1] == 0:  # drop empty bins at the long end
+        counts.pop()
+        labels.pop()
+    return list(zip(labels, counts, strict=True))
+
+
+def _short(value: int) -> str:
+    return f"{value // 1024}k" if value >= 1024 and value % 1024 == 0 else str(value)
+
+
+class OverviewPane(QWidget):
+    """Counts, histogram, model and estimate for the open dataset."""
+
+    model_changed = Signal(str)
+    epochs_changed = Signal(object)  # int | None
+
+    def __init__(self, model: str, epochs: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.analysis: AnalysisStore | None = None
+        self._chart_view: Any = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(UPDATE_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.last_histogram: list[tuple[str, int]] = []
+        self._build(model, epochs)
+
+    def _build(self, model: str, epochs: int | None) -> None:
+        counts = QGroupBox("Dataset", self)
+        form = QFormLayout(counts)
+        self.labels: dict[str, QLabel] = {}
+        for key, title in (
+            ("examples", "Examples"),
+            ("unreadable", "Lines that are not examples"),
+            ("problems", "Problems"),
+            ("review", "Review"),
+            ("tokens", "Tokens per example"),
+        ):
+            label = QLabel("–", counts)
+            label.setAccessibleName(title)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            self.labels[key] = label
+            form.addRow(title + ":", label)
+
+        training = QGroupBox("Training estimate", self)
+        tform = QFormLayout(training)
+        self.model_combo = QComboBox(training)
+        self.model_combo.setAccessibleName("Model to train")
+        self.model_combo.setToolTip("The base model: it decides token counts, limits and price")
+        for info in _trainable_models():
+            price = info.training_price_per_million
+            suffix = f" — ${price:g} per 1M tokens" if price is not None else ""
+            self.model_combo.addItem(f"{info.label}{suffix}", info.id)
+        found = self.model_combo.findData(model)
+        if found < 0:
+            info = find_model(model)
+            self.model_combo.addItem(info.label if info else model, model)
+            found = self.model_combo.count() - 1
+        self.model_combo.setCurrentIndex(found)
+        self.model_combo.currentIndexChanged.connect(self._on_model_changed)
+        self.epochs_spin = QSpinBox(training)
+        self.epochs_spin.setRange(0, 50)
+        self.epochs_spin.setSpecialValueText("Automatic")
+        self.epochs_spin.setValue(epochs or 0)
+        self.epochs_spin.setAccessibleName("Epochs")
+        self.epochs_spin.setToolTip(
+            "How many times the model reads every example. Automatic lets the provider choose."
+        )
+        self.epochs_spin.valueChanged.connect(self._on_epochs_changed)
+        tform.addRow("Model:", self.model_combo)
+        tform.addRow("Epochs:", self.epochs_spin)
+        for key, title in (
+            ("epochs", "Epochs used"),
+            ("trained", "Trained tokens"),
+            ("cost", "Estimated cost"),
+        ):
+            label = QLabel("–", training)
+            label.setAccessibleName(title)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            self.labels[key] = label
+            tform.addRow(title + ":", label)
+
+        self.chart_box = QGroupBox("Example length (tokens)", self)
+        self.chart_layout = QVBoxLayout(self.chart_box)
+        self.chart_layout.setContentsMargins(4, 4, 4, 4)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(counts)
+        layout.addWidget(training)
+        layout.addWidget(self.chart_box, 1)
+
+    # ---- wiring --------------------------------------------------------------------------
+    def set_analysis(self, analysis: AnalysisStore | None, review: Any = None) -> None:
+        self.analysis = analysis
+        self.review = review
+        if analysis is not None:
+            analysis.counts_changed.connect(self.schedule)
+            analysis.summaries_changed.connect(self.schedule)
+            analysis.dataset_problems_changed.connect(self.schedule)
+            analysis.dataset.inserted.connect(self._on_structure)
+            analysis.dataset.removed.connect(self._on_structure)
+        if review is not None:
+            review.changed.connect(self._on_structure)
+        self.schedule()
+
+    def _on_structure(self, _a: int, _b: int) -> None:
+        self.schedule()
+
+    @Slot()
+    def schedule(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def current_model(self) -> str:
+        return str(self.model_combo.currentData())
+
+    def epochs(self) -> int | None:
+        return self.epochs_spin.value() or None
+
+    @Slot(int)
+    def _on_model_changed(self, _index: int) -> None:
+        self.model_changed.emit(self.current_model())
+        self.schedule()
+
+    @Slot(int)
+    def _on_epochs_changed(self, value: int) -> None:
+        self.epochs_changed.emit(value or None)
+        self.schedule()
+
+    # ---- computing -----------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        analysis = self.analysis
+        if analysis is None:
+            for label in self.labels.values():
+                label.setText("–")
+            return
+        summaries = analysis.summaries
+        examples = chat = preference = broken = blank = other = 0
+        tokens: list[int] = []
+        for summary in summaries:
+            if summary is None:
+                continue
+            kind = summary.kind
+            if kind is RecordKind.CHAT:
+                chat += 1
+            elif kind is RecordKind.PREFERENCE:
+                preference += 1
+            elif kind is RecordKind.BROKEN:
+                broken += 1
+            elif kind is RecordKind.BLANK:
+                blank += 1
+            else:
+                other += 1
+            if summary.tokens is not None:
+                tokens.append(summary.tokens)
+        examples = chat + preference
+        checked = sum(1 for s in summaries if s is not None)
+        pending = len(summaries) - checked
+        kinds = []
+        if chat:
+            kinds.append(f"{chat:,} chat")
+        if preference:
+            kinds.append(f"{preference:,} preference pairs")
+        text = f"{examples:,}" + (f" ({', '.join(kinds)})" if len(kinds) > 1 else "")
+        if pending:
+            text += f" — {pending:,} lines still being checked"
+        self.labels["examples"].setText(text)
+        parts = []
+        if broken:
+            parts.append(f"{broken:,} cannot be read")
+        if other:
+            parts.append(f"{other:,} in another format")
+        if blank:
+            parts.append(f"{blank:,} blank")
+        self.labels["unreadable"].setText(", ".join(parts) if parts else "None")
+        self.labels["problems"].setText(
+            f"{analysis.error_count:,} errors, {analysis.warning_count:,} warnings"
+        )
+        if self.review is not None:
+            counts = self.review.status_counts()
+            self.labels["review"].setText(
+                ", ".join(f"{counts[s]:,} {s.label.lower()}" for s in ReviewStatus)
+            )
+        if tokens:
+            ordered = sorted(tokens)
+            median = ordered[len(ordered) // 2]
+            self.labels["tokens"].setText(
+                f"{ordered[0]:,} to {ordered[-1]:,} (median {median:,}); {sum(tokens):,} in all"
+            )
+        else:
+            self.labels["tokens"].setText("–")
+        self._refresh_estimate(tokens)
+        self.last_histogram = histogram(tokens)
+        self._draw_histogram(self.last_histogram)
+
+    def _refresh_estimate(self, tokens: list[int]) -> None:
+        info = find_model(self.current_model())
+        if info is None or not tokens:
+            for key in ("epochs", "trained", "cost"):
+                self.labels[key].setText("–")
+            return
+        result = estimate(tokens, info, self.epochs())
+        how = "automatic" if result.epochs_automatic else "chosen"
+        self.labels["epochs"].setText(f"{result.epochs} ({how})")
+        self.labels["trained"].setText(f"{result.trained_tokens:,}")
+        if result.capped_examples:
+            self.labels["trained"].setText(
+                f"{result.trained_tokens:,} ({result.capped_examples:,} long examples are cut "
+                f"to {result.training_context:,} tokens)"
+            )
+        if result.cost_usd is None:
+            self.labels["cost"].setText("No per-token price for this model")
+        else:
+            self.labels["cost"].setText(
+                f"about ${result.cost_usd:,.2f} at ${result.price_per_million:g} per 1M tokens"
+            )
+
+    def _draw_histogram(self, bins: list[tuple[str, int]]) -> None:
+        from PySide6.QtCharts import (  # imported on first use: not needed at startup
+            QBarCategoryAxis,
+            QBarSeries,
+            QBarSet,
+            QChart,
+            QChartView,
+            QValueAxis,
+        )
+
+        from desktop_app.ui import theme
+
+        if self._chart_view is None:
+            self._chart_view = QChartView(self.chart_box)
+            self._chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._chart_view.setAccessibleName("Histogram of example lengths in tokens")
+            self._chart_view.setMinimumHeight(160)
+            self.chart_layout.addWidget(self._chart_view)
+        chart = QChart()
+        chart.legend().hide()
+        chart.setMargins(QMargins(0, 0, 0, 0))
+        chart.setBackgroundVisible(False)
+        bar_set = QBarSet("Examples")
+        bar_set.setColor(theme.role_colors("user").accent)
+        for _, count in bins:
+            bar_set.append(count)
+        series = QBarSeries()
+        series.append(bar_set)
+        series.setBarWidth(0.9)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([label for label, _ in bins])
+        small = axis_x.labelsFont()
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
+        axis_x.setLabelsFont(small)
+        axis_y = QValueAxis()
+        axis_y.setRange(0, max([c for _, c in bins] + [1]))
+        axis_y.setLabelFormat("%d")
+        axis_y.setTickCount(3)
+        text = self.palette().color(self.foregroundRole())
+        for axis in (axis_x, axis_y):
+            axis.setLabelsColor(text)
+            axis.setGridLineVisible(False)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        old = self._chart_view.chart()
+        self._chart_view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+
+
+def _trainable_models() -> list[ModelInfo]:
+    catalog = load_models()
+    return [
+        m
+        for m in catalog.models
+        if m.provider == "openai" and not m.is_shut_down() and m.status == "available"
+    ]

@@ -1,0 +1,161 @@
+"""Live training charts (QtCharts): loss and token accuracy by step, training and validation.
+
+Points come from the job's metrics events as they arrive (or, for a provider that sends none,
+from the results file). QtCharts is imported here only, when a job view first opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from desktop_app.core.providers.base import Metrics
+from desktop_app.ui import theme
+
+TRAIN_COLOR = "#2f6fdb"
+VALID_COLOR = "#e07b00"
+FULL_VALID_COLOR = "#7e57c2"
+
+
+def _series(name: str, color: str, width: float = 2.0) -> QLineSeries:
+    series = QLineSeries()
+    series.setName(name)
+    pen = QPen(QColor(color))
+    pen.setWidthF(width)
+    series.setPen(pen)
+    return series
+
+
+def _points(name: str, color: str) -> QScatterSeries:
+    series = QScatterSeries()
+    series.setName(name)
+    series.setColor(QColor(color))
+    series.setBorderColor(QColor(color))
+    series.setMarkerSize(9.0)
+    return series
+
+
+class _Chart(QChartView):
+    """One chart: step on x, a metric on y; the axes grow with the data."""
+
+    def __init__(self, title: str, y_title: str, percent: bool, parent: QWidget | None) -> None:
+        chart = QChart()
+        chart.setTheme(
+            QChart.ChartTheme.ChartThemeDark
+            if theme.is_dark()
+            else QChart.ChartTheme.ChartThemeLight
+        )
+        chart.setTitle(title)
+        chart.setBackgroundRoundness(0)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        super().__init__(chart, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+        self.percent = percent
+        self.x_axis = QValueAxis()
+        self.x_axis.setTitleText("Training step")
+        self.x_axis.setLabelFormat("%d")
+        self.x_axis.setRange(0, 10)
+        self.y_axis = QValueAxis()
+        self.y_axis.setTitleText(y_title)
+        self.y_axis.setLabelFormat("%.0f%%" if percent else "%.2f")
+        self.y_axis.setRange(0, 100 if percent else 1)
+        chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        self.series: list[QLineSeries | QScatterSeries] = []
+        self._max_x = 0.0
+        self._max_y = 0.0
+
+    def add_series(self, series: QLineSeries | QScatterSeries) -> None:
+        self.chart().addSeries(series)
+        series.attachAxis(self.x_axis)
+        series.attachAxis(self.y_axis)
+        self.series.append(series)
+
+    def add(self, series: QLineSeries | QScatterSeries, step: float, value: float | None) -> None:
+        if value is None:
+            return
+        y = value * 100 if self.percent else value
+        series.append(step, y)
+        self._max_x = max(self._max_x, step)
+        self._max_y = max(self._max_y, y)
+
+    def fit(self, total_steps: int | None) -> None:
+        self.x_axis.setRange(0, max(1.0, float(total_steps or 0), self._max_x))
+        if not self.percent:
+            self.y_axis.setRange(0, max(0.5, self._max_y * 1.1))
+
+    def clear(self) -> None:
+        for series in self.series:
+            series.clear()
+        self._max_x = self._max_y = 0.0
+
+
+class MetricsCharts(QWidget):
+    """Loss and token-accuracy charts side by side."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("metrics-charts")
+        self.loss = _Chart("Loss (lower is better)", "Loss", False, self)
+        self.loss.setObjectName("loss-chart")
+        self.accuracy = _Chart("Token accuracy (higher is better)", "Accuracy", True, self)
+        self.accuracy.setObjectName("accuracy-chart")
+        self.train_loss = _series("Training", TRAIN_COLOR)
+        self.valid_loss = _series("Validation", VALID_COLOR)
+        self.full_valid_loss = _points("Validation, whole file", FULL_VALID_COLOR)
+        self.train_accuracy = _series("Training", TRAIN_COLOR)
+        self.valid_accuracy = _series("Validation", VALID_COLOR)
+        self.full_valid_accuracy = _points("Validation, whole file", FULL_VALID_COLOR)
+        for series in (self.train_loss, self.valid_loss, self.full_valid_loss):
+            self.loss.add_series(series)
+        for series in (self.train_accuracy, self.valid_accuracy, self.full_valid_accuracy):
+            self.accuracy.add_series(series)
+        self.total_steps: int | None = None
+        self.points = 0
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.loss, 1)
+        layout.addWidget(self.accuracy, 1)
+        self._hide_empty()
+
+    def add_metrics(self, items: Iterable[Metrics]) -> int:
+        """Plot metrics (in step order); returns how many steps were added."""
+        added = 0
+        for metrics in items:
+            if metrics.step is None:
+                continue
+            step = float(metrics.step)
+            self.loss.add(self.train_loss, step, metrics.train_loss)
+            self.loss.add(self.valid_loss, step, metrics.valid_loss)
+            self.loss.add(self.full_valid_loss, step, metrics.full_valid_loss)
+            self.accuracy.add(self.train_accuracy, step, metrics.train_accuracy)
+            self.accuracy.add(self.valid_accuracy, step, metrics.valid_accuracy)
+            self.accuracy.add(self.full_valid_accuracy, step, metrics.full_valid_accuracy)
+            if metrics.total_steps:
+                self.total_steps = metrics.total_steps
+            added += 1
+        if added:
+            self.points += added
+            self.loss.fit(self.total_steps)
+            self.accuracy.fit(self.total_steps)
+            self._hide_empty()
+        return added
+
+    def clear(self) -> None:
+        self.loss.clear()
+        self.accuracy.clear()
+        self.points = 0
+        self.total_steps = None
+
+    def _hide_empty(self) -> None:
+        """Legends list only the lines that have points (validation only with a validation file)."""
+        for series in (*self.loss.series, *self.accuracy.series):
+            marker = series.chart().legend().markers(series) if series.chart() else []
+            for item in marker:
+                item.setVisible(series.count() > 0)

@@ -1,0 +1,171 @@
+"""Providers for the GUI: one per account and address, made on a worker, closed at quit.
+
+`ProviderCache.get()` runs on worker threads (it may read the keyring, which can be slow), so it
+is guarded by a lock. Every provider it makes waits between retries on the app's shutdown flag,
+so quitting never sits out a retry delay (STYLE.md P14). `PracticeHost` owns the practice server
+the app starts on 127.0.0.1 when the person picks practice mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from typing import Any
+
+from desktop_app.core.providers.base import Capabilities, Provider
+from desktop_app.core.providers.errors import OperationCancelled
+from desktop_app.core.providers.retry import RetryPolicy
+from desktop_app.qt.job_poller import JobKey
+
+log = logging.getLogger(__name__)
+
+
+def capabilities_for(kind: str) -> Capabilities:
+    """What a provider kind offers, without making one (no key needed)."""
+    if kind == "azure":
+        from desktop_app.core.providers.azure import AzureProvider
+
+        return AzureProvider.capabilities
+    if kind == "compatible":
+        from desktop_app.core.providers.compatible import CompatibleProvider
+
+        return CompatibleProvider.capabilities
+    if kind == "practice":
+        from desktop_app.core.providers.practice import PracticeProvider
+
+        return PracticeProvider.capabilities
+    from desktop_app.core.providers.openai_provider import OpenAIProvider
+
+    return OpenAIProvider.capabilities
+
+
+def provider_label(kind: str) -> str:
+    from desktop_app.core.providers.errors import ProviderError
+    from desktop_app.core.providers.registry import provider_info
+
+    try:
+        return provider_info(kind).label
+    except ProviderError:  # an unknown kind from an old record: show its name
+        return kind
+
+
+class ProviderCache:
+    """Thread-safe providers by (kind, account, base URL)."""
+
+    def __init__(self, *, retry: RetryPolicy | None = None, **options: Any) -> None:
+        self._lock = threading.Lock()
+        self._providers: dict[tuple[str, str, str], Provider] = {}
+        self._closed = threading.Event()
+        self._retry = replace(retry or RetryPolicy(), wait=self._wait)
+        self._options = options
+
+    def _wait(self, delay: float, cancel: threading.Event | None) -> None:
+        """Retry delays end early when the operation is cancelled or the app quits."""
+        if cancel is not None:
+            cancel.wait(delay)
+        else:
+            self._closed.wait(delay)
+        if self._closed.is_set():
+            raise OperationCancelled("The request")
+
+    def get(self, kind: str, account: str, base_url: str = "") -> Provider:
+        """The provider for this account (made on first use; the key comes from the keyring)."""
+        from desktop_app.core.providers.registry import create_provider
+
+        key = (kind, account, base_url)
+        with self._lock:
+            if self._closed.is_set():
+                raise OperationCancelled("The request")
+            found = self._providers.get(key)
+            if found is not None:
+                return found
+            provider = create_provider(
+                kind, base_url=base_url or None, account=account, retry=self._retry, **self._options
+            )
+            self._providers[key] = provider
+            return provider
+
+    def for_key(self, key: JobKey) -> Provider:
+        return self.get(key.provider, key.account, key.base_url)
+
+    def make(
+        self, kind: str, *, base_url: str = "", account: str | None = None, api_key: str | None
+    ) -> Provider:
+        """A provider with an explicit key (not cached; the caller closes it)."""
+        from desktop_app.core.providers.registry import create_provider
+
+        if self._closed.is_set():
+            raise OperationCancelled("The request")
+        return create_provider(
+            kind,
+            base_url=base_url or None,
+            account=account,
+            api_key=api_key,
+            retry=self._retry,
+            **self._options,
+        )
+
+    def forget(self, kind: str, account: str | None = None) -> None:
+        """Drop providers of this kind (after its key changed); the next use reads the new key."""
+        with self._lock:
+            gone = [k for k in self._providers if k[0] == kind and account in (None, k[1])]
+            providers = [self._providers.pop(k) for k in gone]
+        for provider in providers:
+            _close_quietly(provider)
+
+    def close(self) -> None:
+        """Refuse new providers, wake retry waits, close connections."""
+        self._closed.set()
+        with self._lock:
+            providers = list(self._providers.values())
+            self._providers.clear()
+        for provider in providers:
+            _close_quietly(provider)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+
+def _close_quietly(provider: Provider) -> None:
+    try:
+        provider.close()
+    except Exception:  # closing must never stop the app from quitting
+        log.debug("closing a provider failed", exc_info=True)
+
+
+class PracticeHost:
+    """The practice server for practice mode: started when first needed, stopped at quit.
+
+    A server passed in (tests, or one started by `ftstudio practice-server`) is used as it is and
+    left running.
+    """
+
+    def __init__(self, *, pace: float = 1.0, server: Any = None) -> None:
+        self.pace = pace
+        self._server = server
+        self._owned = server is None
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def base_url(self) -> str:
+        """The server's address (starting it when it is not running yet)."""
+        if self._server is None:
+            from desktop_app.core.practice_server import PracticeServer
+
+            self._server = PracticeServer(pace=self.pace).start()
+            log.info("practice server started at %s", self._server.base_url)
+        return str(self._server.base_url)
+
+    def current_url(self) -> str | None:
+        """The address if the server runs, without starting it."""
+        return str(self._server.base_url) if self._server is not None else None
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None and self._owned:
+            server.stop()

@@ -1,0 +1,319 @@
+"""The training side of the app in one object the main window owns: `TrainingHub`.
+
+It holds what the training views share: a worker pool for network calls, the job store, the
+providers (one per account), the practice server, the job poller and the notifier; it opens the
+dialogs and job windows, and it shuts all of that down cleanly when the app quits.
+
+Wiring (desktop_app/ui/main_window.py):
+
+    self.training = TrainingHub(window=self, current_dataset=lambda: ...)
+    self.training.example_requested.connect(self.go_to_problem)
+    menu: Start Training… → self.training.start_training(self, document)
+          Keys…           → self.training.show_keys(self)
+          Jobs            → a dock holding self.training.jobs_pane(self)
+    closeEvent: self.training.shutdown() before self.pools.shutdown()
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.errors import UserFacingError
+from desktop_app.core.jobstore import JobRecord, JobStore
+from desktop_app.core.providers.retry import RetryPolicy
+from desktop_app.qt.job_poller import DEFAULT_TICK_MS, JobKey, JobPoller
+from desktop_app.qt.workers import Worker, WorkerPools, WorkerSignals
+from desktop_app.ui.training.connections import PracticeHost, ProviderCache, provider_label
+from desktop_app.ui.training.notifications import JobNotifier
+from desktop_app.ui.training.provider_config import ProviderConfig, load_config, save_config
+
+if TYPE_CHECKING:
+    from desktop_app.ui.training.job_view import JobWindow
+    from desktop_app.ui.training.jobs_pane import JobsPane
+    from desktop_app.ui.training.settings_keys_dialog import KeysDialog
+    from desktop_app.ui.training.start_job_dialog import StartJobDialog
+
+log = logging.getLogger(__name__)
+
+NETWORK_THREADS = 4
+PRACTICE_INTERVAL = 1.0  # seconds between checks of a practice job
+PROVIDER_INTERVAL = 5.0
+
+
+class TrainingHub(QObject):
+    """Shared services and entry points of the training GUI."""
+
+    example_requested = Signal(int, int)  # record index, message index (-1): select it
+    job_started = Signal(object)  # JobKey of a job the start dialog created
+    keys_changed = Signal(str)  # provider kind whose key or address changed
+    message = Signal(str)  # a short status line for the main window
+
+    def __init__(
+        self,
+        *,
+        window: QWidget | None = None,
+        current_dataset: Callable[[], Dataset | None] | None = None,
+        store: JobStore | None = None,
+        practice_pace: float = 1.0,
+        practice_server: Any = None,
+        retry: RetryPolicy | None = None,
+        poll_interval: float | None = None,
+        tick_ms: int = DEFAULT_TICK_MS,
+        open_job_on_start: bool = True,
+        multipart_threshold: int | None = None,
+        part_size: int | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent if parent is not None else window)
+        self.window = window
+        self.current_dataset = current_dataset or (lambda: None)
+        self.pools = WorkerPools()
+        self.pools.general.setMaxThreadCount(
+            max(NETWORK_THREADS, QThreadPool.globalInstance().maxThreadCount())
+        )
+        self._store = store
+        self.store_error: UserFacingError | None = None
+        self.providers = ProviderCache(retry=retry)
+        self.practice = PracticeHost(pace=practice_pace, server=practice_server)
+        self.poll_interval = poll_interval
+        self.open_job_on_start = open_job_on_start
+        self.multipart_threshold = multipart_threshold
+        self.part_size = part_size
+        self.config: ProviderConfig = load_config()
+        self.notifier = JobNotifier(window, self)
+        self.poller = JobPoller(
+            self.pools,
+            self.providers.for_key,
+            store=self.store,
+            tick_ms=tick_ms,
+            interval_for=self._interval_for,
+            parent=self,
+        )
+        self.poller.job_finished.connect(self._on_job_finished)
+        self._windows: dict[JobKey, JobWindow] = {}
+        self._panes: list[JobsPane] = []
+        self._shut_down = False
+
+    # ---- services --------------------------------------------------------------------------
+    @property
+    def store(self) -> JobStore | None:
+        """The job store, or None when it cannot be opened (see store_error)."""
+        if self._store is None and self.store_error is None:
+            try:
+                self._store = JobStore().open()
+            except UserFacingError as error:
+                log.warning("job records unavailable: %s", error.message)
+                self.store_error = error
+        return self._store
+
+    def _interval_for(self, key: JobKey) -> float:
+        if self.poll_interval is not None:
+            return self.poll_interval
+        return PRACTICE_INTERVAL if key.provider == "practice" else PROVIDER_INTERVAL
+
+    def call(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        succeeded: Callable[[object], None] | None = None,
+        failed: Callable[[object], None] | None = None,
+        progress: Callable[[object], None] | None = None,
+        cancelled: Callable[[], None] | None = None,
+        finished: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> Worker:
+        """Run `fn` on the training pool; results go to the given @Slot methods.
+
+        The signals object belongs to the hub, so a dialog closed mid-call never leaves a worker
+        emitting into a deleted object (STYLE.md P4); Qt drops the connections of a receiver
+        that is destroyed.
+        """
+        signals = WorkerSignals(self)
+        for signal, slot in (
+            (signals.succeeded, succeeded),
+            (signals.failed, failed),
+            (signals.progress, progress),
+            (signals.cancelled, cancelled),
+            (signals.finished, finished),
+        ):
+            if slot is not None:
+                signal.connect(slot)
+        signals.finished.connect(signals.deleteLater)
+        return self.pools.run(fn, *args, signals=signals, **kwargs)
+
+    def save_config(self, config: ProviderConfig) -> None:
+        self.config = config
+        try:
+            save_config(config)
+        except OSError as exc:  # a read-only config folder: keep the choice for this session
+            log.warning("provider settings not saved: %s", type(exc).__name__)
+
+    def key_for_record(self, record: JobRecord) -> JobKey:
+        return JobKey(record.provider, record.account, record.base_url, record.job_id)
+
+    def practice_alive(self, base_url: str) -> bool:
+        """True when a practice job's server is the one running in this app now."""
+        current = self.practice.current_url()
+        return current is not None and current.rstrip("/") == base_url.rstrip("/")
+
+    def label_for(self, key: JobKey) -> str:
+        if key.provider == "practice":
+            return "Practice mode"
+        label = provider_label(key.provider)
+        if key.provider in ("azure", "compatible") and key.account not in ("", "default"):
+            return f"{label} ({key.account})"
+        return label
+
+    # ---- entry points ----------------------------------------------------------------------
+    def start_training(
+        self,
+        parent: QWidget | None,
+        dataset: Dataset,
+        *,
+        path: Path | None = None,
+        name: str = "",
+    ) -> StartJobDialog:
+        """Open the start-job dialog for a dataset (non-blocking; returns the dialog)."""
+        from desktop_app.ui.training.start_job_dialog import StartJobDialog
+
+        dialog = StartJobDialog(self, dataset, path=path, name=name, parent=parent)
+        dialog.problem_activated.connect(self.example_requested)
+        dialog.job_started.connect(self._on_job_started)
+        dialog.open()
+        return dialog
+
+    def show_keys(self, parent: QWidget | None) -> KeysDialog:
+        """Open the Keys settings dialog (non-blocking; returns the dialog)."""
+        from desktop_app.ui.training.settings_keys_dialog import KeysDialog
+
+        dialog = KeysDialog(self, parent)
+        dialog.keys_changed.connect(self._on_keys_changed)
+        dialog.open()
+        return dialog
+
+    def jobs_pane(self, parent: QWidget | None = None) -> JobsPane:
+        """A Jobs pane (for a dock or a tab)."""
+        from desktop_app.ui.training.jobs_pane import JobsPane
+
+        pane = JobsPane(self, parent)
+        pane.job_activated.connect(self.open_job)
+        self._panes.append(pane)
+        pane.destroyed.connect(self._forget_panes)
+        return pane
+
+    @Slot(object)
+    def open_job(self, key: object) -> JobWindow | None:
+        """Show a job in its own window (raised if it is open already)."""
+        from desktop_app.ui.training.job_view import JobWindow
+
+        if not isinstance(key, JobKey) or self._shut_down:
+            return None
+        window = self._windows.get(key)
+        if window is None:
+            window = JobWindow(self, key, self.window)
+            window.view.example_requested.connect(self.example_requested)
+            window.closed.connect(self._on_window_closed)
+            self._windows[key] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def job_window(self, key: JobKey) -> JobWindow | None:
+        return self._windows.get(key)
+
+    def resume(self) -> list[JobKey]:
+        """After a start: follow again every job the store says has not finished."""
+        store = self.store
+        if store is None:
+            return []
+        try:
+            records = store.active_jobs()
+        except UserFacingError as error:
+            self.store_error = error
+            return []
+        keys = []
+        for record in records:
+            if record.provider == "practice" and not self.practice_alive(record.base_url):
+                continue  # its practice server ended with the app that started it
+            key = self.key_for_record(record)
+            self.poller.watch(key, record.job())
+            keys.append(key)
+        return keys
+
+    # ---- reactions -------------------------------------------------------------------------
+    @Slot(object)
+    def _on_job_started(self, key: object) -> None:
+        if not isinstance(key, JobKey):
+            return
+        for pane in self._panes:
+            pane.reload()
+        self.job_started.emit(key)
+        self.message.emit(f"Training job {key.job_id} started.")
+        if self.open_job_on_start:
+            self.open_job(key)
+
+    @Slot(object)
+    def _on_job_finished(self, key: object) -> None:
+        if not isinstance(key, JobKey):
+            return
+        job = self.poller.state(key).job
+        if job is not None:
+            self.notifier.notify_job(job, self.label_for(key))
+
+    @Slot(str)
+    def _on_keys_changed(self, kind: str) -> None:
+        self.providers.forget(kind)
+        self.keys_changed.emit(kind)
+        for pane in self._panes:
+            pane.reload()
+
+    @Slot(object)
+    def _on_window_closed(self, key: object) -> None:
+        if isinstance(key, JobKey):
+            self._windows.pop(key, None)
+
+    @Slot()
+    def _forget_panes(self) -> None:
+        alive = []
+        for pane in self._panes:
+            try:
+                pane.objectName()
+            except RuntimeError:  # its C++ side is gone
+                continue
+            alive.append(pane)
+        self._panes = alive
+
+    # ---- quitting --------------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 15_000) -> bool:
+        """Stop polling, cancel uploads and checks, wait for the workers, stop practice mode."""
+        if self._shut_down:
+            return True
+        self._shut_down = True
+        self.poller.stop()
+        for window in list(self._windows.values()):
+            window.view.stop()
+            window.close()
+        for pane in self._panes:
+            pane.stop()
+        self.pools.cancel_all()
+        self.providers.close()  # wakes retry waits, closes connections
+        self.practice.stop()  # ends slow answers from the practice server at once
+        finished = self.pools.wait(timeout_ms)
+        if not finished:
+            log.warning("training work still running after %d ms at quit", timeout_ms)
+        self.notifier.close()
+        if self._store is not None:
+            self._store.close()
+        return finished
+
+    @property
+    def is_shut_down(self) -> bool:
+        return self._shut_down

@@ -1,0 +1,85 @@
+"""Take the README screenshots: the real main window with the bundled sample, grabbed to PNG.
+
+Run under a virtual X server (or offscreen):
+    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+It uses a throw-away app folder, so your own settings and recovery copies are not touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ftstudio-shots-")
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop_app import app as app_module  # noqa: E402
+
+
+def wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_until_checked(window: object, timeout_ms: int = 20_000) -> None:
+    waited = 0
+    while waited < timeout_ms:
+        document = window.document  # type: ignore[attr-defined]
+        analysis = document.analysis
+        if analysis.enabled and not analysis.checking and analysis.checked_count == len(
+            analysis.summaries
+        ):
+            break
+        wait(100)
+        waited += 100
+    wait(800)  # debounced panes (problems list, overview chart)
+
+
+def shoot(window: object, out: Path, scheme: str) -> None:
+    window.set_theme(scheme)  # type: ignore[attr-defined]
+    wait(400)
+    # show the sample's empty reply: its problem, its fix button and its bubble
+    window.step_problem(1)  # type: ignore[attr-defined]
+    window.step_problem(1)  # type: ignore[attr-defined]
+    wait(500)
+    pixmap = window.grab()  # type: ignore[attr-defined]
+    name = "main-window.png" if scheme == "light" else f"main-window-{scheme}.png"
+    pixmap.save(str(out / name))
+    window.side_tabs.setCurrentWidget(window.overview_pane)  # type: ignore[attr-defined]
+    wait(600)
+    name = "overview.png" if scheme == "light" else f"overview-{scheme}.png"
+    window.grab().save(str(out / name))  # type: ignore[attr-defined]
+    window.side_tabs.setCurrentWidget(window.problems_pane)  # type: ignore[attr-defined]
+    window.problems_pane.table.clearSelection()  # type: ignore[attr-defined]
+    window.problems_pane.table.setCurrentIndex(  # type: ignore[attr-defined]
+        window.problems_model.index(-1, 0)  # type: ignore[attr-defined]
+    )
+    print(f"saved {scheme} screenshots to {out}")
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = app_module.create_application([])
+    window = app_module.build_window(app)
+    window.resize(1400, 860)
+    window.show()
+    window.open_sample()
+    wait_until_checked(window)
+    for scheme in ("light", "dark"):
+        shoot(window, out, scheme)
+    window.document.undo_stack.setClean()
+    window.close()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,115 @@
+"""desktop_app.selftest from source: the whole run passes, a failing check is named, the
+network guard refuses other computers, and `--self-test` reaches it through both commands."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_app import selftest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_network_guard_refuses_other_computers_and_allows_this_one() -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    original = (socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo)
+    try:
+        with selftest.NetworkGuard() as guard:
+            assert socket.socket.connect is not original[0]
+            with socket.create_connection(server.getsockname(), timeout=5):
+                pass
+            with pytest.raises(ConnectionRefusedError, match="no network allowed"):
+                socket.create_connection(("203.0.113.7", 443), timeout=5)
+            with pytest.raises(ConnectionRefusedError):
+                socket.getaddrinfo("api.openai.com", 443)
+        assert guard.refused == ["203.0.113.7:443", "api.openai.com:443"]
+        assert (socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo) == original
+    finally:
+        server.close()
+
+
+def test_report_names_what_failed() -> None:
+    report = selftest.Report()
+    report.add("checks", True, "78 rules")
+    assert not report.run(
+        "keyring", lambda: (_ for _ in ()).throw(selftest.SelfTestFailure("no backends"))
+    )
+    text = report.text()
+    assert "FAIL keyring" in text and "no backends" in text
+    assert text.endswith("Result: FAILED (keyring)")
+
+
+@pytest.mark.slow
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")  # offscreen QPA
+def test_run_in_process_passes_every_real_check_and_names_a_broken_one(
+    qapp, monkeypatch, tmp_path, capsys
+) -> None:
+    def broken_tls() -> str:
+        raise selftest.SelfTestFailure("pretend the CA certificates are missing")
+
+    monkeypatch.setattr(selftest, "check_tls", broken_tls)
+    report_file = tmp_path / "report.txt"
+    assert selftest.run(["--self-test", "--report", str(report_file)]) == 1
+    text = report_file.read_text(encoding="utf-8")
+    assert text == capsys.readouterr().out
+    assert "Result: FAILED (TLS trust store)" in text
+    failed = [line for line in text.splitlines() if line.startswith("  FAIL")]
+    assert len(failed) == 1, text
+    for name in (
+        "main window",
+        "sample in the window",
+        "checks",
+        "token counts",
+        "practice job",
+        "keyring",
+        "worker processes",
+        "no network",
+    ):
+        assert any(line.startswith(f"  ok   {name}") for line in text.splitlines()), name
+    assert "job succeeded" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["-m", "desktop_app", "--self-test"],
+        ["-c", "import sys; from desktop_app.app import main; sys.exit(main())", "--self-test"],
+    ],
+    ids=["python -m desktop_app", "finetune-studio entry point"],
+)
+def test_self_test_command_passes_as_a_subprocess(command: list[str], tmp_path: Path) -> None:
+    report_file = tmp_path / "report.txt"
+    result = subprocess.run(
+        [sys.executable, *command, "--report", str(report_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = report_file.read_text(encoding="utf-8")
+    assert "Result: passed" in text and "(from source)" in text
+
+
+@pytest.mark.slow
+def test_startup_probe_prints_the_first_paint(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "--self-test", "--startup-probe"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    marker = [line for line in result.stdout.splitlines() if line.startswith("FIRST_PAINT ")]
+    assert len(marker) == 1 and int(marker[0].split()[1]) > 0

@@ -1,0 +1,307 @@
+"""The main window end to end: files, editing actions, undo, problems, navigation, failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from conftest import (
+    answer_next_dialog,
+    click,
+    close_window,
+    is_checked,
+    make_window,
+    open_and_check,
+)
+from desktop_app.core.review import ReviewStatus, sidecar_path
+from desktop_app.core.settings import Preferences
+from desktop_app.core.templates import find_template
+from desktop_app.qt.examples_model import Column
+
+# the offscreen platform plugin says this for every top-level window with a toolbar; harmless
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def test_open_shows_rows_then_checks(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    assert window.examples_model.rowCount() == 21
+    assert window.windowTitle() == "brand_voice.jsonl[*] — Finetune Studio"
+    assert not window.isWindowModified()
+    assert "3 errors" in window.counts_label.text()
+    assert window.examples_pane.current_record() == 0  # the first example is shown at once
+    assert window.editor.current_index() == 0
+    assert window.ui_state.recent_files() == [sample_file.resolve()]
+    assert window.problems_model.rowCount() >= 10
+
+
+def test_edit_actions_undo_redo_and_modified_flag(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    pane = window.examples_pane
+    pane.select_record(3)
+    window.act_duplicate.trigger()
+    assert len(window.document.dataset) == 22
+    assert window.document.dataset[4].raw == window.document.dataset[3].raw
+    assert window.isWindowModified()
+    window.act_add.trigger()
+    assert len(window.document.dataset) == 23
+    pane.select_record(0)
+    window.act_delete.trigger()
+    assert len(window.document.dataset) == 22
+    assert window.act_undo.text() == "&Undo Delete example"
+    window.act_undo.trigger()
+    window.act_undo.trigger()
+    window.act_undo.trigger()
+    assert window.document.dataset.to_bytes() == sample_file.read_bytes()
+    assert not window.isWindowModified()
+    window.act_redo.trigger()
+    assert window.isWindowModified()
+    window.act_save.trigger()
+    qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
+    assert len(sample_file.read_bytes().splitlines()) == 22
+
+
+def test_review_status_tags_and_note(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    pane = window.examples_pane
+    pane.select_record(2)
+    window.status_actions[ReviewStatus.APPROVED].trigger()  # approve and move on
+    assert window.document.review.get(2).status is ReviewStatus.APPROVED
+    assert pane.current_record() == 3
+    pane.table.selectAll()
+    answer_next_dialog(lambda d: (d.setTextValue("tone"), d.accept()))
+    window.act_add_tag.trigger()
+    assert all(window.document.review.get(i).tags == ("tone",) for i in range(21))
+    assert pane.tag_combo.findData("tone") > 0
+    pane.select_record(5)
+    answer_next_dialog(lambda d: (d.setTextValue("  Too formal  "), d.accept()))
+    window.act_note.trigger()
+    assert window.document.review.get(5).note == "Too formal"
+    pane.select_record(5)
+    answer_next_dialog(lambda d: (d.setTextValue("tone"), d.accept()))
+    window.act_remove_tag.trigger()
+    assert window.document.review.get(5).tags == ()
+    window.act_undo.trigger()
+    assert window.document.review.get(5).tags == ("tone",)
+    window.act_save.trigger()
+    qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
+    assert sidecar_path(sample_file).exists()
+    assert b"Too formal" not in sample_file.read_bytes()
+
+
+def test_problems_pane_selects_example_and_applies_fix(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    window.step_problem(1)
+    window.step_problem(1)  # the first is about the whole file; the second is line 12
+    assert window.examples_pane.current_record() == 11
+    assert window.problems_pane.fix_button.isVisible()
+    assert window.problems_pane.fix_button.text() == "Remove the empty message"
+    window.problems_pane.fix_button.click()
+    assert window.document.dataset.value(11)["messages"][-1]["role"] == "user"
+    qtbot.waitUntil(lambda: "empty_reply" not in window.document.analysis.problem_codes, timeout=5000)
+    window.act_undo.trigger()
+    assert window.document.dataset[11].raw == sample_file.read_bytes().splitlines()[11]
+    window.step_problem(-1)
+    assert window.problems_pane.table.currentIndex().isValid()
+
+
+def test_keyboard_navigation(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    window.act_go_examples.trigger()
+    qtbot.keyClick(window.examples_pane.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.examples_pane.current_record() == 1
+    window.act_next.trigger()
+    window.act_next.trigger()
+    assert window.editor.current_index() == 3
+    window.act_previous.trigger()
+    assert window.editor.current_index() == 2
+    window.act_go_problems.trigger()
+    assert window.side_tabs.currentWidget() is window.problems_pane
+    window.act_next_problem.trigger()
+    assert window.problems_pane.table.currentIndex().isValid()
+    window.act_find.trigger()
+    assert window.examples_pane.search.hasFocus() or QApplication.focusWidget() is None
+
+
+def test_filters_from_the_pane(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    pane = window.examples_pane
+    pane.search.setText("ripe peach")
+    pane.apply_text_filter()
+    assert pane.proxy.rowCount() == 1
+    assert pane.count_label.text() == "Showing 1 of 21"
+    pane.regex_button.setChecked(True)
+    pane.search.setText("(")
+    pane.apply_text_filter()
+    assert "cannot be used" in pane.search.toolTip()
+    window.act_clear_filters.trigger()
+    assert pane.proxy.rowCount() == 21
+    window.act_only_errors.trigger()
+    assert pane.proxy.rowCount() == 3
+    codes = [pane.problem_combo.itemData(i) for i in range(pane.problem_combo.count())]
+    assert "code:duplicate_example" in codes
+    window.act_clear_filters.trigger()
+    # selecting a filtered-out example clears the filters instead of failing
+    pane.set_problem_filter("errors")
+    assert pane.select_record(0)
+    assert pane.proxy.rowCount() == 21
+
+
+def test_close_with_unsaved_changes_asks(qtbot, sample_file: Path) -> None:
+    window = make_window(qtbot)
+    open_and_check(qtbot, window, sample_file)
+    window.examples_pane.select_record(0)
+    window.act_delete.trigger()
+    seen = answer_next_dialog(click(QMessageBox.StandardButton.Cancel))
+    window.close()
+    assert seen and "Save the changes" in seen[0]
+    assert window.isVisible()
+    answer_next_dialog(click(QMessageBox.StandardButton.Save))
+    window.close()
+    assert not window.isVisible()
+    assert len(sample_file.read_bytes().splitlines()) == 20
+
+
+def test_discard_keeps_the_file(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    original = sample_file.read_bytes()
+    window.examples_pane.select_record(0)
+    window.act_delete.trigger()
+    answer_next_dialog(click(QMessageBox.StandardButton.Discard))
+    window.act_close.trigger()
+    assert sample_file.read_bytes() == original
+    assert len(window.document.dataset) == 0 and window.document.path is None
+
+
+def test_failing_save_shows_error_and_keeps_edits(qtbot, window, sample_file: Path, tmp_path: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    window.examples_pane.select_record(0)
+    window.act_delete.trigger()
+    window.document.save(tmp_path / "missing-folder" / "x.jsonl")
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "error-box") is not None, timeout=10_000)
+    box = window.findChild(QMessageBox, "error-box")
+    assert "folder no longer exists" in box.text()
+    assert "Your edits are kept" in box.informativeText()
+    box.accept()
+    assert window.isWindowModified() and len(window.document.dataset) == 20
+    qtbot.waitUntil(window.document.recovery_file.exists, timeout=10_000)
+
+
+def test_open_errors_are_plain(qtbot, window, tmp_path: Path) -> None:
+    window.open_path(tmp_path / "missing.jsonl")
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "error-box") is not None, timeout=10_000)
+    box = window.findChild(QMessageBox, "error-box")
+    assert "could not be found" in box.text()
+    box.accept()
+    assert window.document.path is None and not window.document.loading
+
+
+def test_half_broken_and_non_utf8_files_open_with_everything(qtbot, window, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}'
+    path.write_bytes(good + b"\n\xff\xfe not utf-8\n{broken\n\n" + good)
+    open_and_check(qtbot, window, path)
+    assert window.examples_model.rowCount() == 5
+    messages = [p.message for _, p in window.document.analysis.problems()]
+    assert any("not valid UTF-8" in m for m in messages)
+    assert any("not valid JSON" in m for m in messages)
+    window.act_save.trigger()
+    qtbot.waitUntil(lambda: "Saved" in window.status_label.text(), timeout=10_000)
+    assert path.read_bytes() == good + b"\n\xff\xfe not utf-8\n{broken\n\n" + good
+
+
+def test_new_from_template_and_save_as(qtbot, window, tmp_path: Path, monkeypatch) -> None:
+    window.open_template(find_template("support_replies"))
+    assert window.windowTitle().startswith("Untitled (support replies)")
+    assert window.examples_model.rowCount() == 2
+    target = tmp_path / "support"
+    monkeypatch.setattr(
+        "desktop_app.ui.main_window.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(target), ""),
+    )  # the native file dialog cannot be driven offscreen; the window's own path is tested
+    window.act_save.trigger()
+    qtbot.waitUntil(lambda: (tmp_path / "support.jsonl").exists(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("support.jsonl"), timeout=5000)
+
+
+def test_drop_a_file_opens_it(qtbot, window, sample_file: Path) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(sample_file))])
+    event = QDropEvent(
+        QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, data,
+        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.document.path == sample_file, timeout=5000)
+    qtbot.waitUntil(lambda: is_checked(window), timeout=30_000)
+
+
+def test_layout_and_recent_files_are_remembered(qtbot, sample_file: Path) -> None:
+    first = make_window(qtbot)
+    open_and_check(qtbot, first, sample_file)
+    first.resize(1111, 777)
+    first.splitter.setSizes([500, 300, 300])
+    sizes = first.splitter.sizes()
+    close_window(first)
+    second = make_window(qtbot)
+    assert second.size().width() == 1111
+    assert second.splitter.sizes() == sizes
+    second._fill_recent_menu()
+    texts = [a.text() for a in second.recent_menu.actions()]
+    assert texts[0] == "&1 brand_voice.jsonl"
+    close_window(second)
+
+
+def test_theme_switch(qtbot, window) -> None:
+    window.theme_actions["dark"].trigger()
+    assert window.palette().color(window.backgroundRole()).lightness() < 100
+    window.theme_actions["light"].trigger()
+    assert window.palette().color(window.backgroundRole()).lightness() > 200
+    assert window.prefs.theme == "light"
+
+
+def test_model_choice_rechecks(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    combo = window.overview_pane.model_combo
+    combo.setCurrentIndex(combo.findData("gpt-4o-2024-08-06"))
+    assert window.prefs.model == "gpt-4o-2024-08-06"
+    qtbot.waitUntil(lambda: is_checked(window), timeout=30_000)
+    assert window.document.analysis.model == "gpt-4o-2024-08-06"
+
+
+def test_accessible_names_on_controls(window) -> None:
+    for widget in (
+        window.examples_pane.search,
+        window.examples_pane.table,
+        window.problems_pane.table,
+        window.overview_pane.model_combo,
+        window.cancel_button,
+    ):
+        assert widget.accessibleName()
+    assert window.act_next_problem.toolTip()
+
+
+def test_sample_on_first_start_only(qtbot) -> None:
+    from desktop_app.app import start_work
+
+    window = make_window(qtbot, Preferences(sample_shown=False))
+    window.services.persist_prefs = False
+    start_work(window, None, offer_restore=False)
+    assert window.examples_model.rowCount() == 21
+    assert window.windowTitle().startswith("Sample")
+    assert window.prefs.sample_shown
+    close_window(window)
+
+
+def test_input_dialog_cancel_changes_nothing(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    window.examples_pane.select_record(1)
+    answer_next_dialog(lambda d: d.reject())
+    window.act_add_tag.trigger()
+    assert window.document.review.get(1).tags == ()
+    assert isinstance(QInputDialog, type)
+    assert Column.PREVIEW == 0
