@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop_app.cli.output import EXIT_OK, open_dataset, print_note
 from desktop_app.cli.split_cmd import fraction
-from desktop_app.core.exports import TARGETS, export_project
+from desktop_app.core.exports import TARGETS, FolderNotEmptyError, export_project
 
 
 def register(subparsers: Any) -> None:
@@ -54,15 +54,22 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     dataset = open_dataset(args.file)
     validation = open_dataset(args.validation_file) if args.validation_file else None
-    result = export_project(
-        dataset,
-        args.target,
-        args.out,
-        validation,
-        args.base_model,
-        validation_fraction=args.validation_fraction,
-        overwrite=args.force,
-    )
+    try:
+        result = export_project(
+            dataset,
+            args.target,
+            args.out,
+            validation,
+            args.base_model,
+            validation_fraction=args.validation_fraction,
+            overwrite=args.force,
+        )
+    except FolderNotEmptyError as error:
+        step = "Pick an empty or new folder with --out"
+        step += ", or add --force to replace the earlier export." if error.earlier_export else "."
+        raise FolderNotEmptyError(
+            error.message, step, earlier_export=error.earlier_export
+        ) from None
     label = TARGETS[result.target].label
     valid = (
         f" and {_count(result.validation_examples)} for validation"

@@ -311,7 +311,7 @@ class JobStore:
             "training_sha256": training_sha256,
             "validation_sha256": validation_sha256,
             "dataset_path": dataset_path,
-            "client_token": __import__("desktop_app.core.secrets").core.secrets.get_key(provider, account) or client_token,
+            "client_token": client_token,
             "error_code": job.error.code if job.error else None,
             "error_message": job.error.message if job.error else None,
             "job_json": json.dumps(job.to_dict()),

@@ -149,11 +149,14 @@ class _Dispatch(QObject):
         super().__init__(poller)
         self.poller = poller
         self.key = key
-        self.signals = WorkerSignals(self)
+        # No Qt parent: the worker keeps its signals alive until it has finished, even if the
+        # poller is destroyed first (its connections then simply drop; STYLE.md P4).
+        self.signals = WorkerSignals()
         self.worker: Worker | None = None
         self.signals.succeeded.connect(self._on_succeeded)
         self.signals.failed.connect(self._on_failed)
         self.signals.finished.connect(self._on_finished)
+        self.signals.finished.connect(self.signals.deleteLater)  # deleted on the GUI thread
 
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 ACCENT = QColor("#2f7de1")
 DIM = QColor(0, 0, 0, 150)
@@ -41,13 +50,13 @@ DEFAULT_STEPS: tuple[TourStep, ...] = (
         "change can be undone.",
     ),
     TourStep(
-        ("problems-pane", "problems-table"),
+        ("problems-pane", "problems-table", "side-tabs"),
         "Problems",
         "What the checks found. Errors must be fixed before training; warnings are worth a look. "
         "Double-click one to jump to it, or press F8 for the next one. Some have a quick fix.",
     ),
     TourStep(
-        ("overview-pane",),
+        ("overview-pane", "side-tabs"),
         "Overview",
         "How big the dataset is, how many tokens it has, and what training it would cost with "
         "the model you pick.",
@@ -62,13 +71,29 @@ DEFAULT_STEPS: tuple[TourStep, ...] = (
 
 
 def find_target(window: QWidget, step: TourStep) -> QWidget | None:
+    """The first of the step's widgets that exists; a pane on a hidden tab is brought forward."""
     for name in step.targets:
-        if window.objectName() == name:
-            return window
-        found = window.findChild(QWidget, name)
-        if found is not None and found.isVisible():
+        found = window if window.objectName() == name else window.findChild(QWidget, name)
+        if found is None:
+            continue
+        reveal(found, window)
+        if found.isVisible():
             return found
     return None
+
+
+def reveal(widget: QWidget, window: QWidget) -> None:
+    """Make the tab (or stacked page) holding widget the current one."""
+    child: QWidget | None = widget
+    while child is not None and child is not window:
+        parent = child.parentWidget()
+        if isinstance(parent, QStackedWidget):
+            tabs = parent.parentWidget()
+            if isinstance(tabs, QTabWidget):
+                tabs.setCurrentWidget(child)
+            else:
+                parent.setCurrentWidget(child)
+        child = parent
 
 
 class TourBubble(QFrame):
@@ -248,6 +273,7 @@ class GuidedTour(QObject):
         assert self.overlay is not None
         self.index = index
         step, target = self.steps[index]
+        reveal(target, self.window)
         self.overlay.bubble.show_step(step, index + 1, len(self.steps))
         self.overlay.place(target)
         self.step_changed.emit(index)

@@ -30,8 +30,12 @@ from desktop_app.core.practice_server import PracticeServer
 
 def _dataset(path: Path) -> Path:
     rows = [
-        {"messages": [{"role": "user", "content": f"Is the museum open on day {i}?"},
-                      {"role": "assistant", "content": f"Yes, from ten to six on day {i}."}]}
+        {
+            "messages": [
+                {"role": "user", "content": f"Is the museum open on day {i}?"},
+                {"role": "assistant", "content": f"Yes, from ten to six on day {i}."},
+            ]
+        }
         for i in range(12)
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -51,7 +55,12 @@ def _files_under(*roots: Path) -> list[Path]:
 
 
 def test_the_key_is_never_written_printed_or_logged(
-    ftstudio, monkeypatch, tmp_path: Path, app_home: Path, isolated_keyring, caplog: pytest.LogCaptureFixture
+    ftstudio,
+    monkeypatch,
+    tmp_path: Path,
+    app_home: Path,
+    isolated_keyring,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     key = "sk-leakcanary-" + random_secrets.token_hex(16)
     env_key = "sk-envcanary-" + random_secrets.token_hex(16)
@@ -70,18 +79,50 @@ def test_the_key_is_never_written_printed_or_logged(
 
     with PracticeServer(pace=3000) as server:
         url = server.base_url
-        assert run("keys", "set", "--provider", "compatible", "--base-url", url, stdin=key + "\n") == 0
+        assert (
+            run("keys", "set", "--provider", "compatible", "--base-url", url, stdin=key + "\n") == 0
+        )
         assert run("keys", "status", "--provider", "compatible", "--base-url", url, "--check") == 0
-        assert run("train", data, "--provider", "compatible", "--base-url", url, "--model",
-                   "gpt-4o-mini", "--follow", "--poll-seconds", "0.01", "--suffix", "museum") == 0
+        assert (
+            run(
+                "train",
+                data,
+                "--provider",
+                "compatible",
+                "--base-url",
+                url,
+                "--model",
+                "gpt-4o-mini",
+                "--follow",
+                "--poll-seconds",
+                "0.01",
+                "--suffix",
+                "museum",
+            )
+            == 0
+        )
         job_id = re.search(r"Started job (ftjob-\w+)", "".join(outputs)).group(1)  # type: ignore[union-attr]
         assert run("jobs") == 0
         assert run("jobs", "--provider", "compatible", "--base-url", url) == 0
         assert run("job", job_id) == 0
         assert run("cancel", job_id) == 1  # already finished: a plain error, and still no key
         monkeypatch.setenv("OPENAI_API_KEY", env_key)
-        assert run("train", data, "--provider", "openai", "--base-url", url, "--model", "gpt-4o-mini",
-                   "--follow", "--poll-seconds", "0.01") == 0
+        assert (
+            run(
+                "train",
+                data,
+                "--provider",
+                "openai",
+                "--base-url",
+                url,
+                "--model",
+                "gpt-4o-mini",
+                "--follow",
+                "--poll-seconds",
+                "0.01",
+            )
+            == 0
+        )
         server.config.revoked_keys = frozenset({key, env_key})
         assert run("jobs", "--provider", "compatible", "--base-url", url) == 1
         assert run("job", job_id) == 1
@@ -95,7 +136,11 @@ def test_the_key_is_never_written_printed_or_logged(
     keyring_file = Path(isolated_keyring.file_path).resolve()
     # the password store holds the saved key, as it should (this backend writes it base64-encoded)
     assert base64.b64encode(key.encode()) in keyring_file.read_bytes()
-    roots = [tmp_path, app_home, *(Path(os.environ[v]) for v in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"))]
+    roots = [
+        tmp_path,
+        app_home,
+        *(Path(os.environ[v]) for v in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")),
+    ]
     searched = [p for p in _files_under(*roots) if p != keyring_file]
     assert any(p.name == "jobs.sqlite3" for p in searched)
     assert any(p.parent.name == "provenance" for p in searched)

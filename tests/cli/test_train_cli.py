@@ -24,11 +24,16 @@ FAST = ["--pace", "3000", "--poll-seconds", "0.01"]
 
 def _write(path: Path, count: int) -> Path:
     rows = [
-        {"messages": [
-            {"role": "system", "content": "You are the helpdesk of a small library."},
-            {"role": "user", "content": f"Can I renew book number {i} online?"},
-            {"role": "assistant", "content": f"Yes: sign in, open Loans and press Renew for book {i}."},
-        ]}
+        {
+            "messages": [
+                {"role": "system", "content": "You are the helpdesk of a small library."},
+                {"role": "user", "content": f"Can I renew book number {i} online?"},
+                {
+                    "role": "assistant",
+                    "content": f"Yes: sign in, open Loans and press Renew for book {i}.",
+                },
+            ]
+        }
         for i in range(count)
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -41,15 +46,29 @@ def dataset(tmp_path: Path) -> Path:
 
 
 def test_train_follow_with_the_practice_provider_runs_to_a_model(ftstudio, dataset: Path) -> None:
-    ran = ftstudio("train", dataset, "--provider", "practice", "--model", "gpt-4o-mini",
-                   "--suffix", "library", "--follow", *FAST)
+    ran = ftstudio(
+        "train",
+        dataset,
+        "--provider",
+        "practice",
+        "--model",
+        "gpt-4o-mini",
+        "--suffix",
+        "library",
+        "--follow",
+        *FAST,
+    )
 
     assert ran.code == 0, ran.err
-    assert re.search(r"Started job ftjob-\w+ on the practice server \(model gpt-4o-mini-2024-07-18\)", ran.out)
+    assert re.search(
+        r"Started job ftjob-\w+ on the practice server \(model gpt-4o-mini-2024-07-18\)", ran.out
+    )
     assert "Status: Finished — the model is ready (succeeded)" in ran.out
     assert re.search(r"Step 96/96: training loss \d\.\d{3}, accuracy \d+%", ran.out)
     assert "Checkpoint created at step 96" in ran.out
-    model = re.search(r"The fine-tuned model is ready: (ft:gpt-4o-mini-2024-07-18:practice:library:\w+)", ran.out)
+    model = re.search(
+        r"The fine-tuned model is ready: (ft:gpt-4o-mini-2024-07-18:practice:library:\w+)", ran.out
+    )
     assert model is not None
     assert "Started a practice server at http://127.0.0.1:" in ran.err
     assert "Uploading the training file (100%): library.jsonl" in ran.err
@@ -71,10 +90,21 @@ def test_too_few_examples_are_refused_before_anything_is_sent(ftstudio, tmp_path
     assert "Traceback" not in ran.err
 
 
-def test_practice_with_fewer_than_ten_examples_fails_the_way_openai_does(ftstudio, tmp_path: Path) -> None:
+def test_practice_with_fewer_than_ten_examples_fails_the_way_openai_does(
+    ftstudio, tmp_path: Path
+) -> None:
     small = _write(tmp_path / "small.jsonl", 3)
-    ran = ftstudio("train", small, "--provider", "practice", "--model", "gpt-4o-mini", "--follow",
-                   "--no-checks", *FAST)
+    ran = ftstudio(
+        "train",
+        small,
+        "--provider",
+        "practice",
+        "--model",
+        "gpt-4o-mini",
+        "--follow",
+        "--no-checks",
+        *FAST,
+    )
 
     assert ran.code == 1
     assert "Training file has 3 example(s), but must have at least 10 examples" in ran.out
@@ -91,8 +121,18 @@ def test_practice_with_fewer_than_ten_examples_fails_the_way_openai_does(ftstudi
 
 def test_train_without_follow_then_jobs_job_and_cancel(ftstudio, dataset: Path) -> None:
     with PracticeServer(pace=0.5) as server:  # slow: the job is still running when cancelled
-        started = ftstudio("train", dataset, "--provider", "practice", "--base-url", server.base_url,
-                           "--model", "gpt-4.1-mini", "--epochs", "2")
+        started = ftstudio(
+            "train",
+            dataset,
+            "--provider",
+            "practice",
+            "--base-url",
+            server.base_url,
+            "--model",
+            "gpt-4.1-mini",
+            "--epochs",
+            "2",
+        )
         assert started.code == 0, started.err
         job_id = re.search(r"Started job (ftjob-\w+)", started.out).group(1)  # type: ignore[union-attr]
         assert f"See how it is doing with: ftstudio job {job_id}" in started.out
@@ -105,7 +145,10 @@ def test_train_without_follow_then_jobs_job_and_cancel(ftstudio, dataset: Path) 
 
     assert listed.code == 0 and job_id in listed.out and "validating_files" in listed.out
     assert shown.code == 0
-    assert f"Job:      {job_id}" in shown.out and "Status:   Checking the files (validating_files)" in shown.out
+    assert (
+        f"Job:      {job_id}" in shown.out
+        and "Status:   Checking the files (validating_files)" in shown.out
+    )
     assert "Created fine-tuning job" in shown.out
     assert remote.code == 0 and job_id in remote.out
     assert cancelled.code == 0 and f"Job {job_id}: Cancelled (cancelled)." in cancelled.out
@@ -165,17 +208,23 @@ def test_practice_server_command_serves_until_interrupted(tmp_path: Path) -> Non
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
     child = subprocess.Popen(
         [sys.executable, "-m", "desktop_app.cli", "practice-server", "--pace", "5"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout is not None
         first = child.stdout.readline()
         url = re.search(r"running at (http://127\.0\.0\.1:\d+/v1) \(pace 5×\)", first)
         assert url is not None, first
-        reply = httpx2.get(url.group(1) + "/models", headers={"Authorization": "Bearer x"}, timeout=10)
+        reply = httpx2.get(
+            url.group(1) + "/models", headers={"Authorization": "Bearer x"}, timeout=10
+        )
         assert reply.status_code == 200 and reply.json()["object"] == "list"
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
+        _out, err = child.communicate(timeout=30)
     finally:
         if child.poll() is None:
             child.kill()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from desktop_app.core.dataset import Dataset
-from desktop_app.core.exports import TARGETS, ExportError, export_project
+from desktop_app.core.exports import TARGETS, ExportError, FolderNotEmptyError, export_project
 from desktop_app.core.split import split_indexes
 from tests.exports import meaning
 from tests.exports.cases import (
@@ -237,12 +237,15 @@ def test_a_folder_with_other_files_is_refused_and_an_earlier_export_is_replaced(
     out = tmp_path / "out"
     out.mkdir()
     (out / "my notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(ExportError) as caught:
+    with pytest.raises(FolderNotEmptyError) as caught:
         export_project(chat_dataset, "trl", out)
-    assert "not empty" in caught.value.message and "--force" in caught.value.next_step
+    assert "not empty" in caught.value.message and not caught.value.earlier_export
 
     export_project(chat_dataset, "trl", out, validation_fraction=0.2, overwrite=True)
     assert (out / "data/valid.jsonl").exists()
+    with pytest.raises(FolderNotEmptyError) as again:
+        export_project(chat_dataset, "axolotl", out)
+    assert again.value.earlier_export and "replace the earlier export" in again.value.next_step
     export_project(chat_dataset, "axolotl", out, overwrite=True)
     assert not (out / "data/valid.jsonl").exists(), "the earlier export's validation file stayed"
     assert not (out / "train.py").exists()

@@ -19,7 +19,10 @@ def _example(i: int) -> dict[str, object]:
         "messages": [
             {"role": "system", "content": "You answer questions about the garden."},
             {"role": "user", "content": f"When should I plant tulip bulbs, batch {i}?"},
-            {"role": "assistant", "content": f"Plant them in autumn, before the first frost ({i})."},
+            {
+                "role": "assistant",
+                "content": f"Plant them in autumn, before the first frost ({i}).",
+            },
         ]
     }
 

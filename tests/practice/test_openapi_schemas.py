@@ -31,7 +31,9 @@ BASE = "urn:openai-openapi"
 def validate() -> Callable[[str, Any], None]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     spec = _honour_nullable(yaml.load(SPEC.read_text(encoding="utf-8"), Loader=loader))
-    registry = Registry().with_resource(BASE, Resource.from_contents(spec, default_specification=DRAFT202012))
+    registry = Registry().with_resource(
+        BASE, Resource.from_contents(spec, default_specification=DRAFT202012)
+    )
     validators: dict[str, jsonschema.Draft202012Validator] = {}
 
     def check(schema_name: str, instance: Any) -> None:
@@ -63,22 +65,34 @@ def _honour_nullable(node: Any) -> Any:
 
 @pytest.fixture
 def http() -> Iterator[httpx2.Client]:
-    with PracticeServer(pace=3000) as server, httpx2.Client(
-        base_url=server.base_url + "/", headers={"Authorization": "Bearer sk-schema-test"}, timeout=10
-    ) as client:
+    with (
+        PracticeServer(pace=3000) as server,
+        httpx2.Client(
+            base_url=server.base_url + "/",
+            headers={"Authorization": "Bearer sk-schema-test"},
+            timeout=10,
+        ) as client,
+    ):
         yield client
 
 
 def _examples(n: int) -> bytes:
     rows = [
-        {"messages": [{"role": "user", "content": f"Question {i}?"}, {"role": "assistant", "content": f"Answer {i}."}]}
+        {
+            "messages": [
+                {"role": "user", "content": f"Question {i}?"},
+                {"role": "assistant", "content": f"Answer {i}."},
+            ]
+        }
         for i in range(n)
     ]
     return "".join(json.dumps(r) + "\n" for r in rows).encode()
 
 
 def _upload(http: httpx2.Client, content: bytes) -> dict[str, Any]:
-    response = http.post("files", files={"file": ("train.jsonl", content)}, data={"purpose": "fine-tune"})
+    response = http.post(
+        "files", files={"file": ("train.jsonl", content)}, data={"purpose": "fine-tune"}
+    )
     assert response.status_code == 200, response.text
     return dict(response.json())
 
@@ -97,16 +111,32 @@ def test_jobs_events_and_checkpoints(http: httpx2.Client, validate) -> None:
     validate("OpenAIFile", file)
     created = http.post(
         "fine_tuning/jobs",
-        json={"model": "gpt-4o-mini", "training_file": file["id"], "suffix": "s", "metadata": {"k": "v"}},
+        json={
+            "model": "gpt-4o-mini",
+            "training_file": file["id"],
+            "suffix": "s",
+            "metadata": {"k": "v"},
+        },
     ).json()
     validate("FineTuningJob", created)
-    succeeded = _run(http, {"model": "gpt-4o-mini", "training_file": file["id"],
-                            "validation_file": _upload(http, _examples(3))["id"]})
+    succeeded = _run(
+        http,
+        {
+            "model": "gpt-4o-mini",
+            "training_file": file["id"],
+            "validation_file": _upload(http, _examples(3))["id"],
+        },
+    )
     validate("FineTuningJob", succeeded)
-    failed = _run(http, {"model": "gpt-4o-mini", "training_file": _upload(http, _examples(3))["id"]})
+    failed = _run(
+        http, {"model": "gpt-4o-mini", "training_file": _upload(http, _examples(3))["id"]}
+    )
     assert failed["status"] == "failed"
     validate("FineTuningJob", failed)
-    validate("ListPaginatedFineTuningJobsResponse", http.get("fine_tuning/jobs", params={"limit": 2}).json())
+    validate(
+        "ListPaginatedFineTuningJobsResponse",
+        http.get("fine_tuning/jobs", params={"limit": 2}).json(),
+    )
     events = http.get(f"fine_tuning/jobs/{succeeded['id']}/events", params={"limit": 1000}).json()
     validate("ListFineTuningJobEventsResponse", events)
     assert {e["type"] for e in events["data"]} == {"message", "metrics"}
@@ -119,11 +149,16 @@ def test_jobs_events_and_checkpoints(http: httpx2.Client, validate) -> None:
 
 def test_paused_resumed_and_cancelled_jobs(validate) -> None:
     # OpenAI's own pause example answers "paused", which the spec's status enum lacks (FACTS §1.5).
-    with PracticeServer(pace=10) as server, httpx2.Client(
-        base_url=server.base_url + "/", headers={"Authorization": "Bearer k"}, timeout=10
-    ) as http:
-        job = http.post("fine_tuning/jobs", json={"model": "gpt-4o-mini",
-                                                  "training_file": _upload(http, _examples(10))["id"]}).json()
+    with (
+        PracticeServer(pace=10) as server,
+        httpx2.Client(
+            base_url=server.base_url + "/", headers={"Authorization": "Bearer k"}, timeout=10
+        ) as http,
+    ):
+        job = http.post(
+            "fine_tuning/jobs",
+            json={"model": "gpt-4o-mini", "training_file": _upload(http, _examples(10))["id"]},
+        ).json()
         for _ in range(2000):
             if http.get(f"fine_tuning/jobs/{job['id']}").json()["status"] == "running":
                 break
@@ -144,16 +179,32 @@ def test_files_and_uploads(http: httpx2.Client, validate) -> None:
     validate("DeleteFileResponse", http.delete(f"files/{file['id']}").json())
 
     content = _examples(10)
-    upload = http.post("uploads", json={"bytes": len(content), "filename": "big.jsonl",
-                                        "mime_type": "application/jsonl", "purpose": "fine-tune"}).json()
+    upload = http.post(
+        "uploads",
+        json={
+            "bytes": len(content),
+            "filename": "big.jsonl",
+            "mime_type": "application/jsonl",
+            "purpose": "fine-tune",
+        },
+    ).json()
     validate("Upload", upload)
     part = http.post(f"uploads/{upload['id']}/parts", files={"data": ("part", content)}).json()
     validate("UploadPart", part)
-    completed = http.post(f"uploads/{upload['id']}/complete", json={"part_ids": [part["id"]]}).json()
+    completed = http.post(
+        f"uploads/{upload['id']}/complete", json={"part_ids": [part["id"]]}
+    ).json()
     validate("Upload", completed)
     assert completed["file"]["bytes"] == len(content)
-    other = http.post("uploads", json={"bytes": 5, "filename": "x.jsonl",
-                                       "mime_type": "application/jsonl", "purpose": "fine-tune"}).json()
+    other = http.post(
+        "uploads",
+        json={
+            "bytes": 5,
+            "filename": "x.jsonl",
+            "mime_type": "application/jsonl",
+            "purpose": "fine-tune",
+        },
+    ).json()
     validate("Upload", http.post(f"uploads/{other['id']}/cancel").json())
 
 
@@ -164,14 +215,21 @@ def test_models_and_chat_completions(http: httpx2.Client, validate) -> None:
     validate("Model", http.get(f"models/{job['fine_tuned_model']}").json())
 
     for model in ("gpt-4o-mini", job["fine_tuned_model"]):
-        reply = http.post("chat/completions", json={
-            "model": model, "messages": [{"role": "user", "content": "Question 3?"}]}).json()
+        reply = http.post(
+            "chat/completions",
+            json={"model": model, "messages": [{"role": "user", "content": "Question 3?"}]},
+        ).json()
         validate("CreateChatCompletionResponse", reply)
 
-    with http.stream("POST", "chat/completions", json={
-        "model": job["fine_tuned_model"], "stream": True,
-        "messages": [{"role": "user", "content": "Question 3?"}],
-    }) as response:
+    with http.stream(
+        "POST",
+        "chat/completions",
+        json={
+            "model": job["fine_tuned_model"],
+            "stream": True,
+            "messages": [{"role": "user", "content": "Question 3?"}],
+        },
+    ) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         lines = [line for line in response.iter_lines() if line.startswith("data: ")]
     assert lines[-1] == "data: [DONE]"
@@ -185,7 +243,10 @@ def test_errors_have_openais_error_body(http: httpx2.Client, validate) -> None:
     responses = [
         http.get("fine_tuning/jobs/ftjob-missing"),
         http.post("fine_tuning/jobs", json={"model": "gpt-4o-mini"}),
-        http.post("chat/completions", json={"model": "nope", "messages": [{"role": "user", "content": "x"}]}),
+        http.post(
+            "chat/completions",
+            json={"model": "nope", "messages": [{"role": "user", "content": "x"}]},
+        ),
         httpx2.get(str(http.base_url) + "models"),  # no key
     ]
     assert [r.status_code for r in responses] == [404, 400, 404, 401]

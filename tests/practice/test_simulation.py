@@ -36,7 +36,8 @@ def test_a_job_runs_from_validation_to_a_tuned_model(client, upload, make_jsonl,
 
 def test_statuses_and_metrics_tell_a_believable_story(client, upload, make_jsonl, finished) -> None:
     job = client.fine_tuning.jobs.create(
-        model="gpt-4.1-mini", training_file=upload(make_jsonl(20)),
+        model="gpt-4.1-mini",
+        training_file=upload(make_jsonl(20)),
         validation_file=upload(make_jsonl(5), "valid.jsonl"),
     )
     finished(job.id)
@@ -64,14 +65,17 @@ def test_checkpoints_one_per_epoch_and_only_the_last_three_are_kept(
     client, upload, make_jsonl, finished
 ) -> None:
     job = client.fine_tuning.jobs.create(
-        model="gpt-4o-mini", training_file=upload(make_jsonl(10)),
+        model="gpt-4o-mini",
+        training_file=upload(make_jsonl(10)),
         method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 5}}},
     )
     finished(job.id)
     checkpoints = client.fine_tuning.jobs.checkpoints.list(job.id).data
 
     assert [c.step_number for c in checkpoints] == [50, 40, 30]  # newest first
-    assert all(c.fine_tuned_model_checkpoint.endswith(f":ckpt-step-{c.step_number}") for c in checkpoints)
+    assert all(
+        c.fine_tuned_model_checkpoint.endswith(f":ckpt-step-{c.step_number}") for c in checkpoints
+    )
     assert all(c.metrics.train_loss is not None for c in checkpoints)
     events = client.fine_tuning.jobs.list_events(job.id, limit=1000).data
     assert sum(e.message.startswith("Checkpoint created") for e in events) == 5
@@ -80,9 +84,10 @@ def test_checkpoints_one_per_epoch_and_only_the_last_three_are_kept(
 @pytest.mark.parametrize("as_base64", [True, False])
 def test_the_result_file_is_a_results_csv(as_base64: bool, make_jsonl) -> None:
     config = PracticeConfig(pace=3000, results_base64=as_base64)
-    with PracticeServer(config=config) as server, openai.OpenAI(
-        api_key="k", base_url=server.base_url, max_retries=0
-    ) as client:
+    with (
+        PracticeServer(config=config) as server,
+        openai.OpenAI(api_key="k", base_url=server.base_url, max_retries=0) as client,
+    ):
         file_id = client.files.create(file=("t.jsonl", make_jsonl(10)), purpose="fine-tune").id
         job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=file_id)
         for _ in range(2000):
@@ -96,18 +101,28 @@ def test_the_result_file_is_a_results_csv(as_base64: bool, make_jsonl) -> None:
     text = base64.b64decode(raw).decode() if as_base64 else raw.decode()
     assert (b"," not in raw) is as_base64
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["step", "train_loss", "train_accuracy", "valid_loss", "valid_mean_token_accuracy"]
+    assert list(rows[0]) == [
+        "step",
+        "train_loss",
+        "train_accuracy",
+        "valid_loss",
+        "valid_mean_token_accuracy",
+    ]
     assert rows[-1]["step"] == "100" and rows[0]["valid_loss"] == ""
 
 
-def test_fewer_than_ten_examples_fail_the_way_openai_reports_it(client, upload, make_jsonl, finished) -> None:
+def test_fewer_than_ten_examples_fail_the_way_openai_reports_it(
+    client, upload, make_jsonl, finished
+) -> None:
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=upload(make_jsonl(7)))
     done: Any = finished(job.id)
 
     assert done.status == "failed"
     assert done.error.code == "invalid_n_examples"
     assert done.error.param == "training_file"
-    assert done.error.message == "Training file has 7 example(s), but must have at least 10 examples"
+    assert (
+        done.error.message == "Training file has 7 example(s), but must have at least 10 examples"
+    )
     assert done.fine_tuned_model is None and done.finished_at is not None
 
 
@@ -115,12 +130,16 @@ def test_fewer_than_ten_examples_fail_the_way_openai_reports_it(client, upload, 
     ("bad_line", "expected"),
     [
         ("{not json", "Example 4 is not valid JSON."),
-        ('{"messages": [{"content": "hi"}, {"role": "assistant", "content": "yo"}]}',
-         "Example 4, message 1 Discriminator 'role' is missing in value"),
+        (
+            '{"messages": [{"content": "hi"}, {"role": "assistant", "content": "yo"}]}',
+            "Example 4, message 1 Discriminator 'role' is missing in value",
+        ),
         ('{"messages": [{"role": "user", "content": "hi"}]}', "Example 4 has no assistant message"),
         ('{"prompt": "hi", "completion": "yo"}', "Example 4 contains an extra “prompt”."),
-        ('{"messages": [{"role": "user", "content": "<|endoftext|>"}, {"role": "assistant", "content": "x"}]}',
-         "Example 4: Message 1 contains <|endoftext|>"),
+        (
+            '{"messages": [{"role": "user", "content": "<|endoftext|>"}, {"role": "assistant", "content": "x"}]}',
+            "Example 4: Message 1 contains <|endoftext|>",
+        ),
     ],
 )
 def test_an_invalid_example_fails_the_job_naming_it(
@@ -148,7 +167,9 @@ def test_a_chat_file_with_the_dpo_method_is_refused(client, upload, make_jsonl, 
     done: Any = finished(job.id)
 
     assert done.error.code == "invalid_training_file"
-    assert "is in the fine-tune-chat format, but the specified fine-tuning job" in done.error.message
+    assert (
+        "is in the fine-tune-chat format, but the specified fine-tuning job" in done.error.message
+    )
 
 
 def test_preference_pairs_train_with_dpo(client, upload, make_jsonl, finished) -> None:
@@ -161,7 +182,8 @@ def test_preference_pairs_train_with_dpo(client, upload, make_jsonl, finished) -
         for i in range(10)
     ]
     job = client.fine_tuning.jobs.create(
-        model="gpt-4.1-mini", training_file=upload(make_jsonl(values=pairs)),
+        model="gpt-4.1-mini",
+        training_file=upload(make_jsonl(values=pairs)),
         method={"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}},
     )
     done: Any = finished(job.id)
@@ -187,9 +209,10 @@ def test_unknown_models_and_files_are_refused_at_create(client, upload, make_jso
 
 def test_cancel_pause_and_resume(make_jsonl) -> None:
     # a slower pace, so the job is still running when it is paused
-    with PracticeServer(pace=10) as server, openai.OpenAI(
-        api_key="k", base_url=server.base_url, max_retries=0
-    ) as client:
+    with (
+        PracticeServer(pace=10) as server,
+        openai.OpenAI(api_key="k", base_url=server.base_url, max_retries=0) as client,
+    ):
         file_id = client.files.create(file=("t.jsonl", make_jsonl(10)), purpose="fine-tune").id
         first = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=file_id)
         second = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=file_id)
@@ -212,7 +235,9 @@ def test_cancel_pause_and_resume(make_jsonl) -> None:
         assert _metric_steps(client, second.id) == steps  # … but no training happens
         assert client.fine_tuning.jobs.resume(second.id).status == "running"
         assert client.fine_tuning.jobs.cancel(second.id).status == "cancelled"
-        messages = [e.message for e in client.fine_tuning.jobs.list_events(second.id, limit=1000).data]
+        messages = [
+            e.message for e in client.fine_tuning.jobs.list_events(second.id, limit=1000).data
+        ]
     assert "Fine-tuning job paused" in messages and "Fine-tuning job resumed" in messages
 
 
@@ -250,9 +275,16 @@ def test_events_page_backwards_with_after(client, upload, make_jsonl, finished) 
     assert [e.id for e in page.data + older.data] == [e.id for e in everything[:20]]
 
 
-def test_the_tuned_model_answers_from_its_training_examples(client, upload, make_jsonl, finished) -> None:
+def test_the_tuned_model_answers_from_its_training_examples(
+    client, upload, make_jsonl, finished
+) -> None:
     examples = [
-        {"messages": [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]}
+        {
+            "messages": [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": answer},
+            ]
+        }
         for question, answer in [
             ("How often should I water basil?", "Water basil when the top of the soil feels dry."),
             ("When do tomatoes need support?", "Stake tomatoes as soon as you plant them out."),
@@ -260,16 +292,25 @@ def test_the_tuned_model_answers_from_its_training_examples(client, upload, make
         ]
         * 4
     ]
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=upload(make_jsonl(values=examples)))
+    job = client.fine_tuning.jobs.create(
+        model="gpt-4o-mini", training_file=upload(make_jsonl(values=examples))
+    )
     done: Any = finished(job.id)
 
     def ask(model: str, question: str) -> str:
-        reply = client.chat.completions.create(model=model, messages=[{"role": "user", "content": question}])
+        reply = client.chat.completions.create(
+            model=model, messages=[{"role": "user", "content": question}]
+        )
         return str(reply.choices[0].message.content)
 
-    assert ask(done.fine_tuned_model, "how often do I water my basil plant") == examples[0]["messages"][1]["content"]
+    assert (
+        ask(done.fine_tuned_model, "how often do I water my basil plant")
+        == examples[0]["messages"][1]["content"]
+    )
     assert ask(done.fine_tuned_model, "my lavender in a pot?").startswith("Yes: lavender")
-    checkpoint = client.fine_tuning.jobs.checkpoints.list(job.id).data[0].fine_tuned_model_checkpoint
+    checkpoint = (
+        client.fine_tuning.jobs.checkpoints.list(job.id).data[0].fine_tuned_model_checkpoint
+    )
     assert ask(checkpoint, "tomatoes support").startswith("Stake tomatoes")
     generic = ask("gpt-4o-mini", "how often do I water my basil plant")
     assert "basil" in generic and generic not in {e["messages"][1]["content"] for e in examples}
@@ -280,7 +321,9 @@ def test_the_tuned_model_answers_from_its_training_examples(client, upload, make
 
 def test_streamed_replies_arrive_in_pieces(client) -> None:
     stream = client.chat.completions.create(
-        model="gpt-4.1-mini", messages=[{"role": "user", "content": "Tell me about roses"}], stream=True
+        model="gpt-4.1-mini",
+        messages=[{"role": "user", "content": "Tell me about roses"}],
+        stream=True,
     )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks)
@@ -291,7 +334,9 @@ def test_streamed_replies_arrive_in_pieces(client) -> None:
     assert "roses" in text
 
 
-def test_models_list_base_models_with_shutdown_dates_and_tuned_models(client, upload, make_jsonl, finished) -> None:
+def test_models_list_base_models_with_shutdown_dates_and_tuned_models(
+    client, upload, make_jsonl, finished
+) -> None:
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=upload(make_jsonl()))
     done: Any = finished(job.id)
     models = {m.id: m for m in client.models.list().data}
@@ -305,9 +350,13 @@ def test_models_list_base_models_with_shutdown_dates_and_tuned_models(client, up
 def test_a_key_is_required_and_a_revoked_key_gets_openais_401(make_jsonl) -> None:
     config = PracticeConfig(pace=3000, revoked_keys=frozenset({"sk-revoked-0000"}))
     with PracticeServer(config=config) as server:
-        with openai.OpenAI(api_key="sk-revoked-0000", base_url=server.base_url, max_retries=0) as client:
-            with pytest.raises(openai.AuthenticationError) as revoked:
-                client.fine_tuning.jobs.list()
+        with (
+            openai.OpenAI(
+                api_key="sk-revoked-0000", base_url=server.base_url, max_retries=0
+            ) as client,
+            pytest.raises(openai.AuthenticationError) as revoked,
+        ):
+            client.fine_tuning.jobs.list()
         with openai.OpenAI(api_key="sk-fine", base_url=server.base_url, max_retries=0) as client:
             assert client.fine_tuning.jobs.list().data == []
         anonymous = httpx2.get(server.base_url + "/fine_tuning/jobs")
@@ -333,7 +382,9 @@ def test_uploads_in_parts_make_one_file(client) -> None:
     with pytest.raises(openai.BadRequestError):
         client.uploads.complete(upload.id, part_ids=parts)  # already completed
 
-    short = client.uploads.create(bytes=10, filename="s.jsonl", mime_type="application/jsonl", purpose="fine-tune")
+    short = client.uploads.create(
+        bytes=10, filename="s.jsonl", mime_type="application/jsonl", purpose="fine-tune"
+    )
     part = client.uploads.parts.create(short.id, data=b"12345").id
     with pytest.raises(openai.BadRequestError) as mismatch:
         client.uploads.complete(short.id, part_ids=[part])

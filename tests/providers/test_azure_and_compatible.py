@@ -23,9 +23,18 @@ def azure_server():
 
 def test_azure_base_urls() -> None:
     assert azure_base_url("my-res") == "https://my-res.openai.azure.com/openai/v1"
-    assert azure_base_url("https://my-res.openai.azure.com/") == "https://my-res.openai.azure.com/openai/v1"
-    assert azure_base_url("https://x.services.ai.azure.com/openai/v1/") == "https://x.services.ai.azure.com/openai/v1"
-    assert azure_base_url("https://my-res.openai.azure.com/openai") == "https://my-res.openai.azure.com/openai/v1"
+    assert (
+        azure_base_url("https://my-res.openai.azure.com/")
+        == "https://my-res.openai.azure.com/openai/v1"
+    )
+    assert (
+        azure_base_url("https://x.services.ai.azure.com/openai/v1/")
+        == "https://x.services.ai.azure.com/openai/v1"
+    )
+    assert (
+        azure_base_url("https://my-res.openai.azure.com/openai")
+        == "https://my-res.openai.azure.com/openai/v1"
+    )
     assert azure_account("https://my-res.openai.azure.com/openai/v1") == "my-res"
 
 
@@ -47,7 +56,9 @@ def test_azure_requests_use_the_v1_path_and_the_api_key_header(azure_server, tra
 def test_azure_uploads_start_with_a_byte_order_mark(azure_server, training_data) -> None:
     data = training_data()
     with AzureProvider(api_key="k", base_url=f"http://127.0.0.1:{azure_server.port}") as azure:
-        ref = azure.upload_file(UploadSource.from_bytes(data, "t.jsonl").with_prefix(azure.upload_prefix))
+        ref = azure.upload_file(
+            UploadSource.from_bytes(data, "t.jsonl").with_prefix(azure.upload_prefix)
+        )
 
     assert azure_server.api.file_content(ref.id) == b"\xef\xbb\xbf" + data
 
@@ -58,12 +69,18 @@ def test_azure_explains_that_a_tuned_model_must_be_deployed(azure_server) -> Non
         with pytest.raises(NotFoundError) as missing:
             azure.chat("ft:gpt-4o-mini:org::abc", [ChatMessage("user", "hi")])
 
-    assert missing.value.message == "The model “ft:gpt-4o-mini:org::abc” is not deployed on your Azure resource."
+    assert (
+        missing.value.message
+        == "The model “ft:gpt-4o-mini:org::abc” is not deployed on your Azure resource."
+    )
     assert "Deployments" in missing.value.next_step
 
 
 def test_a_compatible_service_is_named_by_its_host(training_data) -> None:
-    with PracticeServer(pace=3000) as server, CompatibleProvider(api_key="k", base_url=server.base_url) as service:
+    with (
+        PracticeServer(pace=3000) as server,
+        CompatibleProvider(api_key="k", base_url=server.base_url) as service,
+    ):
         host = f"127.0.0.1:{server.port}"
         training = service.upload_file(UploadSource.from_bytes(training_data(), "t.jsonl"))
         job = service.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id))

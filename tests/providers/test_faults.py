@@ -102,9 +102,14 @@ def test_a_malformed_body_is_a_plain_error(server, provider) -> None:
 
 def test_a_slow_answer_times_out_with_a_plain_error(server, waits) -> None:
     server.faults.add(Fault("slow", path=JOBS, method="GET", delay=5.0, times=0))
-    with PracticeProvider(
-        base_url=server.base_url, timeouts=Timeouts(read=0.2), retry=RetryPolicy(max_attempts=2, wait=waits)
-    ) as impatient, pytest.raises(RequestTimeoutError) as slow:
+    with (
+        PracticeProvider(
+            base_url=server.base_url,
+            timeouts=Timeouts(read=0.2),
+            retry=RetryPolicy(max_attempts=2, wait=waits),
+        ) as impatient,
+        pytest.raises(RequestTimeoutError) as slow,
+    ):
         impatient.list_jobs()
 
     assert slow.value.message == "The practice server did not answer in time."
@@ -142,7 +147,8 @@ def test_cancel_during_a_retry_wait(server, source) -> None:
     def wait(delay: float, token: object) -> None:
         cancel.set()  # the person presses Cancel while the provider waits to retry
 
-    with PracticeProvider(base_url=server.base_url, retry=RetryPolicy(wait=wait)) as provider, pytest.raises(
-        OperationCancelled
+    with (
+        PracticeProvider(base_url=server.base_url, retry=RetryPolicy(wait=wait)) as provider,
+        pytest.raises(OperationCancelled),
     ):
         provider.create_job(JobRequest(model="gpt-4o-mini", training_file="file-x"), cancel=cancel)

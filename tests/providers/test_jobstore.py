@@ -12,7 +12,9 @@ from desktop_app.core.providers.base import Job, JobError
 
 
 def _job(status: str = "running", **extra: object) -> Job:
-    return Job.from_dict({"id": "ftjob-1", "status": status, "model": "gpt-4o-mini", "created_at": 100, **extra})
+    return Job.from_dict(
+        {"id": "ftjob-1", "status": status, "model": "gpt-4o-mini", "created_at": 100, **extra}
+    )
 
 
 def test_a_new_store_is_made_in_the_data_folder_at_the_latest_version(app_home: Path) -> None:
@@ -24,11 +26,26 @@ def test_a_new_store_is_made_in_the_data_folder_at_the_latest_version(app_home: 
 
 def test_jobs_are_recorded_and_updated_keeping_their_provenance(tmp_path: Path) -> None:
     with JobStore(tmp_path / "jobs.sqlite3") as store:
-        store.record_job(_job(), provider="openai", account="default", base_url="https://api.openai.com/v1",
-                         training_sha256="abc", dataset_path="/data/ds.jsonl", client_token="tok")
         store.record_job(
-            _job("failed", error={"code": "invalid_n_examples", "message": "too few", "param": "training_file"}),
-            provider="openai", account="default",
+            _job(),
+            provider="openai",
+            account="default",
+            base_url="https://api.openai.com/v1",
+            training_sha256="abc",
+            dataset_path="/data/ds.jsonl",
+            client_token="tok",
+        )
+        store.record_job(
+            _job(
+                "failed",
+                error={
+                    "code": "invalid_n_examples",
+                    "message": "too few",
+                    "param": "training_file",
+                },
+            ),
+            provider="openai",
+            account="default",
         )
         record = store.get("openai", "default", "ftjob-1")
 
@@ -43,15 +60,23 @@ def test_jobs_are_recorded_and_updated_keeping_their_provenance(tmp_path: Path) 
 def test_listing_finding_and_active_jobs(tmp_path: Path) -> None:
     with JobStore(tmp_path / "jobs.sqlite3") as store:
         for number, status in enumerate(["succeeded", "running", "queued"]):
-            job = Job.from_dict({"id": f"ftjob-{number}", "status": status, "model": "m", "created_at": number})
+            job = Job.from_dict(
+                {"id": f"ftjob-{number}", "status": status, "model": "m", "created_at": number}
+            )
             store.record_job(job, provider="practice", account="local")
         store.record_job(_job(), provider="openai", account="work")
 
-        assert [r.job_id for r in store.list_jobs(provider="practice")] == ["ftjob-2", "ftjob-1", "ftjob-0"]
+        assert [r.job_id for r in store.list_jobs(provider="practice")] == [
+            "ftjob-2",
+            "ftjob-1",
+            "ftjob-0",
+        ]
         assert [r.job_id for r in store.list_jobs(limit=2)] == ["ftjob-1", "ftjob-2"]
         assert {r.job_id for r in store.active_jobs()} == {"ftjob-1", "ftjob-2"}
         assert [(r.provider, r.account) for r in store.find("ftjob-1")] in (
-            [("openai", "work"), ("practice", "local")], [("practice", "local"), ("openai", "work")])
+            [("openai", "work"), ("practice", "local")],
+            [("practice", "local"), ("openai", "work")],
+        )
         store.forget_job("openai", "work", "ftjob-1")
         assert len(store.find("ftjob-1")) == 1
 
@@ -68,7 +93,9 @@ def test_the_upload_cache_is_per_account(tmp_path: Path) -> None:
 
 def test_pending_creates(tmp_path: Path) -> None:
     with JobStore(tmp_path / "jobs.sqlite3") as store:
-        store.add_pending_create("tok1", provider="openai", account="default", base_url="u", request={"model": "m"})
+        store.add_pending_create(
+            "tok1", provider="openai", account="default", base_url="u", request={"model": "m"}
+        )
 
         [pending] = store.pending_creates("openai", "default")
         assert pending.request == {"model": "m"} and pending.client_token == "tok1"
@@ -104,7 +131,10 @@ def test_a_damaged_database_is_reported_and_left_alone(tmp_path: Path) -> None:
     with pytest.raises(JobStoreError) as damaged:
         JobStore(path).open()
 
-    assert damaged.value.message == "The job records file “jobs.sqlite3” is damaged and cannot be read."
+    assert (
+        damaged.value.message
+        == "The job records file “jobs.sqlite3” is damaged and cannot be read."
+    )
     assert "left untouched" in damaged.value.next_step
     assert path.read_bytes() == garbage
 

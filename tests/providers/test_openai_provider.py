@@ -39,7 +39,9 @@ def test_upload_reports_progress_and_returns_the_file(provider, source, server) 
 def test_a_whole_job_through_the_interface(provider, source, until_done) -> None:
     training = provider.upload_file(source)
     job = provider.create_job(
-        JobRequest(model="gpt-4o-mini", training_file=training.id, suffix="support", n_epochs=3, seed=7)
+        JobRequest(
+            model="gpt-4o-mini", training_file=training.id, suffix="support", n_epochs=3, seed=7
+        )
     )
     assert job.status == JobStatus.VALIDATING_FILES and not job.is_terminal
     assert job.metadata[CLIENT_TOKEN_KEY]  # the create carried its client token
@@ -50,7 +52,9 @@ def test_a_whole_job_through_the_interface(provider, source, until_done) -> None
     assert done.status_label == "Finished — the model is ready"
     assert done.suffix == "support" and done.seed == 7 and done.method == "supervised"
     assert done.hyperparameters["n_epochs"] == 3
-    assert done.fine_tuned_model and done.fine_tuned_model.startswith("ft:gpt-4o-mini-2024-07-18:practice:support:")
+    assert done.fine_tuned_model and done.fine_tuned_model.startswith(
+        "ft:gpt-4o-mini-2024-07-18:practice:support:"
+    )
     events = provider.list_events(job.id, limit=1000).items
     metrics = [e.metrics for e in events if e.metrics is not None]
     assert metrics and metrics[0].step == 36 and metrics[0].total_steps == 36  # newest first
@@ -64,7 +68,10 @@ def test_a_whole_job_through_the_interface(provider, source, until_done) -> None
 
 def test_jobs_are_listed_a_page_at_a_time(provider, source) -> None:
     training = provider.upload_file(source)
-    ids = [provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id)).id for _ in range(3)]
+    ids = [
+        provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id)).id
+        for _ in range(3)
+    ]
 
     first = provider.list_jobs(limit=2)
     second = provider.list_jobs(limit=2, after=first.next_after)
@@ -75,7 +82,10 @@ def test_jobs_are_listed_a_page_at_a_time(provider, source) -> None:
 
 
 def test_pause_resume_and_cancel(training_data) -> None:
-    with PracticeServer(pace=10) as server, OpenAIProvider(api_key="k", base_url=server.base_url) as provider:
+    with (
+        PracticeServer(pace=10) as server,
+        OpenAIProvider(api_key="k", base_url=server.base_url) as provider,
+    ):
         training = provider.upload_file(UploadSource.from_bytes(training_data(), "t.jsonl"))
         job = provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id))
         for _ in range(2000):
@@ -94,7 +104,9 @@ def test_pause_resume_and_cancel(training_data) -> None:
 
 def test_a_failed_job_is_explained_in_plain_words(provider, training_data, until_done) -> None:
     training = provider.upload_file(UploadSource.from_bytes(training_data(4), "small.jsonl"))
-    done = until_done(provider, provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id)).id)
+    done = until_done(
+        provider, provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id)).id
+    )
 
     assert done.status == JobStatus.FAILED and done.error is not None
     assert done.error.code == "invalid_n_examples"
@@ -107,7 +119,9 @@ def test_an_invalid_example_is_named(provider, training_data, until_done) -> Non
     lines = training_data(12).split(b"\n")
     lines[6] = b'{"messages": [{"role": "user", "content": "hi"}]}'
     training = provider.upload_file(UploadSource.from_bytes(b"\n".join(lines), "t.jsonl"))
-    done = until_done(provider, provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id)).id)
+    done = until_done(
+        provider, provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id)).id
+    )
 
     assert done.error is not None and done.error.code == "invalid_training_file"
     assert done.error.example_number == 7
@@ -116,7 +130,9 @@ def test_an_invalid_example_is_named(provider, training_data, until_done) -> Non
 
 def test_chat_and_streaming_with_the_tuned_model(provider, source, until_done) -> None:
     training = provider.upload_file(source)
-    done = until_done(provider, provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id)).id)
+    done = until_done(
+        provider, provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id)).id
+    )
     assert done.fine_tuned_model is not None
     question = [ChatMessage("user", "How do I reset my password (5)?")]
 
@@ -141,7 +157,9 @@ def test_a_stream_stops_when_cancelled(server, provider) -> None:
             cancel.set()
 
     assert len(pieces) == 3
-    full = provider.chat("gpt-4o-mini", [ChatMessage("user", "Tell me everything about passwords")]).text
+    full = provider.chat(
+        "gpt-4o-mini", [ChatMessage("user", "Tell me everything about passwords")]
+    ).text
     assert len("".join(pieces)) < len(full)
 
 
@@ -157,9 +175,11 @@ def test_check_connection_and_a_revoked_key() -> None:
     with PracticeServer(config=config) as server:
         with OpenAIProvider(api_key="sk-good-key-5678", base_url=server.base_url) as good:
             assert good.check_connection() == "Connected to OpenAI: the key works."
-        with OpenAIProvider(api_key="sk-old-key-1234", base_url=server.base_url) as revoked:
-            with pytest.raises(AuthError) as rejected:
-                revoked.list_jobs()
+        with (
+            OpenAIProvider(api_key="sk-old-key-1234", base_url=server.base_url) as revoked,
+            pytest.raises(AuthError) as rejected,
+        ):
+            revoked.list_jobs()
     assert rejected.value.message == "Your API key was rejected by OpenAI."
     assert rejected.value.next_step.startswith("Open Settings → Keys")
     assert "sk-old-key-1234" not in str(rejected.value) + rejected.value.technical
@@ -172,7 +192,9 @@ def test_not_found_names_what_is_missing(provider) -> None:
     assert missing.value.message == "The job “ftjob-nothere” was not found at the practice server."
 
 
-def test_a_cancelled_upload_raises_and_sends_nothing_usable(provider, server, training_data) -> None:
+def test_a_cancelled_upload_raises_and_sends_nothing_usable(
+    provider, server, training_data
+) -> None:
     cancel = threading.Event()
     big = UploadSource.from_bytes(training_data(20000), "big.jsonl")
 
@@ -186,8 +208,11 @@ def test_a_cancelled_upload_raises_and_sends_nothing_usable(provider, server, tr
 
 
 def test_the_key_never_shows_in_a_repr(server) -> None:
-    provider = OpenAIProvider(api_key="sk-do-not-print-me-123", base_url=server.base_url,
-                              retry=RetryPolicy(max_attempts=1))
+    provider = OpenAIProvider(
+        api_key="sk-do-not-print-me-123",
+        base_url=server.base_url,
+        retry=RetryPolicy(max_attempts=1),
+    )
     try:
         assert "sk-do-not-print-me" not in repr(provider) + str(vars(provider).get("timeouts"))
     finally:

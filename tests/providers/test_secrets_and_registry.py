@@ -23,7 +23,10 @@ def test_a_key_is_saved_read_and_removed_under_the_documented_names(isolated_key
     secrets.set_key("openai", "  sk-test-abcdefghijklmnop1234\n", "work")
 
     assert keyring.get_password("finetune-studio", "openai:work") == "sk-test-abcdefghijklmnop1234"
-    assert secrets.find_key("openai", "work") == ("sk-test-abcdefghijklmnop1234", secrets.KeySource.KEYRING)
+    assert secrets.find_key("openai", "work") == (
+        "sk-test-abcdefghijklmnop1234",
+        secrets.KeySource.KEYRING,
+    )
     assert secrets.get_key("openai", "default") is None
     assert secrets.delete_key("openai", "work") is True
     assert secrets.delete_key("openai", "work") is False
@@ -54,12 +57,16 @@ def test_the_environment_key_is_honoured_never_stored(monkeypatch, isolated_keyr
 
     assert secrets.get_key("openai") == "sk-from-env-5555555555"
     assert status.source is secrets.KeySource.ENVIRONMENT
-    assert status.where == "Using the key from the environment variable OPENAI_API_KEY (not stored)."
+    assert (
+        status.where == "Using the key from the environment variable OPENAI_API_KEY (not stored)."
+    )
     assert keyring.get_password("finetune-studio", "openai:default") is None
     keyring_file = Path(isolated_keyring.file_path)
     assert not keyring_file.exists() or b"sk-from-env" not in keyring_file.read_bytes()
     secrets.set_key("openai", "sk-stored-777777777777")
-    assert secrets.get_key("openai") == "sk-stored-777777777777"  # a saved key wins over the environment
+    assert (
+        secrets.get_key("openai") == "sk-stored-777777777777"
+    )  # a saved key wins over the environment
 
 
 def test_without_a_keyring_the_app_explains_and_offers_a_session_key() -> None:
@@ -99,7 +106,10 @@ def test_the_registry_knows_four_providers_and_what_they_need() -> None:
 def test_create_provider_takes_the_key_from_the_keyring(server) -> None:
     with pytest.raises(MissingKeyError) as missing:
         create_provider("compatible", base_url=server.base_url)
-    assert f"ftstudio keys set --provider compatible --account 127.0.0.1:{server.port}" in missing.value.next_step
+    assert (
+        f"ftstudio keys set --provider compatible --account 127.0.0.1:{server.port}"
+        in missing.value.next_step
+    )
 
     secrets.set_key("compatible", "sk-compatible-1111", f"127.0.0.1:{server.port}")
     with create_provider("compatible", base_url=server.base_url) as provider:

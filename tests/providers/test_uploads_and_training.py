@@ -36,11 +36,15 @@ def _posts(server: PracticeServer, suffix: str) -> int:
     return sum(1 for r in server.requests if r.method == "POST" and r.path.endswith(suffix))
 
 
-def test_the_same_content_is_uploaded_once_per_account(server, provider, store, training_data) -> None:
+def test_the_same_content_is_uploaded_once_per_account(
+    server, provider, store, training_data
+) -> None:
     data = training_data()
     first = upload(provider, UploadSource.from_bytes(data, "a.jsonl"), store=store)
     seen: list[UploadProgress] = []
-    again = upload(provider, UploadSource.from_bytes(data, "b.jsonl"), store=store, progress=seen.append)
+    again = upload(
+        provider, UploadSource.from_bytes(data, "b.jsonl"), store=store, progress=seen.append
+    )
 
     assert not first.reused and again.reused
     assert again.file.id == first.file.id and again.sha256 == hashlib.sha256(data).hexdigest()
@@ -51,7 +55,9 @@ def test_the_same_content_is_uploaded_once_per_account(server, provider, store, 
     assert not elsewhere.reused and _posts(server, "/files") == 2
 
 
-def test_a_cached_file_the_provider_deleted_is_uploaded_again(server, provider, store, training_data) -> None:
+def test_a_cached_file_the_provider_deleted_is_uploaded_again(
+    server, provider, store, training_data
+) -> None:
     data = training_data()
     first = upload(provider, UploadSource.from_bytes(data, "a.jsonl"), store=store)
     server.api.delete_file(first.file.id)
@@ -62,14 +68,22 @@ def test_a_cached_file_the_provider_deleted_is_uploaded_again(server, provider, 
     assert store.cached_upload("practice", "local", first.sha256, "fine-tune") == again.file.id
 
 
-def test_big_files_go_in_parts_with_progress(server, provider, store, training_data, tmp_path) -> None:
+def test_big_files_go_in_parts_with_progress(
+    server, provider, store, training_data, tmp_path
+) -> None:
     path = tmp_path / "big.jsonl"
     data = training_data(200)
     path.write_bytes(data)
     seen: list[UploadProgress] = []
 
-    result = upload(provider, UploadSource.from_path(path), store=store, progress=seen.append,
-                    multipart_threshold=4096, part_size=1000)
+    result = upload(
+        provider,
+        UploadSource.from_path(path),
+        store=store,
+        progress=seen.append,
+        multipart_threshold=4096,
+        part_size=1000,
+    )
 
     assert server.api.file_content(result.file.id) == data
     assert _posts(server, "/parts") == -(-len(data) // 1000)
@@ -79,7 +93,9 @@ def test_big_files_go_in_parts_with_progress(server, provider, store, training_d
     assert all(p.total == len(data) for p in seen)
 
 
-def test_a_cancelled_multipart_upload_is_cancelled_at_the_provider(server, provider, training_data) -> None:
+def test_a_cancelled_multipart_upload_is_cancelled_at_the_provider(
+    server, provider, training_data
+) -> None:
     cancel = threading.Event()
 
     def stop_after_two_parts(progress: UploadProgress) -> None:
@@ -87,19 +103,28 @@ def test_a_cancelled_multipart_upload_is_cancelled_at_the_provider(server, provi
             cancel.set()
 
     with pytest.raises(OperationCancelled):
-        upload(provider, UploadSource.from_bytes(training_data(200), "big.jsonl"), progress=stop_after_two_parts,
-               cancel=cancel, multipart_threshold=4096, part_size=1000)
+        upload(
+            provider,
+            UploadSource.from_bytes(training_data(200), "big.jsonl"),
+            progress=stop_after_two_parts,
+            cancel=cancel,
+            multipart_threshold=4096,
+            part_size=1000,
+        )
 
     assert _posts(server, "/parts") == 2
     assert _posts(server, "/cancel") == 1
     assert not any(r.path.endswith("/complete") for r in server.requests)
 
 
-def test_azure_uploads_are_hashed_and_cached_with_their_byte_order_mark(store, training_data) -> None:
+def test_azure_uploads_are_hashed_and_cached_with_their_byte_order_mark(
+    store, training_data
+) -> None:
     data = training_data()
-    with PracticeServer(config=PracticeConfig(prefix="/openai/v1")) as server, AzureProvider(
-        api_key="k", base_url=f"http://127.0.0.1:{server.port}"
-    ) as azure:
+    with (
+        PracticeServer(config=PracticeConfig(prefix="/openai/v1")) as server,
+        AzureProvider(api_key="k", base_url=f"http://127.0.0.1:{server.port}") as azure,
+    ):
         result = upload(azure, UploadSource.from_bytes(data, "t.jsonl"), store=store)
         sent = server.api.file_content(result.file.id)
 
@@ -107,21 +132,27 @@ def test_azure_uploads_are_hashed_and_cached_with_their_byte_order_mark(store, t
     assert result.sha256 == hashlib.sha256(sent).hexdigest()
 
 
-def test_start_job_keeps_copies_uploads_creates_and_records(server, provider, store, training_data) -> None:
+def test_start_job_keeps_copies_uploads_creates_and_records(
+    server, provider, store, training_data
+) -> None:
     training, validation = training_data(12), training_data(4, start=100)
     stages: list[str] = []
     plan = TrainingPlan(
         model="gpt-4o-mini",
         training=UploadSource.from_bytes(training, "train.jsonl"),
         validation=UploadSource.from_bytes(validation, "valid.jsonl"),
-        suffix="support", n_epochs=2, dataset_path="/somewhere/support.jsonl",
+        suffix="support",
+        n_epochs=2,
+        dataset_path="/somewhere/support.jsonl",
     )
 
     started = start_job(provider, plan, store=store, progress=lambda p: stages.append(p.stage))
 
     assert started.training_copy == provenance_path(hashlib.sha256(training).hexdigest())
     assert started.training_copy.read_bytes() == training
-    assert started.validation_copy is not None and started.validation_copy.read_bytes() == validation
+    assert (
+        started.validation_copy is not None and started.validation_copy.read_bytes() == validation
+    )
     assert stages[0] == "saving" and stages[-1] == "create_job"
     assert {"upload_training", "upload_validation"} <= set(stages)
     record = store.get("practice", "local", started.job.id)
@@ -133,16 +164,27 @@ def test_start_job_keeps_copies_uploads_creates_and_records(server, provider, st
     assert started.job.validation_file == started.validation.file.id  # type: ignore[union-attr]
 
 
-def test_start_job_cancelled_before_the_create_makes_no_job(server, provider, store, source) -> None:
+def test_start_job_cancelled_before_the_create_makes_no_job(
+    server, provider, store, source
+) -> None:
     cancel = threading.Event()
 
     def cancel_after_upload(progress) -> None:
-        if progress.stage == "upload_training" and progress.upload and progress.upload.fraction == 1.0:
+        if (
+            progress.stage == "upload_training"
+            and progress.upload
+            and progress.upload.fraction == 1.0
+        ):
             cancel.set()
 
     with pytest.raises(OperationCancelled):
-        start_job(provider, TrainingPlan(model="gpt-4o-mini", training=source), store=store,
-                  progress=cancel_after_upload, cancel=cancel)
+        start_job(
+            provider,
+            TrainingPlan(model="gpt-4o-mini", training=source),
+            store=store,
+            progress=cancel_after_upload,
+            cancel=cancel,
+        )
 
     assert server.api.job_count() == 0
     assert store.pending_creates() == []
@@ -153,8 +195,14 @@ def test_follow_job_reports_each_status_and_event_once(server, provider, store, 
     statuses: list[str] = []
     events = []
 
-    final = follow_job(provider, started.job.id, on_status=lambda j: statuses.append(j.status),
-                       on_event=events.append, poll_seconds=0.01, store=store)
+    final = follow_job(
+        provider,
+        started.job.id,
+        on_status=lambda j: statuses.append(j.status),
+        on_event=events.append,
+        poll_seconds=0.01,
+        store=store,
+    )
 
     assert final.status == "succeeded" and statuses[-1] == "succeeded"
     assert len(statuses) == len(set(statuses))
@@ -165,7 +213,9 @@ def test_follow_job_reports_each_status_and_event_once(server, provider, store, 
     assert record is not None and record.status == "succeeded" and record.fine_tuned_model
 
 
-def test_the_event_follower_pages_until_it_meets_what_it_has_seen(server, provider, source, until_done) -> None:
+def test_the_event_follower_pages_until_it_meets_what_it_has_seen(
+    server, provider, source, until_done
+) -> None:
     training = provider.upload_file(source)
     job = provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id))
     follower = EventFollower(provider, job.id, page_size=7)
@@ -182,8 +232,13 @@ def test_the_event_follower_pages_until_it_meets_what_it_has_seen(server, provid
 def test_a_create_lost_in_a_crash_is_found_after_a_restart(server, provider, store, source) -> None:
     training = provider.upload_file(source)
     request = JobRequest(model="gpt-4o-mini", training_file=training.id)
-    store.add_pending_create(request.client_token, provider="practice", account="local",
-                             base_url=provider.base_url, request={})
+    store.add_pending_create(
+        request.client_token,
+        provider="practice",
+        account="local",
+        base_url=provider.base_url,
+        request={},
+    )
     job = provider.create_job(request)  # …and the app died before recording it
 
     found = resolve_pending_creates(provider, store)

@@ -10,7 +10,7 @@ import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
 
 from desktop_app.core.crash import CrashReport
 from desktop_app.core.templates import TEMPLATES
@@ -130,6 +130,31 @@ def test_tour_back_escape_and_resize(qtbot) -> None:
     with qtbot.waitSignal(tour.finished) as blocker:
         qtbot.keyClick(overlay, Qt.Key.Key_Escape)
     assert blocker.args == [False]
+
+
+def test_tour_brings_a_pane_on_a_hidden_tab_forward(qtbot) -> None:
+    window = _window(qtbot, ["examples-pane"])
+    tabs = QTabWidget(window.centralWidget())
+    problems, overview = QWidget(), QWidget()
+    problems.setObjectName("problems-pane")
+    overview.setObjectName("overview-pane")
+    tabs.addTab(problems, "Problems")
+    tabs.addTab(overview, "Overview")
+    window.centralWidget().addWidget(tabs)
+    tour = GuidedTour(window)
+    assert tour.start()
+    assert [step.title for step, _ in tour.steps] == [
+        "Your examples",
+        "Problems",
+        "Overview",
+        "Toolbar",
+    ]
+    tour.next()
+    tour.next()
+    assert tour.current_target() is overview and tabs.currentWidget() is overview
+    tour.back()
+    assert tabs.currentWidget() is problems
+    tour.stop()
 
 
 def test_tour_without_panes_does_not_start(qtbot) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop_app.core.checks import (
     content,
+    dataset_level,
     images,
     names,
     preference,
@@ -32,6 +33,7 @@ __all__ = [
     "check_line",
     "check_value",
     "content",
+    "dataset_level",
     "images",
     "names",
     "preference",

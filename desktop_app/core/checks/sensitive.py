@@ -126,9 +126,9 @@ def _is_phone(candidate: str, digits: str, text: str, start: int, end: int) -> b
         return False
     if not candidate.startswith("+") and not any(c in candidate for c in " ().-"):
         return False  # a bare run of digits is more often an id than a phone number
-    before = text[start - 1 : start]
-    after = text[end : end + 1]
-    return not (before.isalnum() or before in "./" or after.isalnum() or after in "/")
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "./" or after.isalnum() or after == "/")
 
 
 def find_secrets(text: str) -> list[str]:

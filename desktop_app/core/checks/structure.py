@@ -96,7 +96,7 @@ NOT_AN_EXAMPLE = rule(
 MESSAGES_NOT_A_LIST = rule(
     "messages_not_a_list",
     Severity.ERROR,
-    "“messages” must be a list of messages in [ ].",
+    "The “messages” value must be a list of messages in [ ].",
     family=F,
 )
 MESSAGES_EMPTY = rule(
@@ -116,7 +116,7 @@ UNKNOWN_KEY = rule(
 PARALLEL_TOOL_CALLS_INVALID = rule(
     "parallel_tool_calls_invalid",
     Severity.ERROR,
-    "“parallel_tool_calls” must be true or false.",
+    "The “parallel_tool_calls” value must be true or false.",
     family=F,
 )
 
@@ -178,7 +178,9 @@ def _is_fragment(stripped: str) -> bool:
     compact = "".join(stripped.split())
     if compact in _FRAGMENTS:
         return True
-    return compact.startswith(('{"messages":[', '{"input":{')) and not compact.endswith("}")
+    opened = compact.count("[") + compact.count("{")
+    closed = compact.count("]") + compact.count("}")
+    return compact.startswith(('{"messages":[', '{"input":{')) and opened > closed
 
 
 def _salvage_message(stripped: str) -> dict[str, Any] | None:
@@ -204,6 +206,8 @@ def _allows_constants(text: str) -> bool:
 
 
 def _json_hint(stripped: str) -> str:
+    if not stripped.startswith(("{", "[", '"')):
+        return "This line is plain text, not JSON. Remove it, or turn it into an example."
     if stripped.endswith(","):
         return "The line ends with a comma. Remove it: each line is one whole example."
     if "'" in stripped and '"' not in stripped:

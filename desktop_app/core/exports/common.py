@@ -31,6 +31,14 @@ class ExportError(UserFacingError):
     """The export cannot be written as asked (nothing to export, a folder in the way, ...)."""
 
 
+class FolderNotEmptyError(ExportError):
+    """The folder holds other files; `earlier_export` when they are an earlier export's."""
+
+    def __init__(self, message: str, next_step: str, *, earlier_export: bool) -> None:
+        super().__init__(message, next_step)
+        self.earlier_export = earlier_export
+
+
 # ---- the notes --------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -530,11 +538,13 @@ def prepare_folder(folder: Path, *, overwrite: bool) -> None:
         )
     manifest = folder / MANIFEST
     if folder.is_dir() and any(folder.iterdir()):
+        earlier = manifest.is_file()
         if not overwrite:
-            raise ExportError(
+            raise FolderNotEmptyError(
                 f"The folder “{folder}” is not empty, and an export does not mix with other files.",
-                "Pick an empty or new folder, or allow replacing an earlier export "
-                "(--force on the command line).",
+                "Pick an empty or new folder"
+                + (", or choose to replace the earlier export in it." if earlier else "."),
+                earlier_export=earlier,
             )
         _remove_earlier_export(folder, manifest)
     try:

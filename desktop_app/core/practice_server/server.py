@@ -146,7 +146,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up mid-request is normal here (cancelled uploads, dropped streams).
-        log.debug("practice server: a connection from %s ended abruptly", client_address, exc_info=True)
+        log.debug("practice server: a connection from %s ended abruptly", client_address)
 
     def close_connections(self) -> None:
         with self._connections_lock:
@@ -200,7 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
             prefix = practice.config.prefix
             if not url.path.startswith(prefix + "/"):
                 raise ApiError(
-                    404, f"Unknown URL {url.path}: the practice API lives under {prefix}/.",
+                    404,
+                    f"Unknown URL {url.path}: the practice API lives under {prefix}/.",
                     code="unknown_url",
                 )
             path = url.path[len(prefix) :]

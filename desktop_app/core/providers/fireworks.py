@@ -225,9 +225,13 @@ class FireworksProvider(RestProvider):
             params={"supervisedFineTuningJobId": job_id},
             body=self.create_body(request),
             cancel=cancel,
+            parse=lambda answer: job_from(
+                self.expect_dict(answer, "the new job"), request.client_token
+            ),
             recover=lambda: self.find_job_by_token(request.client_token),
         )
-        return job_from(self.expect_dict(data, "the new job"), request.client_token)
+        assert isinstance(data, Job)
+        return data
 
     def create_body(self, request: JobRequest) -> dict[str, Any]:
         body: dict[str, Any] = {

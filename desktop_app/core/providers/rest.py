@@ -69,12 +69,15 @@ class RestProvider(OpenAIProvider):
         body: Any = None,
         params: Mapping[str, Any] | None = None,
         cancel: CancelToken | None = None,
+        parse: Callable[[Any], Any] | None = None,
         recover: Callable[[], Any] | None = None,
     ) -> Any:
+        """POST JSON; `parse` turns the answer into what `recover` would find after a lost one."""
         options = _options(params)
 
         def attempt() -> Any:
-            return self._client().post(url, cast_to=object, body=body, options=options)
+            answer = self._client().post(url, cast_to=object, body=body, options=options)
+            return parse(answer) if parse is not None else answer
 
         return self._call(attempt, what=what, cancel=cancel, recover=recover)
 

@@ -117,9 +117,11 @@ class TogetherProvider(RestProvider):
             what="Creating the fine-tuning job",
             body=create_body(request),
             cancel=cancel,
+            parse=lambda answer: job_from(self.expect_dict(answer, "the new job")),
             recover=lambda: self._recent_job(request, started),
         )
-        return job_from(self.expect_dict(data, "the new job"))
+        assert isinstance(data, Job)
+        return data
 
     def _recent_job(self, request: JobRequest, since: float) -> Job | None:
         """After a failed create: the job made from the same file and model since `since`."""
@@ -253,7 +255,9 @@ def create_body(request: JobRequest) -> dict[str, Any]:
             method["dpo_beta"] = request.beta
         body["training_method"] = method
     else:
-        body["training_method"] = {"method": "sft", "train_on_inputs": "auto"}
+        # learn the replies only, as OpenAI does (what "auto" means for chat data; the OpenAPI
+        # description types the field as a boolean)
+        body["training_method"] = {"method": "sft", "train_on_inputs": False}
     return body
 
 

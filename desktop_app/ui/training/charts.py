@@ -72,14 +72,16 @@ class _Chart(QChartView):
         self._max_y = 0.0
 
     def add_series(self, series: QLineSeries | QScatterSeries) -> None:
-        self.chart().addSeries(series)
-        series.attachAxis(self.x_axis)
-        series.attachAxis(self.y_axis)
+        """Register a series; it joins the chart (and its legend) with its first point."""
         self.series.append(series)
 
     def add(self, series: QLineSeries | QScatterSeries, step: float, value: float | None) -> None:
         if value is None:
             return
+        if series.chart() is None:
+            self.chart().addSeries(series)
+            series.attachAxis(self.x_axis)
+            series.attachAxis(self.y_axis)
         y = value * 100 if self.percent else value
         series.append(step, y)
         self._max_x = max(self._max_x, step)
@@ -87,8 +89,10 @@ class _Chart(QChartView):
 
     def fit(self, total_steps: int | None) -> None:
         self.x_axis.setRange(0, max(1.0, float(total_steps or 0), self._max_x))
+        self.x_axis.applyNiceNumbers()
         if not self.percent:
-            self.y_axis.setRange(0, max(0.5, self._max_y * 1.1))
+            self.y_axis.setRange(0, max(0.5, self._max_y * 1.05))
+            self.y_axis.applyNiceNumbers()
 
     def clear(self) -> None:
         for series in self.series:
@@ -122,7 +126,6 @@ class MetricsCharts(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss, 1)
         layout.addWidget(self.accuracy, 1)
-        self._hide_empty()
 
     def add_metrics(self, items: Iterable[Metrics]) -> int:
         """Plot metrics (in step order); returns how many steps were added."""
@@ -144,7 +147,6 @@ class MetricsCharts(QWidget):
             self.points += added
             self.loss.fit(self.total_steps)
             self.accuracy.fit(self.total_steps)
-            self._hide_empty()
         return added
 
     def clear(self) -> None:
@@ -152,10 +154,3 @@ class MetricsCharts(QWidget):
         self.accuracy.clear()
         self.points = 0
         self.total_steps = None
-
-    def _hide_empty(self) -> None:
-        """Legends list only the lines that have points (validation only with a validation file)."""
-        for series in (*self.loss.series, *self.accuracy.series):
-            marker = series.chart().legend().markers(series) if series.chart() else []
-            for item in marker:
-                item.setVisible(series.count() > 0)

@@ -131,11 +131,11 @@ class TrainingHub(QObject):
     ) -> Worker:
         """Run `fn` on the training pool; results go to the given @Slot methods.
 
-        The signals object belongs to the hub, so a dialog closed mid-call never leaves a worker
-        emitting into a deleted object (STYLE.md P4); Qt drops the connections of a receiver
-        that is destroyed.
+        The signals object has no Qt parent and lives as long as the worker, so a dialog closed
+        mid-call never leaves a worker emitting into a deleted object (STYLE.md P4); Qt drops
+        the connections of a receiver that is destroyed.
         """
-        signals = WorkerSignals(self)
+        signals = WorkerSignals()  # kept alive by the worker (see job_poller._Dispatch)
         for signal, slot in (
             (signals.succeeded, succeeded),
             (signals.failed, failed),

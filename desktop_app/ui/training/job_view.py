@@ -306,11 +306,13 @@ class JobView(QWidget):
         charts_layout = QVBoxLayout(charts_page)
         charts_layout.addWidget(self.charts, 1)
         charts_layout.addWidget(self.charts_note)
-        if not self.capabilities.metrics:
-            self.charts_note.setText(
-                "This provider sends no live metrics; the charts fill from the results file "
-                "when the job ends."
-            )
+        self.charts_note.setObjectName("charts-note")
+        self.charts_note.setText(
+            "The charts fill in as the provider reports training steps."
+            if self.capabilities.metrics
+            else "This provider sends no live metrics; the charts fill from the results file "
+            "when the job ends."
+        )
         self.tabs.addTab(charts_page, "Progress")
 
         self.events_model = EventsModel(self)
@@ -507,6 +509,12 @@ class JobView(QWidget):
                 self._from_results = False
             self.charts.add_metrics(metrics)
             self.events_table.scrollToBottom()
+        if self.charts.points:
+            self.charts_note.setText(
+                "Loss measures how far the model's replies are from your examples; token "
+                "accuracy, how often it predicts the next word of a reply exactly. Validation "
+                "lines use examples the model does not train on."
+            )
 
     def _render_failure(self, job: Job) -> None:
         if job.status != JobStatus.FAILED:

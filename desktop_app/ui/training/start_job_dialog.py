@@ -259,6 +259,7 @@ class StartJobDialog(QDialog):
 
         hyper = QGroupBox("Training settings", page)
         hyper_form = QFormLayout(hyper)
+        self.hyper_form = hyper_form
         self.epochs_spin = _auto_spin(hyper, 0, 50, "Automatic")
         self.epochs_spin.setObjectName("epochs-spin")
         self.epochs_spin.setToolTip("How many times the model goes through your examples")
@@ -302,6 +303,15 @@ class StartJobDialog(QDialog):
         self.seed_spin.setValue(-1)
         self.seed_spin.setSpecialValueText("Random")
         self.seed_spin.setToolTip("The same seed and data give a repeatable run")
+        for spin in (
+            self.epochs_spin,
+            self.batch_spin,
+            self.lr_spin,
+            self.beta_spin,
+            self.seed_spin,
+        ):
+            spin.setMinimumWidth(150)
+            spin.setMaximumWidth(200)
 
         self.validation_combo = QComboBox(page)
         self.validation_combo.setObjectName("validation-combo")
@@ -314,6 +324,7 @@ class StartJobDialog(QDialog):
         self.split_spin.setRange(5, 50)
         self.split_spin.setValue(10)
         self.split_spin.setSuffix(" %")
+        self.split_spin.setMaximumWidth(120)
         self.validation_file_label = QLabel(page)
         self.validation_file_label.setObjectName("validation-file-label")
         self.validation_file_button = QPushButton("Choose file…", page)
@@ -323,8 +334,10 @@ class StartJobDialog(QDialog):
         validation_row.addWidget(self.split_spin)
         validation_row.addWidget(self.validation_file_label, 1)
         validation_row.addWidget(self.validation_file_button)
+        validation_row.addStretch(1)
 
         form = QFormLayout()
+        self.choose_form = form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Provider:", self.provider_combo)
         form.addRow("", self.provider_note)
@@ -365,6 +378,10 @@ class StartJobDialog(QDialog):
         self.check_title = QLabel(page)
         self.check_title.setObjectName("check-title")
         self.check_title.setWordWrap(True)
+        self.choices_label = QLabel(page)
+        self.choices_label.setObjectName("choices-summary")
+        self.choices_label.setWordWrap(True)
+        self.choices_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.check_progress = QProgressBar(page)
         self.check_progress.setObjectName("check-progress")
         self.check_progress.setFormat("Checking… %p%")
@@ -408,6 +425,7 @@ class StartJobDialog(QDialog):
 
         layout = QVBoxLayout(page)
         layout.addWidget(self.check_title)
+        layout.addWidget(self.choices_label)
         layout.addWidget(self.check_progress)
         layout.addWidget(self.errors_label)
         layout.addWidget(self.errors_list, 2)
@@ -510,7 +528,7 @@ class StartJobDialog(QDialog):
         info = provider_info(kind)
         notes = [n for n in info.notes if not n.startswith("OpenAI is winding down")]
         self.provider_note.setText(" ".join(notes))
-        self.wind_down.setVisible(kind == "openai")
+        self.choose_form.setRowVisible(self.wind_down, kind == "openai")
         if kind == "openai":
             self.wind_down.setText(self._wind_down_text())
         self._invalidate()
@@ -643,9 +661,7 @@ class StartJobDialog(QDialog):
 
     @Slot()
     def _on_method_changed(self, *_args: object) -> None:
-        dpo = self.method == "dpo"
-        self.beta_spin.setVisible(dpo)
-        self.beta_label.setVisible(dpo)
+        self.hyper_form.setRowVisible(self.beta_spin, self.method == "dpo")
         self._invalidate()
 
     @Slot()
@@ -704,6 +720,7 @@ class StartJobDialog(QDialog):
             return
         self._target_at_check = target
         self.outcome = None
+        self.choices_label.setText(self.choices_text())
         self._show_check_running()
         self.pages.setCurrentIndex(self.CHECK)
         snapshot = Dataset(list(self.dataset), path=self.dataset.path)
@@ -722,6 +739,33 @@ class StartJobDialog(QDialog):
             progress=self._on_check_progress,
             finished=self._on_check_finished,
         )
+
+    def choices_text(self) -> str:
+        """The choices being checked, in one short paragraph."""
+        choice = self.current_choice()
+        model = choice.label if choice is not None else self.model
+        rows = [
+            ("Provider", self.provider_combo.currentText()),
+            ("Base model", model),
+            ("Method", "DPO" if self.method == "dpo" else "supervised"),
+            ("Epochs", str(self.epochs_spin.value()) if self.epochs_spin.value() else "automatic"),
+        ]
+        if self.batch_spin.value():
+            rows.append(("Batch size", str(self.batch_spin.value())))
+        if self.lr_spin.value():
+            rows.append(("Learning-rate multiplier", f"{self.lr_spin.value():g}"))
+        if self.method == "dpo" and self.beta_spin.value():
+            rows.append(("Beta", f"{self.beta_spin.value():g}"))
+        validation = self.validation_choice()
+        if validation.mode == "split":
+            rows.append(("Validation", f"{validation.fraction:.0%} of this dataset"))
+        elif validation.mode == "file" and validation.path is not None:
+            rows.append(("Validation", validation.path.name))
+        if self.suffix_edit.text().strip():
+            rows.append(("Name suffix", self.suffix_edit.text().strip()))
+        if self.seed_spin.value() >= 0:
+            rows.append(("Seed", str(self.seed_spin.value())))
+        return " · ".join(f"{label}: <b>{_html(value)}</b>" for label, value in rows)
 
     def _show_check_running(self) -> None:
         self.check_title.setText("Checking every example, exactly as it would be sent…")

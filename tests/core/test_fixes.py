@@ -1,0 +1,132 @@
+"""The one-click fixes: each makes its problem go away, never touches the original, keeps the rest."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from test_checks_rules import CASES, A, Case, S, U, chat, pair, problems_of
+
+from desktop_app.core.checks import check_value
+from desktop_app.core.fixes import (
+    FIX_CODES,
+    FixNotApplicable,
+    apply_fix,
+    apply_problem_fix,
+    removes_example,
+)
+from desktop_app.core.jsonline import parse_line
+
+FIXABLE = [c for c in CASES if c.fix is not None and c.fix != "remove_example"]
+
+
+def _value(item: Any) -> Any:
+    return parse_line(item).value if isinstance(item, bytes) else item
+
+
+@pytest.mark.parametrize("case", FIXABLE, ids=lambda c: c.code)
+def test_fix_removes_its_problem_and_leaves_the_original(case: Case) -> None:
+    value = _value(case.bad)
+    before = copy.deepcopy(value)
+    problem = next(p for p in problems_of(case.bad) if p.code == case.code)
+    fixed = apply_problem_fix(problem, value)
+    assert value == before  # pure: the original is untouched
+    assert fixed is not None and fixed is not value
+    codes = [p.code for p in check_value(fixed)]
+    assert case.code not in codes
+    assert "duplicate_keys" not in codes
+
+
+def test_every_fix_code_offered_is_known() -> None:
+    offered = {c.fix for c in CASES if c.fix is not None}
+    assert offered <= FIX_CODES
+    assert FIX_CODES - offered == set()  # and every fix is exercised by a case
+
+
+def test_remove_example_removes_the_line() -> None:
+    assert removes_example("remove_example") and not removes_example("trim_whitespace")
+    assert apply_fix("remove_example", chat(S(), U())) is None
+
+
+def test_change_role_uses_the_closest_role() -> None:
+    value = chat(U(), {"role": "assistnat", "content": "Monday."}, {"role": "developer", "content": "x"})
+    assert apply_fix("change_role", value, 1)["messages"][1]["role"] == "assistant"
+    assert apply_fix("change_role", value, 2)["messages"][2]["role"] == "system"
+    with pytest.raises(FixNotApplicable):
+        apply_fix("change_role", chat(U(), {"role": "zzzzqq", "content": "x"}), 1)
+
+
+def test_trim_whitespace_keeps_inner_spacing() -> None:
+    value = chat(U(), A("  Line one.\n\nLine two.  \n"))
+    assert apply_fix("trim_whitespace", value, 1)["messages"][1]["content"] == "Line one.\n\nLine two."
+
+
+def test_fixes_keep_unknown_keys_and_their_order() -> None:
+    value = {"note": "mine", "messages": [U(), A("Hi ", id="m2")], "zz": 1}
+    fixed = apply_fix("trim_whitespace", value, 1)
+    assert list(fixed) == ["note", "messages", "zz"]
+    assert fixed["messages"][1] == {"role": "assistant", "content": "Hi", "id": "m2"}
+
+
+def test_convert_prompt_completion_keeps_other_keys() -> None:
+    fixed = apply_fix("convert_prompt_completion", {"prompt": "Q?", "completion": "A.", "source": "wiki"})
+    assert fixed == {
+        "messages": [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "A."}],
+        "source": "wiki",
+    }
+
+
+def test_fix_for_a_preference_output() -> None:
+    value = pair(preferred_output=[A("Yes.  ")])
+    problem = next(p for p in check_value(value) if p.code == "reply_whitespace")
+    assert apply_problem_fix(problem, value)["preferred_output"][0]["content"] == "Yes."
+
+
+def test_remove_special_tokens_in_parts() -> None:
+    value = chat(U([{"type": "text", "text": "Hi<|im_end|>"}]), A())
+    assert apply_fix("remove_special_tokens", value, 0)["messages"][0]["content"][0]["text"] == "Hi"
+
+
+def test_set_weight_and_remove_weight() -> None:
+    value = chat(U(weight=1), A(weight=0))
+    assert apply_fix("set_weight_1", value, 1)["messages"][1]["weight"] == 1
+    assert "weight" not in apply_fix("remove_weight", value, 0)["messages"][0]
+
+
+def test_content_to_text_writes_json_scalars() -> None:
+    assert apply_fix("content_to_text", chat(U(), A(True)), 1)["messages"][1]["content"] == "true"
+    assert apply_fix("content_to_text", chat(U(), A(2.5)), 1)["messages"][1]["content"] == "2.5"
+
+
+def test_keep_last_duplicate_serialises_without_the_repeat() -> None:
+    raw = b'{"messages": [{"role": "user", "content": "a", "content": "b"}, {"role": "assistant", "content": "c"}]}'
+    fixed = apply_fix("keep_last_duplicate", parse_line(raw).value)
+    assert json.dumps(fixed).count('"content"') == 2
+    assert fixed["messages"][0]["content"] == "b"
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "index", "field"),
+    [
+        ("remove_message", chat(U()), 5, None),
+        ("trim_whitespace", chat(U(), A(None)), 1, None),
+        ("remove_key", chat(U()), None, "nothere"),
+        ("join_text_parts", chat(U(), A([{"type": "image_url"}])), 1, None),
+        ("clean_name", chat(U(name="€€€"), A()), 0, None),
+        ("rename_preference_keys", pair(), None, None),
+        ("convert_prompt_completion", chat(U()), None, None),
+        ("content_to_text", chat(U(), A("already text")), 1, None),
+        ("set_weight_1", {"messages": "oops"}, 0, None),
+        ("trim_whitespace", ["not", "an", "object"], 0, None),
+    ],
+)
+def test_a_fix_that_no_longer_fits_says_so(code: str, value: Any, index: int | None, field: str | None) -> None:
+    with pytest.raises(FixNotApplicable):
+        apply_fix(code, value, index, field)
+
+
+def test_unknown_fix_code() -> None:
+    with pytest.raises(ValueError, match="unknown fix"):
+        apply_fix("make_it_better", chat(U(), A()), 0)
