@@ -33,6 +33,7 @@ TARGET_MEMORY = 1.5
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system time of the process and its children
     peak_tree_bytes: int  # sampled sum over the process tree
     peak_single_bytes: int  # ru_maxrss of the largest process (getrusage RUSAGE_CHILDREN)
     stdout: bytes
@@ -67,7 +68,8 @@ def _tree_rss(pid: int) -> int:
 
 
 def measure(command: list[str]) -> Run:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
     peak = 0
@@ -88,8 +90,10 @@ def measure(command: list[str]) -> Run:
     if process.returncode not in (0, 1):
         sys.stderr.write(err.decode(errors="replace"))
         raise SystemExit(f"{command[1]} failed with exit status {process.returncode}")
-    single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return Run(seconds, peak, single if single > before * 1024 else 0, out)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    single = usage.ru_maxrss * 1024
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    return Run(seconds, cpu, peak, single if single > before * 1024 else 0, out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         base.append(measure(base_cmd))
         ours.append(measure(ours_cmd))
         print(
-            f"  round {round_ + 1}: cookbook {base[-1].seconds:6.1f} s  "
-            f"ftstudio validate {ours[-1].seconds:6.1f} s"
+            f"  round {round_ + 1}: cookbook {base[-1].seconds:6.1f} s ({base[-1].cpu_seconds:.1f} s CPU)  "
+            f"ftstudio validate {ours[-1].seconds:6.1f} s ({ours[-1].cpu_seconds:.1f} s CPU)",
+            flush=True,
         )
     ours_tokens = json.loads(ours[-1].stdout)["tokens"]["total"]
     base_tokens = json.loads(base[-1].stdout.decode().strip().splitlines()[-1])["tokens_total"]

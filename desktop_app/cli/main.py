@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "jobs_cmd",
     "keys_cmd",
     "practice_cmd",
+    "compare_cmd",
 ]
 LOG_FILE = "ftstudio.log"
 

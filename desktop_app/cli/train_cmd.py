@@ -85,10 +85,12 @@ def run(args: argparse.Namespace) -> int:
         raise UserFacingError(
             "--pace must be more than 0.", "Use 1 for the usual pace, 10 to go ten times faster."
         )
-    training, method = _training_source(Path(args.file), args.model, args.no_checks)
-    validation = None
-    if args.validation_file:
-        validation, _ = _training_source(Path(args.validation_file), args.model, args.no_checks)
+    train_path = Path(args.file)
+    valid_path = Path(args.validation_file) if args.validation_file else None
+    training, method = _training_source(train_path)
+    validation = _training_source(valid_path)[0] if valid_path else None
+    if not args.no_checks:
+        _refuse_on_errors(train_path, valid_path, args.model)
     plan = TrainingPlan(
         model=args.model,
         training=training,
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         method=args.method or method,
         n_epochs=args.epochs,
-        dataset_path=str(Path(args.file).resolve()),
+        dataset_path=str(train_path.resolve()),
     )
     with (
         JobStore() as store,
@@ -115,11 +117,9 @@ def run(args: argparse.Namespace) -> int:
         return _follow(provider, job, store, poll)
 
 
-def _training_source(path: Path, model: str, no_checks: bool) -> tuple[UploadSource, str]:
-    """The upload file made from a dataset (examples only), after the offline checks."""
+def _training_source(path: Path) -> tuple[UploadSource, str]:
+    """The upload file made from a dataset (examples only, LF endings), and its method."""
     dataset = open_dataset(path)
-    if not no_checks:
-        _refuse_on_errors(path, model)
     data = dataset.training_bytes()
     if not data:
         raise UserFacingError(
@@ -131,25 +131,34 @@ def _training_source(path: Path, model: str, no_checks: bool) -> tuple[UploadSou
     return UploadSource.from_bytes(data, name), method
 
 
-def _refuse_on_errors(path: Path, model: str) -> None:
+def _refuse_on_errors(train_path: Path, valid_path: Path | None, model: str) -> None:
+    """The offline checks (as `ftstudio validate` runs them); errors stop the command."""
     from desktop_app.core.analysis import analyze_file
     from desktop_app.core.problems import Severity
     from desktop_app.core.report import build_report
 
-    report = build_report(analyze_file(path, model), model=model)
-    if not report.errors:
+    valid = analyze_file(valid_path, model) if valid_path else None
+    report = build_report(analyze_file(train_path, model), model=model, validation=valid)
+    found = [(train_path, p) for p in report.problems if p.severity is Severity.ERROR]
+    if valid is not None and valid_path is not None:  # its own lines; no minimum count
+        found += [
+            (valid_path, p)
+            for s in valid.summaries
+            for p in s.problems
+            if p.severity is Severity.ERROR
+        ]
+    if not found:
         return
-    errors = [p for p in report.problems if p.severity is Severity.ERROR]
-    print_error(f"“{path.name}” has {report.errors} problem(s) the provider would reject:")
-    for problem in errors[:MAX_LISTED_PROBLEMS]:
-        where = f"line {problem.line}: " if problem.line else ""
-        print_error(f"  - {where}{problem.message}")
-    if len(errors) > MAX_LISTED_PROBLEMS:
-        print_error(f"  … and {len(errors) - MAX_LISTED_PROBLEMS} more.")
+    print_error(f"The data has {len(found)} problem(s) the provider would reject:")
+    for path, problem in found[:MAX_LISTED_PROBLEMS]:
+        where = f", line {problem.line}" if problem.line else ""
+        print_error(f"  - {path.name}{where}: {problem.message}")
+    if len(found) > MAX_LISTED_PROBLEMS:
+        print_error(f"  … and {len(found) - MAX_LISTED_PROBLEMS} more.")
     raise UserFacingError(
         "Nothing was sent.",
-        f"Fix these (“ftstudio validate {path}” lists them all), or add --no-checks to let the "
-        "provider judge the file.",
+        f"Fix these (“ftstudio validate {train_path}” lists them all), or add --no-checks to let "
+        "the provider judge the file.",
     )
 
 

@@ -209,8 +209,17 @@ def _canon(value: Any, out: list[bytes]) -> int:
         names = len(value)
         out.append(b"{")
         for key in sorted(value):
-            out.append(key.encode("utf-8", "surrogatepass") + b"\xff")
-            names += _canon(value[key], out)
+            item = value[key]
+            if type(item) is str:  # most values: written here, without a call
+                out.append(
+                    key.encode("utf-8", "surrogatepass")
+                    + b"\xffs"
+                    + item.encode("utf-8", "surrogatepass")
+                    + b"\xff"
+                )
+            else:
+                out.append(key.encode("utf-8", "surrogatepass") + b"\xff")
+                names += _canon(item, out)
         out.append(b"}")
         return names
     if isinstance(value, list):

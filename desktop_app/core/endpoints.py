@@ -152,7 +152,7 @@ class Endpoint:
             label = provider_info(self.kind).label
         except ProviderError:
             return self.kind
-        return "Practice mode" if self.kind == "practice" else label
+        return "the practice server" if self.kind == "practice" else label
 
     @property
     def is_free(self) -> bool:
@@ -435,9 +435,13 @@ def _model_unavailable(
 FATAL_ERRORS = (NotFoundError, AuthError, MissingKeyError, AccessDeniedError)
 
 
-def is_fatal(error: BaseException) -> bool:
-    """An error that every further request to the same endpoint would get too."""
-    return isinstance(error, FATAL_ERRORS)
+def is_fatal(error: BaseException, *, answered_before: bool = False) -> bool:
+    """An error that every further request to the same endpoint would get too: the model does
+    not exist, the key is refused, or (before any answer) nothing listens at the address."""
+    if isinstance(error, FATAL_ERRORS):
+        return True
+    unreachable = isinstance(error, NetworkError) and not isinstance(error, RequestTimeoutError)
+    return unreachable and not answered_before
 
 
 def to_chat_messages(messages: Iterable[Mapping[str, Any] | ChatMessage]) -> list[ChatMessage]:

@@ -83,6 +83,18 @@ def cancel_event(token: CancelToken) -> threading.Event:
     return token._event  # the token's own flag (workers.CancelToken has no public accessor yet)
 
 
+def without_traceback(error: BaseException | None) -> BaseException | None:
+    """The error without its tracebacks, which hold the worker thread's frames (and through them
+    the worker and its signals) alive for as long as the GUI keeps the error."""
+    seen: set[int] = set()
+    current = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return error
+
+
 def new_events(provider: Provider, job_id: str, seen: frozenset[str]) -> list[JobEvent]:
     """Events not in `seen`, oldest first (pages are newest first; stop at the first seen one)."""
     fresh: list[JobEvent] = []
@@ -143,20 +155,21 @@ class _Watch:
 
 
 class _Dispatch(QObject):
-    """The GUI-thread receiver of one poll's worker signals."""
+    """The GUI-thread receiver of one job's poll results, reused for every poll of that job.
+
+    It and its signals belong to the poller (Qt parent), so they live as long as the poller,
+    which must outlive its workers: stop() it and wait for the pool before dropping it.
+    """
 
     def __init__(self, poller: JobPoller, key: JobKey) -> None:
         super().__init__(poller)
         self.poller = poller
         self.key = key
-        # No Qt parent: the worker keeps its signals alive until it has finished, even if the
-        # poller is destroyed first (its connections then simply drop; STYLE.md P4).
-        self.signals = WorkerSignals()
+        self.signals = WorkerSignals(self)
         self.worker: Worker | None = None
         self.signals.succeeded.connect(self._on_succeeded)
         self.signals.failed.connect(self._on_failed)
         self.signals.finished.connect(self._on_finished)
-        self.signals.finished.connect(self.signals.deleteLater)  # deleted on the GUI thread
 
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:
@@ -165,12 +178,13 @@ class _Dispatch(QObject):
 
     @Slot(object)
     def _on_failed(self, error: object) -> None:
-        self.poller._failed(self.key, error if isinstance(error, BaseException) else None)
+        failure = error if isinstance(error, BaseException) else None
+        self.poller._failed(self.key, without_traceback(failure))
 
     @Slot()
     def _on_finished(self) -> None:
+        self.worker = None
         self.poller._done(self)
-        self.deleteLater()
 
 
 class JobPoller(QObject):
@@ -201,6 +215,7 @@ class JobPoller(QObject):
         self._states: dict[JobKey, JobState] = {}
         self._watches: dict[JobKey, _Watch] = {}
         self._in_flight: dict[JobKey, _Dispatch] = {}
+        self._receivers: dict[JobKey, _Dispatch] = {}
         self._stopped = False
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -298,7 +313,9 @@ class JobPoller(QObject):
 
     def _dispatch(self, watch: _Watch) -> None:
         state = self.state(watch.key)
-        dispatch = _Dispatch(self, watch.key)
+        dispatch = self._receivers.get(watch.key)
+        if dispatch is None:
+            dispatch = self._receivers[watch.key] = _Dispatch(self, watch.key)
         want_checkpoints = state.polls == 0
         want_result = state.result_text is None
         worker = Worker(

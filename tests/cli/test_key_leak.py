@@ -1,8 +1,9 @@
 """The API key never reaches a file, a log or the output: the whole CLI flow with a known key.
 
-A distinctive key is made for this run, saved with `ftstudio keys set`, and used to train, follow,
+Distinctive keys are made for this run, saved with `ftstudio keys set`, and used to train, follow,
 list, show and cancel jobs against a local server speaking OpenAI's API (as an OpenAI-compatible
-provider and, through OPENAI_API_KEY, as OpenAI), including a run where the key is rejected.
+provider, as Azure (the `api-key` header) and, through OPENAI_API_KEY, as OpenAI), including runs
+where the key is rejected.
 Then every file the app (or anything else in the test's folders) wrote is searched for it, as
 is everything printed and logged at DEBUG level.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.practice_server import PracticeServer
+from desktop_app.core.practice_server import PracticeConfig, PracticeServer
 
 
 def _dataset(path: Path) -> Path:
@@ -129,8 +130,33 @@ def test_the_key_is_never_written_printed_or_logged(
         assert run("jobs", "--provider", "openai", "--base-url", url) == 1
         seen_keys = {r.headers.get("authorization") for r in server.requests}
 
+    azure_key = "azure-leakcanary-" + random_secrets.token_hex(16)
+    with PracticeServer(config=PracticeConfig(pace=3000, prefix="/openai/v1")) as azure:
+        endpoint = f"http://127.0.0.1:{azure.port}"
+        assert (
+            run("keys", "set", "--provider", "azure", "--base-url", endpoint, stdin=azure_key) == 0
+        )
+        assert (
+            run(
+                "train",
+                data,
+                "--provider",
+                "azure",
+                "--base-url",
+                endpoint,
+                "--model",
+                "gpt-4o-mini",
+                "--follow",
+                "--poll-seconds",
+                "0.01",
+            )
+            == 0
+        )
+        assert run("jobs", "--provider", "azure", "--base-url", endpoint) == 0
+        seen_keys |= {r.headers.get("api-key") for r in azure.requests}
+
     # the keys really travelled: the test would notice if they were not used at all
-    assert {f"Bearer {key}", f"Bearer {env_key}"} <= seen_keys
+    assert {f"Bearer {key}", f"Bearer {env_key}", azure_key} <= seen_keys
     assert "Your API key was rejected" in "".join(outputs)
 
     keyring_file = Path(isolated_keyring.file_path).resolve()
@@ -144,13 +170,13 @@ def test_the_key_is_never_written_printed_or_logged(
     searched = [p for p in _files_under(*roots) if p != keyring_file]
     assert any(p.name == "jobs.sqlite3" for p in searched)
     assert any(p.parent.name == "provenance" for p in searched)
-    forms = [f(secret) for secret in (key, env_key) for f in (str.encode, _base64)]
+    forms = [f(secret) for secret in (key, env_key, azure_key) for f in (str.encode, _base64)]
     for path in searched:
         content = path.read_bytes()
         for form in forms:
             assert form not in content, f"the key leaked into {path}"
     logged = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
     assert caplog.records  # debug logging was on and captured
-    for secret in (key, env_key):
+    for secret in (key, env_key, azure_key):
         assert secret not in "".join(outputs), "the key was printed"
         assert secret not in logged, "the key was logged"

@@ -83,8 +83,8 @@ def test_too_few_examples_are_refused_before_anything_is_sent(ftstudio, tmp_path
     ran = ftstudio("train", small, "--provider", "practice", "--model", "gpt-4o-mini", *FAST)
 
     assert ran.code == 1
-    assert "“small.jsonl” has 1 problem(s) the provider would reject:" in ran.err
-    assert "only 3 examples" in ran.err
+    assert "The data has 1 problem(s) the provider would reject:" in ran.err
+    assert "  - small.jsonl: The file has only 3 examples" in ran.err
     assert "Nothing was sent." in ran.err and "--no-checks" in ran.err
     assert "practice server" not in ran.err  # no server was even started
     assert "Traceback" not in ran.err
@@ -232,3 +232,54 @@ def test_practice_server_command_serves_until_interrupted(tmp_path: Path) -> Non
     assert child.returncode == 0
     assert "Practice server stopped." in err
     assert "Traceback" not in err
+
+
+def test_a_small_validation_file_is_fine_but_a_broken_one_is_refused(
+    ftstudio, dataset, tmp_path
+) -> None:
+    valid = _write(tmp_path / "valid.jsonl", 3)
+    ok = ftstudio(
+        "train",
+        dataset,
+        "--provider",
+        "practice",
+        "--model",
+        "gpt-4o-mini",
+        "--validation-file",
+        valid,
+        "--follow",
+        *FAST,
+    )
+    with valid.open("a", encoding="utf-8") as handle:
+        handle.write('{"messages": [{"role": "user", "content": "no reply"}]}\n')
+    refused = ftstudio(
+        "train",
+        dataset,
+        "--provider",
+        "practice",
+        "--model",
+        "gpt-4o-mini",
+        "--validation-file",
+        valid,
+        *FAST,
+    )
+
+    assert ok.code == 0, ok.err
+    assert "Uploading the validation file (100%): valid.jsonl" in ok.err
+    assert refused.code == 1
+    assert "  - valid.jsonl, line 4: " in refused.err and "Nothing was sent." in refused.err
+
+
+def test_keys_set_without_a_password_store(ftstudio, monkeypatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.setattr(sys, "stdin", io.StringIO("sk-nowhere-1234567890\n"))
+    ran = ftstudio("keys", "set", "--provider", "openai")
+
+    assert ran.code == 1
+    assert ran.err == (
+        "This computer has no password store the app can use, so the key cannot be saved.\n"
+        "Set the OPENAI_API_KEY environment variable in this terminal instead.\n"
+    )

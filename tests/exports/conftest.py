@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.exports.cases import CHAT_LINES, PREFERENCE_LINES, jsonl
 
 from desktop_app.core.dataset import Dataset
-from tests.exports.cases import CHAT_LINES, PREFERENCE_LINES, jsonl
+
 
 @pytest.fixture
 def chat_file(tmp_path: Path) -> Path:

@@ -20,7 +20,9 @@ def text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     # a picture or sound is part of the meaning too (a text-only export cannot carry it)
-    return "\n".join(part["text"] if part.get("type", "text") == "text" else repr(part) for part in content)
+    return "\n".join(
+        part["text"] if part.get("type", "text") == "text" else repr(part) for part in content
+    )
 
 
 def args_key(arguments: Any) -> str:
@@ -134,5 +136,7 @@ def align(expected: list[tuple[int, list[Event]]], got: list[list[Event]]) -> li
             position += 1
         else:
             missing.append(line)
-    assert position == len(got), f"output row {position + 1} matches no source example: {got[position]}"
+    assert position == len(got), (
+        f"output row {position + 1} matches no source example: {got[position]}"
+    )
     return missing

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from desktop_app.cli.main import main
 from tests.exports.cases import TARGETS
 from tests.exports.validators import VALIDATORS
+
+from desktop_app.cli.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -37,17 +37,35 @@ def test_export_writes_a_valid_folder_and_reports_the_changes(
     assert "Left out 1 blank line (line 2)." in stderr
 
 
-def test_validation_file_and_base_model(chat_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validation_file_and_base_model(
+    chat_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     validation = tmp_path / "valid.jsonl"
     validation.write_text(
-        json.dumps({"messages": [{"role": "user", "content": "Hours?"}, {"role": "assistant", "content": "9-5."}]})
+        json.dumps(
+            {
+                "messages": [
+                    {"role": "user", "content": "Hours?"},
+                    {"role": "assistant", "content": "9-5."},
+                ]
+            }
+        )
         + "\n",
         encoding="utf-8",
     )
     out = tmp_path / "export"
     code, stdout, _ = run(
-        capsys, "export", chat_file, "--target", "axolotl", "--out", out,
-        "--validation-file", validation, "--base-model", "google/gemma-3-1b-it",
+        capsys,
+        "export",
+        chat_file,
+        "--target",
+        "axolotl",
+        "--out",
+        out,
+        "--validation-file",
+        validation,
+        "--base-model",
+        "google/gemma-3-1b-it",
     )
     assert code == 0
     rows = VALIDATORS["axolotl"](out)
@@ -55,24 +73,43 @@ def test_validation_file_and_base_model(chat_file: Path, tmp_path: Path, capsys:
     assert "google/gemma-3-1b-it" in (out / "config.yml").read_text(encoding="utf-8")
 
 
-def test_validation_fraction_and_force(chat_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validation_fraction_and_force(
+    chat_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "export"
     args = ["export", chat_file, "--target", "trl", "--out", out, "--validation-fraction", "25%"]
     assert run(capsys, *args)[0] == 0
     code, _, stderr = run(capsys, *args)
-    assert code == 1 and "is not empty" in stderr and "--force" in stderr and "Traceback" not in stderr
+    assert (
+        code == 1 and "is not empty" in stderr and "--force" in stderr and "Traceback" not in stderr
+    )
     assert run(capsys, *args, "--force")[0] == 0
     assert VALIDATORS["trl"](out)["valid"]
 
 
-def test_usage_mistakes_and_unreadable_files_are_plain(tmp_path: Path, chat_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, stderr = run(capsys, "export", tmp_path / "missing.jsonl", "--target", "trl", "--out", tmp_path / "o")
+def test_usage_mistakes_and_unreadable_files_are_plain(
+    tmp_path: Path, chat_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, stderr = run(
+        capsys, "export", tmp_path / "missing.jsonl", "--target", "trl", "--out", tmp_path / "o"
+    )
     assert code == 2 and "could not be found" in stderr
-    code, _, stderr = run(capsys, "export", chat_file, "--target", "torchtune", "--out", tmp_path / "o")
+    code, _, stderr = run(
+        capsys, "export", chat_file, "--target", "torchtune", "--out", tmp_path / "o"
+    )
     assert code == 2 and "invalid choice" in stderr
     code, _, stderr = run(
-        capsys, "export", chat_file, "--target", "trl", "--out", tmp_path / "o",
-        "--validation-file", chat_file, "--validation-fraction", "0.1",
+        capsys,
+        "export",
+        chat_file,
+        "--target",
+        "trl",
+        "--out",
+        tmp_path / "o",
+        "--validation-file",
+        chat_file,
+        "--validation-fraction",
+        "0.1",
     )
     assert code == 2 and "not allowed with" in stderr
     assert not (tmp_path / "o").exists()
@@ -81,7 +118,9 @@ def test_usage_mistakes_and_unreadable_files_are_plain(tmp_path: Path, chat_file
 def test_preference_pairs_for_mlx_lm_are_refused_in_plain_words(
     preference_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, stderr = run(capsys, "export", preference_file, "--target", "mlx-lm", "--out", tmp_path / "o")
+    code, _, stderr = run(
+        capsys, "export", preference_file, "--target", "mlx-lm", "--out", tmp_path / "o"
+    )
     assert code == 1
     assert "MLX-LM cannot train on preference pairs" in stderr and "TRL" in stderr
 
@@ -90,8 +129,24 @@ def test_real_command_line_run(chat_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "export"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", "export", str(chat_file), "--target", "llama-factory", "--out", str(out)],
-        capture_output=True, text=True, encoding="utf-8", env=env, cwd=tmp_path, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "desktop_app.cli",
+            "export",
+            str(chat_file),
+            "--target",
+            "llama-factory",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     VALIDATORS["llama-factory"](out)

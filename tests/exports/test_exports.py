@@ -8,10 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.exports import TARGETS, ExportError, FolderNotEmptyError, export_project
-from desktop_app.core.split import split_indexes
 from tests.exports import meaning
 from tests.exports.cases import (
     CHAT_LINES,
@@ -23,6 +19,10 @@ from tests.exports.cases import (
 )
 from tests.exports.cases import TARGETS as TARGET_NAMES
 from tests.exports.validators import VALIDATORS
+
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.exports import TARGETS, ExportError, FolderNotEmptyError, export_project
+from desktop_app.core.split import split_indexes
 
 CHAT_EXAMPLES = {n: v for n, v in CHAT_LINES.items() if isinstance(v, dict) and "messages" in v}
 
@@ -55,7 +55,7 @@ def got_chat(target: str, rows: list[dict[str, Any]]) -> list[list[meaning.Event
 def missing_lines(target: str, rows: list[dict[str, Any]]) -> set[int]:
     expected = expected_chat(target)
     missing = meaning.align(expected, got_chat(target, rows))
-    return {line for line in missing}
+    return set(missing)
 
 
 @pytest.mark.parametrize("target", TARGET_NAMES)
@@ -80,7 +80,9 @@ def test_chat_export_parses_in_the_targets_format_and_keeps_every_example(
     assert manifest["target"] == target and manifest["counts"]["train"] == result.train_examples
 
 
-def _in_file_order(rows: dict[str, list[dict[str, Any]]], dataset: Dataset, out: Path) -> list[dict[str, Any]]:
+def _in_file_order(
+    rows: dict[str, list[dict[str, Any]]], dataset: Dataset, out: Path
+) -> list[dict[str, Any]]:
     """mlx-lm: the training and validation rows interleaved back in the order of the file."""
     manifest = json.loads((out / "finetune-studio-export.json").read_text(encoding="utf-8"))
     assert manifest["counts"] == {"train": len(rows["train"]), "valid": len(rows["valid"])}
@@ -102,7 +104,9 @@ def _in_file_order(rows: dict[str, list[dict[str, Any]]], dataset: Dataset, out:
 def test_chat_export_says_what_it_changed_with_line_numbers(
     target: str, chat_dataset: Dataset, tmp_path: Path
 ) -> None:
-    validation = [{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}]
+    validation = [
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    ]
     result = export_project(chat_dataset, target, tmp_path / "out", validation_values=validation)
     notes = "\n".join(result.notes)
     label = TARGETS[target].label
@@ -129,7 +133,9 @@ def test_chat_export_says_what_it_changed_with_line_numbers(
 
 
 def test_weight_handling_is_reported_per_target(chat_dataset: Dataset, tmp_path: Path) -> None:
-    notes = {t: "\n".join(export_project(chat_dataset, t, tmp_path / t).notes) for t in TARGET_NAMES}
+    notes = {
+        t: "\n".join(export_project(chat_dataset, t, tmp_path / t).notes) for t in TARGET_NAMES
+    }
     assert "“train” flag in 3 examples (lines 5, 6 and 7)" not in notes["axolotl"]  # 7 is left out
     assert "Axolotl's per-message “train” flag in 2 examples (lines 5 and 6)" in notes["axolotl"]
     for target in ("trl", "unsloth", "llama-factory"):
@@ -137,10 +143,19 @@ def test_weight_handling_is_reported_per_target(chat_dataset: Dataset, tmp_path:
         assert "learns every reply, so these are learned too" in notes[target]
     assert "replies marked weight 0" in notes["mlx-lm"] and "context only" in notes["mlx-lm"]
     assert "one example per reply" in notes["mlx-lm"]
-    assert "Wrote the tool calls of 1 example as LLaMA-Factory “function_call” turns (line 10)" in notes["llama-factory"]
+    assert (
+        "Wrote the tool calls of 1 example as LLaMA-Factory “function_call” turns (line 10)"
+        in notes["llama-factory"]
+    )
     assert "both text and a tool call (line 15)" in notes["llama-factory"]
-    assert "Joined tool results that follow each other into one turn in 1 example (line 10)" in notes["llama-factory"]
-    assert "Joined user messages that follow each other into one message in 1 example (line 13)" in notes["llama-factory"]
+    assert (
+        "Joined tool results that follow each other into one turn in 1 example (line 10)"
+        in notes["llama-factory"]
+    )
+    assert (
+        "Joined user messages that follow each other into one message in 1 example (line 13)"
+        in notes["llama-factory"]
+    )
     assert "do not alternate" in notes["llama-factory"] and "(line 14)" in notes["llama-factory"]
 
 
@@ -151,11 +166,17 @@ def test_preference_pairs_export_in_the_targets_preference_format(
     out = tmp_path / "out"
     result = export_project(Dataset.open(preference_file), target, out)
     rows = VALIDATORS[target](out)["train"]
-    good = [v for n, v in sorted(PREFERENCE_LINES.items()) if "input" in v and n not in PREFERENCE_LEFT_OUT]
+    good = [
+        v
+        for n, v in sorted(PREFERENCE_LINES.items())
+        if "input" in v and n not in PREFERENCE_LEFT_OUT
+    ]
     assert len(rows) == len(good) == result.train_examples
     for row, value in zip(rows, good, strict=True):
         prompt_key = "prompt" if target in ("trl", "unsloth") else "messages"
-        assert meaning.openai_events(row[prompt_key]) == meaning.openai_events(value["input"]["messages"])
+        assert meaning.openai_events(row[prompt_key]) == meaning.openai_events(
+            value["input"]["messages"]
+        )
         chosen, rejected = row["chosen"], row["rejected"]
         if isinstance(chosen, list):
             (chosen,), (rejected,) = chosen, rejected
@@ -166,11 +187,15 @@ def test_preference_pairs_export_in_the_targets_preference_format(
     assert "does not end with the user's message (line 5)" in notes
     assert "Left out 1 chat example in a file of preference pairs (line 6)" in notes
     assert "Removed the field “input.tools” from 1 example (line 3)" in notes
-    text = (out / ("train.py" if target in ("trl", "unsloth") else "README.md")).read_text(encoding="utf-8")
+    text = (out / ("train.py" if target in ("trl", "unsloth") else "README.md")).read_text(
+        encoding="utf-8"
+    )
     assert "DPO" in text
 
 
-def test_mlx_lm_refuses_preference_pairs_before_writing(preference_file: Path, tmp_path: Path) -> None:
+def test_mlx_lm_refuses_preference_pairs_before_writing(
+    preference_file: Path, tmp_path: Path
+) -> None:
     with pytest.raises(ExportError) as caught:
         export_project(Dataset.open(preference_file), "mlx-lm", tmp_path / "out")
     assert "cannot train on preference pairs" in caught.value.message
@@ -183,8 +208,19 @@ def test_a_separate_validation_file_becomes_the_validation_data(
     target: str, chat_dataset: Dataset, tmp_path: Path
 ) -> None:
     validation = [
-        {"messages": [SYS_MSG, {"role": "user", "content": "Lost card?"}, {"role": "assistant", "content": "Desk 1."}]},
-        {"messages": [{"role": "user", "content": "Wi-Fi?"}, {"role": "assistant", "content": "Ask at the desk."}]},
+        {
+            "messages": [
+                SYS_MSG,
+                {"role": "user", "content": "Lost card?"},
+                {"role": "assistant", "content": "Desk 1."},
+            ]
+        },
+        {
+            "messages": [
+                {"role": "user", "content": "Wi-Fi?"},
+                {"role": "assistant", "content": "Ask at the desk."},
+            ]
+        },
     ]
     out = tmp_path / "out"
     result = export_project(chat_dataset, target, out, validation_values=validation)
@@ -216,14 +252,18 @@ def test_validation_fraction_splits_deterministically_without_losing_examples(
     assert any(n.startswith("Set aside") for n in first.notes)
 
 
-def test_mlx_lm_sets_validation_aside_when_none_is_given(chat_dataset: Dataset, tmp_path: Path) -> None:
+def test_mlx_lm_sets_validation_aside_when_none_is_given(
+    chat_dataset: Dataset, tmp_path: Path
+) -> None:
     result = export_project(chat_dataset, "mlx-lm", tmp_path / "out")
     assert result.validation_examples >= 1
     assert result.notes[0].startswith("MLX-LM needs validation data to train")
 
 
 def test_mlx_lm_with_one_example_copies_it_for_validation_and_says_so(tmp_path: Path) -> None:
-    values = [{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}]
+    values = [
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    ]
     result = export_project(values, "mlx-lm", tmp_path / "out")
     rows = VALIDATORS["mlx-lm"](tmp_path / "out")
     assert rows["train"] == rows["valid"]
@@ -274,10 +314,14 @@ def test_base_model_and_chat_template_follow_the_writers_choice(
 ) -> None:
     out = tmp_path / "out"
     export_project(chat_dataset, target, out, base_model="meta-llama/Llama-3.2-1B-Instruct")
-    text = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.suffix in (".py", ".yaml", ".yml", ".md"))
+    text = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in out.rglob("*")
+        if p.suffix in (".py", ".yaml", ".yml", ".md")
+    )
     assert "meta-llama/Llama-3.2-1B-Instruct" in text
     if target == "llama-factory":
-        assert "template: \"llama3\"" in (out / "train.yaml").read_text(encoding="utf-8")
+        assert 'template: "llama3"' in (out / "train.yaml").read_text(encoding="utf-8")
     if target == "unsloth":
         from tests.exports.validators import script_settings
 

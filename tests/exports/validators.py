@@ -152,7 +152,11 @@ def axolotl(folder: Path) -> Rows:
         if dpo:
             assert entry["type"] == "chat_template.default"
             for row in items:
-                assert set(row) == {entry["field_messages"], entry["field_chosen"], entry["field_rejected"]}
+                assert set(row) == {
+                    entry["field_messages"],
+                    entry["field_chosen"],
+                    entry["field_rejected"],
+                }
                 for side in ("field_chosen", "field_rejected"):
                     assert row[entry[side]]["role"] == "assistant"
             continue

@@ -213,19 +213,20 @@ def test_follow_job_reports_each_status_and_event_once(server, provider, store, 
     assert record is not None and record.status == "succeeded" and record.fine_tuned_model
 
 
-def test_the_event_follower_pages_until_it_meets_what_it_has_seen(
-    server, provider, source, until_done
-) -> None:
-    training = provider.upload_file(source)
-    job = provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id))
-    follower = EventFollower(provider, job.id, page_size=7)
-    early = follower.poll()
-    until_done(provider, job.id)
+def test_the_event_follower_pages_until_it_meets_what_it_has_seen(source, until_done) -> None:
+    # a slower server, so the first look comes while the job is still being validated
+    with PracticeServer(pace=30) as server, PracticeProvider(base_url=server.base_url) as provider:
+        training = provider.upload_file(source)
+        job = provider.create_job(JobRequest(model="gpt-4o-mini", training_file=training.id))
+        follower = EventFollower(provider, job.id, page_size=7)
+        early = follower.poll()
+        until_done(provider, job.id)
 
-    later = follower.poll()
+        later = follower.poll()
 
-    assert later and follower.poll() == []
-    everything = list(reversed(provider.list_events(job.id, limit=1000).items))
+        assert early and later and follower.poll() == []
+        assert len(later) > 7  # more than one page was read
+        everything = list(reversed(provider.list_events(job.id, limit=1000).items))
     assert early + later == everything
 
 

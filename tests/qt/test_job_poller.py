@@ -65,7 +65,9 @@ def store(app_home) -> Iterator[JobStore]:
 
 
 def start(provider: PracticeProvider, store: JobStore, count: int = 12) -> JobKey:
-    plan = TrainingPlan(model=MODEL, training=UploadSource.from_bytes(training_bytes(count), "t.jsonl"))
+    plan = TrainingPlan(
+        model=MODEL, training=UploadSource.from_bytes(training_bytes(count), "t.jsonl")
+    )
     job = start_job(provider, plan, store=store).job
     return JobKey("practice", provider.account, provider.base_url, job.id)
 
@@ -77,7 +79,9 @@ def make_poller(qtbot, pools: WorkerPools, provider, store, **kwargs) -> JobPoll
 
 
 def job_requests(server: PracticeServer, job_id: str) -> int:
-    return sum(1 for r in server.requests if r.method == "GET" and r.path.endswith(f"/jobs/{job_id}"))
+    return sum(
+        1 for r in server.requests if r.method == "GET" and r.path.endswith(f"/jobs/{job_id}")
+    )
 
 
 def test_follows_a_job_to_the_end_then_stops(qtbot, pools, provider, store) -> None:
@@ -101,7 +105,9 @@ def test_follows_a_job_to_the_end_then_stops(qtbot, pools, provider, store) -> N
     assert store.get(*key.record_key).status == "succeeded"
 
 
-def test_a_tick_is_skipped_while_a_request_is_in_flight(qtbot, pools, server, provider, store) -> None:
+def test_a_tick_is_skipped_while_a_request_is_in_flight(
+    qtbot, pools, server, provider, store
+) -> None:
     key = start(provider, store)
     server.faults.add(Fault("slow", path=rf"/fine_tuning/jobs/{key.job_id}$", delay=0.6, times=1))
     poller = make_poller(qtbot, pools, provider, store)
@@ -118,7 +124,9 @@ def test_a_tick_is_skipped_while_a_request_is_in_flight(qtbot, pools, server, pr
 
 def test_failures_back_off_and_recover(qtbot, pools, server, provider, store) -> None:
     key = start(provider, store)
-    server.faults.add(Fault("status", path=rf"/fine_tuning/jobs/{key.job_id}$", status=500, times=2))
+    server.faults.add(
+        Fault("status", path=rf"/fine_tuning/jobs/{key.job_id}$", status=500, times=2)
+    )
     poller = make_poller(qtbot, pools, provider, store, interval_for=lambda _key: 0.2)
     errors: list[object] = []
     delays: list[float] = []
@@ -134,15 +142,21 @@ def test_failures_back_off_and_recover(qtbot, pools, server, provider, store) ->
     assert "problem on its side" in errors[0].message
     assert 0.3 < delays[0] <= 0.4 + 0.05  # 2 × 0.2 s
     assert 0.7 < delays[1] <= 0.8 + 0.05  # 4 × 0.2 s
-    qtbot.waitUntil(lambda: poller.state(key).error is None and poller.state(key).polls > 0, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: poller.state(key).error is None and poller.state(key).polls > 0, timeout=10_000
+    )
     qtbot.waitUntil(lambda: poller.state(key).is_terminal, timeout=20_000)
     poller.stop()
 
 
-def test_a_rate_limit_waits_as_long_as_the_provider_asks(qtbot, pools, server, provider, store) -> None:
+def test_a_rate_limit_waits_as_long_as_the_provider_asks(
+    qtbot, pools, server, provider, store
+) -> None:
     key = start(provider, store)
     server.faults.add(
-        Fault("status", path=rf"/fine_tuning/jobs/{key.job_id}$", status=429, retry_after=3, times=1)
+        Fault(
+            "status", path=rf"/fine_tuning/jobs/{key.job_id}$", status=429, retry_after=3, times=1
+        )
     )
     poller = make_poller(qtbot, pools, provider, store)
     with qtbot.waitSignal(poller.poll_failed, timeout=5_000) as failed:

@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from tests.remote_providers.fake_fireworks import FakeFireworks
+from tests.remote_providers.fake_together import FakeTogether
 
 from desktop_app.core.providers.fireworks import FireworksProvider
 from desktop_app.core.providers.openai_provider import Timeouts
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.core.providers.together import TogetherProvider
-from tests.remote_providers.fake_fireworks import FakeFireworks
-from tests.remote_providers.fake_together import FakeTogether
 
 
 def _no_wait(delay: float, cancel: object) -> None:
@@ -57,7 +57,12 @@ def fireworks(fireworks_server: FakeFireworks) -> Iterator[FireworksProvider]:
 
 def chat_lines(n: int) -> bytes:
     rows = [
-        {"messages": [{"role": "user", "content": f"Where is shelf {i}?"}, {"role": "assistant", "content": f"Aisle {i}."}]}
+        {
+            "messages": [
+                {"role": "user", "content": f"Where is shelf {i}?"},
+                {"role": "assistant", "content": f"Aisle {i}."},
+            ]
+        }
         for i in range(n)
     ]
     return "".join(json.dumps(r) + "\n" for r in rows).encode()

@@ -27,7 +27,19 @@ PROGRESSION = [
     "JOB_STATE_COMPLETED",
 ]
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-JOB_KEYS = {"dataset", "baseModel", "evaluationDataset", "epochs", "batchSize", "learningRate", "displayName", "outputModel", "loraRank", "maxContextLength", "warmStartFrom"}
+JOB_KEYS = {
+    "dataset",
+    "baseModel",
+    "evaluationDataset",
+    "epochs",
+    "batchSize",
+    "learningRate",
+    "displayName",
+    "outputModel",
+    "loraRank",
+    "maxContextLength",
+    "warmStartFrom",
+}
 
 
 def iso(seconds: float) -> str:
@@ -118,7 +130,12 @@ class FakeFireworks(FakeServer):
     def create_job(self, request: Request, _: Any) -> Reply:
         body = request.json()
         job_id = request.query.get("supervisedFineTuningJobId") or f"job-{len(self.jobs) + 1}"
-        if not _ID.match(job_id) or set(body) - JOB_KEYS or "dataset" not in body or "baseModel" not in body:
+        if (
+            not _ID.match(job_id)
+            or set(body) - JOB_KEYS
+            or "dataset" not in body
+            or "baseModel" not in body
+        ):
             self.errors.append(f"bad job create {job_id} {body}")
             return grpc_error(400, 3, "invalid job")
         if job_id in self.jobs:
@@ -144,7 +161,11 @@ class FakeFireworks(FakeServer):
             "epochs": body.get("epochs", 1),
             "learningRate": body.get("learningRate", 0.0001),
             "loraRank": 8,
-            **({"evaluationDataset": body["evaluationDataset"]} if "evaluationDataset" in body else {}),
+            **(
+                {"evaluationDataset": body["evaluationDataset"]}
+                if "evaluationDataset" in body
+                else {}
+            ),
         }
         return Reply(200, self.jobs[job_id])
 
@@ -157,13 +178,18 @@ class FakeFireworks(FakeServer):
         state = PROGRESSION[stage]
         if job.get("_fail") and state == "JOB_STATE_RUNNING":
             job["state"] = "JOB_STATE_FAILED"
-            job["status"] = {"code": "INVALID_ARGUMENT", "message": "Example 2: messages must end with an assistant message"}
+            job["status"] = {
+                "code": "INVALID_ARGUMENT",
+                "message": "Example 2: messages must end with an assistant message",
+            }
             return
         job["state"] = state
         job["updateTime"] = iso(time.time())
         if state == "JOB_STATE_RUNNING":
             job["jobProgress"] = {"percent": 25 if stage == 2 else 75, "epoch": 1}
-            job["metricsFileSignedUrl"] = f"{self.root}/signed/metrics/{job_id}.jsonl?X-Goog-Signature=abc"
+            job["metricsFileSignedUrl"] = (
+                f"{self.root}/signed/metrics/{job_id}.jsonl?X-Goog-Signature=abc"
+            )
         if state == "JOB_STATE_COMPLETED":
             job["completedTime"] = iso(time.time())
             job["outputModel"] = f"accounts/{ACCOUNT}/models/{job_id}-model"
@@ -183,7 +209,10 @@ class FakeFireworks(FakeServer):
         start = int(request.query.get("pageToken", "0") or 0)
         ordered = sorted(self.jobs.values(), key=lambda j: j["createTime"], reverse=True)
         chunk = ordered[start : start + size]
-        body: dict[str, Any] = {"supervisedFineTuningJobs": [self._public(j) for j in chunk], "totalSize": len(ordered)}
+        body: dict[str, Any] = {
+            "supervisedFineTuningJobs": [self._public(j) for j in chunk],
+            "totalSize": len(ordered),
+        }
         if start + size < len(ordered):
             body["nextPageToken"] = str(start + size)
         return Reply(200, body)
@@ -204,7 +233,9 @@ class FakeFireworks(FakeServer):
     def metrics_file(self, _: Request, match: Any) -> Reply:
         job = self.jobs.get(match["id"])
         steps = (self.reads.get(match["id"], 0) + 1) // 2
-        rows = [{"step": s, "train/loss": round(1.5 / s, 4), "epoch": 1} for s in range(1, steps + 1)]
+        rows = [
+            {"step": s, "train/loss": round(1.5 / s, 4), "epoch": 1} for s in range(1, steps + 1)
+        ]
         if job is not None and job.get("evaluationDataset"):
             rows[-1]["eval/loss"] = 0.9
         text = "".join(json.dumps(r) + "\n" for r in rows)
@@ -212,12 +243,40 @@ class FakeFireworks(FakeServer):
 
     # ---- inference (OpenAI-compatible) -----------------------------------------------------
     def models(self, _: Request, __: Any) -> Reply:
-        return Reply(200, {"object": "list", "data": [{"id": "accounts/fireworks/models/llama-v3p1-8b-instruct", "object": "model", "owned_by": "fireworks", "created": 1}]})
+        return Reply(
+            200,
+            {
+                "object": "list",
+                "data": [
+                    {
+                        "id": "accounts/fireworks/models/llama-v3p1-8b-instruct",
+                        "object": "model",
+                        "owned_by": "fireworks",
+                        "created": 1,
+                    }
+                ],
+            },
+        )
 
     def chat(self, request: Request, _: Any) -> Reply:
         body = request.json()
-        return Reply(200, {
-            "id": "chat-1", "object": "chat.completion", "created": 1, "model": body["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": f"fw: {body['messages'][-1]['content']}"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
-        })
+        return Reply(
+            200,
+            {
+                "id": "chat-1",
+                "object": "chat.completion",
+                "created": 1,
+                "model": body["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {
+                            "role": "assistant",
+                            "content": f"fw: {body['messages'][-1]['content']}",
+                        },
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+            },
+        )

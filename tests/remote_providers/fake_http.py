@@ -148,7 +148,15 @@ class FakeServer:
                 with self.lock:
                     reply = handler(request, match)
                 return fault[0] if fault is not None else reply
-        return Reply(404, {"error": {"message": f"no route {request.method} {request.path}", "type": "not_found"}})
+        return Reply(
+            404,
+            {
+                "error": {
+                    "message": f"no route {request.method} {request.path}",
+                    "type": "not_found",
+                }
+            },
+        )
 
     def _take_fault(self, request: Request) -> tuple[Reply, bool] | None:
         with self.lock:
@@ -162,7 +170,9 @@ class FakeServer:
         return request.headers.get("authorization") == f"Bearer {self.api_key}"
 
     def unauthorized(self) -> Reply:
-        return Reply(401, {"error": {"message": "Invalid API key provided", "type": "invalid_request_error"}})
+        return Reply(
+            401, {"error": {"message": "Invalid API key provided", "type": "invalid_request_error"}}
+        )
 
     @staticmethod
     def send(http: BaseHTTPRequestHandler, reply: Reply) -> None:

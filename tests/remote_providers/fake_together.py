@@ -20,7 +20,6 @@ import jsonschema
 import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-
 from tests.remote_providers.fake_http import FakeServer, Reply, Request
 
 SPEC = Path(__file__).resolve().parents[1] / "data" / "providers" / "together-openapi.yaml"
@@ -33,7 +32,9 @@ SUPPORTED = ["meta-llama/Llama-3.2-1B-Instruct", "Qwen/Qwen2.5-0.5B-Instruct"]
 def _spec() -> tuple[dict[str, Any], Registry]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     spec = yaml.load(SPEC.read_text(encoding="utf-8"), Loader=loader)
-    registry = Registry().with_resource(BASE, Resource.from_contents(spec, default_specification=DRAFT202012))
+    registry = Registry().with_resource(
+        BASE, Resource.from_contents(spec, default_specification=DRAFT202012)
+    )
     return spec, registry
 
 
@@ -82,7 +83,12 @@ class FakeTogether(FakeServer):
         return instance
 
     def error(self, status: int, message: str) -> Reply:
-        return Reply(status, self.check("ErrorData", {"error": {"message": message, "type": "invalid_request_error"}}))
+        return Reply(
+            status,
+            self.check(
+                "ErrorData", {"error": {"message": message, "type": "invalid_request_error"}}
+            ),
+        )
 
     # ---- files -----------------------------------------------------------------------------
     def upload(self, request: Request, _: Any) -> Reply:
@@ -118,9 +124,16 @@ class FakeTogether(FakeServer):
     # ---- jobs ------------------------------------------------------------------------------
     def create(self, request: Request, _: Any) -> Reply:
         spec, _registry = _spec()
-        body_schema = spec["paths"]["/fine-tunes"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        body_schema = spec["paths"]["/fine-tunes"]["post"]["requestBody"]["content"][
+            "application/json"
+        ]["schema"]
         body = request.json()
-        for problem in schema_errors({"$ref": f"{BASE}#/paths/~1fine-tunes/post/requestBody/content/application~1json/schema"}, body):
+        for problem in schema_errors(
+            {
+                "$ref": f"{BASE}#/paths/~1fine-tunes/post/requestBody/content/application~1json/schema"
+            },
+            body,
+        ):
             self.errors.append(f"create body: {problem}")
         unknown = set(body) - set(body_schema["properties"])
         if unknown:
@@ -143,7 +156,9 @@ class FakeTogether(FakeServer):
             "n_evals": body.get("n_evals", 0),
             "batch_size": body.get("batch_size", 8),
             "learning_rate": body.get("learning_rate", 1e-05),
-            "training_method": body.get("training_method", {"method": "sft", "train_on_inputs": "auto"}),
+            "training_method": body.get(
+                "training_method", {"method": "sft", "train_on_inputs": "auto"}
+            ),
             "training_type": {"type": "Lora", "lora_r": 8, "lora_alpha": 16},
             "suffix": body.get("suffix", ""),
             "token_count": 0,
@@ -157,7 +172,9 @@ class FakeTogether(FakeServer):
             self.jobs[job_id]["random_seed"] = body["random_seed"]
         return Reply(200, self.check("FinetuneResponseTruncated", self._public(self.jobs[job_id])))
 
-    def _event(self, kind: str, message: str, when: float, level: str = "info", step: int = 0) -> dict[str, Any]:
+    def _event(
+        self, kind: str, message: str, when: float, level: str = "info", step: int = 0
+    ) -> dict[str, Any]:
         return {
             "object": "fine-tune-event",
             "created_at": iso(when),
@@ -189,17 +206,43 @@ class FakeTogether(FakeServer):
             status = PROGRESSION[min(count, len(PROGRESSION) - 1)]
             if job.get("_fail") and status == "running":
                 job["status"] = "error"
-                job["events"].append(self._event("job_error", "Training data has an invalid example on line 2", now, "error"))
+                job["events"].append(
+                    self._event(
+                        "job_error", "Training data has an invalid example on line 2", now, "error"
+                    )
+                )
             elif status != job["status"] or status == "running":
                 job["status"] = status
                 if status == "running":
                     step = len(job["_metrics"]) + 1
-                    job["_metrics"].append({"train/loss": round(2.0 / step, 4), "train/global_step": step, "train/learning_rate": 1e-05})
-                    job["events"].append(self._event("training_start" if step == 1 else "epoch_complete", f"Step {step} done", now, step=step))
+                    job["_metrics"].append(
+                        {
+                            "train/loss": round(2.0 / step, 4),
+                            "train/global_step": step,
+                            "train/learning_rate": 1e-05,
+                        }
+                    )
+                    job["events"].append(
+                        self._event(
+                            "training_start" if step == 1 else "epoch_complete",
+                            f"Step {step} done",
+                            now,
+                            step=step,
+                        )
+                    )
                     if step == 2:
-                        job["_checkpoints"].append({"step": 2, "created_at": iso(now), "path": f"{job['id']}/checkpoint-2", "checkpoint_type": "Intermediate"})
+                        job["_checkpoints"].append(
+                            {
+                                "step": 2,
+                                "created_at": iso(now),
+                                "path": f"{job['id']}/checkpoint-2",
+                                "checkpoint_type": "Intermediate",
+                            }
+                        )
                 elif status == "completed":
-                    job["model_output_name"] = f"tester/{job['model'].split('/')[-1]}-{job['suffix'] or 'ft'}-{job['id'][-6:]}"
+                    job["model_output_name"] = (
+                        f"tester/{job['model'].split('/')[-1]}-{job['suffix'] or 'ft'}-{job['id'][-6:]}"
+                    )
                     job["token_count"] = 1234
                     job["events"].append(self._event("job_complete", "Training finished", now))
         job["updated_at"] = iso(now)
@@ -252,7 +295,13 @@ class FakeTogether(FakeServer):
 
     def models(self, _: Request, __: Any) -> Reply:
         listed = [
-            {"id": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "object": "model", "created": 1, "type": "chat", "organization": "Meta"},
+            {
+                "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+                "object": "model",
+                "created": 1,
+                "type": "chat",
+                "organization": "Meta",
+            },
             {"id": "BAAI/bge-large-en-v1.5", "object": "model", "created": 1, "type": "embedding"},
         ]
         return Reply(200, self.check("ModelInfoList", listed))
@@ -262,14 +311,37 @@ class FakeTogether(FakeServer):
         text = f"echo: {body['messages'][-1]['content']}"
         if body.get("stream"):
             chunks = [
-                {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": body["model"],
-                 "choices": [{"index": 0, "delta": {"role": "assistant", "content": word}, "finish_reason": None}]}
+                {
+                    "id": "c1",
+                    "object": "chat.completion.chunk",
+                    "created": 1,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "delta": {"role": "assistant", "content": word},
+                            "finish_reason": None,
+                        }
+                    ],
+                }
                 for word in (text[:5], text[5:])
             ]
             raw = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
             return Reply(200, raw=raw.encode(), headers={"Content-Type": "text/event-stream"})
-        return Reply(200, {
-            "id": "chat-1", "object": "chat.completion", "created": 1, "model": body["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
-        })
+        return Reply(
+            200,
+            {
+                "id": "chat-1",
+                "object": "chat.completion",
+                "created": 1,
+                "model": body["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+            },
+        )

@@ -6,6 +6,9 @@ import json
 import threading
 
 import pytest
+from tests.remote_providers.conftest import chat_lines
+from tests.remote_providers.fake_http import Reply
+from tests.remote_providers.fake_together import FakeTogether
 
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import ChatMessage, JobRequest, JobStatus, UploadSource
@@ -18,17 +21,18 @@ from desktop_app.core.providers.errors import (
 from desktop_app.core.providers.registry import create_provider, provider_info
 from desktop_app.core.providers.together import STATUS, TogetherProvider, job_from
 from desktop_app.core.training import TrainingPlan, follow_job, start_job
-from tests.remote_providers.conftest import chat_lines
-from tests.remote_providers.fake_http import Reply
-from tests.remote_providers.fake_together import FakeTogether
 
 MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
 
 
-def test_upload_sends_the_documented_multipart_form(together: TogetherProvider, together_server: FakeTogether) -> None:
+def test_upload_sends_the_documented_multipart_form(
+    together: TogetherProvider, together_server: FakeTogether
+) -> None:
     data = chat_lines(12)
     seen: list[tuple[int, int]] = []
-    ref = together.upload_file(UploadSource.from_bytes(data, "library.jsonl"), progress=lambda s, t: seen.append((s, t)))
+    ref = together.upload_file(
+        UploadSource.from_bytes(data, "library.jsonl"), progress=lambda s, t: seen.append((s, t))
+    )
     assert ref.id.startswith("file-") and ref.filename == "library.jsonl" and ref.bytes == len(data)
     assert together_server.contents[ref.id] == data
     upload = next(r for r in together_server.requests if r.path == "/v1/files/upload")
@@ -45,10 +49,14 @@ def test_a_job_runs_to_the_end_with_mapped_statuses_events_metrics_and_checkpoin
     training = together.upload_file(UploadSource.from_bytes(chat_lines(12), "train.jsonl"))
     validation = together.upload_file(UploadSource.from_bytes(chat_lines(3), "valid.jsonl"))
     job = together.create_job(
-        JobRequest(MODEL, training.id, validation_file=validation.id, n_epochs=2, suffix="library", seed=7)
+        JobRequest(
+            MODEL, training.id, validation_file=validation.id, n_epochs=2, suffix="library", seed=7
+        )
     )
     assert job.status == JobStatus.QUEUED and job.model == MODEL
-    body = next(r for r in together_server.requests if r.path == "/v1/fine-tunes" and r.method == "POST").json()
+    body = next(
+        r for r in together_server.requests if r.path == "/v1/fine-tunes" and r.method == "POST"
+    ).json()
     assert body == {
         "training_file": training.id,
         "model": MODEL,
@@ -83,7 +91,9 @@ def test_a_job_runs_to_the_end_with_mapped_statuses_events_metrics_and_checkpoin
     assert [c.step for c in checkpoints] == [2] and checkpoints[0].job_id == job.id
 
 
-def test_events_that_arrive_later_are_never_missed(together: TogetherProvider, together_server: FakeTogether) -> None:
+def test_events_that_arrive_later_are_never_missed(
+    together: TogetherProvider, together_server: FakeTogether
+) -> None:
     ref = together.upload_file(UploadSource.from_bytes(chat_lines(5), "t.jsonl"))
     job = together.create_job(JobRequest(MODEL, ref.id))
     first = together.list_events(job.id).items
@@ -103,7 +113,9 @@ def test_cancel_goes_through_cancelling_to_cancelled(together: TogetherProvider)
     assert together.get_job(job.id).status == JobStatus.CANCELLED
 
 
-def test_a_failed_job_explains_itself_with_togethers_message(together: TogetherProvider, together_server: FakeTogether) -> None:
+def test_a_failed_job_explains_itself_with_togethers_message(
+    together: TogetherProvider, together_server: FakeTogether
+) -> None:
     ref = together.upload_file(UploadSource.from_bytes(chat_lines(5), "t.jsonl"))
     job = together.create_job(JobRequest(MODEL, ref.id))
     together_server.jobs[job.id]["_fail"] = True
@@ -112,9 +124,13 @@ def test_a_failed_job_explains_itself_with_togethers_message(together: TogetherP
     assert "invalid example on line 2" in final.error.message
 
 
-def test_preference_training_sends_the_dpo_method(together: TogetherProvider, together_server: FakeTogether) -> None:
+def test_preference_training_sends_the_dpo_method(
+    together: TogetherProvider, together_server: FakeTogether
+) -> None:
     ref = together.upload_file(UploadSource.from_bytes(chat_lines(5), "pairs.jsonl"))
-    job = together.create_job(JobRequest(MODEL, ref.id, method="dpo", beta=0.2, learning_rate_multiplier=2.0))
+    job = together.create_job(
+        JobRequest(MODEL, ref.id, method="dpo", beta=0.2, learning_rate_multiplier=2.0)
+    )
     body = [r for r in together_server.requests if r.path == "/v1/fine-tunes"][-1].json()
     assert body["training_method"] == {"method": "dpo", "dpo_beta": 0.2}
     assert body["learning_rate"] == pytest.approx(2e-5)
@@ -125,15 +141,24 @@ def test_a_lost_answer_to_create_finds_the_job_instead_of_making_a_second(
     together: TogetherProvider, together_server: FakeTogether
 ) -> None:
     ref = together.upload_file(UploadSource.from_bytes(chat_lines(5), "t.jsonl"))
-    together_server.fail_next("POST", "/v1/fine-tunes", Reply(502, {"error": {"message": "bad gateway", "type": "server_error"}}), after=True)
+    together_server.fail_next(
+        "POST",
+        "/v1/fine-tunes",
+        Reply(502, {"error": {"message": "bad gateway", "type": "server_error"}}),
+        after=True,
+    )
     job = together.create_job(JobRequest(MODEL, ref.id))
     assert len(together_server.jobs) == 1 and job.id in together_server.jobs
 
 
-def test_errors_are_plain_and_typed(together_server: FakeTogether, together: TogetherProvider) -> None:
-    with TogetherProvider(api_key="wrong-key", base_url=together_server.base_url) as wrong:
-        with pytest.raises(AuthError) as caught:
-            wrong.list_jobs()
+def test_errors_are_plain_and_typed(
+    together_server: FakeTogether, together: TogetherProvider
+) -> None:
+    with (
+        TogetherProvider(api_key="wrong-key", base_url=together_server.base_url) as wrong,
+        pytest.raises(AuthError) as caught,
+    ):
+        wrong.list_jobs()
     assert "Together AI" in caught.value.message and "wrong-key" not in str(caught.value)
     with pytest.raises(NotFoundError) as missing:
         together.get_job("ft-nope")
@@ -144,14 +169,22 @@ def test_errors_are_plain_and_typed(together_server: FakeTogether, together: Tog
     assert "not supported for fine-tuning" in refused.value.message
 
 
-def test_what_together_does_not_offer_is_said_up_front_and_in_plain_words(together: TogetherProvider) -> None:
+def test_what_together_does_not_offer_is_said_up_front_and_in_plain_words(
+    together: TogetherProvider,
+) -> None:
     caps = together.capabilities
     assert not caps.pause_resume and not caps.result_files and not caps.multipart_upload
     assert caps.checkpoints and caps.events and caps.metrics and caps.dpo and caps.needs_deployment
-    for call in (lambda: together.pause_job("ft-1"), lambda: together.resume_job("ft-1"), lambda: together.start_upload("a", 1)):
+    for call in (
+        lambda: together.pause_job("ft-1"),
+        lambda: together.resume_job("ft-1"),
+        lambda: together.start_upload("a", 1),
+    ):
         with pytest.raises(NotSupportedError) as caught:
             call()
-        assert caught.value.message.startswith("Together AI does not offer") and caught.value.next_step
+        assert (
+            caught.value.message.startswith("Together AI does not offer") and caught.value.next_step
+        )
     assert "dedicated endpoint" in together.deploy_note
 
 
@@ -170,23 +203,35 @@ def test_chat_and_streaming_use_togethers_openai_api(together: TogetherProvider)
 
 
 def test_paging_lists_and_statuses_map_onto_the_apps_job_model(together: TogetherProvider) -> None:
-    refs = [together.upload_file(UploadSource.from_bytes(chat_lines(3), f"{i}.jsonl")) for i in range(3)]
+    refs = [
+        together.upload_file(UploadSource.from_bytes(chat_lines(3), f"{i}.jsonl")) for i in range(3)
+    ]
     made = [together.create_job(JobRequest(MODEL, r.id)).id for r in refs]
     first = together.list_jobs(limit=2)
     second = together.list_jobs(after=first.next_after, limit=2)
     assert first.has_more and not second.has_more
     assert {j.id for j in first.items + second.items} == set(made)
-    assert set(STATUS.values()) >= {JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}
+    assert set(STATUS.values()) >= {
+        JobStatus.QUEUED,
+        JobStatus.RUNNING,
+        JobStatus.SUCCEEDED,
+        JobStatus.FAILED,
+        JobStatus.CANCELLED,
+    }
     for raw, mapped in STATUS.items():
         assert job_from({"id": "ft-1", "status": raw}).status == mapped
     assert job_from({"id": "ft-1", "status": "error"}).is_terminal
     assert not job_from({"id": "ft-1", "status": "cancel_requested"}).is_terminal
 
 
-def test_the_training_flow_of_the_app_works_unchanged(together: TogetherProvider, together_server: FakeTogether) -> None:
+def test_the_training_flow_of_the_app_works_unchanged(
+    together: TogetherProvider, together_server: FakeTogether
+) -> None:
     from desktop_app.core.providers.base import UploadSource as Source
 
-    plan = TrainingPlan(model=MODEL, training=Source.from_bytes(chat_lines(12), "train.jsonl"), validation=None)
+    plan = TrainingPlan(
+        model=MODEL, training=Source.from_bytes(chat_lines(12), "train.jsonl"), validation=None
+    )
     with JobStore() as store:
         started = start_job(together, plan, store=store)
         again = start_job(together, plan, store=store)  # the same content is not uploaded twice
@@ -194,7 +239,9 @@ def test_the_training_flow_of_the_app_works_unchanged(together: TogetherProvider
     assert len(together_server.files) == 1
 
 
-def test_registry_makes_a_together_provider_with_the_stored_key(together_server: FakeTogether) -> None:
+def test_registry_makes_a_together_provider_with_the_stored_key(
+    together_server: FakeTogether,
+) -> None:
     from desktop_app.core import secrets
 
     secrets.set_key("together", together_server.api_key)
@@ -214,19 +261,55 @@ def test_cancelling_a_slow_upload_stops_it(together: TogetherProvider) -> None:
         together.upload_file(UploadSource.from_bytes(chat_lines(50), "t.jsonl"), cancel=cancel)
 
 
-def test_the_ftstudio_train_command_runs_a_together_job(together_server: FakeTogether, tmp_path, capsys) -> None:
+def test_the_ftstudio_train_command_runs_a_together_job(
+    together_server: FakeTogether, tmp_path, capsys
+) -> None:
     from desktop_app.cli.main import main
     from desktop_app.core import secrets
 
     secrets.set_key("together", together_server.api_key)
     data = tmp_path / "library.jsonl"
     data.write_bytes(chat_lines(12))
-    code = main([
-        "train", str(data), "--provider", "together", "--base-url", together_server.base_url,
-        "--model", MODEL, "--follow", "--poll-seconds", "0.01", "--no-checks",
-    ])
+    code = main(
+        [
+            "train",
+            str(data),
+            "--provider",
+            "together",
+            "--base-url",
+            together_server.base_url,
+            "--model",
+            MODEL,
+            "--follow",
+            "--poll-seconds",
+            "0.01",
+            "--no-checks",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "Started job ft-" in out and "The fine-tuned model is ready: tester/" in out
     assert together_server.api_key not in out + err
-    assert json.loads(together_server.contents[next(iter(together_server.contents))].splitlines()[0])["messages"]
+    assert json.loads(
+        together_server.contents[next(iter(together_server.contents))].splitlines()[0]
+    )["messages"]
+
+
+def test_jobs_job_and_cancel_commands_work_with_together(
+    together_server: FakeTogether, together: TogetherProvider, capsys
+) -> None:
+    from desktop_app.cli.main import main
+    from desktop_app.core import secrets
+
+    secrets.set_key("together", together_server.api_key)
+    ref = together.upload_file(UploadSource.from_bytes(chat_lines(5), "t.jsonl"))
+    job = together.create_job(JobRequest(MODEL, ref.id))
+    common = ["--provider", "together", "--base-url", together_server.base_url]
+    assert main(["jobs", *common]) == 0
+    assert job.id in capsys.readouterr().out
+    assert main(["job", job.id, *common]) == 0
+    shown = capsys.readouterr().out
+    assert job.id in shown and "Fine-tune request created" in shown
+    assert main(["cancel", job.id, *common]) == 0
+    capsys.readouterr()
+    assert together_server.jobs[job.id]["status"] in ("cancel_requested", "cancelled")

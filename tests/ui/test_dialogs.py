@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.ui.editor_samples import (
+from editor_samples import (
     BROKEN_LINE,
     CHAT_LINE,
     ORIGINAL,

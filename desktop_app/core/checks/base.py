@@ -37,7 +37,6 @@ def rule(code: str, severity: Severity, meaning: str, hint: str = "", *, family:
 
 
 _DIGITS = b"0123456789"
-_SECRET_MARKS = (b"sk-", b"_", b"AKIA", b"ASIA", b"xox", b"AIza", b"-----BEGIN")
 _ESCAPED_ASCII = re.compile(rb"\\u00[2-7]")
 
 
@@ -63,7 +62,15 @@ class TextGate:
             special=b"<|" in raw,
             email=b"@" in raw,
             numbers=len(raw) - len(raw.translate(None, _DIGITS)) >= 8,
-            secrets=any(mark in raw for mark in _SECRET_MARKS),
+            secrets=(
+                b"sk-" in raw
+                or b"_" in raw
+                or b"AKIA" in raw
+                or b"ASIA" in raw
+                or b"xox" in raw
+                or b"AIza" in raw
+                or b"-----BEGIN" in raw
+            ),
         )
 
 

@@ -14,11 +14,38 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from desktop_app.core.checks.base import REGISTRY, Findings, nth, rule
+from desktop_app.core.checks.base import Rule, nth
 from desktop_app.core.jsonline import RecordKind, classify
 from desktop_app.core.problems import Problem, Severity
 
 F = "provider"
+RULES: dict[str, Rule] = {}  # kept apart from checks.base.REGISTRY (the common rules)
+
+
+def rule(code: str, severity: Severity, meaning: str, hint: str = "", *, family: str) -> str:
+    """Register a provider rule (code, severity, one-line meaning) and return its code."""
+    if code in RULES:
+        raise ValueError(f"provider rule {code!r} is registered twice")
+    RULES[code] = Rule(code, severity, meaning, hint, family)
+    return code
+
+
+class Findings:
+    """Collects the problems of one line (1-based) for the provider rules."""
+
+    def __init__(self, line: int | None) -> None:
+        self.line = line
+        self.problems: list[Problem] = []
+
+    def add(
+        self, code: str, message: str, *, message_index: int | None = None, field: str | None = None
+    ) -> None:
+        found = RULES[code]
+        self.problems.append(
+            Problem(code, found.severity, message, self.line, message_index, field, hint=found.hint)
+        )
+
+
 TOGETHER_TURNS = rule(
     "together_turns_alternate",
     Severity.ERROR,
@@ -203,5 +230,5 @@ def _fireworks(items: Sequence[Any]) -> list[Problem]:
 
 
 def _dataset_problem(code: str, message: str) -> Problem:
-    found = REGISTRY[code]
+    found = RULES[code]
     return Problem(code, found.severity, message, None, hint=found.hint)

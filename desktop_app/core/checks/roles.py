@@ -118,7 +118,7 @@ def check_role(message: dict[str, Any], index: int, out: Findings) -> str | None
         )
         return None
     role = message["role"]
-    if role in MESSAGE_KEYS:
+    if isinstance(role, str) and role in MESSAGE_KEYS:
         return str(role)
     suggestion = suggest_role(role)
     fix = fix_change_role(suggestion) if suggestion else None
@@ -195,7 +195,7 @@ def check_conversation(roles: list[str | None], out: Findings) -> None:
 def check_fragment(message: dict[str, Any], out: Findings) -> None:
     """A message salvaged from a piece of a multi-line example: point out a wrong role."""
     role = message.get("role")
-    if role in MESSAGE_KEYS:
+    if isinstance(role, str) and role in MESSAGE_KEYS:
         return
     shown = quote(role) if isinstance(role, str) else describe(role)
     suggestion = suggest_role(role)

@@ -180,7 +180,8 @@ def _is_fragment(stripped: str) -> bool:
         return True
     opened = compact.count("[") + compact.count("{")
     closed = compact.count("]") + compact.count("}")
-    return compact.startswith(('{"messages":[', '{"input":{')) and opened > closed
+    continues = compact.endswith(("[", "{", ","))  # the example goes on on the next line
+    return compact.startswith(('{"messages":[', '{"input":{')) and opened > closed and continues
 
 
 def _salvage_message(stripped: str) -> dict[str, Any] | None:

@@ -177,7 +177,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.track(self.connection, False)
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("practice server: %s", format % args)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("practice server: %s", format % args)
 
     def do_GET(self) -> None:
         self._handle("GET")

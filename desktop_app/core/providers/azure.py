@@ -43,7 +43,7 @@ def azure_base_url(resource_or_url: str) -> str:
 def azure_account(base_url: str) -> str:
     """The resource name (“my-resource”) that names the account in the keyring."""
     host = urlsplit(base_url).hostname or base_url
-    return host.split(".")[0]
+    return host.split(".")[0] if host.endswith(".azure.com") else host
 
 
 class AzureProvider(OpenAIProvider):

@@ -42,6 +42,7 @@ from desktop_app.core.providers.errors import (
 )
 
 __all__ = [
+    "CLIENT_TOKEN_KEY",
     "AccessDeniedError",
     "AuthError",
     "BadResponseError",
@@ -72,6 +73,8 @@ __all__ = [
     "ServerError",
     "UploadSource",
     "ValidationError",
+    "decode_result_file",
+    "parse_result_csv",
 ]
 
 CancelToken = threading.Event

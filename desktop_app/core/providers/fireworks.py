@@ -80,6 +80,14 @@ STATES = {
     "JOB_STATE_DELETING": JobStatus.CANCELLED,
     "JOB_STATE_DELETING_CLEANING_UP": JobStatus.CANCELLED,
 }
+STATE_MESSAGES = {
+    "JOB_STATE_CREATING": "Setting up the job",
+    "JOB_STATE_PENDING": "Waiting in line",
+    "JOB_STATE_VALIDATING": "Checking the dataset",
+    "JOB_STATE_RUNNING": "Training",
+    "JOB_STATE_WRITING_RESULTS": "Saving the trained model",
+    "JOB_STATE_EVALUATION": "Evaluating the trained model",
+}
 DEPLOY_NOTE = (
     "On Fireworks, a fine-tuned model answers only once it is deployed (Fireworks dashboard → "
     "Deployments, or “firectl create deployment”); deployments are billed by the hour. Chat "
@@ -335,7 +343,8 @@ class FireworksProvider(RestProvider):
                 id=f"{job_id}:state:{state}",
                 created_at=when,
                 level="error" if job.status == JobStatus.FAILED else "info",
-                message=JobStatus.label(job.status) + (f": {said}" if said else "."),
+                message=STATE_MESSAGES.get(state, JobStatus.label(job.status))
+                + (f": {said}" if said else "."),
             )
         ]
         progress = data.get("jobProgress")

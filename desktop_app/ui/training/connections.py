@@ -14,34 +14,62 @@ from dataclasses import replace
 from typing import Any
 
 from desktop_app.core.providers.base import Capabilities, Provider
-from desktop_app.core.providers.errors import OperationCancelled
+from desktop_app.core.providers.errors import OperationCancelled, ProviderError
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.qt.job_poller import JobKey
+from desktop_app.ui.training.provider_config import OPENAI_FAMILY
+
+__all__ = ["OPENAI_FAMILY", "PracticeHost", "ProviderCache", "capabilities_for", "key_kinds"]
 
 log = logging.getLogger(__name__)
 
 
+_CLASSES = {
+    "openai": ("desktop_app.core.providers.openai_provider", "OpenAIProvider"),
+    "azure": ("desktop_app.core.providers.azure", "AzureProvider"),
+    "compatible": ("desktop_app.core.providers.compatible", "CompatibleProvider"),
+    "practice": ("desktop_app.core.providers.practice", "PracticeProvider"),
+    "together": ("desktop_app.core.providers.together", "TogetherProvider"),
+    "fireworks": ("desktop_app.core.providers.fireworks", "FireworksProvider"),
+}
+
+
 def capabilities_for(kind: str) -> Capabilities:
     """What a provider kind offers, without making one (no key needed)."""
-    if kind == "azure":
-        from desktop_app.core.providers.azure import AzureProvider
+    import importlib
 
-        return AzureProvider.capabilities
-    if kind == "compatible":
-        from desktop_app.core.providers.compatible import CompatibleProvider
+    from desktop_app.core.providers.registry import provider_info
 
-        return CompatibleProvider.capabilities
-    if kind == "practice":
-        from desktop_app.core.providers.practice import PracticeProvider
+    try:
+        declared = getattr(provider_info(kind), "capabilities", None)
+    except ProviderError:
+        declared = None
+    if isinstance(declared, Capabilities):
+        return declared
+    where = _CLASSES.get(kind)
+    if where is None:
+        return Capabilities()
+    found = getattr(importlib.import_module(where[0]), where[1], None)
+    capabilities = getattr(found, "capabilities", None)
+    return capabilities if isinstance(capabilities, Capabilities) else Capabilities()
 
-        return PracticeProvider.capabilities
-    from desktop_app.core.providers.openai_provider import OpenAIProvider
 
-    return OpenAIProvider.capabilities
+def key_kinds() -> list[str]:
+    """Providers that need an API key, in the registry's order."""
+    from desktop_app.core.providers.registry import provider_info, provider_kinds
+
+    return [kind for kind in provider_kinds() if provider_info(kind).needs_key]
+
+
+def training_kinds() -> list[str]:
+    """Providers to offer in the start dialog: practice mode first, then the registry's order."""
+    from desktop_app.core.providers.registry import provider_kinds
+
+    kinds = provider_kinds()
+    return (["practice"] if "practice" in kinds else []) + [k for k in kinds if k != "practice"]
 
 
 def provider_label(kind: str) -> str:
-    from desktop_app.core.providers.errors import ProviderError
     from desktop_app.core.providers.registry import provider_info
 
     try:

@@ -131,11 +131,12 @@ class TrainingHub(QObject):
     ) -> Worker:
         """Run `fn` on the training pool; results go to the given @Slot methods.
 
-        The signals object has no Qt parent and lives as long as the worker, so a dialog closed
-        mid-call never leaves a worker emitting into a deleted object (STYLE.md P4); Qt drops
-        the connections of a receiver that is destroyed.
+        The signals object belongs to the hub (which outlives every worker: shutdown() waits for
+        them), so a dialog closed mid-call never leaves a worker emitting into a deleted object
+        (STYLE.md P4); Qt drops the connections of a receiver that is destroyed. The signals
+        objects are small and calls are user actions, so they are kept until the hub goes.
         """
-        signals = WorkerSignals()  # kept alive by the worker (see job_poller._Dispatch)
+        signals = WorkerSignals(self)
         for signal, slot in (
             (signals.succeeded, succeeded),
             (signals.failed, failed),
@@ -145,7 +146,6 @@ class TrainingHub(QObject):
         ):
             if slot is not None:
                 signal.connect(slot)
-        signals.finished.connect(signals.deleteLater)
         return self.pools.run(fn, *args, signals=signals, **kwargs)
 
     def save_config(self, config: ProviderConfig) -> None:
@@ -167,7 +167,7 @@ class TrainingHub(QObject):
         if key.provider == "practice":
             return "Practice mode"
         label = provider_label(key.provider)
-        if key.provider in ("azure", "compatible") and key.account not in ("", "default"):
+        if key.account not in ("", "default", "local"):
             return f"{label} ({key.account})"
         return label
 

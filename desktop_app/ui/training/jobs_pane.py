@@ -34,7 +34,7 @@ from desktop_app.qt.job_poller import JobKey
 from desktop_app.qt.workers import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon, icon_set
-from desktop_app.ui.training.connections import ProviderCache
+from desktop_app.ui.training.connections import ProviderCache, provider_label, training_kinds
 from desktop_app.ui.training.job_models import STATUS_ICONS, JobColumn, JobRow, JobsModel, KeyRole
 
 if TYPE_CHECKING:
@@ -43,13 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
-SOURCES = (
-    ("app", "Started from this app"),
-    ("practice", "Practice mode"),
-    ("openai", "OpenAI"),
-    ("azure", "Azure OpenAI"),
-    ("compatible", "OpenAI-compatible service"),
-)
 PRACTICE_GONE = "practice job; it ended when the app that ran it closed"
 
 
@@ -94,8 +87,10 @@ class JobsPane(QWidget):
         self.source_combo = QComboBox(self)
         self.source_combo.setObjectName("jobs-source")
         self.source_combo.setAccessibleName("Show jobs from")
-        for value, label in SOURCES:
-            self.source_combo.addItem(label, value)
+        self.source_combo.addItem("Started from this app", "app")
+        for kind in training_kinds():
+            label = "Practice mode" if kind == "practice" else provider_label(kind)
+            self.source_combo.addItem(label, kind)
         self.source_combo.currentIndexChanged.connect(self.reload)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setObjectName("jobs-refresh")

@@ -23,6 +23,7 @@ from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.models import ModelCatalog, ModelInfo, load_models
 from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.providers.base import ModelRef, UploadSource
+from desktop_app.ui.training.provider_config import OPENAI_FAMILY
 
 CHECK_PROVIDER = "openai"  # the data rules every supported service follows (OpenAI's format)
 BATCH = 500
@@ -69,14 +70,15 @@ def model_choices(
     kind: str, listed: Sequence[ModelRef] | None, catalog: ModelCatalog | None = None
 ) -> list[ModelChoice]:
     """Models to offer for `kind`: the data file's trainable models (OpenAI-family services) plus
-    what the provider lists that can be trained (its fine-tuned models; for a compatible
-    service, everything it lists)."""
+    what the provider lists that can be trained (its fine-tuned models; for other services,
+    everything they list)."""
     catalog = catalog or load_models()
     today = date.today()
     listed_by_id = {m.id: m for m in listed or ()}
     choices: list[ModelChoice] = []
     seen: set[str] = set()
-    if kind != "compatible":
+    openai_family = kind in OPENAI_FAMILY
+    if openai_family:
         for info in catalog.models:
             if info.provider != "openai" or info.is_shut_down(today) or not info.methods:
                 continue
@@ -91,7 +93,7 @@ def model_choices(
     for ref in listed or ():
         if ref.id in seen:
             continue
-        if kind != "compatible" and not ref.is_fine_tuned:
+        if openai_family and not ref.is_fine_tuned:
             continue  # not something the app knows how to train
         info = catalog.find(ref.id)
         label = f"Your model {ref.id}" if ref.is_fine_tuned else ref.id

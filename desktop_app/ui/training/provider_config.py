@@ -21,6 +21,7 @@ from desktop_app.core.errors import UserFacingError
 log = logging.getLogger(__name__)
 
 FILE_NAME = "providers.json"
+OPENAI_FAMILY = frozenset({"openai", "azure", "practice"})  # trained on models.json models
 SCHEMA_VERSION = 1
 _KEY_LIKE = re.compile(r"(^|[^A-Za-z0-9])(sk-[A-Za-z0-9_\-]{8,}|[A-Fa-f0-9]{32,})")
 

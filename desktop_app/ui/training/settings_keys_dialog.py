@@ -36,7 +36,7 @@ from desktop_app.core.providers.registry import default_account, provider_info
 from desktop_app.qt.workers import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
-from desktop_app.ui.training.connections import ProviderCache
+from desktop_app.ui.training.connections import ProviderCache, key_kinds
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,8 +45,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KEY_PROVIDERS = ("openai", "azure", "compatible")
-ADDRESS_LABELS = {"azure": "Resource or endpoint:", "compatible": "Base URL:"}
+ADDRESS_LABELS = {
+    "azure": "Resource or endpoint:",
+    "compatible": "Base URL:",
+    "fireworks": "Account ID:",
+}
 
 
 # ---- worker functions (no widgets here) ---------------------------------------------------------
@@ -257,7 +260,8 @@ class ProviderKeyBox(QGroupBox):
         )
 
     def _address_word(self) -> str:
-        return "resource name or endpoint" if self.kind == "azure" else "base URL"
+        label = ADDRESS_LABELS.get(self.kind, "Address:").rstrip(":")
+        return label[:1].lower() + label[1:]
 
     @Slot(str)
     def _on_address_edited(self, _text: str) -> None:
@@ -425,7 +429,7 @@ class KeysDialog(QDialog):
         content = QWidget(self)
         column = QVBoxLayout(content)
         self.boxes: dict[str, ProviderKeyBox] = {}
-        for kind in KEY_PROVIDERS:
+        for kind in key_kinds():
             box = ProviderKeyBox(hub, kind, content)
             box.changed.connect(self.keys_changed)
             self.boxes[kind] = box

@@ -56,7 +56,7 @@ from desktop_app.qt.job_poller import JobKey, cancel_event
 from desktop_app.qt.workers import CancelToken, Worker
 from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
-from desktop_app.ui.training.connections import ProviderCache
+from desktop_app.ui.training.connections import OPENAI_FAMILY, ProviderCache, training_kinds
 from desktop_app.ui.training.preflight import (
     CheckOutcome,
     Finding,
@@ -72,7 +72,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROVIDER_ORDER = ("practice", "openai", "azure", "compatible")
 FindingRole = Qt.ItemDataRole.UserRole + 1
 SUFFIX_MAX = 64
 
@@ -219,7 +218,7 @@ class StartJobDialog(QDialog):
         self.provider_combo = QComboBox(page)
         self.provider_combo.setObjectName("provider-combo")
         self.provider_combo.setAccessibleName("Provider")
-        for kind in PROVIDER_ORDER:
+        for kind in training_kinds():
             self.provider_combo.addItem(provider_info(kind).label, kind)
         self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
 
@@ -606,7 +605,7 @@ class StartJobDialog(QDialog):
         choices = model_choices(kind, listed, self.catalog)
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
-        self.model_combo.setEditable(kind == "compatible")
+        self.model_combo.setEditable(kind not in OPENAI_FAMILY)
         for choice in choices:
             text = choice.label if choice.label == choice.id else f"{choice.label} ({choice.id})"
             self.model_combo.addItem(text, choice.id)

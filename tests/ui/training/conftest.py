@@ -1,4 +1,4 @@
-"""Fixtures for the training GUI tests: a real practice server on 127.0.0.1, a hub, datasets.
+"""Fixtures for the training GUI tests: a real practice server on 127.0.0.1 and a hub.
 
 Everything is real: the practice server speaks OpenAI's API over HTTP, the providers use the
 official `openai` client, the keyring is the conftest's file backend, the job store is SQLite in
@@ -7,41 +7,13 @@ the test's own app folder.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
+from training_helpers import FAST, make_hub  # type: ignore[import-not-found]
 
-from desktop_app.core.dataset import Dataset
 from desktop_app.core.practice_server import PracticeServer
-from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.ui.training.hub import TrainingHub
-
-FAST = 60.0  # practice pace: a whole job in about half a second
-QUICK_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
-
-
-def chat_example(number: int, reply: str | None = None) -> dict[str, Any]:
-    return {
-        "messages": [
-            {"role": "system", "content": "You answer in the Larkspur house style."},
-            {"role": "user", "content": f"Question number {number}: how do I water fern {number}?"},
-            {"role": "assistant", "content": reply or f"Water fern {number} once a week, gently."},
-        ]
-    }
-
-
-def chat_dataset(count: int, path=None) -> Dataset:
-    dataset = Dataset.from_values([chat_example(i) for i in range(1, count + 1)])
-    if path is not None:
-        path.write_bytes(dataset.to_bytes())
-        dataset = Dataset.open(path)
-    return dataset
-
-
-def jsonl(values: list[Any]) -> bytes:
-    return b"".join(json.dumps(v).encode() + b"\n" for v in values)
 
 
 @pytest.fixture
@@ -51,23 +23,8 @@ def practice_server() -> Iterator[PracticeServer]:
     server.stop()
 
 
-def make_hub(server: PracticeServer | None, **kwargs: Any) -> TrainingHub:
-    options: dict[str, Any] = {
-        "practice_server": server,
-        "retry": QUICK_RETRY,
-        "poll_interval": 0.05,
-        "tick_ms": 30,
-    }
-    options.update(kwargs)
-    return TrainingHub(**options)
-
-
 @pytest.fixture
 def hub(qtbot, practice_server: PracticeServer) -> Iterator[TrainingHub]:
     made = make_hub(practice_server)
     yield made
     assert made.shutdown(20_000), "training work was still running at the end of the test"
-
-
-def close_dialogs(widget) -> None:
-    widget.close()

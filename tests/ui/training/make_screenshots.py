@@ -24,10 +24,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(out_dir: Path = REPO / "docs" / "screenshots", theme_name: str = "light") -> int:
+    from training_helpers import chat_dataset, make_hub  # type: ignore[import-not-found]
+
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from conftest import chat_dataset, make_hub  # type: ignore[import-not-found]
     from desktop_app.core.practice_server import PracticeServer
     from desktop_app.ui import theme
 
@@ -74,10 +75,12 @@ def main(out_dir: Path = REPO / "docs" / "screenshots", theme_name: str = "light
         window.resize(1180, 860)
         view = window.view
         wait_until(
-            lambda: view.state.job is not None
-            and view.state.job.status == "succeeded"
-            and view.checkpoints_model.rowCount() > 0
-            and view.state.result_text is not None
+            lambda: (
+                view.state.job is not None
+                and view.state.job.status == "succeeded"
+                and view.checkpoints_model.rowCount() > 0
+                and view.state.result_text is not None
+            )
         )
         wait_until(lambda: "has not changed" in view.provenance_label.text())
         app.processEvents()

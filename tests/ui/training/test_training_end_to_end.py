@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from training_helpers import chat_dataset, chat_example, make_hub  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
 
@@ -18,8 +19,6 @@ from desktop_app.core.training import provenance_path
 from desktop_app.qt.job_poller import JobKey
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
-
-from conftest import chat_dataset, chat_example  # type: ignore[import-not-found]
 
 MODEL = "gpt-4.1-mini-2025-04-14"
 # the offscreen platform cannot size or raise windows; that is all these warnings say
@@ -44,7 +43,9 @@ def check_and_confirm(qtbot, dialog: StartJobDialog) -> None:
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
     assert not dialog.outcome.blocked, [f.text for f in dialog.outcome.errors]
-    assert not dialog.start_button.isEnabled(), "nothing may be sent before the estimate is confirmed"
+    assert not dialog.start_button.isEnabled(), (
+        "nothing may be sent before the estimate is confirmed"
+    )
     dialog.confirm_check.setChecked(True)
     assert dialog.start_button.isEnabled()
 
@@ -89,8 +90,9 @@ def test_practice_job_runs_from_the_dialog_to_a_finished_job_view(
     # the charts filled from the live metrics events
     assert view.charts.train_loss.count() >= 20
     assert view.charts.train_accuracy.count() >= 20
-    first, last = view.charts.train_loss.at(0), view.charts.train_loss.at(
-        view.charts.train_loss.count() - 1
+    first, last = (
+        view.charts.train_loss.at(0),
+        view.charts.train_loss.at(view.charts.train_loss.count() - 1),
     )
     assert last.y() < first.y(), "the practice loss curve falls"
     # checkpoints with their metrics, the result file, the finished timeline
@@ -117,8 +119,6 @@ def test_practice_job_runs_from_the_dialog_to_a_finished_job_view(
 def test_provenance_counts_what_changed_since_the_job(
     qtbot, practice_server: PracticeServer, tmp_path: Path
 ) -> None:
-    from conftest import make_hub  # type: ignore[import-not-found]
-
     path = tmp_path / "ferns.jsonl"
     dataset = chat_dataset(12, path)
     current = {"dataset": dataset}

@@ -1,0 +1,215 @@
+"""GUI benchmarks on the real main window, offscreen. Prints figures; asserts nothing.
+
+    python benchmarks/gui_open.py FILE              # open + check: first rows, stalls, memory
+    python benchmarks/gui_open.py FILE --edit       # also: text filter and re-check of one edit
+    python benchmarks/gui_open.py --startup         # first painted window vs a bare PySide6 one
+
+open:     first_rows_s (open → first rows in the table, painted), all_checked_s (open → every
+          line checked), max_stall_ms (longest gap between ticks of a 5 ms timer during load and
+          check: how long the window could not react), peak_rss_mib, file_mib.
+edit:     filter_ms (typing a word into the filter: the proxy filters every row),
+          recheck_ms (one edit pushed on the undo stack: re-check + repaint bookkeeping).
+startup:  app_first_paint_s and bare_first_paint_s (process start → first paint event), ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _peak_rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+def run_open(path: Path, edit: bool) -> dict[str, float]:
+    os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ftstudio-bench-")
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app import app as app_module
+
+    app = app_module.create_application([])
+    window = app_module.build_window(app)
+    window.resize(1400, 860)
+    window.show()
+    app.processEvents()
+
+    results: dict[str, float] = {"file_mib": path.stat().st_size / 1048576}
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+    state = {"phase": "load"}
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(5)
+    ticker.timeout.connect(tick)
+
+    class PaintProbe(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                event.type() == QEvent.Type.Paint
+                and "first_rows_s" not in results
+                and window.examples_model is not None
+                and window.examples_model.rowCount() > 0
+            ):
+                results["first_rows_s"] = time.perf_counter() - start
+            return False
+
+    probe = PaintProbe()
+    window.examples_pane.table.viewport().installEventFilter(probe)
+
+    def checked() -> bool:
+        analysis = window.document.analysis
+        return (
+            not window.document.loading
+            and analysis.enabled
+            and not analysis.checking
+            and analysis.checked_count == len(analysis.summaries)
+        )
+
+    def poll() -> None:
+        if checked():
+            results["all_checked_s"] = time.perf_counter() - start
+            app.quit()
+        else:
+            QTimer.singleShot(20, poll)
+
+    start = time.perf_counter()
+    last[0] = start
+    ticker.start()
+    window.open_path(path)
+    QTimer.singleShot(20, poll)
+    app.exec()
+    ticker.stop()
+    results["max_stall_ms"] = max(gaps) * 1000 if gaps else 0.0
+    results["p99_stall_ms"] = sorted(gaps)[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0
+    results["rows"] = float(len(window.document.dataset))
+    results["peak_rss_mib"] = _peak_rss_mib()
+    if edit:
+        results.update(_edit_scenario(app, window))
+    window.document.undo_stack.setClean()
+    window.close()
+    return results
+
+
+def _edit_scenario(app: object, window: object) -> dict[str, float]:
+    from desktop_app.qt.commands import SetValueCommand
+
+    pane = window.examples_pane  # type: ignore[attr-defined]
+    timings: list[float] = []
+    for word in ("refund", "order please", "zebra"):
+        t0 = time.perf_counter()
+        pane.proxy.set_text(word)
+        timings.append(time.perf_counter() - t0)
+    pane.proxy.set_text("")
+    document = window.document  # type: ignore[attr-defined]
+    dataset = document.dataset
+    middle = len(dataset) // 2
+    value = dataset.value(middle)
+    rechecks: list[float] = []
+    for round_ in range(5):
+        edited = json.loads(json.dumps(value))
+        messages = edited.get("messages", [])
+        if messages:
+            messages[-1]["content"] = f"{messages[-1].get('content', '')} edit {round_}"
+        t0 = time.perf_counter()
+        document.undo_stack.push(SetValueCommand(dataset, middle, edited, "Edit"))
+        rechecks.append(time.perf_counter() - t0)
+        app.processEvents()  # type: ignore[attr-defined]
+    return {
+        "filter_ms": statistics.median(timings) * 1000,
+        "filter_max_ms": max(timings) * 1000,
+        "recheck_ms": statistics.median(rechecks) * 1000,
+    }
+
+
+_BARE = """
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1400, 860)
+class P(QObject):
+    def eventFilter(self, o, e):
+        if e.type() == QEvent.Type.Paint:
+            print(time.time() - t0, flush=True); QTimer.singleShot(0, app.quit); o.removeEventFilter(self)
+        return False
+p = P(); w.installEventFilter(p); w.show(); app.exec()
+"""
+
+_APP = """
+import os, sys, time, tempfile
+t0 = float(sys.argv[1])
+os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp()
+from PySide6.QtCore import QEvent, QObject, QTimer
+from desktop_app import app as app_module
+app = app_module.create_application([])
+w = app_module.build_window(app)
+class P(QObject):
+    def eventFilter(self, o, e):
+        if e.type() == QEvent.Type.Paint:
+            print(time.time() - t0, flush=True); QTimer.singleShot(0, w.close); o.removeEventFilter(self)
+        return False
+p = P(); w.installEventFilter(p); w.show(); app.exec()
+"""
+
+
+def run_startup(rounds: int = 5) -> dict[str, float]:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env["PYTHONPATH"] = str(ROOT)
+
+    def measure(code: str) -> float:
+        times = []
+        for _ in range(rounds):
+            out = subprocess.run(
+                [sys.executable, "-c", code, repr(time.time())],
+                capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+            )
+            times.append(float(out.stdout.strip().splitlines()[-1]))
+        return statistics.median(times)
+
+    measure(_BARE)  # warm the disk cache for both
+    bare = measure(_BARE)
+    app = measure(_APP)
+    return {"bare_first_paint_s": bare, "app_first_paint_s": app, "ratio": app / bare}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("file", nargs="?", type=Path)
+    parser.add_argument("--edit", action="store_true", help="also time filtering and a re-check")
+    parser.add_argument("--startup", action="store_true", help="time startup to first paint")
+    args = parser.parse_args()
+    if args.startup:
+        for key, value in run_startup().items():
+            print(f"{key}: {value:.3f}")
+    if args.file:
+        for key, value in run_open(args.file, args.edit).items():
+            print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
+    if not args.startup and not args.file:
+        parser.print_help()
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,276 @@
+"""Running a comparison: the token and cost estimate shown first, then the requests.
+
+Requests run on a bounded thread pool (`settings.concurrency`); one failed prompt never stops the
+others, an endpoint that cannot answer at all (a model that does not exist, a rejected key) is
+not asked again in the same run, and a cancelled run keeps every reply that arrived (requests in
+flight stop at their next streamed piece and are asked again by the next run).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app.core.compare import SIDES, A, B, Comparison, Reply, Result
+from desktop_app.core.endpoints import Endpoint, is_fatal, stream_reply
+from desktop_app.core.models import base_model_name, find_model
+from desktop_app.core.providers.base import Provider
+from desktop_app.core.providers.errors import OperationCancelled, ProviderError
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENCY = 16
+GUESSED_REPLY_TOKENS = 250  # expected reply length when a prompt has no reference reply
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    input_per_million: float
+    output_per_million: float
+
+
+@dataclass(frozen=True, slots=True)
+class SideEstimate:
+    endpoint: Endpoint
+    requests: int
+    input_tokens: int
+    expected_output_tokens: int
+    max_output_tokens: int | None
+    price: Price | None
+    note: str  # about the price: “unknown price”, “free: runs on this computer”
+
+    @property
+    def cost(self) -> float | None:
+        if self.price is None:
+            return None
+        return (
+            self.input_tokens * self.price.input_per_million
+            + self.expected_output_tokens * self.price.output_per_million
+        ) / 1_000_000
+
+    @property
+    def max_cost(self) -> float | None:
+        if self.price is None or self.max_output_tokens is None:
+            return None
+        return (
+            self.input_tokens * self.price.input_per_million
+            + self.max_output_tokens * self.price.output_per_million
+        ) / 1_000_000
+
+    def sentence(self) -> str:
+        tokens = (
+            f"about {self.input_tokens:,} tokens in and {self.expected_output_tokens:,} out "
+            f"for {self.requests} prompt{'s' if self.requests != 1 else ''}"
+        )
+        if self.cost is None or self.price == Price(0.0, 0.0):
+            return f"{tokens}; {self.note}"
+        most = f", at most {_usd(self.max_cost)}" if self.max_cost is not None else ""
+        return f"{tokens}; about {_usd(self.cost)}{most}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunEstimate:
+    prompts: int
+    a: SideEstimate
+    b: SideEstimate
+
+    @property
+    def cost(self) -> float | None:
+        """The expected total, when both prices are known (free counts as known)."""
+        if self.a.cost is None or self.b.cost is None:
+            return None
+        return self.a.cost + self.b.cost
+
+    def lines(self) -> list[str]:
+        return [
+            f"Model A ({self.a.endpoint.display_name}): {self.a.sentence()}.",
+            f"Model B ({self.b.endpoint.display_name}): {self.b.sentence()}.",
+        ]
+
+
+def _usd(amount: float | None) -> str:
+    if amount is None:
+        return "unknown"
+    if amount == 0:
+        return "$0"
+    return f"${amount:.2f}" if amount >= 0.01 else "less than $0.01"
+
+
+def inference_price(endpoint: Endpoint) -> tuple[Price | None, str]:
+    """The price per 1M tokens of chatting with the endpoint's model, and a note about it."""
+    if endpoint.is_free:
+        where = "practice mode" if endpoint.kind == "practice" else "runs on this computer"
+        return Price(0.0, 0.0), f"free ({where})"
+    if endpoint.kind == "openai":
+        info = find_model(endpoint.model)
+        tuned = base_model_name(endpoint.model) != endpoint.model
+        if info is not None:
+            prefix = "inference" if tuned else "base_inference"
+            inp = getattr(info, f"{prefix}_input_price_per_million", None)
+            out = getattr(info, f"{prefix}_output_price_per_million", None)
+            if isinstance(inp, int | float) and isinstance(out, int | float):
+                return Price(float(inp), float(out)), "OpenAI's list price"
+    return None, "unknown price (the app has no price for this model; check your provider)"
+
+
+def estimate_run(
+    comparison: Comparison,
+    *,
+    todo: Sequence[tuple[int, str]] | None = None,
+    counter_for: Callable[[str], Any] | None = None,
+) -> RunEstimate:
+    """Tokens and cost of asking both models (or just the `todo` cells) before a run starts.
+
+    Input tokens are counted with the model's encoding (tiktoken; an approximation for models
+    that are not OpenAI's); a reply is expected to be as long as the reference reply (a guess
+    of GUESSED_REPLY_TOKENS without one), at most max_tokens.
+    """
+    if counter_for is None:
+        from desktop_app.core.tokens import TokenCounter
+
+        counter_for = TokenCounter
+    cells = todo if todo is not None else comparison.pending()
+    sides = {side: [row for row, s in cells if s == side] for side in SIDES}
+    estimates = {}
+    for side in SIDES:
+        endpoint = comparison.endpoint(side)
+        counter = counter_for(endpoint.model)
+        rows = [comparison.rows[i] for i in sides[side]]
+        max_tokens = comparison.settings.max_tokens
+        input_tokens = 0
+        expected = 0
+        for row in rows:
+            counted = counter.count_example(
+                {"messages": [m.to_dict() for m in row.prompt.messages]}
+            )
+            input_tokens += counted.total if counted is not None else 0
+            reference = row.prompt.reference
+            guess = counter.count_text(reference) if reference else GUESSED_REPLY_TOKENS
+            expected += min(guess, max_tokens) if max_tokens is not None else guess
+        price, note = inference_price(endpoint)
+        estimates[side] = SideEstimate(
+            endpoint=endpoint,
+            requests=len(rows),
+            input_tokens=input_tokens,
+            expected_output_tokens=expected,
+            max_output_tokens=max_tokens * len(rows) if max_tokens is not None else None,
+            price=price,
+            note=note,
+        )
+    return RunEstimate(len(comparison.rows), estimates[A], estimates[B])
+
+
+# ---- running --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    asked: int  # requests that were due
+    answered: int  # replies that arrived
+    failed: int  # requests that ended with an error
+    cancelled: bool
+
+
+class _Side:
+    """What one run knows about one endpoint: once it fails for good, it is not asked again."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.successes = 0
+        self.fatal: BaseException | None = None
+
+
+def run_comparison(
+    comparison: Comparison,
+    providers: tuple[Provider, Provider],
+    *,
+    cancel: threading.Event,
+    on_result: Callable[[Result], None],
+    todo: Sequence[tuple[int, str]] | None = None,
+) -> RunReport:
+    """Ask both models every pending prompt, at most `settings.concurrency` at a time.
+
+    `on_result` is called from worker threads for each reply or failure as it arrives (in the
+    app it forwards to the GUI thread; `comparison.apply` stores it). Does not change the
+    comparison itself. Returns when every request has ended, or soon after `cancel` is set:
+    requests in flight stop at their next streamed piece and are not reported.
+    """
+    cells = list(todo if todo is not None else comparison.pending())
+    sides = {A: _Side(), B: _Side()}
+    counts = {"answered": 0, "failed": 0}
+    counts_lock = threading.Lock()
+    workers = max(1, min(MAX_CONCURRENCY, comparison.settings.concurrency))
+
+    def ask(index: int, side: str) -> None:
+        if cancel.is_set():
+            return
+        state = sides[side]
+        with state.lock:
+            fatal = state.fatal
+        if fatal is not None:
+            report(Result(index, side, Reply.failed(fatal, sent=False)), failed=True)
+            return
+        provider = providers[0] if side == A else providers[1]
+        reply = _ask_one(provider, comparison, index, side, cancel, state)
+        if reply is not None and not cancel.is_set():
+            report(Result(index, side, reply), failed=not reply.ok)
+
+    def report(result: Result, *, failed: bool) -> None:
+        with counts_lock:
+            counts["failed" if failed else "answered"] += 1
+        on_result(result)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="compare") as pool:
+        futures = [pool.submit(ask, index, side) for index, side in _interleaved(cells)]
+    for future in futures:  # all done: the pool waited; queued ones saw `cancel` and returned
+        future.result()  # ask() catches a prompt's errors; anything here is a bug, raised
+    return RunReport(len(cells), counts["answered"], counts["failed"], cancel.is_set())
+
+
+def _interleaved(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Both sides of a prompt one after the other, prompts in order (rows fill in together)."""
+    return sorted(cells, key=lambda cell: (cell[0], cell[1]))
+
+
+def _ask_one(
+    provider: Provider,
+    comparison: Comparison,
+    index: int,
+    side: str,
+    cancel: threading.Event,
+    state: _Side,
+) -> Reply | None:
+    endpoint = comparison.endpoint(side)
+    settings = comparison.settings
+    started = time.monotonic()
+    try:
+        text = stream_reply(
+            provider,
+            endpoint,
+            list(comparison.rows[index].prompt.messages),
+            cancel=cancel,
+            max_tokens=settings.max_tokens,
+            temperature=settings.temperature,
+        )
+    except OperationCancelled:
+        return None
+    except ProviderError as error:
+        with state.lock:
+            if state.fatal is None and is_fatal(error, answered_before=state.successes > 0):
+                state.fatal = error
+        return Reply.failed(error, _since(started))
+    except Exception as error:  # one prompt's bug must not stop the others
+        log.exception("comparison prompt %d (%s) failed unexpectedly", index + 1, side)
+        return Reply.failed(error, _since(started))
+    if cancel.is_set():
+        return None  # stopped mid-reply: not an answer; a later run asks again
+    with state.lock:
+        state.successes += 1
+    return Reply(text=text, seconds=_since(started))
+
+
+def _since(started: float) -> float:
+    return round(time.monotonic() - started, 3)

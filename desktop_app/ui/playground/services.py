@@ -1,0 +1,148 @@
+"""What the playground and the comparison windows share: `TryServices`, owned by the main window.
+
+It holds a worker pool for network calls (streams and comparison runs, several at once), the
+providers for chat endpoints, and the ways to reach the rest of the app: the open document (to
+add replies to it), the job records (to list tuned models) and the practice server. It shuts all
+of that down cleanly at quit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtGui import QUndoStack
+
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.endpoints import Endpoint, ProviderPool, tuned_endpoints
+from desktop_app.core.errors import UserFacingError
+from desktop_app.core.providers.retry import RetryPolicy
+from desktop_app.qt.workers import Worker, WorkerPools, WorkerSignals
+
+if TYPE_CHECKING:
+    from desktop_app.core.jobstore import JobStore
+
+log = logging.getLogger(__name__)
+
+NETWORK_THREADS = 6  # two streams side by side plus a comparison run and its estimate
+
+
+class DocumentLike(Protocol):
+    """The open document as the playground sees it (desktop_app.qt.document.Document fits)."""
+
+    @property
+    def dataset(self) -> Dataset: ...
+
+    @property
+    def undo_stack(self) -> QUndoStack: ...
+
+
+class TryServices(QObject):
+    """Shared services of the playground and comparison windows."""
+
+    example_added = Signal(int)  # record index of an example added from the playground
+    message = Signal(str)  # a short status line for the main window
+
+    def __init__(
+        self,
+        *,
+        document: Callable[[], DocumentLike | None] = lambda: None,
+        store: Callable[[], JobStore | None] = lambda: None,
+        practice_url: Callable[[], str | None] = lambda: None,
+        retry: RetryPolicy | None = None,
+        providers: ProviderPool | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.store = store
+        self.practice_url = practice_url
+        self.providers = providers or ProviderPool(retry=retry)
+        self.pools = WorkerPools()
+        self.pools.general.setMaxThreadCount(
+            max(NETWORK_THREADS, QThreadPool.globalInstance().maxThreadCount())
+        )
+        self._stops: weakref.WeakSet[threading.Event] = weakref.WeakSet()
+        self._shut_down = False
+
+    def stop_flag(self) -> threading.Event:
+        """A flag a stream or run checks between pieces; every flag is set at quit.
+
+        The providers wait on a `threading.Event` (between streamed pieces and retries), so
+        stopping sets this flag as well as cancelling the worker.
+        """
+        flag = threading.Event()
+        if self._shut_down:
+            flag.set()
+        self._stops.add(flag)
+        return flag
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        succeeded: Callable[[object], None] | None = None,
+        failed: Callable[[object], None] | None = None,
+        progress: Callable[[object], None] | None = None,
+        cancelled: Callable[[], None] | None = None,
+        finished: Callable[[], None] | None = None,
+        writer: bool = False,
+        **kwargs: Any,
+    ) -> Worker:
+        """Run `fn` on a pool thread; results go to the given @Slot methods.
+
+        The signals object belongs to this long-lived object (STYLE.md P4); Qt drops the
+        connections of a receiver that is destroyed meanwhile.
+        """
+        signals = WorkerSignals(self)
+        for signal, slot in (
+            (signals.succeeded, succeeded),
+            (signals.failed, failed),
+            (signals.progress, progress),
+            (signals.cancelled, cancelled),
+            (signals.finished, finished),
+        ):
+            if slot is not None:
+                signal.connect(slot)
+        signals.finished.connect(signals.deleteLater)
+        return self.pools.run(fn, *args, writer=writer, signals=signals, **kwargs)
+
+    def endpoint_choices(self) -> list[Endpoint]:
+        """Tuned models (those trained from the open dataset first) and their base models."""
+        store = self.store()
+        if store is None:
+            return []
+        document = self.document()
+        path = document.dataset.path if document is not None else None
+        try:
+            records = store.list_jobs(limit=200)
+        except UserFacingError as error:
+            log.warning("job records unavailable for the playground: %s", error.message)
+            return []
+        return tuned_endpoints(
+            records,
+            practice_url=self.practice_url(),
+            dataset_path=str(path) if path is not None else None,
+        )
+
+    def shutdown(self, timeout_ms: int = 15_000) -> bool:
+        """Stop streams and runs, close connections, wait for the workers."""
+        if self._shut_down:
+            return True
+        self._shut_down = True
+        for flag in list(self._stops):
+            flag.set()
+        self.pools.cancel_all()
+        self.providers.close()  # wakes retry waits and ends streams at their next piece
+        finished = self.pools.wait(timeout_ms)
+        if not finished:
+            log.warning("playground work still running after %d ms at quit", timeout_ms)
+        return finished
+
+    @property
+    def is_shut_down(self) -> bool:
+        return self._shut_down
