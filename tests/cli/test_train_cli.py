@@ -120,7 +120,7 @@ def test_practice_with_fewer_than_ten_examples_fails_the_way_openai_does(
 
 
 def test_train_without_follow_then_jobs_job_and_cancel(ftstudio, dataset: Path) -> None:
-    with PracticeServer(pace=0.5) as server:  # slow: the job is still running when cancelled
+    with PracticeServer(pace=0.2) as server:  # slow: the job is still being checked when cancelled
         started = ftstudio(
             "train",
             dataset,

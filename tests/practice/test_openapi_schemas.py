@@ -10,6 +10,7 @@ JSON Schema ignores; `_honour_nullable` turns it into an explicit null type, as 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -150,7 +151,7 @@ def test_jobs_events_and_checkpoints(http: httpx2.Client, validate) -> None:
 def test_paused_resumed_and_cancelled_jobs(validate) -> None:
     # OpenAI's own pause example answers "paused", which the spec's status enum lacks (FACTS §1.5).
     with (
-        PracticeServer(pace=10) as server,
+        PracticeServer(pace=5) as server,
         httpx2.Client(
             base_url=server.base_url + "/", headers={"Authorization": "Bearer k"}, timeout=10
         ) as http,
@@ -162,6 +163,7 @@ def test_paused_resumed_and_cancelled_jobs(validate) -> None:
         for _ in range(2000):
             if http.get(f"fine_tuning/jobs/{job['id']}").json()["status"] == "running":
                 break
+            time.sleep(0.005)
         paused = http.post(f"fine_tuning/jobs/{job['id']}/pause").json()
         resumed = http.post(f"fine_tuning/jobs/{job['id']}/resume").json()
         cancelled = http.post(f"fine_tuning/jobs/{job['id']}/cancel").json()

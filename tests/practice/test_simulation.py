@@ -210,7 +210,7 @@ def test_unknown_models_and_files_are_refused_at_create(client, upload, make_jso
 def test_cancel_pause_and_resume(make_jsonl) -> None:
     # a slower pace, so the job is still running when it is paused
     with (
-        PracticeServer(pace=10) as server,
+        PracticeServer(pace=5) as server,
         openai.OpenAI(api_key="k", base_url=server.base_url, max_retries=0) as client,
     ):
         file_id = client.files.create(file=("t.jsonl", make_jsonl(10)), purpose="fine-tune").id

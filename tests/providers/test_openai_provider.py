@@ -83,7 +83,7 @@ def test_jobs_are_listed_a_page_at_a_time(provider, source) -> None:
 
 def test_pause_resume_and_cancel(training_data) -> None:
     with (
-        PracticeServer(pace=10) as server,
+        PracticeServer(pace=5) as server,
         OpenAIProvider(api_key="k", base_url=server.base_url) as provider,
     ):
         training = provider.upload_file(UploadSource.from_bytes(training_data(), "t.jsonl"))

@@ -24,6 +24,7 @@ from desktop_app.core.endpoints import (
     PRESETS,
     TUNED,
     Endpoint,
+    ProviderPool,
     checkpoint_endpoints,
     preset,
 )
@@ -302,7 +303,7 @@ class EndpointPicker(QWidget):
         self.note.setText("Looking for checkpoints…")
         self.services.run(
             _fetch_checkpoints,
-            self.services,
+            self.services.providers,
             tuned,
             succeeded=self._on_checkpoints,
             failed=self._on_checkpoints_failed,
@@ -336,6 +337,6 @@ class EndpointPicker(QWidget):
 
 
 def _fetch_checkpoints(
-    services: TryServices, tuned: Endpoint, *, cancel: CancelToken, progress: object
+    providers: ProviderPool, tuned: Endpoint, *, cancel: CancelToken, progress: object
 ) -> list[Endpoint]:
-    return checkpoint_endpoints(services.providers.get(tuned), tuned)
+    return checkpoint_endpoints(providers.get(tuned), tuned)

@@ -189,6 +189,11 @@ class PracticeHost:
             log.info("practice server started at %s", self._server.base_url)
         return str(self._server.base_url)
 
+    @property
+    def server(self) -> Any:
+        """The running PracticeServer (None before practice mode was first used)."""
+        return self._server
+
     def current_url(self) -> str | None:
         """The address if the server runs, without starting it."""
         return str(self._server.base_url) if self._server is not None else None

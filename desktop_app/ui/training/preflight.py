@@ -80,8 +80,8 @@ def model_choices(
     openai_family = kind in OPENAI_FAMILY
     if openai_family:
         for info in catalog.models:
-            if info.provider != "openai" or info.is_shut_down(today) or not info.methods:
-                continue
+            if info.provider != "openai" or info.status != "available" or info.is_shut_down(today):
+                continue  # shut down, or legacy (prompt/completion models, not chat)
             if info.methods == ("reinforcement",):
                 continue
             ref = listed_by_id.get(info.id)

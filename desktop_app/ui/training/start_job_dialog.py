@@ -135,6 +135,22 @@ def check_dataset(
 
 
 @dataclass(frozen=True, slots=True)
+class Choices:
+    """What the person chose on the first page, fixed when the checks start."""
+
+    target: Target
+    model: str
+    method: str
+    epochs: int | None
+    batch_size: int | None
+    learning_rate_multiplier: float | None
+    beta: float | None
+    suffix: str | None
+    seed: int | None
+    validation: ValidationChoice
+
+
+@dataclass(frozen=True, slots=True)
 class Started:
     key: JobKey
     started: StartedJob
@@ -190,7 +206,7 @@ class StartJobDialog(QDialog):
         self._models_error: str = ""
         self._check_worker: Worker | None = None
         self._upload_worker: Worker | None = None
-        self._target_at_check: Target | None = None
+        self.choices: Choices | None = None  # fixed when the checks start
         self._validation_path: Path | None = None
         self.setObjectName("start-job-dialog")
         self.setWindowTitle("Start training")
@@ -701,8 +717,28 @@ class StartJobDialog(QDialog):
         self._on_provider_changed()
 
     def _invalidate(self, *_args: object) -> None:
-        """A choice changed: an earlier check result no longer applies."""
-        self.outcome = None
+        """A choice changed: an earlier check result no longer applies.
+
+        Only the first page changes choices; a model list arriving later while the person reads
+        the estimate changes nothing that was checked (see `choices`).
+        """
+        if self.pages.currentIndex() == self.CHOOSE:
+            self.outcome = None
+
+    def current_choices(self, target: Target) -> Choices:
+        method = self.method
+        return Choices(
+            target=target,
+            model=self.model,
+            method=method,
+            epochs=self.epochs_spin.value() or None,
+            batch_size=self.batch_spin.value() or None,
+            learning_rate_multiplier=self.lr_spin.value() or None,
+            beta=(self.beta_spin.value() or None) if method == "dpo" else None,
+            suffix=self.suffix_edit.text().strip() or None,
+            seed=self.seed_spin.value() if self.seed_spin.value() >= 0 else None,
+            validation=self.validation_choice(),
+        )
 
     # ---- checking --------------------------------------------------------------------------
     @Slot()
@@ -717,20 +753,19 @@ class StartJobDialog(QDialog):
         if self.validation_combo.currentData() == "file" and self._validation_path is None:
             self.validation_file_label.setText("Choose the validation file first.")
             return
-        self._target_at_check = target
         self.outcome = None
+        choices = self.choices = self.current_choices(target)
         self.choices_label.setText(self.choices_text())
         self._show_check_running()
         self.pages.setCurrentIndex(self.CHECK)
         snapshot = Dataset(list(self.dataset), path=self.dataset.path)
-        epochs = self.epochs_spin.value() or None
         self._check_worker = self.hub.call(
             check_dataset,
             snapshot,
-            self.model,
-            self.method,
-            epochs,
-            self.validation_choice(),
+            choices.model,
+            choices.method,
+            choices.epochs,
+            choices.validation,
             target.kind,
             self.name,
             succeeded=self._on_checked,
@@ -840,7 +875,7 @@ class StartJobDialog(QDialog):
             taken = self.estimate_grid.takeAt(0)
             if taken is not None and taken.widget() is not None:
                 taken.widget().deleteLater()
-        kind = self._target_at_check.kind if self._target_at_check else self.provider_kind
+        kind = self.choices.target.kind if self.choices else self.provider_kind
         for row, (label, value) in enumerate(estimate_lines(outcome, kind)):
             name = QLabel(label + ":", self.estimate_box)
             text = QLabel(f"<b>{_html(value)}</b>", self.estimate_box)
@@ -894,27 +929,28 @@ class StartJobDialog(QDialog):
 
     # ---- uploading -------------------------------------------------------------------------
     def plan(self) -> TrainingPlan:
-        assert self.outcome is not None
-        outcome = self.outcome
+        """Exactly what was checked and estimated: the fixed choices and the checked files."""
+        assert self.outcome is not None and self.choices is not None
+        outcome, choices = self.outcome, self.choices
         return TrainingPlan(
-            model=self.model,
+            model=choices.model,
             training=outcome.training,
             validation=outcome.validation,
-            suffix=self.suffix_edit.text().strip() or None,
-            seed=self.seed_spin.value() if self.seed_spin.value() >= 0 else None,
+            suffix=choices.suffix,
+            seed=choices.seed,
             method=outcome.method,
-            n_epochs=self.epochs_spin.value() or None,
-            batch_size=self.batch_spin.value() or None,
-            learning_rate_multiplier=self.lr_spin.value() or None,
-            beta=(self.beta_spin.value() or None) if outcome.method == "dpo" else None,
+            n_epochs=choices.epochs,
+            batch_size=choices.batch_size,
+            learning_rate_multiplier=choices.learning_rate_multiplier,
+            beta=choices.beta,
             dataset_path=str(self.path) if self.path else None,
         )
 
     @Slot()
     def start_upload(self) -> None:
-        target = self._target_at_check
-        if self.outcome is None or self.outcome.blocked or target is None:
+        if self.outcome is None or self.outcome.blocked or self.choices is None:
             return
+        target = self.choices.target
         if not self.confirm_check.isChecked():
             return
         store = self.hub.store
@@ -923,7 +959,7 @@ class StartJobDialog(QDialog):
                 show_error(self, self.hub.store_error)
             return
         self.hub.save_config(
-            replace(self.hub.config, last_provider=target.kind, last_model=self.model)
+            replace(self.hub.config, last_provider=target.kind, last_model=self.choices.model)
         )
         limits: dict[str, int] = {}
         if self.hub.multipart_threshold is not None:

@@ -61,7 +61,7 @@ def test_checks_block_and_each_problem_links_to_its_example(qtbot, hub: Training
         qtbot.mouseClick(dialog.errors_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert selected.args[0] == 1  # record index of line 2
     assert hub.practice.running and not any(
-        r.path.endswith("/files") for r in hub.practice._server.requests
+        r.path.endswith("/files") for r in hub.practice.server.requests
     ), "nothing may be uploaded when the checks fail"
 
 

@@ -1,0 +1,83 @@
+"""Fixtures for the playground and comparison window tests: a practice server with a trained
+model (real HTTP, streaming included), the shared services, and an open document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from PySide6.QtGui import QUndoStack
+
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.jobstore import JobStore
+from desktop_app.core.practice_server import PracticeServer
+from desktop_app.core.providers.base import Job
+from desktop_app.ui.playground.services import TryServices
+from tests.core.compare_support import QUICK_RETRY, examples, train
+
+
+@dataclass
+class OpenDocument:
+    """What the playground needs of the main window's document: the dataset and its undo stack."""
+
+    dataset: Dataset
+    undo_stack: QUndoStack = field(default_factory=QUndoStack)
+
+
+@pytest.fixture(scope="module")
+def trained() -> Iterator[tuple[PracticeServer, str]]:
+    server = PracticeServer(pace=3000).start()
+    try:
+        yield server, train(server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server(trained) -> Iterator[PracticeServer]:
+    practice = trained[0]
+    practice.config.chat_piece_delay = 0.0
+    yield practice
+    practice.faults.clear()
+    practice.config.chat_piece_delay = 0.0
+
+
+@pytest.fixture
+def tuned(trained) -> str:
+    return trained[1]
+
+
+@pytest.fixture
+def document(qapp) -> OpenDocument:
+    return OpenDocument(Dataset.from_values(examples(5)))
+
+
+@pytest.fixture
+def store(tmp_path, server, tuned) -> Iterator[JobStore]:
+    """The app's job records, holding the practice job that trained `tuned`."""
+    opened = JobStore(tmp_path / "jobs.sqlite3").open()
+    job = Job(
+        id="ftjob-practice-1",
+        status="succeeded",
+        model="gpt-4o-mini-2024-07-18",
+        created_at=1_700_000_000,
+        fine_tuned_model=tuned,
+        suffix="ferns",
+    )
+    opened.record_job(job, provider="practice", account="local", base_url=server.base_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def services(qtbot, server, document, store) -> Iterator[TryServices]:
+    made = TryServices(
+        document=lambda: document,
+        store=lambda: store,
+        practice_url=lambda: server.base_url,
+        retry=QUICK_RETRY,
+    )
+    yield made
+    assert made.shutdown(20_000), "playground work still running at the end of the test"

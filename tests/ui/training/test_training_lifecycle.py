@@ -1,0 +1,123 @@
+"""Cancel and quit: an upload cancelled half-way starts nothing, and quitting while uploading or
+polling stops every worker at once (no hang, no "QThread: Destroyed while thread is still
+running": Qt warnings fail these tests, and the conftest fails a test that leaves a thread).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow
+
+from desktop_app.core.practice_server import Fault
+from desktop_app.core.providers.base import UploadSource
+from desktop_app.core.training import TrainingPlan, start_job
+from desktop_app.qt.job_poller import JobKey
+from desktop_app.ui.training.hub import TrainingHub
+from desktop_app.ui.training.start_job_dialog import StartJobDialog
+
+from training_helpers import chat_dataset, make_hub  # type: ignore[import-not-found]
+
+MODEL = "gpt-4.1-mini-2025-04-14"
+PARTS = {"multipart_threshold": 1024, "part_size": 512}  # a small file in many parts
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
+
+
+class AppWindow(QMainWindow):
+    """Stands in for the main window: it shuts the training hub down when it closes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hub: TrainingHub | None = None
+        self.shutdown_ok: bool | None = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.hub is not None:
+            self.shutdown_ok = self.hub.shutdown(20_000)
+        event.accept()
+
+
+def confirmed_dialog(qtbot, hub: TrainingHub, tmp_path: Path) -> StartJobDialog:
+    path = tmp_path / "ferns.jsonl"
+    dialog = hub.start_training(None, chat_dataset(12, path), path=path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model_combo.count() > 0, timeout=10_000)
+    dialog.start_checks()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    dialog.confirm_check.setChecked(True)
+    return dialog
+
+
+def part_requests(server) -> list:
+    return [r for r in server.requests if r.path.endswith("/parts")]
+
+
+def test_cancel_during_the_upload_starts_nothing(qtbot, tmp_path: Path) -> None:
+    hub = make_hub(None, **PARTS)  # the hub runs its own practice server
+    try:
+        dialog = confirmed_dialog(qtbot, hub, tmp_path)
+        server = hub.practice.server
+        server.faults.add(Fault("slow", method="POST", path=r"/parts$", delay=0.3, times=0))
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        assert dialog.pages.currentIndex() == dialog.UPLOAD
+        qtbot.waitUntil(lambda: len(part_requests(server)) >= 1, timeout=10_000)
+        assert dialog.cancel_upload_button.isEnabled()
+        qtbot.mouseClick(dialog.cancel_upload_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Upload cancelled" in dialog.check_title.text(), timeout=10_000)
+        assert "No job was started" in dialog.check_title.text()
+        assert dialog.pages.currentIndex() == dialog.CHECK and not dialog.start_button.isEnabled()
+        total = dialog.outcome.training.size
+        assert len(part_requests(server)) < -(-total // PARTS["part_size"])  # stopped early
+        assert any(r.path.endswith("/cancel") and "/uploads/" in r.path for r in server.requests)
+        assert not any(r.path.endswith("/fine_tuning/jobs") and r.method == "POST" for r in server.requests)
+        assert hub.store.list_jobs() == []
+    finally:
+        assert hub.shutdown(20_000)
+
+
+def test_quitting_during_an_upload_stops_at_once(qtbot, tmp_path: Path) -> None:
+    window = AppWindow()
+    qtbot.addWidget(window)
+    hub = make_hub(None, window=window, **PARTS)
+    window.hub = hub
+    dialog = confirmed_dialog(qtbot, hub, tmp_path)
+    server = hub.practice.server
+    server.faults.add(Fault("slow", method="POST", path=r"/parts$", delay=30.0, times=0))
+    dialog.start_upload()
+    qtbot.waitUntil(lambda: len(part_requests(server)) >= 1, timeout=10_000)
+    assert hub.pools.busy
+    began = time.monotonic()
+    window.close()
+    assert window.shutdown_ok is True
+    assert time.monotonic() - began < 5.0
+    assert not hub.pools.busy and hub.is_shut_down
+    assert hub.store is None or hub.store.list_jobs() == []
+
+
+def test_quitting_while_following_a_job_stops_at_once(qtbot, tmp_path: Path) -> None:
+    window = AppWindow()
+    qtbot.addWidget(window)
+    hub = make_hub(None, window=window)
+    window.hub = hub
+    provider = hub.providers.get("practice", "local", hub.practice.base_url)
+    plan = TrainingPlan(MODEL, UploadSource.from_bytes(chat_dataset(12).training_bytes(), "f.jsonl"))
+    job = start_job(provider, plan, store=hub.store).job
+    key = JobKey("practice", "local", provider.base_url, job.id)
+    hub.practice.server.faults.add(Fault("slow", method="GET", path=rf"/jobs/{job.id}$", delay=30.0, times=0))
+    pane = hub.jobs_pane(window)
+    window.setCentralWidget(pane)
+    window.show()
+    view = hub.open_job(key).view
+    qtbot.waitUntil(lambda: hub.poller.in_flight(key), timeout=5_000)
+    assert hub.poller.is_watching(key) and view.isVisible()
+    began = time.monotonic()
+    window.close()
+    assert window.shutdown_ok is True
+    assert time.monotonic() - began < 5.0
+    assert not hub.poller.active and hub.poller.watched == []
+    assert hub.job_window(key) is None or not hub.job_window(key).isVisible()
