@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import argparse
 import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,8 @@ from desktop_app.cli.provider_options import note, say
 from desktop_app.core.compare import SIDES, Comparison, Result, RunSettings
 from desktop_app.core.compare_prompts import read_prompts
 from desktop_app.core.compare_run import MAX_CONCURRENCY, RunReport, estimate_run, run_comparison
-from desktop_app.core.endpoints import LOCAL, PRESETS, Endpoint, open_provider, preset
+from desktop_app.core.endpoints import LOCAL, PRESETS, Endpoint, ProviderPool, preset
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.providers.base import Provider
 from desktop_app.core.providers.registry import provider_kinds
 
 PRESET_KEYS = tuple(p.key for p in PRESETS)
@@ -126,10 +124,8 @@ def run(args: argparse.Namespace) -> int:
             note(line)
         if args.estimate_only:
             return EXIT_OK
-        providers = (
-            stack.enter_context(_provider(a)),
-            stack.enter_context(_provider(b)),
-        )
+        providers = ProviderPool()
+        stack.callback(providers.close)
         report = _run(comparison, providers)
     comparison.export_csv(out)
     if save is not None:
@@ -170,16 +166,7 @@ def _endpoints(args: argparse.Namespace, stack: ExitStack) -> tuple[Endpoint, En
     )
 
 
-@contextmanager
-def _provider(endpoint: Endpoint) -> Iterator[Provider]:
-    provider = open_provider(endpoint)
-    try:
-        yield provider
-    finally:
-        provider.close()
-
-
-def _run(comparison: Comparison, providers: tuple[Provider, Provider]) -> RunReport:
+def _run(comparison: Comparison, providers: ProviderPool) -> RunReport:
     """Run on a helper thread so Ctrl+C reaches this one; then cancel and wait."""
     cancel = threading.Event()
     done: list[RunReport] = []
@@ -198,7 +185,9 @@ def _run(comparison: Comparison, providers: tuple[Provider, Provider]) -> RunRep
 
     def work() -> None:
         try:
-            done.append(run_comparison(comparison, providers, cancel=cancel, on_result=on_result))
+            done.append(
+                run_comparison(comparison, providers.get, cancel=cancel, on_result=on_result)
+            )
         except BaseException as exc:  # noqa: BLE001 - raised again on the main thread
             failure.append(exc)
         finally:

@@ -29,7 +29,7 @@ from desktop_app.core.appdirs import data_dir
 from desktop_app.core.atomic import write_atomic
 from desktop_app.core.compare_prompts import CompareError, Prompt
 from desktop_app.core.endpoints import Endpoint
-from desktop_app.core.errors import DatasetOpenError, UserFacingError
+from desktop_app.core.errors import DatasetOpenError, DatasetSaveError, UserFacingError
 
 SCHEMA_VERSION = 1
 A, B, TIE = "a", "b", "tie"
@@ -387,21 +387,18 @@ class Comparison:
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the comparison as JSON (atomically); returns where it went."""
-        target = Path(path) if path is not None else self.path or self.default_path()
-        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, [text.encode("utf-8")])
-        except OSError as exc:
-            if path is None and self.path is None and self.dataset_path:
-                fallback = data_dir() / "comparisons" / target.name  # a read-only dataset folder
-                fallback.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(fallback, [text.encode("utf-8")])
-                target = fallback
-            else:
-                raise _write_error(target, exc) from exc
-        self.path = target
-        return target
+        target, may_move = self.save_target(path)
+        self.path = write_comparison(self.to_json(), target, may_move=may_move)
+        return self.path
+
+    def save_target(self, path: str | Path | None = None) -> tuple[Path, bool]:
+        """Where `save` writes, and whether it may go to the data folder instead (the first
+        save beside a dataset whose folder turns out to be read-only)."""
+        if path is not None:
+            return Path(path), False
+        if self.path is not None:
+            return self.path, False
+        return self.default_path(), bool(self.dataset_path)
 
     @classmethod
     def load(cls, path: str | Path) -> Comparison:
@@ -477,11 +474,42 @@ class Comparison:
         writer = csv.writer(buffer, lineterminator="\r\n")
         for row in self.csv_rows():
             writer.writerow([_spreadsheet_safe(cell) for cell in row])
-        try:
-            write_atomic(target, [buffer.getvalue().encode("utf-8-sig")])
-        except OSError as exc:
-            raise _write_error(target, exc) from exc
+        _write(target, buffer.getvalue().encode("utf-8-sig"))
         return target
+
+
+def write_comparison(data: dict[str, Any], target: Path, *, may_move: bool = False) -> Path:
+    """Write a comparison's JSON (from `to_json`) atomically; returns the path written.
+
+    With `may_move`, a folder that cannot be written sends the file to the app's data folder.
+    Safe to call on a worker thread with a snapshot taken on the GUI thread.
+    """
+    payload = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    try:
+        _write(target, payload)
+    except CompareError:
+        if not may_move:
+            raise
+        target = data_dir() / "comparisons" / target.name
+        _write(target, payload)
+    return target
+
+
+def _write(target: Path, payload: bytes) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, [payload])
+    except OSError as exc:
+        raise CompareError(
+            f"“{target.name}” could not be written ({exc.strerror or 'the system refused'}).",
+            _WRITE_STEP,
+            technical=str(exc),
+        ) from exc
+    except DatasetSaveError as error:
+        raise CompareError(error.message, _WRITE_STEP, technical=error.technical) from error
+
+
+_WRITE_STEP = "Pick another folder or file name, and check there is free space."
 
 
 def _problem(reply: Reply | None) -> str:
@@ -495,11 +523,3 @@ def _spreadsheet_safe(cell: str) -> str:
     if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and cell[1:2] not in (" ", "")):
         return "'" + cell
     return cell
-
-
-def _write_error(path: Path, exc: OSError) -> CompareError:
-    return CompareError(
-        f"“{path.name}” could not be written ({exc.strerror or 'the system refused'}).",
-        "Pick another folder or file name, and check there is free space.",
-        technical=str(exc),
-    )

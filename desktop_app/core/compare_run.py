@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop_app.core.compare import SIDES, A, B, Comparison, Reply, Result
 from desktop_app.core.endpoints import Endpoint, is_fatal, stream_reply
+from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import base_model_name, find_model
 from desktop_app.core.providers.base import Provider
 from desktop_app.core.providers.errors import OperationCancelled, ProviderError
@@ -174,18 +175,35 @@ class RunReport:
     cancelled: bool
 
 
-class _Side:
-    """What one run knows about one endpoint: once it fails for good, it is not asked again."""
+Opener = Callable[[Endpoint], Provider]
 
-    def __init__(self) -> None:
+
+class _Side:
+    """What one run knows about one endpoint: its provider (opened on first use) and, once it
+    has failed for good, the error every later prompt gets without being sent."""
+
+    def __init__(self, endpoint: Endpoint, opener: Opener) -> None:
+        self.endpoint = endpoint
         self.lock = threading.Lock()
         self.successes = 0
         self.fatal: BaseException | None = None
+        self._opener = opener
+        self._provider: Provider | None = None
+
+    def provider(self) -> Provider | None:
+        """The provider, or None after opening it failed (then `fatal` says why)."""
+        with self.lock:
+            if self._provider is None and self.fatal is None:
+                try:
+                    self._provider = self._opener(self.endpoint)
+                except UserFacingError as error:  # no key stored, no address, …
+                    self.fatal = error
+            return self._provider
 
 
 def run_comparison(
     comparison: Comparison,
-    providers: tuple[Provider, Provider],
+    providers: Opener | tuple[Provider, Provider],
     *,
     cancel: threading.Event,
     on_result: Callable[[Result], None],
@@ -193,13 +211,15 @@ def run_comparison(
 ) -> RunReport:
     """Ask both models every pending prompt, at most `settings.concurrency` at a time.
 
+    `providers` is a pair (for A and B) or a function that opens the provider for an endpoint
+    (such as `ProviderPool.get`); a provider that cannot be opened fails its side's prompts.
     `on_result` is called from worker threads for each reply or failure as it arrives (in the
     app it forwards to the GUI thread; `comparison.apply` stores it). Does not change the
     comparison itself. Returns when every request has ended, or soon after `cancel` is set:
     requests in flight stop at their next streamed piece and are not reported.
     """
     cells = list(todo if todo is not None else comparison.pending())
-    sides = {A: _Side(), B: _Side()}
+    sides = {side: _Side(comparison.endpoint(side), _opener(providers, side)) for side in SIDES}
     counts = {"answered": 0, "failed": 0}
     counts_lock = threading.Lock()
     workers = max(1, min(MAX_CONCURRENCY, comparison.settings.concurrency))
@@ -208,12 +228,13 @@ def run_comparison(
         if cancel.is_set():
             return
         state = sides[side]
+        provider = state.provider()
         with state.lock:
             fatal = state.fatal
-        if fatal is not None:
-            report(Result(index, side, Reply.failed(fatal, sent=False)), failed=True)
+        if provider is None or fatal is not None:
+            error = fatal or UserFacingError("This model could not be reached.")
+            report(Result(index, side, Reply.failed(error, sent=False)), failed=True)
             return
-        provider = providers[0] if side == A else providers[1]
         reply = _ask_one(provider, comparison, index, side, cancel, state)
         if reply is not None and not cancel.is_set():
             report(Result(index, side, reply), failed=not reply.ok)
@@ -228,6 +249,13 @@ def run_comparison(
     for future in futures:  # all done: the pool waited; queued ones saw `cancel` and returned
         future.result()  # ask() catches a prompt's errors; anything here is a bug, raised
     return RunReport(len(cells), counts["answered"], counts["failed"], cancel.is_set())
+
+
+def _opener(providers: Opener | tuple[Provider, Provider], side: str) -> Opener:
+    if isinstance(providers, tuple):
+        chosen = providers[0] if side == A else providers[1]
+        return lambda endpoint: chosen
+    return providers
 
 
 def _interleaved(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -67,3 +67,11 @@ def practice_provider(server: PracticeServer, read: float = 10.0) -> PracticePro
     return PracticeProvider(
         base_url=server.base_url, retry=QUICK_RETRY, timeouts=Timeouts(read=read)
     )
+
+
+def job_of(server: PracticeServer, model: str) -> str:
+    """The id of the practice job that trained `model`."""
+    with PracticeProvider(base_url=server.base_url) as provider:
+        return next(
+            j.id for j in provider.list_jobs(limit=100).items if j.fine_tuned_model == model
+        )

@@ -94,6 +94,15 @@ def test_hash_tells_values_apart(analyzer: Analyzer) -> None:
         {"messages": [U(True), A("x")]},
         {"messages": [U(None), A("x")]},
         chat(U("a"), A("x"), tools=[]),
+        chat(U("a", name="n"), A("x")),
+        chat(U("a", name=""), A("x")),
+        chat(U("a"), A("x", weight=1)),
+        chat(U("a"), A("x", weight=True)),
+        chat(U("a"), A("x", weight="1")),
+        chat(U("a"), A("x", weight=[1])),
+        chat(U("a"), A("x", extra=1)),
+        chat(U("1:a"), A("x")),
+        chat(U("a1:"), A("x")),
     ]
     hashes = {analyzer.record(raw(v), 1).content_hash for v in values}
     assert len(hashes) == len(values)

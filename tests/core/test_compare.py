@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from tests.core.compare_support import (
     BASE_MODEL,
+    QUICK_RETRY,
     SYSTEM,
     answer,
     example,
@@ -38,7 +39,7 @@ from desktop_app.core.compare_run import (
     run_comparison,
 )
 from desktop_app.core.dataset import Dataset
-from desktop_app.core.endpoints import Endpoint
+from desktop_app.core.endpoints import Endpoint, ProviderPool
 from desktop_app.core.errors import DatasetOpenError
 from desktop_app.core.practice_server import Fault, PracticeServer
 from desktop_app.core.providers.base import ChatMessage
@@ -470,3 +471,43 @@ def test_csv_export_has_every_column_and_is_spreadsheet_safe(tmp_path: Path) -> 
     assert rows[1]["problem_a"] == "The model is busy. Wait."
     assert rows[1]["problem_b"] == "not asked yet" and rows[1]["rating"] == ""
     assert rows[1]["prompt"] == question(2)
+
+
+def test_a_side_without_a_key_fails_plainly_while_the_other_answers(server) -> None:
+    comparison = make_comparison(server, BASE_MODEL, "gpt-4o-mini", count=3)
+    comparison.b = Endpoint("openai", "gpt-4o-mini")  # no OpenAI key is stored in this test
+
+    pool = ProviderPool(retry=QUICK_RETRY)
+    try:
+        report = run_comparison(
+            comparison, pool.get, cancel=threading.Event(), on_result=comparison.apply
+        )
+    finally:
+        pool.close()
+
+    assert report.answered == 3 and report.failed == 3
+    assert all(row.a is not None and row.a.ok for row in comparison.rows)
+    replies = [row.b for row in comparison.rows]
+    assert all(r is not None and not r.sent and r.error_type == "MissingKeyError" for r in replies)
+    assert replies[0].error == "There is no API key for OpenAI yet."
+
+
+def test_a_first_save_goes_to_the_data_folder_when_the_dataset_folder_is_unusable(
+    tmp_path: Path, app_home: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    comparison = Comparison.create(
+        prompts_from_dataset(Dataset.from_values(examples(2))).prompts,
+        Endpoint("practice", "a"),
+        Endpoint("practice", "b"),
+        dataset_path=str(blocker / "ferns.jsonl"),
+    )
+
+    saved = comparison.save()
+
+    assert saved.parent == app_home / "data" / "comparisons"
+    assert saved.name.startswith("ferns.comparison-")
+    with pytest.raises(CompareError) as refused:
+        comparison.export_csv(blocker / "out.csv")
+    assert refused.value.message.startswith("“out.csv” could not be written")

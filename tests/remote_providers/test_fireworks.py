@@ -9,7 +9,12 @@ from tests.remote_providers.fake_http import Reply
 
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import ChatMessage, JobRequest, JobStatus, UploadSource
-from desktop_app.core.providers.errors import AuthError, NotSupportedError, ValidationError
+from desktop_app.core.providers.errors import (
+    AuthError,
+    NotSupportedError,
+    ProviderError,
+    ValidationError,
+)
 from desktop_app.core.providers.fireworks import (
     STATES,
     FireworksProvider,
@@ -34,9 +39,12 @@ def test_the_account_is_read_from_an_id_or_an_address() -> None:
         "http://127.0.0.1:9",
         "a-1",
     )
-    for bad in ("https://api.fireworks.ai/v1", "My Team!"):
+    for bad in ("https://api.fireworks.ai/v1", "My Team!", ""):
         with pytest.raises(ValueError):
             fireworks_location(bad)
+        with pytest.raises(ProviderError) as caught:
+            FireworksProvider(api_key="k", base_url=bad)
+        assert "not a Fireworks account ID" in caught.value.message and caught.value.next_step
 
 
 def test_upload_makes_a_dataset_sends_the_file_and_waits_until_it_is_ready(

@@ -60,7 +60,7 @@ _SECRETS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("AKIA", "an AWS access key (AKIA…)", re.compile(r"(?<![A-Z0-9])AKIA[A-Z0-9]{16}(?![A-Z0-9])")),
     ("ASIA", "an AWS access key (ASIA…)", re.compile(r"(?<![A-Z0-9])ASIA[A-Z0-9]{16}(?![A-Z0-9])")),
     (
-        "_",
+        "gh",
         "a GitHub token",
         re.compile(r"(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})"),
     ),

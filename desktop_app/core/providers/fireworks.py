@@ -133,9 +133,14 @@ class FireworksProvider(RestProvider):
     )
 
     def __init__(self, *, api_key: str, base_url: str | None = None, **kwargs: Any) -> None:
-        if not base_url:
-            raise ValueError("Fireworks needs the account ID")
-        root, account_id = fireworks_location(base_url)
+        try:
+            root, account_id = fireworks_location(base_url or "")
+        except ValueError:
+            raise ProviderError(
+                f"“{base_url or ''}” is not a Fireworks account ID.",
+                "Enter your account ID (for example my-account, as shown in the Fireworks "
+                "dashboard) or https://api.fireworks.ai/v1/accounts/my-account.",
+            ) from None
         super().__init__(api_key=api_key, base_url=f"{root}/inference/v1", **kwargs)
         self.account_id = account_id
         self.api = f"{root}/v1/accounts/{account_id}"

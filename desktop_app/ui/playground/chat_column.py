@@ -37,8 +37,9 @@ from desktop_app.ui.theme import role_colors, severity_color
 class GrowingText(QTextEdit):
     """Plain text that grows with its content (the conversation scrolls, not the box)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, max_lines: int = 0) -> None:
         super().__init__(parent)
+        self._max_lines = max_lines  # 0: no limit; beyond it the box scrolls
         self.setAcceptRichText(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -50,8 +51,12 @@ class GrowingText(QTextEdit):
         self._fit()
 
     def _fit(self) -> None:
+        line = self.fontMetrics().lineSpacing()
         height = int(self.document().size().height()) + self.frameWidth() * 2 + 2
-        height = max(height, self.fontMetrics().lineSpacing() + 6)
+        height = max(height, line + 6)
+        if self._max_lines and height > line * self._max_lines + 6:
+            height = line * self._max_lines + 6
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         if height != self.height():
             self.setFixedHeight(height)
 
@@ -129,7 +134,9 @@ class ChatBubble(QFrame):
         painter.setBrush(self.colors.background)
         painter.drawRoundedRect(rect, 10, 10)
         painter.setBrush(self.colors.accent)
-        painter.drawRoundedRect(QRectF(rect.left() + 3, rect.top() + 10, 4, rect.height() - 20), 2, 2)
+        painter.drawRoundedRect(
+            QRectF(rect.left() + 3, rect.top() + 10, 4, rect.height() - 20), 2, 2
+        )
         painter.end()
         super().paintEvent(event)
 
@@ -242,7 +249,7 @@ class ChatColumn(QFrame):
             if endpoint is None:
                 self.picker.note.setText(self.picker.missing() or "Choose a model first.")
             return False
-        messages = self.messages(system) + [{"role": "user", "content": question}]
+        messages = [*self.messages(system), {"role": "user", "content": question}]
         self._add_turn("user", "You", question)
         self._current = self._add_turn("assistant", endpoint.display_name)
         self._current.set_status("Waiting for the first words…")

@@ -90,7 +90,9 @@ def _default_address(kind: str) -> str:
 
 
 def _catalog_models() -> list[str]:
-    return [m.id for m in load_models().models if m.provider == "openai" and m.status == "available"]
+    return [
+        m.id for m in load_models().models if m.provider == "openai" and m.status == "available"
+    ]
 
 
 class EndpointPicker(QWidget):

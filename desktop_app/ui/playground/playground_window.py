@@ -248,7 +248,9 @@ class PlaygroundWindow(QWidget):
             return
         document = self.services.document()
         if document is None:
-            self.set_status("Open a dataset first: the reply is added to the open dataset.", error=True)
+            self.set_status(
+                "Open a dataset first: the reply is added to the open dataset.", error=True
+            )
             return
         value = self._example_for(column, turn, document.dataset.kind, len(document.dataset))
         if value is None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from tests.core.compare_support import QUICK_RETRY, examples, job_of, train
 
 from PySide6.QtGui import QUndoStack
 
@@ -15,7 +16,6 @@ from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import Job
 from desktop_app.ui.playground.services import TryServices
-from tests.core.compare_support import QUICK_RETRY, examples, train
 
 
 @dataclass
@@ -59,7 +59,7 @@ def store(tmp_path, server, tuned) -> Iterator[JobStore]:
     """The app's job records, holding the practice job that trained `tuned`."""
     opened = JobStore(tmp_path / "jobs.sqlite3").open()
     job = Job(
-        id="ftjob-practice-1",
+        id=job_of(server, tuned),
         status="succeeded",
         model="gpt-4o-mini-2024-07-18",
         created_at=1_700_000_000,

@@ -58,6 +58,7 @@ def test_jobs_pane_pages_the_provider_list_and_merges_the_app_records(
     last = start_recorded(hub)
     pane = hub.jobs_pane(None)
     qtbot.addWidget(pane)
+    pane.show()
     qtmodeltester.check(pane.model)
     assert pane.source == "app"
     assert {pane.model.row(i).key.job_id for i in range(pane.model.rowCount())} == {first.job_id, last.job_id}

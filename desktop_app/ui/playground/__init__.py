@@ -1,0 +1,115 @@
+"""Try the model: the playground (chat with one model or two side by side) and comparisons on a
+set of prompts with blind rating.
+
+Wiring in the main window (desktop_app/ui/main_window.py):
+
+    self.try_services = TryServices(
+        document=lambda: self.document,                     # has .dataset and .undo_stack
+        store=lambda: self.training.store,                  # the job records (tuned models)
+        practice_url=self.training.practice.current_url,    # practice models, when running
+        parent=self,
+    )
+    self.try_services.example_added.connect(self.examples_pane.select_record)
+    menu “Try”:  Playground…           → open_playground(self, self.try_services)
+                 Compare Two Models…   → start_comparison(self, self.try_services,
+                                             selected=self.examples_pane.selected_records())
+                 Open Comparison…      → open_comparison(self, self.try_services)
+    closeEvent:  self.try_services.shutdown() before self.pools.shutdown()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from desktop_app.core.compare import Comparison
+from desktop_app.core.endpoints import Endpoint
+from desktop_app.core.errors import UserFacingError
+from desktop_app.ui.errors import show_error
+from desktop_app.ui.playground.compare_dialog import CompareSetupDialog
+from desktop_app.ui.playground.compare_view import CompareWindow
+from desktop_app.ui.playground.playground_window import PlaygroundWindow
+from desktop_app.ui.playground.services import TryServices
+
+__all__ = [
+    "CompareSetupDialog",
+    "CompareWindow",
+    "PlaygroundWindow",
+    "TryServices",
+    "open_comparison",
+    "open_playground",
+    "show_comparison",
+    "start_comparison",
+]
+
+COMPARISON_FILES = "Comparisons (*.json);;All files (*)"
+
+
+def _show(window: QWidget) -> None:
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def open_playground(
+    parent: QWidget | None,
+    services: TryServices,
+    *,
+    a: Endpoint | None = None,
+    b: Endpoint | None = None,
+) -> PlaygroundWindow:
+    """Show the playground (the open one, if there is one), optionally with models chosen."""
+    window = parent.findChild(PlaygroundWindow) if parent is not None else None
+    if window is None:
+        window = PlaygroundWindow(services, parent)
+        window.use_dataset_system_prompt()
+    else:
+        window.refresh_models()
+    window.set_endpoints(a, b)
+    _show(window)
+    return window
+
+
+def show_comparison(
+    parent: QWidget | None, services: TryServices, comparison: Comparison, *, run: bool = False
+) -> CompareWindow:
+    window = CompareWindow(services, comparison, parent)
+    _show(window)
+    if run:
+        window.start()
+    return window
+
+
+def start_comparison(
+    parent: QWidget | None, services: TryServices, *, selected: Sequence[int] = ()
+) -> CompareWindow | None:
+    """Ask what to compare (prompts, models, estimate), then run it in its own window."""
+    dialog = CompareSetupDialog(services, selected=selected, parent=parent)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.comparison is None:
+            return None
+        comparison = dialog.comparison
+    finally:
+        dialog.deleteLater()
+    return show_comparison(parent, services, comparison, run=True)
+
+
+def open_comparison(
+    parent: QWidget | None, services: TryServices, path: Path | None = None
+) -> CompareWindow | None:
+    """Open a saved comparison (asking for the file when no path is given)."""
+    if path is None:
+        name, _ = QFileDialog.getOpenFileName(parent, "Open a comparison", "", COMPARISON_FILES)
+        if not name:
+            return None
+        path = Path(name)
+    try:
+        comparison = Comparison.load(path)
+    except UserFacingError as error:
+        show_error(parent, error)
+        return None
+    return show_comparison(parent, services, comparison)
