@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
 from desktop_app.core.appdirs import log_dir
+from desktop_app.qt.pyside_workarounds import make_singletons_immortal
 
 log = logging.getLogger("desktop_app")
 

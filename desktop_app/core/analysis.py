@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.checks import check_line
+from desktop_app.core.checks.base import TextGate
 from desktop_app.core.checks.dataset_level import dataset_problems
+from desktop_app.core.checks.plain import PlainPass, plain_fields, plain_pass, plain_piece
 from desktop_app.core.errors import DatasetOpenError
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
 from desktop_app.core.models import DEFAULT_MODEL
@@ -75,9 +77,7 @@ class Analyzer:
         self._text_cache: dict[str, int] = {}
 
     def record(self, raw: bytes, line: int) -> RecordSummary:
-        parsed, certified = parse_fast(raw)
-        tokens = self.count_many([parsed.value])[0] if parsed.kind in _EXAMPLE_KINDS else None
-        return summarize(raw, parsed, line, tokens, self.provider, certified=certified)
+        return self.records([raw], line)[0]
 
     def records(self, raws: Sequence[bytes], first_line: int) -> list[RecordSummary]:
         return self._batch(raws, first_line, num_threads=None)
@@ -91,55 +91,72 @@ class Analyzer:
         previews: bool = True,
     ) -> list[RecordSummary]:
         parsed = [parse_fast(raw) for raw in raws]
-        examples = [p.value for p, _ in parsed if p.kind in _EXAMPLE_KINDS]
-        counts = iter(self.count_many(examples, num_threads=num_threads))
+        passes = [_plain(p) for p, _ in parsed]
+        counts = self._count(parsed, passes, num_threads)
         return [
             summarize(
                 raw,
                 p,
                 first_line + i,
-                next(counts) if p.kind in _EXAMPLE_KINDS else None,
+                tokens,
                 self.provider,
                 certified=certified,
                 previews=previews,
+                fast=fast,
             )
-            for i, (raw, (p, certified)) in enumerate(zip(raws, parsed, strict=True))
+            for i, (raw, (p, certified), fast, tokens) in enumerate(
+                zip(raws, parsed, passes, counts, strict=True)
+            )
         ]
-
 
     def count_many(
         self, values: Sequence[Any], *, num_threads: int | None = None
     ) -> list[ExampleTokens | None]:
-        """TokenCounter.count_many, with a quicker path for plain chat examples.
+        """TokenCounter.count_many, quicker for plain chat examples (same numbers)."""
+        parsed = [(ParsedLine(classify(v), v), True) for v in values]
+        return self._count(parsed, [_plain(p) for p, _ in parsed], num_threads)
 
-        Most examples are messages with a role, text content and perhaps a name or weight; their
-        counts are summed here directly (each distinct text encoded once, repeated texts such as
-        a shared system prompt remembered across batches). Everything else goes to the
-        TokenCounter. tests/core/test_analysis.py checks both give the same numbers.
-        """
-        plain = [_plain_messages(value) for value in values]
-        others = [v for v, messages in zip(values, plain, strict=True) if messages is None]
-        counted = iter(self.counter.count_many(others, num_threads=num_threads) if others else [])
-        lengths = self._lengths([m for m in plain if m is not None])
-        return [
-            next(counted) if messages is None else _plain_counts(messages, lengths)
-            for messages in plain
+    def _count(
+        self,
+        parsed: Sequence[tuple[ParsedLine, bool]],
+        passes: Sequence[PlainPass | None],
+        num_threads: int | None,
+    ) -> list[ExampleTokens | None]:
+        """Token counts of a batch. Plain chat examples are summed here from their messages
+        (each distinct text encoded once; system prompts remembered across batches); the other
+        examples go to the TokenCounter. tests/core/test_analysis.py checks both agree."""
+        others = [
+            p.value
+            for (p, _), fast in zip(parsed, passes, strict=True)
+            if fast is None and p.kind in _EXAMPLE_KINDS
         ]
+        counted = iter(self.counter.count_many(others, num_threads=num_threads) if others else [])
+        lengths = self._lengths([fast for fast in passes if fast is not None])
+        result: list[ExampleTokens | None] = []
+        for (p, _), fast in zip(parsed, passes, strict=True):
+            if fast is not None:
+                result.append(_plain_counts(fast, lengths))
+            elif p.kind in _EXAMPLE_KINDS:
+                result.append(next(counted))
+            else:
+                result.append(None)
+        return result
 
-    def _lengths(self, conversations: list[list[dict[str, Any]]]) -> dict[str, int]:
+    def _lengths(self, passes: list[PlainPass]) -> dict[str, int]:
+        """Token lengths of every distinct role, content and name in the plain examples."""
         cache = self._text_cache
         lengths: dict[str, int] = {}
         encode = None
-        for messages in conversations:
-            for message in messages:
-                for text in (message["role"], message["content"], message.get("name")):
+        for fast in passes:
+            for role, content, name, _ in fast.fields:
+                for text in (role, content, name):
                     if text is None or text in lengths:
                         continue
                     known = cache.get(text)
                     if known is None:
                         encode = encode or self.counter.encoding.encode_ordinary
                         known = len(encode(text)) if text else 0
-                        if len(text) < _CACHE_MAX_CHARS and message["role"] == "system":
+                        if role == "system" and len(text) < _CACHE_MAX_CHARS:
                             cache[text] = known
                     lengths[text] = known
         if len(cache) > _CACHE_MAX_ENTRIES:
@@ -147,44 +164,33 @@ class Analyzer:
         return lengths
 
 
-_PLAIN_KEYS = frozenset({"role", "content", "name", "weight"})
-_CACHE_MAX_CHARS = 20_000  # system prompts and roles are remembered across batches
+_CACHE_MAX_CHARS = 20_000  # system prompts are remembered across batches
 _CACHE_MAX_ENTRIES = 50_000
 
 
-def _plain_messages(value: Any) -> list[dict[str, Any]] | None:
-    """The messages of a chat example made only of role, text content, name and weight."""
-    if type(value) is not dict:
+def _plain(parsed: ParsedLine) -> PlainPass | None:
+    """The quick pass over a chat example whose messages are all plain (None otherwise)."""
+    if parsed.kind is not RecordKind.CHAT:
         return None
-    messages = value.get("messages")
-    if type(messages) is not list or "input" in value:
+    messages = parsed.value.get("messages")
+    if type(messages) is not list or not messages:
         return None
-    for message in messages:
-        if (
-            type(message) is not dict
-            or not message.keys() <= _PLAIN_KEYS
-            or type(message.get("role")) is not str
-            or type(message.get("content")) is not str
-            or ("name" in message and type(message["name"]) is not str)
-        ):
-            return None
-    return messages
+    return plain_pass(messages)
 
 
-def _plain_counts(messages: list[dict[str, Any]], lengths: dict[str, int]) -> ExampleTokens:
+def _plain_counts(fast: PlainPass, lengths: dict[str, int]) -> ExampleTokens:
     """The Cookbook count (see desktop_app.core.tokens) of a plain chat example."""
     total = TOKENS_PER_EXAMPLE
     assistant = trained = 0
-    for message in messages:
-        content = lengths[message["content"]]
-        total += TOKENS_PER_MESSAGE + lengths[message["role"]] + content
-        name = message.get("name")
+    for role, content, name, weight in fast.fields:
+        tokens = lengths[content]
+        total += TOKENS_PER_MESSAGE + lengths[role] + tokens
         if name is not None:
             total += lengths[name] + TOKENS_PER_NAME
-        if message["role"] == "assistant":
-            assistant += content
-            if message.get("weight", 1) != 0:
-                trained += content
+        if role == "assistant":
+            assistant += tokens
+            if weight != 0:
+                trained += tokens
     return ExampleTokens(total, assistant, trained)
 
 
@@ -241,19 +247,34 @@ def summarize(
     *,
     certified: bool = True,
     previews: bool = True,
+    fast: PlainPass | None = None,
 ) -> RecordSummary:
+    """One line's summary; `fast` is the line's plain pass when the caller has made it."""
     kind = parsed.kind
     if kind is RecordKind.BLANK or kind is RecordKind.BROKEN:
-        problems = tuple(check_line(raw, parsed, line, provider))
+        found = tuple(check_line(raw, parsed, line, provider))
         preview = "" if kind is RecordKind.BLANK else parsed.error
-        return RecordSummary(kind, preview, 0, None, None, None, problems, b"", b"")
+        return RecordSummary(kind, preview, 0, None, None, None, found, b"", b"")
     value = parsed.value
     conversation, reply_at = _conversation(value, kind)
-    content_hash, prompt_hash, keys = _hashes(value, kind, conversation, reply_at)
+    if fast is None:
+        fast = _plain(parsed)
+    if fast is not None:
+        content_hash, prompt_hash, keys = _chat_hashes(value, fast.pieces, fast.names, reply_at)
+    else:
+        content_hash, prompt_hash, keys = _hashes(value, kind, conversation, reply_at)
     if not certified and not keys_certified(raw, keys):
         parsed = parse_line(raw)  # to learn which names are repeated
-    problems = tuple(check_line(raw, parsed, line, provider))
-    roles = {m.get("role") for m in conversation if isinstance(m, dict)}
+    if fast is not None and _proven_clean(raw, parsed, fast):
+        problems: tuple[Problem, ...] = ()
+    else:
+        problems = tuple(check_line(raw, parsed, line, provider))
+    if fast is not None:
+        has_system, has_user, images = fast.has_system, fast.has_user, 0
+    else:
+        roles = {m.get("role") for m in conversation if isinstance(m, dict)}
+        has_system, has_user = "system" in roles, "user" in roles
+        images = _count_images(conversation)
     return RecordSummary(
         kind=kind,
         preview=_preview(value, conversation) if previews else "",
@@ -264,10 +285,18 @@ def summarize(
         problems=problems,
         content_hash=content_hash,
         prompt_hash=prompt_hash,
-        images=_count_images(conversation),
-        has_system="system" in roles,
-        has_user="user" in roles,
+        images=images,
+        has_system=has_system,
+        has_user=has_user,
     )
+
+
+def _proven_clean(raw: bytes, parsed: ParsedLine, fast: PlainPass) -> bool:
+    """True when no per-line rule can fire: a clean plain example whose text needs no scan."""
+    if not fast.clean or parsed.duplicate_keys or len(parsed.value) != 1:
+        return False  # other top-level keys (tools, unknown ones) need the full checks
+    gate = TextGate.of_raw(raw)
+    return not (gate.special or gate.email or gate.numbers or gate.secrets)
 
 
 def _conversation(value: dict[str, Any], kind: RecordKind) -> tuple[list[Any], int]:
@@ -335,64 +364,50 @@ def _hashes(
     value: dict[str, Any], kind: RecordKind, conversation: list[Any], reply_at: int
 ) -> tuple[bytes, bytes, int]:
     """(hash of the whole example, hash of its prompt or b"", number of object names in it)."""
+    if kind is RecordKind.CHAT and isinstance(value.get("messages"), list):
+        pieces: list[bytes] = []
+        names = sum(_message_piece(message, pieces) for message in conversation)
+        return _chat_hashes(value, pieces, names, reply_at)
     parts: list[bytes] = []
-    if kind is not RecordKind.CHAT or not isinstance(value.get("messages"), list):
-        names = _canon(value, parts)
-        prompt = b""
-        source = value.get("input")
-        if kind is RecordKind.PREFERENCE and reply_at >= 0 and isinstance(source, dict):
-            prompt_parts: list[bytes] = []
-            _canon(source, prompt_parts)
-            prompt = _digest(prompt_parts)
-        return _digest(parts), prompt, names
-    # chat: the other keys, then one piece per message; the prompt hash is the same pieces cut
-    # before the final reply, so it costs no second walk
-    names = 1
-    if len(value) > 1:
-        names += _canon({k: v for k, v in value.items() if k != "messages"}, parts)
-    cut = len(parts)
-    for index, message in enumerate(conversation):
-        if index == reply_at:
-            cut = len(parts)
-        names += _message_piece(message, parts)
-    prompt = _digest(parts[:cut]) if reply_at >= 0 else b""
+    names = _canon(value, parts)
+    prompt = b""
+    source = value.get("input")
+    if kind is RecordKind.PREFERENCE and reply_at >= 0 and isinstance(source, dict):
+        prompt_parts: list[bytes] = []
+        _canon(source, prompt_parts)
+        prompt = _digest(prompt_parts)
     return _digest(parts), prompt, names
 
 
-_PLAIN_WEIGHTS = (int, float, bool)
+def _chat_hashes(
+    value: dict[str, Any], pieces: list[bytes], names: int, reply_at: int
+) -> tuple[bytes, bytes, int]:
+    """Hashes of a chat example from its messages' canonical pieces: the other keys first, then
+    the messages; the prompt hash is the same bytes cut before the final reply."""
+    parts: list[bytes] = []
+    names += 1
+    if len(value) > 1:
+        names += _canon({k: v for k, v in value.items() if k != "messages"}, parts)
+    head = len(parts)
+    parts += pieces
+    prompt = _digest(parts[: head + reply_at]) if reply_at >= 0 else b""
+    return _digest(parts), prompt, names
 
 
-def _message_piece(message: Any, parts: list[bytes]) -> int:
-    """Append one message's canonical bytes; return its number of object names.
+def _message_piece(message: Any, pieces: list[bytes]) -> int:
+    """Append one message's canonical bytes (one piece per message); return its object names.
 
-    A plain message (role, text content, maybe a name and a number weight) is written as
-    length-prefixed fields in one step, which is much quicker than the general walk; any other
-    message goes through `_canon`. The leading P or C keeps the two forms apart.
+    Plain messages use the quick length-prefixed form of checks.plain; any other message goes
+    through `_canon`. The leading P or C keeps the two forms apart.
     """
-    if type(message) is dict and message.keys() <= _PLAIN_KEYS:
-        role, content = message.get("role"), message.get("content")
-        name, weight = message.get("name", ""), message.get("weight", "")
-        if (
-            type(role) is str
-            and type(content) is str
-            and type(name) is str
-            and (weight == "" or type(weight) in _PLAIN_WEIGHTS)
-        ):
-            text = "P%d:%s%d:%s%s%d:%s%s%s;" % (
-                len(role),
-                role,
-                len(content),
-                content,
-                "n" if "name" in message else "-",
-                len(name),
-                name,
-                "w" if "weight" in message else "-",
-                json.dumps(weight) if "weight" in message else "",
-            )
-            parts.append(text.encode("utf-8", "surrogatepass"))
-            return len(message)
-    parts.append(b"C")
-    return _canon(message, parts)
+    fields = plain_fields(message)
+    if fields is not None:
+        pieces.append(plain_piece(*fields))
+        return len(message)
+    parts = [b"C"]
+    names = _canon(message, parts)
+    pieces.append(b"".join(parts))
+    return names
 
 
 def _preview(value: dict[str, Any], conversation: list[Any]) -> str:

@@ -150,7 +150,7 @@ def json_objects(draw: st.DrawFn, depth: int = 0) -> str:
     return "{" + ", ".join(pairs) + "}"
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(json_objects(), st.text(max_size=30), st.binary(max_size=30)))
 def test_summaries_match_the_plain_parser(line: str | bytes) -> None:
     data = line.encode() if isinstance(line, str) else line
@@ -231,3 +231,19 @@ def test_no_permission(tmp_path: Path) -> None:
     path.chmod(0)
     with pytest.raises(DatasetOpenError, match="permission"):
         analyze_file(path)
+
+
+def test_prompt_hash_with_tool_calls(analyzer: Analyzer) -> None:
+    def example(call_id: str, reply: str) -> dict[str, Any]:
+        calls = [{"id": call_id, "type": "function", "function": {"name": "f", "arguments": "{}"}}]
+        return chat(
+            U("Weather?"),
+            {"role": "assistant", "tool_calls": calls},
+            {"role": "tool", "tool_call_id": call_id, "content": "sunny"},
+            A(reply),
+            tools=[{"type": "function", "function": {"name": "f"}}],
+        )
+
+    a, b, c = (analyzer.record(raw(example(i, r)), 1) for i, r in (("c1", "Sunny."), ("c2", "Sunny."), ("c1", "Rain.")))
+    assert a.prompt_hash != b.prompt_hash  # the call ids differ, so the conversations differ
+    assert a.prompt_hash == c.prompt_hash and a.content_hash != c.content_hash

@@ -41,7 +41,7 @@ examples = st.one_of(
 )
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(examples)
 def test_checks_and_fixes_never_crash(value: Any) -> None:
     for problem in check_value(value, line=1):

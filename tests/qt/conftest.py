@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import desktop_app.qt.pyside_workarounds  # noqa: F401  (PySide6 6.12 refcount bug guard)
+
 from desktop_app.core.templates import sample_path
 from desktop_app.qt.workers import WorkerPools
 

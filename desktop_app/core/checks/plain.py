@@ -25,8 +25,12 @@ _CLEAN_KEYS = {
 _NUMBERS = (int, float, bool)
 
 
+Fields = tuple[str, str, "str | None", "int | float | bool | None"]  # role, content, name, weight
+
+
 @dataclass(slots=True)
 class PlainPass:
+    fields: list[Fields]  # each message's role, content, name and weight (None: not given)
     pieces: list[bytes]  # canonical bytes of each message, in order
     names: int  # object names in the messages (for the duplicate-key certificate)
     reply_at: int  # index of the final assistant message, -1 if none
@@ -35,68 +39,65 @@ class PlainPass:
     clean: bool  # True: no per-line rule can fire on these messages (text scans aside)
 
 
-def plain_piece(message: dict[str, Any], role: str, content: str, name: str, weight: Any) -> bytes:
+def plain_piece(role: str, content: str, name: str | None, weight: Any) -> bytes:
     """Canonical bytes of a plain message: length-prefixed fields, so no two messages collide."""
-    text = "P%d:%s%d:%s%s%d:%s%s%s;" % (
-        len(role),
-        role,
-        len(content),
-        content,
-        "n" if "name" in message else "-",
-        len(name),
-        name,
-        "w" if "weight" in message else "-",
-        json.dumps(weight) if "weight" in message else "",
+    named = "-0:" if name is None else f"n{len(name)}:{name}"
+    written = "-" if weight is None else f"w{json.dumps(weight)}"
+    return f"P{len(role)}:{role}{len(content)}:{content}{named}{written};".encode(
+        "utf-8", "surrogatepass"
     )
-    return text.encode("utf-8", "surrogatepass")
 
 
-def plain_fields(message: Any) -> tuple[str, str, str, Any] | None:
-    """(role, content, name, weight) of a plain message, else None ("" for a missing field)."""
+def plain_fields(message: Any) -> Fields | None:
+    """(role, content, name, weight) of a plain message, else None."""
     if type(message) is not dict or not message.keys() <= PLAIN_KEYS:
         return None
     role, content = message.get("role"), message.get("content")
-    name, weight = message.get("name", ""), message.get("weight", "")
-    if type(role) is not str or type(content) is not str or type(name) is not str:
+    name, weight = message.get("name"), message.get("weight")
+    if type(role) is not str or type(content) is not str:
         return None
-    if "weight" in message and type(weight) not in _NUMBERS:
+    if (name is not None and type(name) is not str) or ("name" in message and name is None):
+        return None
+    if (weight is not None and type(weight) not in _NUMBERS) or (
+        "weight" in message and weight is None
+    ):
         return None
     return role, content, name, weight
 
 
 def plain_pass(messages: list[Any]) -> PlainPass | None:
     """Everything one loop learns about a list of plain messages; None if one is not plain."""
+    fields: list[Fields] = []
     pieces: list[bytes] = []
     names = 0
     reply_at = -1
     has_system = has_user = trained = False
     clean = True
     for index, message in enumerate(messages):
-        fields = plain_fields(message)
-        if fields is None:
+        found = plain_fields(message)
+        if found is None:
             return None
-        role, content, name, weight = fields
-        pieces.append(plain_piece(message, role, content, name, weight))
+        role, content, name, weight = found
+        fields.append(found)
+        pieces.append(plain_piece(role, content, name, weight))
         names += len(message)
+        if role == "assistant":
+            reply_at = index
+        elif role == "user":
+            has_user = True
+        elif role == "system":
+            has_system = True
         allowed = _CLEAN_KEYS.get(role)
         if allowed is None or not message.keys() <= allowed or not content.strip():
             clean = False
-        elif role == "assistant":
-            reply_at = index
-            learned = weight != 0
-            if "weight" in message and (type(weight) is not int or weight not in (0, 1)):
+        elif role == "assistant" and weight != 0:  # a reply that will be learned
+            trained = True
+            odd_weight = weight is not None and (type(weight) is not int or weight != 1)
+            if odd_weight or content[0].isspace() or content[-1].isspace():
                 clean = False
-            if learned:
-                trained = True
-                if content[0].isspace() or content[-1].isspace():
-                    clean = False
-        elif role == "user":
-            has_user = True
-        else:
-            has_system = True
-        if "name" in message and not NAME_PATTERN.fullmatch(name):
+        elif role == "assistant" and type(weight) is not int:  # 0.0 or false: not a valid weight
             clean = False
-    if role_ended := (reply_at != len(messages) - 1):
-        clean = clean and not role_ended
-    clean = clean and trained and has_user
-    return PlainPass(pieces, names, reply_at, has_system, has_user, clean)
+        if name is not None and not NAME_PATTERN.fullmatch(name):
+            clean = False
+    clean = clean and trained and has_user and reply_at == len(messages) - 1
+    return PlainPass(fields, pieces, names, reply_at, has_system, has_user, clean)

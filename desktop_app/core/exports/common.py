@@ -243,21 +243,15 @@ def as_dataset(source: Dataset | Iterable[Any]) -> Dataset:
     return source if isinstance(source, Dataset) else Dataset.from_values(source)
 
 
-def read_source(
-    dataset: Dataset,
-    *,
-    kind: str | None = None,
-    indexes: Iterable[int] | None = None,
-    note_bom: bool = True,
-) -> Source:
-    """The examples of `dataset` (all lines, or only `indexes`), counting every line left out."""
+def read_source(dataset: Dataset, *, kind: str | None = None) -> Source:
+    """The examples of `dataset` of one kind (the majority's, unless given), counting every line
+    left out."""
     log = ConversionLog()
-    if dataset.bom and note_bom:
+    if dataset.bom:
         log.add(BOM_REMOVED)
     chat: list[SourceExample] = []
     preference: list[SourceExample] = []
-    picked = range(len(dataset)) if indexes is None else indexes
-    for index in picked:
+    for index in range(len(dataset)):
         line = index + 1
         parsed = dataset[index].parse()
         if parsed.kind is RecordKind.BLANK:

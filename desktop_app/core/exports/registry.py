@@ -172,9 +172,10 @@ def _sources(
                 "were learned, not how well the model generalises."
             ),
         )
-    kind = read_source(dataset).kind
-    train = read_source(dataset, kind=kind, indexes=sorted(split.train + split.skipped))
-    validation = read_source(dataset, kind=kind, indexes=split.validation, note_bom=False)
+    train = read_source(dataset)
+    chosen_lines = {index + 1 for index in split.validation}
+    validation = Source(train.kind, [e for e in train.examples if e.line in chosen_lines])
+    train.examples = [e for e in train.examples if e.line not in chosen_lines]
     for example in validation.examples:
         train.log.add(VALIDATION_SPLIT, example.line)
     note = (

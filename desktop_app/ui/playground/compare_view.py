@@ -415,9 +415,10 @@ class CompareWindow(QWidget):
 
     # ---- closing ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        running = self.running
         self.stop()
-        if self._save_timer.isActive():
-            self.save()
+        if running or self._save_timer.isActive():
+            self.save()  # what arrived so far, and the latest ratings
         super().closeEvent(event)
 
 

@@ -252,6 +252,9 @@ class PlaygroundWindow(QWidget):
                 "Open a dataset first: the reply is added to the open dataset.", error=True
             )
             return
+        if getattr(document, "loading", False):
+            self.set_status("The dataset is still opening; add the reply in a moment.", error=True)
+            return
         value = self._example_for(column, turn, document.dataset.kind, len(document.dataset))
         if value is None:
             return

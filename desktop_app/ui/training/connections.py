@@ -142,8 +142,12 @@ class ProviderCache:
         for provider in providers:
             _close_quietly(provider)
 
+    def stop(self) -> None:
+        """Refuse new providers and wake retry waits (requests in flight finish or fail)."""
+        self._closed.set()
+
     def close(self) -> None:
-        """Refuse new providers, wake retry waits, close connections."""
+        """Stop, then close every connection (after the workers have finished)."""
         self._closed.set()
         with self._lock:
             providers = list(self._providers.values())

@@ -100,6 +100,7 @@ class TrainingHub(QObject):
         self._windows: dict[JobKey, JobWindow] = {}
         self._panes: list[JobsPane] = []
         self._shut_down = False
+        self.menu: Any = None  # the window's Training menu and Jobs dock (wiring.py)
 
     # ---- services --------------------------------------------------------------------------
     @property
@@ -304,11 +305,12 @@ class TrainingHub(QObject):
         for pane in self._panes:
             pane.stop()
         self.pools.cancel_all()
-        self.providers.close()  # wakes retry waits, closes connections
+        self.providers.stop()  # wakes retry waits; no new requests
         self.practice.stop()  # ends slow answers from the practice server at once
         finished = self.pools.wait(timeout_ms)
         if not finished:
             log.warning("training work still running after %d ms at quit", timeout_ms)
+        self.providers.close()  # connections, once nothing uses them
         self.notifier.close()
         if self._store is not None:
             self._store.close()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.dataset import Dataset
-from desktop_app.core.jobstore import JobRecord
+from desktop_app.core.jobstore import JobRecord, JobStore
 from desktop_app.core.providers.base import Job, JobStatus, parse_result_csv
 from desktop_app.core.training import provenance_path
 from desktop_app.qt.job_poller import JobKey, JobState
@@ -72,16 +72,22 @@ def job_action(
     providers: ProviderCache,
     key: JobKey,
     action: str,
+    store: JobStore | None,
     *,
     cancel: CancelToken,
     progress: Callable[[object], None],
 ) -> Job:
+    """Worker: cancel, pause or resume a job; the app's record follows the answer."""
     provider = providers.for_key(key)
     if action == "cancel":
-        return provider.cancel_job(key.job_id)
-    if action == "pause":
-        return provider.pause_job(key.job_id)
-    return provider.resume_job(key.job_id)
+        job = provider.cancel_job(key.job_id)
+    elif action == "pause":
+        job = provider.pause_job(key.job_id)
+    else:
+        job = provider.resume_job(key.job_id)
+    if store is not None and store.get(*key.record_key) is not None:
+        store.record_job(job, provider=key.provider, account=key.account, base_url=key.base_url)
+    return job
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,6 +591,7 @@ class JobView(QWidget):
             self.hub.providers,
             self.key,
             action,
+            self.hub.store,
             succeeded=self._on_action_done,
             failed=self._on_action_failed,
             finished=self._on_action_finished,

@@ -9,6 +9,15 @@ import io
 from pathlib import Path
 
 from tests.core.compare_support import answer, examples
+from tests.ui.playground.fixtures import (  # noqa: F401 (fixtures, found by pytest by name)
+    OpenDocument,
+    document_fixture,
+    server_fixture,
+    services_fixture,
+    store_fixture,
+    trained_fixture,
+    tuned_fixture,
+)
 
 from PySide6.QtCore import Qt
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 from tests.core.compare_support import QUICK_RETRY, SYSTEM, answer, question
-from tests.ui.playground.conftest import OpenDocument
+from tests.ui.playground.fixtures import (  # noqa: F401 (fixtures, found by pytest by name)
+    OpenDocument,
+    document_fixture,
+    server_fixture,
+    services_fixture,
+    store_fixture,
+    trained_fixture,
+    tuned_fixture,
+)
 
 from PySide6.QtCore import Qt
 

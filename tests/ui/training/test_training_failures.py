@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from training_helpers import chat_dataset, chat_example, make_hub  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -19,8 +20,6 @@ from desktop_app.core.providers.base import UploadSource
 from desktop_app.core.training import TrainingPlan, start_job
 from desktop_app.qt.job_poller import JobKey
 from desktop_app.ui.training.hub import TrainingHub
-
-from training_helpers import chat_dataset, chat_example, make_hub  # type: ignore[import-not-found]
 
 MODEL = "gpt-4.1-mini-2025-04-14"
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -58,7 +57,9 @@ def test_checks_block_and_each_problem_links_to_its_example(qtbot, hub: Training
     with qtbot.waitSignal(hub.example_requested, timeout=2_000) as selected:
         item = dialog.errors_list.item(row)
         rect = dialog.errors_list.visualItemRect(item)
-        qtbot.mouseClick(dialog.errors_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseClick(
+            dialog.errors_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
     assert selected.args[0] == 1  # record index of line 2
     assert hub.practice.running and not any(
         r.path.endswith("/files") for r in hub.practice.server.requests
@@ -81,7 +82,10 @@ def test_a_failed_job_is_explained_and_points_at_the_example(
         key = start_unchecked(hub, dataset, path)
         hub.poller.watch(key, hub.store.get(*key.record_key).job())
         view = hub.open_job(key).view
-        qtbot.waitUntil(lambda: view.example_button.isVisible() and view.example_button.isEnabled(), timeout=20_000)
+        qtbot.waitUntil(
+            lambda: view.example_button.isVisible() and view.example_button.isEnabled(),
+            timeout=20_000,
+        )
         text = view.failure.text()
         assert "could not use the training file" in text and "Example 4 is the problem" in text
         assert "Fix that example" in text
@@ -92,7 +96,9 @@ def test_a_failed_job_is_explained_and_points_at_the_example(
         assert selected.args == [4, -1]
         assert "✖ Failed" in view.timeline.labels[3].text()
         # the desktop notification falls back to the status bar offscreen (no system tray)
-        qtbot.waitUntil(lambda: "Training failed" in window.statusBar().currentMessage(), timeout=5_000)
+        qtbot.waitUntil(
+            lambda: "Training failed" in window.statusBar().currentMessage(), timeout=5_000
+        )
         assert "Example 4 is the problem" in window.statusBar().currentMessage()
     finally:
         assert hub.shutdown(20_000)
@@ -116,7 +122,9 @@ def test_too_few_examples_is_explained_in_plain_words(
 def test_a_server_error_when_creating_the_job_is_shown_plainly(
     qtbot, hub: TrainingHub, practice_server: PracticeServer, tmp_path: Path
 ) -> None:
-    practice_server.faults.add(Fault("status", method="POST", path=r"^/fine_tuning/jobs$", status=500, times=0))
+    practice_server.faults.add(
+        Fault("status", method="POST", path=r"^/fine_tuning/jobs$", status=500, times=0)
+    )
     path = tmp_path / "ferns.jsonl"
     dialog = hub.start_training(None, chat_dataset(12, path), path=path)
     qtbot.addWidget(dialog)
@@ -132,7 +140,11 @@ def test_a_server_error_when_creating_the_job_is_shown_plainly(
     assert "job was not started" in dialog.check_title.text()
     assert dialog.pages.currentIndex() == dialog.CHECK and not dialog.confirm_check.isChecked()
     box.close()
-    creates = [r for r in practice_server.requests if r.method == "POST" and r.path.endswith("/fine_tuning/jobs")]
+    creates = [
+        r
+        for r in practice_server.requests
+        if r.method == "POST" and r.path.endswith("/fine_tuning/jobs")
+    ]
     assert len(creates) == 3  # bounded retries, then a plain message
     assert hub.store.list_jobs() == []
 
@@ -144,12 +156,23 @@ def test_a_rate_limit_while_following_is_shown_and_recovered_from(
     key = start_unchecked(hub, chat_dataset(12, path), path)
     # every attempt of one check is refused (3 tries), with a short retry-after
     practice_server.faults.add(
-        Fault("status", method="GET", path=rf"/fine_tuning/jobs/{key.job_id}$", status=429, retry_after=0.2, times=3)
+        Fault(
+            "status",
+            method="GET",
+            path=rf"/fine_tuning/jobs/{key.job_id}$",
+            status=429,
+            retry_after=0.2,
+            times=3,
+        )
     )
     view = hub.open_job(key).view
     qtbot.waitUntil(lambda: view.poll_banner.isVisible(), timeout=10_000)
     banner = view.poll_banner.text()
-    assert banner.startswith("Could not check on the job just now: The practice server is busy (rate limit).")
+    assert banner.startswith(
+        "Could not check on the job just now: The practice server is busy (rate limit)."
+    )
     assert "tries again by itself" in banner
-    qtbot.waitUntil(lambda: view.state.job is not None and view.state.job.status == "succeeded", timeout=30_000)
+    qtbot.waitUntil(
+        lambda: view.state.job is not None and view.state.job.status == "succeeded", timeout=30_000
+    )
     assert not view.poll_banner.isVisible()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from training_helpers import chat_dataset, make_hub  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
 
@@ -20,8 +21,6 @@ from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.provider_config import config_path
 from desktop_app.ui.training.settings_keys_dialog import KeysDialog, ProviderKeyBox
 
-from training_helpers import chat_dataset, make_hub  # type: ignore[import-not-found]
-
 KEY = "sk-test-LEAKCHECK-7f3a9c2e5b1d4068a7c3"
 REVOKED = "sk-revoked-0000000000000000000000dead"
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -29,7 +28,9 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagate
 
 @pytest.fixture
 def server() -> Iterator[PracticeServer]:
-    practice = PracticeServer(config=PracticeConfig(pace=60, revoked_keys=frozenset({REVOKED}))).start()
+    practice = PracticeServer(
+        config=PracticeConfig(pace=60, revoked_keys=frozenset({REVOKED}))
+    ).start()
     yield practice
     practice.stop()
 
@@ -79,7 +80,9 @@ def files_containing(secret: str, roots: list[Path], skip: set[Path]) -> list[Pa
     return found
 
 
-def test_set_check_and_remove_a_key(qtbot, keys_hub: TrainingHub, server: PracticeServer, isolated_keyring) -> None:
+def test_set_check_and_remove_a_key(
+    qtbot, keys_hub: TrainingHub, server: PracticeServer, isolated_keyring
+) -> None:
     dialog = open_keys(qtbot, keys_hub)
     assert "plain, unencrypted file" in dialog.where.text()  # says where keys are kept
     assert not dialog.no_store.isVisible()
@@ -101,7 +104,9 @@ def test_set_check_and_remove_a_key(qtbot, keys_hub: TrainingHub, server: Practi
     assert any(r.headers.get("authorization") == f"Bearer {KEY}" for r in server.requests)
 
     type_key(qtbot, box, REVOKED, box.save_button)  # replace with a key the provider rejects
-    qtbot.waitUntil(lambda: box.status is not None and box.status.masked == "sk-…dead", timeout=5_000)
+    qtbot.waitUntil(
+        lambda: box.status is not None and box.status.masked == "sk-…dead", timeout=5_000
+    )
     qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: box.result_label.text().startswith("✖"), timeout=10_000)
     assert "Your API key was rejected" in box.result_label.text()
@@ -120,7 +125,9 @@ def test_set_check_and_remove_a_key(qtbot, keys_hub: TrainingHub, server: Practi
     assert files_containing(REVOKED, roots, {keyring_file}) == []
 
 
-def test_without_a_password_store_a_key_is_kept_for_this_session_only(qtbot, keys_hub: TrainingHub, tmp_path: Path) -> None:
+def test_without_a_password_store_a_key_is_kept_for_this_session_only(
+    qtbot, keys_hub: TrainingHub, tmp_path: Path
+) -> None:
     import keyring
     from keyring.backends import fail
 
@@ -182,7 +189,9 @@ def test_the_key_never_reaches_a_file_or_a_log(
         start = keys_hub.start_training(None, chat_dataset(12, path), path=path)
         qtbot.addWidget(start)
         start.provider_combo.setCurrentIndex(start.provider_combo.findData("compatible"))
-        qtbot.waitUntil(lambda: start.model_combo.findData("gpt-4.1-mini-2025-04-14") >= 0, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: start.model_combo.findData("gpt-4.1-mini-2025-04-14") >= 0, timeout=10_000
+        )
         qtbot.waitUntil(lambda: "sk-…a7c3" in start.key_line.text(), timeout=5_000)
         start.model_combo.setCurrentIndex(start.model_combo.findData("gpt-4.1-mini-2025-04-14"))
         start.start_checks()
@@ -191,7 +200,10 @@ def test_the_key_never_reaches_a_file_or_a_log(
         with qtbot.waitSignal(keys_hub.job_started, timeout=20_000) as started:
             start.start_upload()
         view = keys_hub.job_window(started.args[0]).view
-        qtbot.waitUntil(lambda: view.state.job is not None and view.state.job.status == "succeeded", timeout=30_000)
+        qtbot.waitUntil(
+            lambda: view.state.job is not None and view.state.job.status == "succeeded",
+            timeout=30_000,
+        )
         assert started.args[0].provider == "compatible"
     finally:
         root.removeHandler(handler)

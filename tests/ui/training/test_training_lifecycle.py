@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from training_helpers import chat_dataset, make_hub  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -20,8 +21,6 @@ from desktop_app.core.training import TrainingPlan, start_job
 from desktop_app.qt.job_poller import JobKey
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
-
-from training_helpers import chat_dataset, make_hub  # type: ignore[import-not-found]
 
 MODEL = "gpt-4.1-mini-2025-04-14"
 PARTS = {"multipart_threshold": 1024, "part_size": 512}  # a small file in many parts
@@ -74,7 +73,9 @@ def test_cancel_during_the_upload_starts_nothing(qtbot, tmp_path: Path) -> None:
         total = dialog.outcome.training.size
         assert len(part_requests(server)) < -(-total // PARTS["part_size"])  # stopped early
         assert any(r.path.endswith("/cancel") and "/uploads/" in r.path for r in server.requests)
-        assert not any(r.path.endswith("/fine_tuning/jobs") and r.method == "POST" for r in server.requests)
+        assert not any(
+            r.path.endswith("/fine_tuning/jobs") and r.method == "POST" for r in server.requests
+        )
         assert hub.store.list_jobs() == []
     finally:
         assert hub.shutdown(20_000)
@@ -105,10 +106,14 @@ def test_quitting_while_following_a_job_stops_at_once(qtbot, tmp_path: Path) -> 
     hub = make_hub(None, window=window)
     window.hub = hub
     provider = hub.providers.get("practice", "local", hub.practice.base_url)
-    plan = TrainingPlan(MODEL, UploadSource.from_bytes(chat_dataset(12).training_bytes(), "f.jsonl"))
+    plan = TrainingPlan(
+        MODEL, UploadSource.from_bytes(chat_dataset(12).training_bytes(), "f.jsonl")
+    )
     job = start_job(provider, plan, store=hub.store).job
     key = JobKey("practice", "local", provider.base_url, job.id)
-    hub.practice.server.faults.add(Fault("slow", method="GET", path=rf"/jobs/{job.id}$", delay=30.0, times=0))
+    hub.practice.server.faults.add(
+        Fault("slow", method="GET", path=rf"/jobs/{job.id}$", delay=30.0, times=0)
+    )
     pane = hub.jobs_pane(window)
     window.setCentralWidget(pane)
     window.show()
@@ -121,3 +126,41 @@ def test_quitting_while_following_a_job_stops_at_once(qtbot, tmp_path: Path) -> 
     assert time.monotonic() - began < 5.0
     assert not hub.poller.active and hub.poller.watched == []
     assert hub.job_window(key) is None or not hub.job_window(key).isVisible()
+
+
+def test_pause_resume_and_cancel_from_the_job_view(qtbot, practice_server, tmp_path: Path) -> None:
+    practice_server.config.pace = 2.0  # slow enough to click while it trains
+    hub = make_hub(practice_server)
+    try:
+        provider = hub.providers.get("practice", "local", hub.practice.base_url)
+        plan = TrainingPlan(MODEL, UploadSource.from_bytes(chat_dataset(12).training_bytes(), "f.jsonl"))
+        job = start_job(provider, plan, store=hub.store).job
+        key = JobKey("practice", "local", provider.base_url, job.id)
+        view = hub.open_job(key).view
+        qtbot.waitUntil(lambda: view.pause_button.isVisible(), timeout=20_000)  # training
+        assert view.cancel_button.isVisible() and not view.resume_button.isVisible()
+        qtbot.mouseClick(view.pause_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.resume_button.isVisible(), timeout=10_000)
+        assert view.state.job.status == "paused" and "Paused" in view.timeline.labels[2].text()
+        qtbot.mouseClick(view.resume_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.pause_button.isVisible(), timeout=10_000)
+        qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.state.job.status == "cancelled", timeout=10_000)
+        assert not view.cancel_button.isVisible() and not view.pause_button.isVisible()
+        assert "✖ Cancelled" in view.timeline.labels[3].text()
+        assert hub.store.get(*key.record_key).status == "cancelled"
+    finally:
+        assert hub.shutdown(20_000)
+
+
+def test_a_provider_that_cannot_pause_says_so_and_a_missing_key_is_explained(
+    qtbot, hub: TrainingHub
+) -> None:
+    key = JobKey("together", "default", "", "ft-0123456789")
+    view = hub.open_job(key).view
+    assert view.pause_button.isHidden() and view.resume_button.isHidden()
+    assert view.capability_note.text() == "Together AI does not offer pausing a job."
+    qtbot.waitUntil(lambda: view.poll_banner.isVisible(), timeout=10_000)
+    banner = view.poll_banner.text()
+    assert banner.startswith("Could not check on the job just now: There is no API key for Together AI yet.")
+    assert "Settings → Keys" in banner

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from training_helpers import chat_dataset, chat_example, make_hub  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
@@ -18,8 +19,6 @@ from desktop_app.ui.training import jobs_pane as jobs_pane_module
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.job_models import JobColumn
 from desktop_app.ui.training.notifications import JobNotifier, finished_text
-
-from training_helpers import chat_dataset, chat_example, make_hub  # type: ignore[import-not-found]
 
 MODEL = "gpt-4.1-mini-2025-04-14"
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -36,7 +35,9 @@ def start_recorded(hub: TrainingHub, count: int = 12) -> JobKey:
 def start_elsewhere(hub: TrainingHub) -> str:
     """A job the app has no record of (started from another tool)."""
     provider = hub.providers.get("practice", "local", hub.practice.base_url)
-    ref = provider.upload_file(UploadSource.from_bytes(chat_dataset(12).training_bytes(), "x.jsonl"))
+    ref = provider.upload_file(
+        UploadSource.from_bytes(chat_dataset(12).training_bytes(), "x.jsonl")
+    )
     return provider.create_job(JobRequest(model=MODEL, training_file=ref.id)).id
 
 
@@ -61,14 +62,19 @@ def test_jobs_pane_pages_the_provider_list_and_merges_the_app_records(
     pane.show()
     qtmodeltester.check(pane.model)
     assert pane.source == "app"
-    assert {pane.model.row(i).key.job_id for i in range(pane.model.rowCount())} == {first.job_id, last.job_id}
+    assert {pane.model.row(i).key.job_id for i in range(pane.model.rowCount())} == {
+        first.job_id,
+        last.job_id,
+    }
     assert "2 jobs" in pane.message.text()
 
     pane.set_source("practice")
-    qtbot.waitUntil(lambda: pane.more_button.isVisible(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: pane.more_button.isVisible() and pane.more_button.isEnabled(), timeout=10_000
+    )
     ids = [pane.model.row(i).key.job_id for i in range(pane.model.rowCount())]
     assert set(ids) == {first.job_id, last.job_id, outside}  # records + the first page, merged
-    pane.load_more()
+    qtbot.mouseClick(pane.more_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not pane.more_button.isVisible(), timeout=10_000)
     rows = {pane.model.row(i).key.job_id: pane.model.row(i) for i in range(pane.model.rowCount())}
     assert len(rows) == 3 and rows[first.job_id].recorded and not rows[outside].recorded
@@ -82,7 +88,10 @@ def test_jobs_pane_pages_the_provider_list_and_merges_the_app_records(
     assert opened.args[0].job_id == outside
     window = hub.job_window(opened.args[0])
     assert window is not None
-    qtbot.waitUntil(lambda: window.view.state.job is not None and window.view.state.job.is_terminal, timeout=20_000)
+    qtbot.waitUntil(
+        lambda: window.view.state.job is not None and window.view.state.job.is_terminal,
+        timeout=20_000,
+    )
     assert "not started from this app" in window.view.provenance_label.text()
 
 
@@ -105,7 +114,9 @@ def test_jobs_pane_updates_a_row_while_the_job_runs(qtbot, practice_server: Prac
 
 
 # ---- after a restart ----------------------------------------------------------------------------
-def test_following_resumes_after_a_restart_and_notifies(qtbot, practice_server: PracticeServer) -> None:
+def test_following_resumes_after_a_restart_and_notifies(
+    qtbot, practice_server: PracticeServer
+) -> None:
     practice_server.config.pace = 8.0
     before = make_hub(practice_server)
     key = start_recorded(before)
@@ -150,12 +161,18 @@ def test_notifications_fall_back_to_the_status_bar(qtbot) -> None:
     done = Job(id="ftjob-1", status="succeeded", model=MODEL, fine_tuned_model="ft:x:y")
     with qtbot.waitSignal(notifier.shown, timeout=1_000):
         notifier.notify_job(done, "OpenAI")
-    assert window.statusBar().currentMessage() == "Training finished: The model is ready on OpenAI: ft:x:y"
+    assert (
+        window.statusBar().currentMessage()
+        == "Training finished: The model is ready on OpenAI: ft:x:y"
+    )
     failed = Job(
         id="ftjob-2",
         status="failed",
         model=MODEL,
-        error=JobError("invalid_n_examples", "Training file has 3 example(s), but must have at least 10 examples"),
+        error=JobError(
+            "invalid_n_examples",
+            "Training file has 3 example(s), but must have at least 10 examples",
+        ),
     )
     title, message = finished_text(failed)
     assert title == "Training failed" and message.startswith("The provider needs more examples")
@@ -182,7 +199,9 @@ def test_openai_shows_the_wind_down_dates_and_asks_for_a_key(qtbot, hub: Trainin
     assert not dialog.wind_down.isVisible()
 
 
-def test_preference_data_trains_with_dpo_where_the_model_supports_it(qtbot, hub: TrainingHub) -> None:
+def test_preference_data_trains_with_dpo_where_the_model_supports_it(
+    qtbot, hub: TrainingHub
+) -> None:
     dataset = Dataset.from_values([preference_example(i) for i in range(12)])
     dialog = hub.start_training(None, dataset)
     qtbot.addWidget(dialog)
@@ -208,7 +227,9 @@ def test_preference_data_trains_with_dpo_where_the_model_supports_it(qtbot, hub:
     assert plan.method == "dpo" and plan.beta == pytest.approx(0.2)
 
 
-def test_a_validation_file_is_checked_and_estimated(qtbot, hub: TrainingHub, tmp_path: Path) -> None:
+def test_a_validation_file_is_checked_and_estimated(
+    qtbot, hub: TrainingHub, tmp_path: Path
+) -> None:
     validation = tmp_path / "held_out.jsonl"
     Dataset.from_values([chat_example(1), chat_example(50)]).save(validation)  # 1 leaks
     dialog = hub.start_training(None, chat_dataset(12))

@@ -1,5 +1,10 @@
 """Fixtures for the playground and comparison window tests: a practice server with a trained
-model (real HTTP, streaming included), the shared services, and an open document."""
+model (real HTTP, streaming included), the shared services, and an open document.
+
+Test modules import the fixture functions (named `*_fixture`; pytest knows them by the short
+names). This is not a conftest.py on purpose: tests elsewhere import their conftest as a
+top-level module named `conftest`, which a conftest here (collected first) would shadow.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +31,8 @@ class OpenDocument:
     undo_stack: QUndoStack = field(default_factory=QUndoStack)
 
 
-@pytest.fixture(scope="module")
-def trained() -> Iterator[tuple[PracticeServer, str]]:
+@pytest.fixture(scope="module", name="trained")
+def trained_fixture() -> Iterator[tuple[PracticeServer, str]]:
     server = PracticeServer(pace=3000).start()
     try:
         yield server, train(server)
@@ -35,8 +40,8 @@ def trained() -> Iterator[tuple[PracticeServer, str]]:
         server.stop()
 
 
-@pytest.fixture
-def server(trained) -> Iterator[PracticeServer]:
+@pytest.fixture(name="server")
+def server_fixture(trained) -> Iterator[PracticeServer]:
     practice = trained[0]
     practice.config.chat_piece_delay = 0.0
     yield practice
@@ -44,18 +49,18 @@ def server(trained) -> Iterator[PracticeServer]:
     practice.config.chat_piece_delay = 0.0
 
 
-@pytest.fixture
-def tuned(trained) -> str:
+@pytest.fixture(name="tuned")
+def tuned_fixture(trained) -> str:
     return trained[1]
 
 
-@pytest.fixture
-def document(qapp) -> OpenDocument:
+@pytest.fixture(name="document")
+def document_fixture(qapp) -> OpenDocument:
     return OpenDocument(Dataset.from_values(examples(5)))
 
 
-@pytest.fixture
-def store(tmp_path, server, tuned) -> Iterator[JobStore]:
+@pytest.fixture(name="store")
+def store_fixture(tmp_path, server, tuned) -> Iterator[JobStore]:
     """The app's job records, holding the practice job that trained `tuned`."""
     opened = JobStore(tmp_path / "jobs.sqlite3").open()
     job = Job(
@@ -71,8 +76,8 @@ def store(tmp_path, server, tuned) -> Iterator[JobStore]:
     opened.close()
 
 
-@pytest.fixture
-def services(qtbot, server, document, store) -> Iterator[TryServices]:
+@pytest.fixture(name="services")
+def services_fixture(qtbot, server, document, store) -> Iterator[TryServices]:
     made = TryServices(
         document=lambda: document,
         store=lambda: store,

@@ -1,0 +1,107 @@
+"""Put the training GUI into the main window: a Training menu, a Jobs dock, the hub.
+
+    from desktop_app.ui.training.wiring import install_training
+    self.training = install_training(self)          # at the end of MainWindow.__init__
+    ...
+    self.training.shutdown()                        # in closeEvent, before self.pools.shutdown()
+
+The window is used through what it already offers (`document`, `go_to_problem`, `menuBar()`,
+`status_label`), so main_window.py needs only those two lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from desktop_app.core.dataset import Dataset
+from desktop_app.ui.icons import icon
+from desktop_app.ui.training.hub import TrainingHub
+
+START_SHORTCUT = "Ctrl+Shift+R"  # “run training”; Ctrl+Shift+T is taken by Remove Tag
+
+
+class TrainingMenu(QObject):
+    """The Training menu and the Jobs dock of one main window."""
+
+    def __init__(self, window: QMainWindow, hub: TrainingHub) -> None:
+        super().__init__(window)
+        self.window = window
+        self.hub = hub
+        self.act_start = QAction(icon("train"), "&Start Training…", window)
+        self.act_start.setShortcut(QKeySequence(START_SHORTCUT))
+        self.act_start.setStatusTip("Check this dataset, see the cost, and start a fine-tuning job")
+        self.act_start.triggered.connect(self.start_training)
+        self.act_keys = QAction(icon("key"), "&Keys and Providers…", window)
+        self.act_keys.setStatusTip("Add, check or remove your API keys")
+        self.act_keys.triggered.connect(self.show_keys)
+        self.dock = QDockWidget("Jobs", window)
+        self.dock.setObjectName("jobs-dock")
+        self.dock.setWidget(hub.jobs_pane(self.dock))
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.act_jobs = self.dock.toggleViewAction()
+        self.act_jobs.setText("&Jobs")
+        self.act_jobs.setIcon(icon("train"))
+        self.act_jobs.setShortcut(QKeySequence("Ctrl+J"))
+        self.act_jobs.setStatusTip("Show your training jobs")
+        menu = window.menuBar().addMenu("&Training")
+        menu.setObjectName("training-menu")
+        for action in (self.act_start, self.act_jobs):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.act_keys)
+        self.menu = menu
+        hub.job_started.connect(self._show_jobs)
+        hub.message.connect(self._say)
+
+    def _document(self) -> Any:
+        return getattr(self.window, "document", None)
+
+    @Slot()
+    def start_training(self) -> None:
+        document = self._document()
+        if document is None or getattr(document, "loading", False):
+            self._say("Wait until the dataset has finished opening, then start training.")
+            return
+        if len(document.dataset) == 0:
+            self._say("This dataset has no examples yet: add some, then start training.")
+            return
+        name = getattr(self.window, "_display_name", lambda: "")()
+        self.hub.start_training(self.window, document.dataset, path=document.path, name=name)
+
+    @Slot()
+    def show_keys(self) -> None:
+        self.hub.show_keys(self.window)
+
+    @Slot(object)
+    def _show_jobs(self, _key: object) -> None:
+        self.dock.show()
+        self.dock.raise_()
+
+    @Slot(str)
+    def _say(self, text: str) -> None:
+        label = getattr(self.window, "status_label", None)
+        if label is not None:
+            label.setText(text)
+        else:
+            self.window.statusBar().showMessage(text, 10_000)
+
+
+def install_training(window: QMainWindow, **options: Any) -> TrainingHub:
+    """Create the training hub for `window`, add its menu and dock, resume following jobs."""
+
+    def current_dataset() -> Dataset | None:
+        document = getattr(window, "document", None)
+        return document.dataset if document is not None else None
+
+    hub = TrainingHub(window=window, current_dataset=current_dataset, **options)
+    go_to = getattr(window, "go_to_problem", None)
+    if go_to is not None:
+        hub.example_requested.connect(go_to)
+    hub.menu = TrainingMenu(window, hub)
+    QTimer.singleShot(0, hub.resume)
+    return hub
