@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -23,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.checks import check_line
-from desktop_app.core.checks.base import TextGate
+from desktop_app.core.checks.base import Findings, TextGate
 from desktop_app.core.checks.dataset_level import dataset_problems
+from desktop_app.core.checks.messages import scan_texts
 from desktop_app.core.checks.plain import PlainPass, plain_fields, plain_pass, plain_piece
 from desktop_app.core.errors import DatasetOpenError
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
@@ -256,17 +258,20 @@ def summarize(
         preview = "" if kind is RecordKind.BLANK else parsed.error
         return RecordSummary(kind, preview, 0, None, None, None, found, b"", b"")
     value = parsed.value
-    conversation, reply_at = _conversation(value, kind)
     if fast is None:
         fast = _plain(parsed)
+    if fast is not None:
+        conversation, reply_at = value["messages"], fast.reply_at
+    else:
+        conversation, reply_at = _conversation(value, kind)
     if fast is not None:
         content_hash, prompt_hash, keys = _chat_hashes(value, fast.pieces, fast.names, reply_at)
     else:
         content_hash, prompt_hash, keys = _hashes(value, kind, conversation, reply_at)
     if not certified and not keys_certified(raw, keys):
         parsed = parse_line(raw)  # to learn which names are repeated
-    if fast is not None and _proven_clean(raw, parsed, fast):
-        problems: tuple[Problem, ...] = ()
+    if fast is not None and _structurally_clean(parsed, fast):
+        problems = _text_problems(raw, conversation, line)
     else:
         problems = tuple(check_line(raw, parsed, line, provider))
     if fast is not None:
@@ -291,12 +296,28 @@ def summarize(
     )
 
 
-def _proven_clean(raw: bytes, parsed: ParsedLine, fast: PlainPass) -> bool:
-    """True when no per-line rule can fire: a clean plain example whose text needs no scan."""
-    if not fast.clean or parsed.duplicate_keys or len(parsed.value) != 1:
-        return False  # other top-level keys (tools, unknown ones) need the full checks
+def _structurally_clean(parsed: ParsedLine, fast: PlainPass) -> bool:
+    """True when only the text scans can still find something (see checks.plain)."""
+    return fast.clean and not parsed.duplicate_keys and len(parsed.value) == 1
+
+
+def _text_problems(raw: bytes, messages: list[Any], line: int) -> tuple[Problem, ...]:
+    """The problems check_line would report for a structurally clean plain example: only the
+    text scans (special tokens, personal data) can fire, and most lines need none of them."""
     gate = TextGate.of_raw(raw)
-    return not (gate.special or gate.email or gate.numbers or gate.secrets)
+    if not (gate.special or gate.email or gate.numbers or gate.secrets):
+        return ()
+    out = Findings(line, gate)
+    for index, message in enumerate(messages):
+        scan_texts(message, index, out)
+    return tuple(out.problems)
+
+
+def _proven_clean(raw: bytes, parsed: ParsedLine, fast: PlainPass) -> bool:
+    """True when no per-line rule at all fires (structure clean, and no text scan needed)."""
+    return _structurally_clean(parsed, fast) and not _text_problems(
+        raw, parsed.value["messages"], 1
+    )
 
 
 def _conversation(value: dict[str, Any], kind: RecordKind) -> tuple[list[Any], int]:
@@ -485,7 +506,10 @@ def analyze_file(
     work.analyzer.counter.encoding  # noqa: B018 - load it before forking, so workers share it
     import multiprocessing
 
-    method = "fork" if sys.platform == "linux" else "spawn"
+    # fork is quick and shares the loaded encoding, but is only safe while this process runs no
+    # other threads (the command line); a GUI or a test runner with threads gets spawn.
+    single = threading.active_count() == 1
+    method = "fork" if sys.platform == "linux" and single else "spawn"
     with multiprocessing.get_context(method).Pool(jobs - 1) as pool:
         results = _share(work, ranges, pool, jobs - 1)
         pool.close()

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import __version__
 from desktop_app.core import recovery
 from desktop_app.core.dataset import Record
 from desktop_app.core.errors import UserFacingError
@@ -205,6 +204,10 @@ class MainWindow(QMainWindow):
             "&Export Training Files…", self.export_training, "Ctrl+E", "export",
             "Write training and validation files, without your review notes",
         )
+        self.act_export_for = a(
+            "Export &For…", self.export_for, None, "export",
+            "Write a ready-to-run folder for a trainer on your own computer",
+        )
         self.act_close = a("&Close", self.close_document, K.Close, None, "Close this dataset")
         self.act_quit = a("&Quit", self.close, K.Quit, None, "Quit Finetune Studio")
         self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -316,6 +319,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_import)
         file_menu.addAction(self.act_export)
+        file_menu.addAction(self.act_export_for)
         file_menu.addSeparator()
         file_menu.addAction(self.act_close)
         file_menu.addAction(self.act_quit)
@@ -663,7 +667,21 @@ class MainWindow(QMainWindow):
         document = self.document
         if document is None or document.loading:
             return
-        export_dialog.run_export(self, document.dataset, self.examples_pane.selected_records())
+        export_dialog.run_export(
+            self,
+            document.dataset,
+            self.examples_pane.selected_records(),
+            document.analysis.error_count,
+        )
+
+    @Slot()
+    def export_for(self) -> None:
+        from desktop_app.ui.dialogs import export_for
+
+        document = self.document
+        if document is None or document.loading:
+            return
+        export_for.run_export_for(self, document.dataset, self.pools)
 
     # ---- edit actions --------------------------------------------------------------------
     def _targets(self) -> list[int]:
@@ -891,6 +909,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_save, self.act_save_as, self.act_add, self.act_import):
             action.setEnabled(ready)
         self.act_export.setEnabled(has_rows)
+        self.act_export_for.setEnabled(has_rows)
         for action in (
             self.act_duplicate,
             self.act_delete,
@@ -1053,12 +1072,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Finetune Studio",
-            f"<b>Finetune Studio {__version__}</b><br>Curate, check and train chat fine-tuning "
-            "datasets on the desktop, without typing JSON.",
-        )
+        from desktop_app.ui.dialogs.about import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # ---- window events -------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -1074,6 +1092,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing and not self.maybe_save():
             event.ignore()
+            return
+        if self._closing and self.document is None:
+            event.accept()
             return
         self._closing = True
         self.save_layout()

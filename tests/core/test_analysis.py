@@ -247,3 +247,19 @@ def test_prompt_hash_with_tool_calls(analyzer: Analyzer) -> None:
     a, b, c = (analyzer.record(raw(example(i, r)), 1) for i, r in (("c1", "Sunny."), ("c2", "Sunny."), ("c1", "Rain.")))
     assert a.prompt_hash != b.prompt_hash  # the call ids differ, so the conversations differ
     assert a.prompt_hash == c.prompt_hash and a.content_hash != c.content_hash
+
+
+def test_spawned_workers_when_threads_run(tmp_path: Path, small_ranges: None) -> None:
+    """With another thread alive, fork is unsafe: the workers are spawned, with the same result."""
+    import threading
+
+    path = REALWORLD[0]
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, name="busy-gui-thread")
+    helper.start()
+    try:
+        result = analyze_file(path, MODEL, jobs=2)
+    finally:
+        stop.set()
+        helper.join()
+    assert result.summaries == expected(path)

@@ -20,9 +20,29 @@ MODEL = "gpt-4.1-mini-2025-04-14"
 COUNTER = TokenCounter(MODEL)
 ANALYZER = Analyzer(MODEL)
 
-texts = st.sampled_from(["Hi", "", " ", "Hello there.", " padded ", "end\n", "é 漢字 🙂", "x" * 30, "a@b.co", "<|im_end|>"])
+texts = st.sampled_from(
+    [
+        "Hi",
+        "",
+        " ",
+        "Hello there.",
+        " padded ",
+        "end\n",
+        "é 漢字 🙂",
+        "x" * 30,
+        "a@b.co",
+        "<|im_end|>",
+        "Call +1 (555) 123-4567",
+        "card 4242 4242 4242 4242",
+        "key AKIAIOSFODNN7EXAMPLE",
+        "build 1234567890",
+    ]
+)
 messages = st.fixed_dictionaries(
-    {"role": st.sampled_from(["system", "user", "assistant", "tool", "User", "assistnat"]), "content": texts},
+    {
+        "role": st.sampled_from(["system", "user", "assistant", "tool", "User", "assistnat"]),
+        "content": texts,
+    },
     optional={
         "name": st.sampled_from(["Jane", "Jane Doe", "", "a" * 70]),
         "weight": st.sampled_from([0, 1, 2, 0.0, 1.0, True, False]),
@@ -65,7 +85,11 @@ def test_fast_pass_agrees_with_the_general_walk(value: dict[str, Any]) -> None:
 
 
 def test_ordinary_examples_are_proven_clean() -> None:
-    for value in (GOOD, chat(U(), A()), chat(S(), U(name="jane_doe"), A("a", weight=0), U(), A("b", weight=1))):
+    for value in (
+        GOOD,
+        chat(U(), A()),
+        chat(S(), U(name="jane_doe"), A("a", weight=0), U(), A("b", weight=1)),
+    ):
         raw = line_of(value)
         fast = plain_pass(value["messages"])
         assert fast is not None and _proven_clean(raw, parse_line(raw), fast)

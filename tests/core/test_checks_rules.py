@@ -286,3 +286,11 @@ def test_every_rule_reads_as_a_sentence() -> None:
 def test_unknown_provider_is_refused() -> None:
     with pytest.raises(ValueError, match="provider"):
         check_value(GOOD, provider="acme")
+
+
+def test_the_readme_table_lists_every_rule_as_registered() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "readme" / "checks.md").read_text(encoding="utf-8")
+    for rule in REGISTRY.values():
+        assert f"| `{rule.code}` | {rule.severity} | {rule.meaning} |" in doc, rule.code

@@ -27,7 +27,7 @@ def make_window(qtbot, prefs: Preferences | None = None) -> MainWindow:
         persist_prefs=False,
     )
     window = MainWindow(services)
-    qtbot.addWidget(window)
+    # not qtbot.addWidget: pytest-qt would close it before our fixture can mark it saved
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -39,6 +39,7 @@ def close_window(window: MainWindow) -> None:
         window.document.undo_stack.setClean()
         window.document.never_saved = False
     window.close()
+    window.deleteLater()
 
 
 @pytest.fixture

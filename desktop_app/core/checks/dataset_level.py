@@ -13,7 +13,14 @@ from typing import Protocol
 
 from desktop_app.core.checks.base import FIX_REMOVE_EXAMPLE, REGISTRY, rule
 from desktop_app.core.jsonline import RecordKind
-from desktop_app.core.models import ModelCatalog, ModelInfo, ProviderFacts, find_model, load_models
+from desktop_app.core.models import (
+    DEFAULT_MODEL,
+    ModelCatalog,
+    ModelInfo,
+    ProviderFacts,
+    find_model,
+    load_models,
+)
 from desktop_app.core.problems import Fix, Problem, Severity
 
 F = "dataset"
@@ -113,7 +120,7 @@ def _problem(code: str, message: str, line: int | None = None, fix: Fix | None =
 def dataset_problems(
     summaries: Sequence[Summary],
     *,
-    model: str,
+    model: str = DEFAULT_MODEL,
     provider: str = "openai",
     validation: Sequence[Summary] | None = None,
     file_bytes: int | None = None,

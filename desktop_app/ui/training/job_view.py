@@ -407,7 +407,7 @@ class JobView(QWidget):
 
         self.poller.state_changed.connect(self._on_state_changed)
         self.poller.poll_failed.connect(self._on_poll_failed)
-        self.render(self.poller.state(key))
+        self.show_state(self.poller.state(key))
         self.poller.refresh(key)
         state = self.poller.state(key)
         if state.job is None or not state.job.is_terminal:
@@ -432,7 +432,7 @@ class JobView(QWidget):
     @Slot(object)
     def _on_state_changed(self, key: object) -> None:
         if key == self.key and not self._stopped:
-            self.render(self.state)
+            self.show_state(self.state)
 
     @Slot(object, object)
     def _on_poll_failed(self, key: object, error: object) -> None:
@@ -450,7 +450,7 @@ class JobView(QWidget):
         )
         self.poll_banner.show()
 
-    def render(self, state: JobState) -> None:
+    def show_state(self, state: JobState) -> None:
         job = state.job
         if state.error is None:
             self.poll_banner.hide()

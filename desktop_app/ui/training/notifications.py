@@ -51,7 +51,6 @@ class JobNotifier(QObject):
         ok = job.status == JobStatus.SUCCEEDED
         self.notify(title, message, ok=ok)
 
-    @Slot(str, str)
     def notify(self, title: str, message: str, *, ok: bool = True) -> None:
         if self.uses_tray:
             tray = self._ensure_tray()

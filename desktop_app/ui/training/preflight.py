@@ -95,12 +95,12 @@ def model_choices(
             continue
         if openai_family and not ref.is_fine_tuned:
             continue  # not something the app knows how to train
-        info = catalog.find(ref.id)
+        known = catalog.find(ref.id)
         label = f"Your model {ref.id}" if ref.is_fine_tuned else ref.id
         shutdown = ref.shutdown_date or (
-            info.shutdown_date.isoformat() if info and info.shutdown_date else None
+            known.shutdown_date.isoformat() if known and known.shutdown_date else None
         )
-        choices.append(ModelChoice(ref.id, label, info, shutdown, True))
+        choices.append(ModelChoice(ref.id, label, known, shutdown, True))
         seen.add(ref.id)
     return choices
 

@@ -108,10 +108,10 @@ def compare(sent: list[tuple[str, str]], now: list[tuple[str, str]]) -> Provenan
     left = sent_content - now_content  # only in what was sent
     right = now_content - sent_content  # only in the dataset now
     prompt_of = dict(sent + now)
-    left_prompts = Counter()
+    left_prompts: Counter[str] = Counter()
     for content, count in left.items():
         left_prompts[prompt_of[content]] += count
-    right_prompts = Counter()
+    right_prompts: Counter[str] = Counter()
     for content, count in right.items():
         right_prompts[prompt_of[content]] += count
     changed = sum((left_prompts & right_prompts).values())

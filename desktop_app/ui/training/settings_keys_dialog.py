@@ -34,6 +34,7 @@ from desktop_app.core import secrets
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.providers.registry import default_account, provider_info
 from desktop_app.qt.workers import CancelToken
+from desktop_app.ui import theme
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
 from desktop_app.ui.training.connections import ProviderCache, key_kinds
@@ -187,7 +188,6 @@ class ProviderKeyBox(QGroupBox):
         self.result_label.setObjectName(f"check-result-{kind}")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result_label.hide()
         form.addRow("", self.result_label)
 
         for note in info.notes:
@@ -196,6 +196,8 @@ class ProviderKeyBox(QGroupBox):
             label.setEnabled(False)  # quieter text
             form.addRow("", label)
         self.setLayout(form)
+        self.form = form
+        form.setRowVisible(self.result_label, False)
         self._busy = False
         self._update_buttons()
         self.refresh()
@@ -244,8 +246,9 @@ class ProviderKeyBox(QGroupBox):
         mark = "✔ " if ok else "✖ "
         self.result_label.setText(mark + text)
         self.result_label.setProperty("ok", ok)
-        self.result_label.setStyleSheet(f"color: {'#2e7d32' if ok else '#c62828'};")
-        self.result_label.show()
+        color = theme.severity_color("info" if ok else "error").name()
+        self.result_label.setStyleSheet(f"color: {'#2e7d32' if ok else color};")
+        self.form.setRowVisible(self.result_label, True)
 
     # ---- actions ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -266,7 +269,7 @@ class ProviderKeyBox(QGroupBox):
     @Slot(str)
     def _on_address_edited(self, _text: str) -> None:
         self.save_address_button.setEnabled(True)
-        self.result_label.hide()
+        self.form.setRowVisible(self.result_label, False)
         self._update_buttons()
 
     @Slot()
@@ -317,7 +320,7 @@ class ProviderKeyBox(QGroupBox):
         self._set_busy(True)
         self.result_label.setText("Checking…")
         self.result_label.setStyleSheet("")
-        self.result_label.show()
+        self.form.setRowVisible(self.result_label, True)
         self.hub.call(
             check_connection,
             self.hub.providers,
@@ -345,7 +348,9 @@ class ProviderKeyBox(QGroupBox):
         if not isinstance(status, secrets.KeyStatus):
             return
         self.status = status
-        if status.has_key:
+        if status.source is secrets.KeySource.KEYRING:
+            self.status_label.setText(f"{status.masked} — saved in the password store")
+        elif status.has_key:
             self.status_label.setText(f"{status.masked} — {status.where}")
         else:
             self.status_label.setText(status.where)

@@ -873,8 +873,9 @@ class StartJobDialog(QDialog):
     def _fill_estimate(self, outcome: CheckOutcome) -> None:
         while self.estimate_grid.count():
             taken = self.estimate_grid.takeAt(0)
-            if taken is not None and taken.widget() is not None:
-                taken.widget().deleteLater()
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
         kind = self.choices.target.kind if self.choices else self.provider_kind
         for row, (label, value) in enumerate(estimate_lines(outcome, kind)):
             name = QLabel(label + ":", self.estimate_box)

@@ -133,7 +133,9 @@ def test_pause_resume_and_cancel_from_the_job_view(qtbot, practice_server, tmp_p
     hub = make_hub(practice_server)
     try:
         provider = hub.providers.get("practice", "local", hub.practice.base_url)
-        plan = TrainingPlan(MODEL, UploadSource.from_bytes(chat_dataset(12).training_bytes(), "f.jsonl"))
+        plan = TrainingPlan(
+            MODEL, UploadSource.from_bytes(chat_dataset(12).training_bytes(), "f.jsonl")
+        )
         job = start_job(provider, plan, store=hub.store).job
         key = JobKey("practice", "local", provider.base_url, job.id)
         view = hub.open_job(key).view
@@ -162,5 +164,7 @@ def test_a_provider_that_cannot_pause_says_so_and_a_missing_key_is_explained(
     assert view.capability_note.text() == "Together AI does not offer pausing a job."
     qtbot.waitUntil(lambda: view.poll_banner.isVisible(), timeout=10_000)
     banner = view.poll_banner.text()
-    assert banner.startswith("Could not check on the job just now: There is no API key for Together AI yet.")
+    assert banner.startswith(
+        "Could not check on the job just now: There is no API key for Together AI yet."
+    )
     assert "Settings → Keys" in banner

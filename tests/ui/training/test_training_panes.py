@@ -247,3 +247,21 @@ def test_a_validation_file_is_checked_and_estimated(
     assert "Validation: <b>held_out.jsonl</b>" in dialog.choices_label.text()
     plan = dialog.plan()
     assert plan.validation is not None and plan.n_epochs == 2
+
+
+@pytest.mark.parametrize("as_base64", [True, False])
+def test_the_results_file_is_shown_as_csv_whether_sent_plain_or_base64(
+    qtbot, practice_server: PracticeServer, as_base64: bool
+) -> None:
+    practice_server.config.results_base64 = as_base64
+    hub = make_hub(practice_server)
+    try:
+        key = start_recorded(hub)
+        view = hub.open_job(key).view
+        qtbot.waitUntil(lambda: view.state.result_text is not None, timeout=20_000)
+        lines = view.result_text.toPlainText().splitlines()
+        assert lines[0] == "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy"
+        assert len(lines) > 10 and lines[1].startswith("1,")
+        assert view.save_result_button.isEnabled()
+    finally:
+        assert hub.shutdown(20_000)

@@ -26,10 +26,17 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(
     qtbot, practice_server: PracticeServer, tmp_path: Path
 ) -> None:
     window = MainWindow(
-        Services(pools=WorkerPools(), prefs=Preferences(sample_shown=True), ui_state=UiState(), persist_prefs=False)
+        Services(
+            pools=WorkerPools(),
+            prefs=Preferences(sample_shown=True),
+            ui_state=UiState(),
+            persist_prefs=False,
+        )
     )
     qtbot.addWidget(window)
-    hub = install_training(window, practice_server=practice_server, retry=QUICK_RETRY, poll_interval=0.05, tick_ms=30)
+    hub = install_training(
+        window, practice_server=practice_server, retry=QUICK_RETRY, poll_interval=0.05, tick_ms=30
+    )
     window.show()
     try:
         titles = [a.text() for a in window.menuBar().actions()]
@@ -53,9 +60,15 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(
         dialog.start_checks()
         qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
         assert dialog.outcome.blocked
-        row = next(i for i in range(dialog.errors_list.count()) if dialog.errors_list.item(i).text().startswith("Line 4:"))
+        row = next(
+            i
+            for i in range(dialog.errors_list.count())
+            if dialog.errors_list.item(i).text().startswith("Line 4:")
+        )
         rect = dialog.errors_list.visualItemRect(dialog.errors_list.item(row))
-        qtbot.mouseClick(dialog.errors_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseClick(
+            dialog.errors_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
         qtbot.waitUntil(lambda: window.examples_pane.current_record() == 3, timeout=5_000)
         dialog.reject()
     finally:
