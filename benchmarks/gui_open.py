@@ -37,8 +37,7 @@ def _peak_rss_mib() -> float:
 
 def run_open(path: Path, edit: bool) -> dict[str, float]:
     os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ftstudio-bench-")
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
     from desktop_app import app as app_module
 
@@ -88,7 +87,7 @@ def run_open(path: Path, edit: bool) -> dict[str, float]:
     def poll() -> None:
         if checked():
             results["all_checked_s"] = time.perf_counter() - start
-            app.quit()
+            loop.quit()
         else:
             QTimer.singleShot(20, poll)
 
@@ -97,7 +96,8 @@ def run_open(path: Path, edit: bool) -> dict[str, float]:
     ticker.start()
     window.open_path(path)
     QTimer.singleShot(20, poll)
-    app.exec()
+    loop = QEventLoop()  # not app.exec(): QApplication.quit() would close the window
+    loop.exec()
     ticker.stop()
     results["max_stall_ms"] = max(gaps) * 1000 if gaps else 0.0
     results["p99_stall_ms"] = sorted(gaps)[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0

@@ -50,8 +50,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("prompts", metavar="PROMPTS", help="the prompts: .jsonl, .csv or .txt")
     parser.add_argument("--model-a", required=True, metavar="A", help="the first model")
     parser.add_argument("--model-b", required=True, metavar="B", help="the second model")
-    _where(parser, "", "both models (unless --provider-b is given)", default="openai")
-    _where(parser, "-b", "model B, when it runs elsewhere than model A", default=None)
+    _where(parser, "", "the models", default="openai")
+    _where(parser, "-b", "model B", default=None)
     parser.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV file to write")
     parser.add_argument(
         "--save", metavar="FILE.json", help="also save the whole comparison (to rate it in the app)"
@@ -68,7 +68,7 @@ def register(subparsers: Any) -> None:
         "--max-tokens", type=int, default=1024, metavar="N", help="longest reply (default 1024)"
     )
     parser.add_argument(
-        "--temperature", type=float, help="sampling temperature (default: the model's)"
+        "--temperature", type=float, metavar="T", help="sampling temperature (default: the model's)"
     )
     parser.add_argument(
         "--estimate-only", action="store_true", help="print the estimate and stop (nothing is sent)"
@@ -77,15 +77,21 @@ def register(subparsers: Any) -> None:
 
 
 def _where(parser: argparse.ArgumentParser, suffix: str, whom: str, *, default: str | None) -> None:
+    choices = [*provider_kinds(), *PRESET_KEYS, LOCAL]
+    if suffix:
+        where = "where model B runs, when elsewhere than model A (the same choices as --provider)"
+    else:
+        where = (
+            "where the models run (both, unless --provider-b is given): a provider, a local "
+            f"server ({', '.join(PRESET_KEYS)}), or “local” with --base-url (default: openai)"
+        )
+    parser.add_argument(f"--provider{suffix}", choices=choices, default=default, help=where)
     parser.add_argument(
-        f"--provider{suffix}",
-        choices=[*provider_kinds(), *PRESET_KEYS, LOCAL],
-        default=default,
-        help=f"where {whom} runs: a provider, or a local server ({', '.join(PRESET_KEYS)}; "
-        "“local” with --base-url for any other)" + (" (default: openai)" if default else ""),
+        f"--base-url{suffix}", metavar="URL", help=f"{whom}: the address, if not the usual one"
     )
-    parser.add_argument(f"--base-url{suffix}", metavar="URL", help=f"the address for {whom}")
-    parser.add_argument(f"--account{suffix}", help=f"which stored key to use for {whom}")
+    parser.add_argument(
+        f"--account{suffix}", metavar="ACCOUNT", help=f"{whom}: which stored key to use"
+    )
 
 
 def endpoint_for(kind: str, model: str, base_url: str | None, account: str | None) -> Endpoint:

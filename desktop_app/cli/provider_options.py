@@ -15,7 +15,8 @@ from desktop_app.core.providers.registry import create_provider, provider_kinds
 
 PROVIDER_HELP = (
     "openai, azure (give the resource with --base-url), compatible (any OpenAI-compatible "
-    "service, with --base-url) or practice (a simulated job on this computer)"
+    "service, with --base-url), together (Together AI), fireworks (Fireworks AI) or practice "
+    "(a simulated job on this computer)"
 )
 
 

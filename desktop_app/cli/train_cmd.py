@@ -209,8 +209,8 @@ def _follow(provider: Provider, job: Job, store: JobStore, poll_seconds: float) 
         return EXIT_INTERRUPTED
     if final.status == JobStatus.SUCCEEDED:
         say(f"The fine-tuned model is ready: {final.fine_tuned_model}")
-        if provider.capabilities.needs_deployment:
-            say("On Azure, deploy it (Azure AI Foundry → Deployments) before you chat with it.")
+        if provider.deploy_note:
+            say(provider.deploy_note)
         return EXIT_OK
     if final.error is not None:
         what, step = final.error.explain()

@@ -146,21 +146,25 @@ class Analyzer:
 
     def _lengths(self, passes: list[PlainPass]) -> dict[str, int]:
         """Token lengths of every distinct role, content and name in the plain examples."""
-        cache = self._text_cache
+        cache = self._text_cache  # roles and system prompts, kept across batches
         lengths: dict[str, int] = {}
-        encode = None
+        encode = self.counter.encoding.encode_ordinary if passes else None
         for fast in passes:
             for role, content, name, _ in fast.fields:
-                for text in (role, content, name):
-                    if text is None or text in lengths:
-                        continue
-                    known = cache.get(text)
+                if content not in lengths:
+                    known = cache.get(content)
                     if known is None:
-                        encode = encode or self.counter.encoding.encode_ordinary
-                        known = len(encode(text)) if text else 0
-                        if role == "system" and len(text) < _CACHE_MAX_CHARS:
-                            cache[text] = known
-                    lengths[text] = known
+                        known = len(encode(content)) if content else 0  # type: ignore[misc]
+                        if role == "system" and len(content) < _CACHE_MAX_CHARS:
+                            cache[content] = known
+                    lengths[content] = known
+                if role not in lengths:
+                    known = cache.get(role)
+                    if known is None:
+                        known = cache[role] = len(encode(role)) if role else 0  # type: ignore[misc]
+                    lengths[role] = known
+                if name is not None and name not in lengths:
+                    lengths[name] = len(encode(name)) if name else 0  # type: ignore[misc]
         if len(cache) > _CACHE_MAX_ENTRIES:
             cache.clear()
         return lengths
@@ -201,7 +205,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # built once, not per line
+_RAW_DECODE = json.JSONDecoder(parse_constant=_reject_constant).raw_decode  # built once
 
 
 def parse_fast(raw: bytes) -> tuple[ParsedLine, bool]:
@@ -213,11 +217,11 @@ def parse_fast(raw: bytes) -> tuple[ParsedLine, bool]:
     """
     try:
         text = raw.decode("utf-8")
-        if not text.strip():
-            return parse_line(raw), True
-        value = _DECODER.decode(text)
+        value, end = _RAW_DECODE(text)
     except (ValueError, RecursionError):
-        return parse_line(raw), True  # the slow path words the error exactly
+        return parse_line(raw), True  # the slow path words the error exactly (and blank lines)
+    if end != len(text) and text[end:].strip():
+        return parse_line(raw), True  # more after the value, or leading spaces: rare
     kind = classify(value)
     if kind is RecordKind.BROKEN:
         return parse_line(raw), True
@@ -280,19 +284,19 @@ def summarize(
         roles = {m.get("role") for m in conversation if isinstance(m, dict)}
         has_system, has_user = "system" in roles, "user" in roles
         images = _count_images(conversation)
-    return RecordSummary(
-        kind=kind,
-        preview=_preview(value, conversation) if previews else "",
-        turns=len(conversation),
-        tokens=tokens.total if tokens else None,
-        assistant_tokens=tokens.assistant if tokens else None,
-        trained_tokens=tokens.trained if tokens else None,
-        problems=problems,
-        content_hash=content_hash,
-        prompt_hash=prompt_hash,
-        images=images,
-        has_system=has_system,
-        has_user=has_user,
+    return RecordSummary(  # positional: this runs for every line
+        kind,
+        _preview(value, conversation) if previews else "",
+        len(conversation),
+        tokens.total if tokens else None,
+        tokens.assistant if tokens else None,
+        tokens.trained if tokens else None,
+        problems,
+        content_hash,
+        prompt_hash,
+        images,
+        has_system,
+        has_user,
     )
 
 
@@ -405,14 +409,18 @@ def _chat_hashes(
 ) -> tuple[bytes, bytes, int]:
     """Hashes of a chat example from its messages' canonical pieces: the other keys first, then
     the messages; the prompt hash is the same bytes cut before the final reply."""
-    parts: list[bytes] = []
+    digest = hashlib.blake2b(digest_size=16)
     names += 1
     if len(value) > 1:
+        parts: list[bytes] = []
         names += _canon({k: v for k, v in value.items() if k != "messages"}, parts)
-    head = len(parts)
-    parts += pieces
-    prompt = _digest(parts[: head + reply_at]) if reply_at >= 0 else b""
-    return _digest(parts), prompt, names
+        digest.update(b"".join(parts))
+    prompt = b""
+    for index, piece in enumerate(pieces):
+        if index == reply_at:
+            prompt = digest.copy().digest()
+        digest.update(piece)
+    return digest.digest(), prompt, names
 
 
 def _message_piece(message: Any, pieces: list[bytes]) -> int:

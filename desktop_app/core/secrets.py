@@ -18,7 +18,12 @@ from enum import StrEnum
 from desktop_app.core.errors import UserFacingError
 
 SERVICE = "finetune-studio"
-ENVIRONMENT_KEYS = {"openai": "OPENAI_API_KEY", "azure": "AZURE_OPENAI_API_KEY"}
+ENVIRONMENT_KEYS = {
+    "openai": "OPENAI_API_KEY",
+    "azure": "AZURE_OPENAI_API_KEY",
+    "together": "TOGETHER_API_KEY",
+    "fireworks": "FIREWORKS_API_KEY",
+}
 
 _session_keys: dict[str, str] = {}
 _session_lock = threading.Lock()

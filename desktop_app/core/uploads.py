@@ -72,7 +72,8 @@ def upload(
             return UploadResult(cached, sha256, reused=True)
     _check(cancel, source.filename)
     report(0)
-    if total <= multipart_threshold:
+    if total <= multipart_threshold or not provider.capabilities.multipart_upload:
+        # a provider without multipart uploads enforces its own size limit in upload_file
         ref = provider.upload_file(
             source, purpose=purpose, progress=lambda s, _t: report(s), cancel=cancel
         )

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -63,6 +64,14 @@ def check_records(
     if batch and not cancel.cancelled:
         progress(("batch", batch))
     return len(items)
+
+
+def _build_analyzer(
+    model: str, provider: str, *, cancel: CancelToken, progress: Callable[[object], None]
+) -> Analyzer:
+    analyzer = make_analyzer(model, provider)
+    analyzer.counter.encoding  # noqa: B018  (load the tokenizer here, not on the GUI thread)
+    return analyzer
 
 
 def compute_dataset_problems(
@@ -121,6 +130,11 @@ class AnalysisStore(QObject):
         self._total = 0
         self.enabled = False  # becomes True once the file is loaded; then changes are checked
         self._stopped = False  # the user cancelled the check
+        self.source_file: tuple[Path, int, int] | None = None  # path, size, mtime_ns as loaded
+        self._structure_changed = False  # lines inserted/removed since the file was loaded
+        self._snapshot: list[Record] = []
+        self._positions: dict[int, int] | None = None
+        self._analyzer_worker: Worker | None = None
         self._restart = False  # start again once the running worker has stopped
         self._dataset_timer = QTimer(self)
         self._dataset_timer.setSingleShot(True)
@@ -203,6 +217,9 @@ class AnalysisStore(QObject):
         self._stopped = False
         if self._worker is not None:
             return
+        if self._can_check_in_processes():
+            self._start_processes()
+            return
         items = [(i, self.dataset[i]) for i, s in enumerate(self._summaries) if s is None]
         self._total = len(self._summaries)
         self._checked = self._total - len(items)
@@ -218,6 +235,91 @@ class AnalysisStore(QObject):
         )
         self.checking_changed.emit(True)
         self.progress_changed.emit(self._checked, self._total)
+
+    # ---- the first check of a big file, in processes (see process_checker.py) -------------
+    def _can_check_in_processes(self) -> bool:
+        from desktop_app.qt.process_checker import MIN_BYTES
+
+        if self.source_file is None or self._structure_changed:
+            return False
+        path, size, mtime = self.source_file
+        if size < MIN_BYTES or any(s is not None for s in self._summaries):
+            return False
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return stat.st_size == size and stat.st_mtime_ns == mtime
+
+    def _start_processes(self) -> None:
+        from desktop_app.qt.process_checker import check_file_in_processes
+
+        assert self.source_file is not None
+        self._snapshot = list(self.dataset)
+        self._positions = None
+        self._total = len(self._summaries)
+        self._checked = 0
+        self._load_analyzer()
+        signals = WorkerSignals()
+        signals.progress.connect(self._on_worker_progress)
+        signals.finished.connect(self._on_worker_finished)
+        signals.failed.connect(self._on_worker_failed)
+        self._worker = self.pools.run(
+            check_file_in_processes, self.source_file[0], self.model, self.provider,
+            signals=signals,
+        )
+        self.source_file = None  # later checks (after edits) run on a thread
+        self.checking_changed.emit(True)
+        self.progress_changed.emit(0, self._total)
+
+    def _load_analyzer(self) -> None:
+        """The checker for single edits, built off the GUI thread (loading tiktoken takes a while)."""
+        if self._analyzer is not None or self._analyzer_worker is not None:
+            return
+        signals = WorkerSignals()
+        signals.succeeded.connect(self._on_analyzer_ready)
+        signals.failed.connect(self._on_worker_failed)
+        self._analyzer_worker = self.pools.run(
+            _build_analyzer, self.model, self.provider, signals=signals
+        )
+
+    @Slot(object)
+    def _on_analyzer_ready(self, analyzer: object) -> None:
+        self._analyzer_worker = None
+        if getattr(analyzer, "model", None) == self.model and self._analyzer is None:
+            self._analyzer = analyzer  # type: ignore[assignment]
+            self._analyzer_key = (self.model, self.provider)
+
+    def _apply_lines(self, first: int, summaries: list[RecordSummary]) -> None:
+        """Results for lines first.. of the file as loaded: find where those records are now."""
+        dataset = self.dataset
+        snapshot = self._snapshot
+        low = high = None
+        for offset, summary in enumerate(summaries):
+            line = first + offset
+            if line >= len(snapshot):
+                break
+            record = snapshot[line]
+            index = self._current_index(line, record)
+            if index is None or self._summaries[index] is not None:
+                continue
+            self._set(index, summary)
+            low = index if low is None else min(low, index)
+            high = index if high is None else max(high, index)
+        self._checked += len(summaries)
+        if low is not None and high is not None:
+            self.summaries_changed.emit(low, high)
+            self.counts_changed.emit()
+        del dataset
+
+    def _current_index(self, line: int, record: Record) -> int | None:
+        dataset = self.dataset
+        if not self._structure_changed:
+            return line if line < len(dataset) and dataset[line] is record else None
+        if self._positions is None:
+            self._positions = {id(r): i for i, r in enumerate(dataset)}
+        index = self._positions.get(id(record))
+        return index if index is not None and dataset[index] is record else None
 
     def cancel(self) -> None:
         """Stop checking (the button in the status bar); edits are still checked one by one."""
@@ -255,6 +357,9 @@ class AnalysisStore(QObject):
 
     # ---- following the dataset -----------------------------------------------------------
     def _on_inserted(self, start: int, count: int) -> None:
+        if self.enabled:
+            self._structure_changed = True
+            self._positions = None
         self._summaries[start:start] = [None] * count
         self._shift_dataset_rows(start, count)
         if not self.enabled:
@@ -269,6 +374,8 @@ class AnalysisStore(QObject):
             self._count(summary, -1)
         del self._summaries[start : start + count]
         self._shift_dataset_rows(start, -count)
+        self._structure_changed = True
+        self._positions = None
         if self.enabled:
             self.counts_changed.emit()
             self._schedule_dataset_check()
@@ -280,6 +387,8 @@ class AnalysisStore(QObject):
             self._forget(first, last)
 
     def _on_reset(self) -> None:
+        self._structure_changed = True
+        self._positions = None
         self._check_again()
 
     def _check_again(self) -> None:
@@ -307,7 +416,11 @@ class AnalysisStore(QObject):
     # ---- worker results ------------------------------------------------------------------
     @Slot(object)
     def _on_worker_progress(self, message: object) -> None:
-        kind, payload = message  # type: ignore[misc]
+        kind, payload = message[0], message[1]  # type: ignore[index]
+        if kind == "lines":
+            self._apply_lines(payload, message[2])  # type: ignore[index]
+            self.progress_changed.emit(min(self._checked, self._total), self._total)
+            return
         if kind == "analyzer":
             if self._analyzer is None:
                 self._analyzer = payload
@@ -335,6 +448,8 @@ class AnalysisStore(QObject):
     @Slot()
     def _on_worker_finished(self) -> None:
         self._worker = None
+        self._snapshot = []
+        self._positions = None
         restart, self._restart = self._restart, False
         if restart or (not self._stopped and any(s is None for s in self._summaries)):
             QTimer.singleShot(0, self.start)  # new model, or records that moved meanwhile

@@ -174,6 +174,11 @@ class Document(QObject):
         self.loading_changed.emit(False)
         self.loaded.emit()
         self.analysis.file_bytes = result.total_bytes
+        try:
+            stat = result.path.stat()
+            self.analysis.source_file = (result.path, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            self.analysis.source_file = None
         self.analysis.start()
 
     @Slot(object)

@@ -26,6 +26,7 @@ from desktop_app.qt.analysis_store import AnalysisStore
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 REBUILD_DELAY_MS = 150
+BUSY_REBUILD_DELAY_MS = 1000  # while a big file is being checked
 
 
 class ProblemColumn(IntEnum):
@@ -86,7 +87,7 @@ class ProblemsModel(QAbstractTableModel):
     @Slot()
     def _schedule(self) -> None:
         if not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(BUSY_REBUILD_DELAY_MS if self.analysis.checking else REBUILD_DELAY_MS)
 
     @Slot()
     def rebuild(self) -> None:

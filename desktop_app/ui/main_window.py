@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setToolTip("Stop opening or checking the file")
         self.cancel_button.clicked.connect(self.cancel_background)
         self.cancel_button.hide()
+        self._progress_percent = -1
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(200)
@@ -955,7 +956,9 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_load_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(done * 100 / total) if total else 100)
+        percent = int(done * 100 / total) if total else 100
+        if percent != self.progress.value():
+            self.progress.setValue(percent)
         self._schedule_counts()
         if self.examples_pane.current_record() is None:
             self.examples_pane.move_current(1)
@@ -987,9 +990,13 @@ class MainWindow(QMainWindow):
     def _on_check_progress(self, checked: int, total: int) -> None:
         if self.document is not None and self.document.loading:
             return
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(checked)
+        percent = checked * 100 // total if total else 100
+        if percent == self._progress_percent and self.progress.format() == "Checking… %p%":
+            return  # a progress bar repaints at once: only when the number shown changes
+        self._progress_percent = percent
+        self.progress.setRange(0, 100)
         self.progress.setFormat("Checking… %p%")
+        self.progress.setValue(percent)
 
     @Slot(bool)
     def _on_checking_changed(self, checking: bool) -> None:

@@ -21,7 +21,14 @@ TOY = "openai_openai-cookbook__examples_data_toy_chat_fine_tuning.jsonl"
 
 def lines_of(examples: int, start: int = 0) -> str:
     return "".join(
-        json.dumps({"messages": [{"role": "user", "content": f"Q{i}?"}, {"role": "assistant", "content": f"A{i}."}]})
+        json.dumps(
+            {
+                "messages": [
+                    {"role": "user", "content": f"Q{i}?"},
+                    {"role": "assistant", "content": f"A{i}."},
+                ]
+            }
+        )
         + "\n"
         for i in range(start, start + examples)
     )
@@ -39,7 +46,12 @@ def test_errors_exit_1_with_a_grouped_report(ftstudio: Run, realworld_dir: Path)
     ran = ftstudio("validate", realworld_dir / HOSHINO)
     assert ran.code == 1
     out = ran.out
-    assert out.index("Result:") < out.index("Tokens:") < out.index("Errors (1)") < out.index("Warnings")
+    assert (
+        out.index("Result:")
+        < out.index("Tokens:")
+        < out.index("Errors (1)")
+        < out.index("Warnings")
+    )
     assert "1 error to fix before training" in out
     assert "line 36: Message 3 is an empty assistant reply" in out
     assert "(fix: Remove the empty message)" in out
@@ -61,13 +73,29 @@ def test_json_report_shape(ftstudio: Run, realworld_dir: Path) -> None:
         assert problem["severity"] in ("error", "warning", "info")
     stats = compute_stats(Dataset.open(realworld_dir / HOSHINO))
     assert stats.tokens is not None and data["tokens"]["total"] == stats.tokens.total
-    assert set(data["tokens"]["per_example"]) == {"count", "total", "min", "max", "mean", "median", "p10", "p90"}
-    assert data["estimate"]["epochs"] == 3 and data["estimate"]["trained_tokens"] == 3 * stats.tokens.total
+    assert set(data["tokens"]["per_example"]) == {
+        "count",
+        "total",
+        "min",
+        "max",
+        "mean",
+        "median",
+        "p10",
+        "p90",
+    }
+    assert (
+        data["estimate"]["epochs"] == 3
+        and data["estimate"]["trained_tokens"] == 3 * stats.tokens.total
+    )
     assert data["estimate"]["cost_usd"] > 0
 
 
 def test_tokens_total_counts_every_readable_example(ftstudio: Run, realworld_dir: Path) -> None:
-    data = json.loads(ftstudio("validate", realworld_dir / "BradHeff_Python-AI-Model-Trainer__mydata.jsonl", "--json").out)
+    data = json.loads(
+        ftstudio(
+            "validate", realworld_dir / "BradHeff_Python-AI-Model-Trainer__mydata.jsonl", "--json"
+        ).out
+    )
     assert data["examples"] == 84 and data["broken_lines"] == 31 and data["blank_lines"] == 1
     assert data["tokens"]["per_example"]["count"] == 84
 
@@ -122,7 +150,14 @@ def test_big_file_on_several_processes_matches_one(tmp_path: Path) -> None:
     """A 5 MB file goes through the worker processes; the report is the same as in one."""
     path = tmp_path / "big.jsonl"
     subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate_dataset.py"), "--examples", "2500", "--out", str(path)],
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "generate_dataset.py"),
+            "--examples",
+            "2500",
+            "--out",
+            str(path),
+        ],
         check=True,
         capture_output=True,
     )

@@ -34,7 +34,13 @@ def analyzer() -> Analyzer:
 
 
 def test_chat_summary(analyzer: Analyzer) -> None:
-    value = chat(S(), U("  Where is\nmy parcel?"), A("Monday.", weight=1), U("Thanks"), A("You're welcome.", weight=0))
+    value = chat(
+        S(),
+        U("  Where is\nmy parcel?"),
+        A("Monday.", weight=1),
+        U("Thanks"),
+        A("You're welcome.", weight=0),
+    )
     summary = analyzer.record(raw(value), 12)
     counts = TokenCounter(MODEL).count_example(value)
     assert counts is not None
@@ -54,15 +60,23 @@ def test_chat_summary(analyzer: Analyzer) -> None:
 def test_problems_carry_the_line(analyzer: Analyzer) -> None:
     summary = analyzer.record(raw(chat(U(), {"role": "assistnat", "content": "x"})), 147)
     # no "no assistant message" on top: the unreadable role is the one thing to fix
-    assert [(p.code, p.line, p.message_index) for p in summary.problems] == [("unknown_role", 147, 1)]
+    assert [(p.code, p.line, p.message_index) for p in summary.problems] == [
+        ("unknown_role", 147, 1)
+    ]
 
 
 def test_broken_and_blank_summaries(analyzer: Analyzer) -> None:
     broken = analyzer.record(b'{"messages": [}', 3)
-    assert broken.kind is RecordKind.BROKEN and broken.preview.startswith("This line is not valid JSON")
+    assert broken.kind is RecordKind.BROKEN and broken.preview.startswith(
+        "This line is not valid JSON"
+    )
     assert broken.tokens is None and broken.content_hash == b"" == broken.prompt_hash
     blank = analyzer.record(b"  ", 4)
-    assert blank.kind is RecordKind.BLANK and blank.preview == "" and blank.problems[0].code == "blank_line"
+    assert (
+        blank.kind is RecordKind.BLANK
+        and blank.preview == ""
+        and blank.problems[0].code == "blank_line"
+    )
 
 
 def test_preference_summary(analyzer: Analyzer) -> None:
@@ -78,9 +92,17 @@ def test_legacy_line_preview(analyzer: Analyzer) -> None:
 
 
 def test_hash_ignores_key_order_and_spacing(analyzer: Analyzer) -> None:
-    a = analyzer.record(b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}', 1)
-    b = analyzer.record(b'{"messages":[{"content":"Hi","role":"user"},{"content":"Yo","role":"assistant"}]}', 2)
-    c = analyzer.record(b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo!"}]}', 3)
+    a = analyzer.record(
+        b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}',
+        1,
+    )
+    b = analyzer.record(
+        b'{"messages":[{"content":"Hi","role":"user"},{"content":"Yo","role":"assistant"}]}', 2
+    )
+    c = analyzer.record(
+        b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo!"}]}',
+        3,
+    )
     assert a.content_hash == b.content_hash != c.content_hash
     assert a.prompt_hash == b.prompt_hash == c.prompt_hash
 
@@ -130,7 +152,9 @@ def test_keys_certified_needs_tight_quotes() -> None:
 
 
 _keys = st.sampled_from(["role", "content", "messages", "a", 'q"', "weight", "é"])
-_scalars = st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+_scalars = st.one_of(
+    st.text(max_size=8), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)
+)
 _spacing = st.sampled_from(["", " ", "  ", "\t"])
 
 
@@ -143,7 +167,9 @@ def json_objects(draw: st.DrawFn, depth: int = 0) -> str:
         if depth < 2 and draw(st.booleans()):
             value = draw(json_objects(depth + 1))
         elif draw(st.booleans()):
-            value = "[" + ", ".join(draw(st.lists(st.builds(json.dumps, _scalars), max_size=3))) + "]"
+            value = (
+                "[" + ", ".join(draw(st.lists(st.builds(json.dumps, _scalars), max_size=3))) + "]"
+            )
         else:
             value = json.dumps(draw(_scalars), ensure_ascii=draw(st.booleans()))
         pairs.append(f"{key}{draw(_spacing)}:{draw(_spacing)}{value}")
@@ -196,7 +222,9 @@ def test_file_matches_the_dataset_line_by_line(path: Path, small_ranges: None) -
     ],
 )
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_odd_files_split_like_the_dataset(tmp_path: Path, data: bytes, jobs: int, small_ranges: None) -> None:
+def test_odd_files_split_like_the_dataset(
+    tmp_path: Path, data: bytes, jobs: int, small_ranges: None
+) -> None:
     path = tmp_path / "odd.jsonl"
     path.write_bytes(data)
     result = analyze_file(path, MODEL, jobs=jobs)
@@ -224,7 +252,9 @@ def test_unreadable_paths(tmp_path: Path) -> None:
         analyze_file(afile / "inside.jsonl")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file, so permission cannot be refused")
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root can read any file, so permission cannot be refused"
+)
 def test_no_permission(tmp_path: Path) -> None:
     path = tmp_path / "locked.jsonl"
     path.write_text("{}")
@@ -244,7 +274,10 @@ def test_prompt_hash_with_tool_calls(analyzer: Analyzer) -> None:
             tools=[{"type": "function", "function": {"name": "f"}}],
         )
 
-    a, b, c = (analyzer.record(raw(example(i, r)), 1) for i, r in (("c1", "Sunny."), ("c2", "Sunny."), ("c1", "Rain.")))
+    a, b, c = (
+        analyzer.record(raw(example(i, r)), 1)
+        for i, r in (("c1", "Sunny."), ("c2", "Sunny."), ("c1", "Rain."))
+    )
     assert a.prompt_hash != b.prompt_hash  # the call ids differ, so the conversations differ
     assert a.prompt_hash == c.prompt_hash and a.content_hash != c.content_hash
 

@@ -18,7 +18,9 @@ MODEL = "gpt-4.1-mini-2025-04-14"
 
 
 def summaries(values: list[Any], model: str = MODEL) -> list[RecordSummary]:
-    raws = [v if isinstance(v, bytes) else json.dumps(v, ensure_ascii=False).encode() for v in values]
+    raws = [
+        v if isinstance(v, bytes) else json.dumps(v, ensure_ascii=False).encode() for v in values
+    ]
     return Analyzer(model).records(raws, 1)
 
 
@@ -84,7 +86,9 @@ def test_same_prompt_answered_differently() -> None:
     values = distinct(60)
     values.append(chat(S(), U("Question number 2?"), A("A different answer.")))
     [problem] = problems(values)
-    assert problem.code == "conflicting_replies" and problem.line == 61 and "line 3" in problem.message
+    assert (
+        problem.code == "conflicting_replies" and problem.line == 61 and "line 3" in problem.message
+    )
 
 
 def test_examples_also_in_the_validation_file() -> None:

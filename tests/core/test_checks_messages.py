@@ -92,7 +92,10 @@ def test_http_image_link() -> None:
     assert problem.code == "image_url_invalid" and "https" in problem.message
 
 
-@pytest.mark.parametrize(("weight", "fine"), [(0, True), (1, True), (True, False), ("1", False), (1.0, False), (None, False)])
+@pytest.mark.parametrize(
+    ("weight", "fine"),
+    [(0, True), (1, True), (True, False), ("1", False), (1.0, False), (None, False)],
+)
 def test_weight_values(weight: Any, fine: bool) -> None:
     value = chat(U(), A("First.", weight=weight), U("More?"), A("Second."))
     assert (codes(value) == []) is fine
@@ -107,11 +110,15 @@ def test_name_length_limit() -> None:
 
 
 def test_whitespace_is_fine_in_context_replies_and_prompts() -> None:
-    assert codes(chat(S(" Be brief. "), U(" hi "), A(" earlier ", weight=0), U("?"), A("Now."))) == []
+    assert (
+        codes(chat(S(" Be brief. "), U(" hi "), A(" earlier ", weight=0), U("?"), A("Now."))) == []
+    )
 
 
 def test_a_good_preference_pair_with_tools() -> None:
-    value = pair(input={"messages": [S(), U("Weather?")], "tools": TOOLS, "parallel_tool_calls": False})
+    value = pair(
+        input={"messages": [S(), U("Weather?")], "tools": TOOLS, "parallel_tool_calls": False}
+    )
     assert codes(value) == []
 
 
@@ -128,4 +135,7 @@ def test_preference_messages_get_the_message_checks() -> None:
 
 def test_preference_output_fields_point_at_the_output() -> None:
     found = {p.code: p.field for p in check_value(pair(preferred_output=[A("Mail x@y.com ")]))}
-    assert found == {"reply_whitespace": "preferred_output[0].content", "email_address": "preferred_output[0].content"}
+    assert found == {
+        "reply_whitespace": "preferred_output[0].content",
+        "email_address": "preferred_output[0].content",
+    }

@@ -44,7 +44,9 @@ def pair(**changes: Any) -> dict[str, Any]:
     return value
 
 
-def call(call_id: str = "call_1", name: str = "get_weather", arguments: Any = '{"city": "Paris"}') -> dict[str, Any]:
+def call(
+    call_id: str = "call_1", name: str = "get_weather", arguments: Any = '{"city": "Paris"}'
+) -> dict[str, Any]:
     return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
 
 
@@ -56,7 +58,9 @@ def image(url: str = "https://example.com/chart.png", **extra: Any) -> dict[str,
     return {"type": "image_url", "image_url": {"url": url, **extra}}
 
 
-TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
+TOOLS = [
+    {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+]
 GOOD = chat(S(), U(), A())
 
 
@@ -83,11 +87,23 @@ class Case:
 CASES = [
     # ---- structure ----------------------------------------------------------------------------
     Case("blank_line", b"   ", GOOD, fix="remove_example"),
-    Case("not_utf8", b'{"messages": [{"role": "user", "content": "caf\xe9"}]}', GOOD, says=("UTF-8",)),
-    Case("invalid_json", b'{"messages": [{"role": "user" "content": "Hi"}]}', GOOD, says=("not valid JSON",)),
+    Case(
+        "not_utf8", b'{"messages": [{"role": "user", "content": "caf\xe9"}]}', GOOD, says=("UTF-8",)
+    ),
+    Case(
+        "invalid_json",
+        b'{"messages": [{"role": "user" "content": "Hi"}]}',
+        GOOD,
+        says=("not valid JSON",),
+    ),
     Case("comment_line", b"// training data for the game intro", GOOD, fix="remove_example"),
     Case("split_example", b'{"messages" : [', GOOD, says=("several lines",)),
-    Case("nan_or_infinity", b'{"messages": [{"role": "user", "content": "Hi", "score": NaN}]}', GOOD, says=("NaN",)),
+    Case(
+        "nan_or_infinity",
+        b'{"messages": [{"role": "user", "content": "Hi", "score": NaN}]}',
+        GOOD,
+        says=("NaN",),
+    ),
     Case("too_deeply_nested", b'{"messages": ' + b"[" * 5000 + b"]" * 5000 + b"}", GOOD),
     Case("not_an_object", b'["user", "assistant"]', GOOD, says=("a list",)),
     Case(
@@ -103,13 +119,25 @@ CASES = [
         GOOD,
         fix="convert_prompt_completion",
     ),
-    Case("not_an_example", {"mesages": [U(), A()]}, GOOD, field="mesages", fix="rename_to_messages"),
+    Case(
+        "not_an_example", {"mesages": [U(), A()]}, GOOD, field="mesages", fix="rename_to_messages"
+    ),
     Case("messages_not_a_list", {"messages": "Hi there"}, GOOD, field="messages", says=("text",)),
     Case("messages_empty", {"messages": []}, GOOD, fix="remove_example"),
     Case("unknown_key", chat(U(), A(), id=17), GOOD, field="id", fix="remove_key"),
-    Case("parallel_tool_calls_invalid", chat(U(), A(), parallel_tool_calls="no"), chat(U(), A(), parallel_tool_calls=False)),
+    Case(
+        "parallel_tool_calls_invalid",
+        chat(U(), A(), parallel_tool_calls="no"),
+        chat(U(), A(), parallel_tool_calls=False),
+    ),
     # ---- roles ----------------------------------------------------------------------------------
-    Case("message_not_an_object", chat("Where is my parcel?", A()), GOOD, message_index=0, fix="remove_message"),
+    Case(
+        "message_not_an_object",
+        chat("Where is my parcel?", A()),
+        GOOD,
+        message_index=0,
+        fix="remove_message",
+    ),
     Case("missing_role", chat({"content": "Hi"}, A()), GOOD, message_index=0, field="role"),
     Case(
         "unknown_role",
@@ -120,14 +148,35 @@ CASES = [
         fix="change_role",
         says=("Message 2", "“assistnat”", "system, user, assistant, tool or function"),
     ),
-    Case("developer_role", chat({"role": "developer", "content": "Be brief."}, U(), A()), GOOD, message_index=0, fix="change_role"),
-    Case("unknown_message_key", chat(U(), A(id="msg_1")), GOOD, message_index=1, field="id", fix="remove_key"),
+    Case(
+        "developer_role",
+        chat({"role": "developer", "content": "Be brief."}, U(), A()),
+        GOOD,
+        message_index=0,
+        fix="change_role",
+    ),
+    Case(
+        "unknown_message_key",
+        chat(U(), A(id="msg_1")),
+        GOOD,
+        message_index=1,
+        field="id",
+        fix="remove_key",
+    ),
     Case("no_assistant_message", chat(S(), U()), GOOD, fix="remove_example"),
     Case("no_user_message", chat(S(), A()), GOOD),
     Case("ends_without_reply", chat(U(), A(), U("Thanks!")), GOOD, message_index=2),
     # ---- content -------------------------------------------------------------------------------
-    Case("missing_content", chat(U(), {"role": "assistant"}), GOOD, message_index=1, field="content"),
-    Case("content_wrong_type", chat(U(), A(42)), chat(U(), A("42")), message_index=1, fix="content_to_text"),
+    Case(
+        "missing_content", chat(U(), {"role": "assistant"}), GOOD, message_index=1, field="content"
+    ),
+    Case(
+        "content_wrong_type",
+        chat(U(), A(42)),
+        chat(U(), A("42")),
+        message_index=1,
+        fix="content_to_text",
+    ),
     Case(
         "assistant_content_list",
         chat(U(), A([{"type": "text", "text": "It arrives on Monday."}])),
@@ -135,11 +184,29 @@ CASES = [
         message_index=1,
         fix="join_text_parts",
     ),
-    Case("content_part_invalid", chat(U([{"type": "video", "url": "x"}]), A()), GOOD, message_index=0, field="content[0]"),
-    Case("unsupported_content_part", chat(U([{"type": "input_audio", "input_audio": {}}]), A()), GOOD, message_index=0),
+    Case(
+        "content_part_invalid",
+        chat(U([{"type": "video", "url": "x"}]), A()),
+        GOOD,
+        message_index=0,
+        field="content[0]",
+    ),
+    Case(
+        "unsupported_content_part",
+        chat(U([{"type": "input_audio", "input_audio": {}}]), A()),
+        GOOD,
+        message_index=0,
+    ),
     Case("empty_reply", chat(U(), A("")), GOOD, message_index=1, fix="remove_message"),
     Case("empty_message", chat(U("   "), A()), GOOD, message_index=0, fix="remove_message"),
-    Case("reply_whitespace", chat(U(), A("It arrives on Monday.\n\n")), GOOD, message_index=1, fix="trim_whitespace", says=("at the end",)),
+    Case(
+        "reply_whitespace",
+        chat(U(), A("It arrives on Monday.\n\n")),
+        GOOD,
+        message_index=1,
+        fix="trim_whitespace",
+        says=("at the end",),
+    ),
     # ---- images --------------------------------------------------------------------------------
     Case(
         "image_not_in_user_message",
@@ -147,36 +214,91 @@ CASES = [
         chat(U([{"type": "text", "text": "What is this?"}, image()]), A()),
         message_index=1,
     ),
-    Case("too_many_images", chat(U([image() for _ in range(11)]), A()), chat(U([image() for _ in range(10)]), A())),
-    Case("image_url_invalid", chat(U([image("ftp://example.com/a.png")]), A()), chat(U([image()]), A()), message_index=0),
+    Case(
+        "too_many_images",
+        chat(U([image() for _ in range(11)]), A()),
+        chat(U([image() for _ in range(10)]), A()),
+    ),
+    Case(
+        "image_url_invalid",
+        chat(U([image("ftp://example.com/a.png")]), A()),
+        chat(U([image()]), A()),
+        message_index=0,
+    ),
     Case(
         "image_format_unsupported",
         chat(U([image("data:image/gif;base64,R0lGODlhAQABAAAAACw=")]), A()),
         chat(U([image("data:image/png;base64,iVBORw0KGgo=")]), A()),
         says=("GIF",),
     ),
-    Case("image_link_format", chat(U([image("https://example.com/a.gif")]), A()), chat(U([image("https://example.com/a.webp")]), A())),
+    Case(
+        "image_link_format",
+        chat(U([image("https://example.com/a.gif")]), A()),
+        chat(U([image("https://example.com/a.webp")]), A()),
+    ),
     Case(
         "image_too_large",
         chat(U([image("data:image/jpeg;base64," + "A" * (14 * 1024 * 1024))]), A()),
         chat(U([image("data:image/jpeg;base64," + "A" * 1024)]), A()),
     ),
-    Case("image_detail_invalid", chat(U([image(detail="ultra")]), A()), chat(U([image(detail="low")]), A())),
+    Case(
+        "image_detail_invalid",
+        chat(U([image(detail="ultra")]), A()),
+        chat(U([image(detail="low")]), A()),
+    ),
     # ---- names ---------------------------------------------------------------------------------
-    Case("name_invalid", chat(U(name="Jane Doe"), A()), chat(U(name="Jane_Doe"), A()), message_index=0, fix="clean_name"),
+    Case(
+        "name_invalid",
+        chat(U(name="Jane Doe"), A()),
+        chat(U(name="Jane_Doe"), A()),
+        message_index=0,
+        fix="clean_name",
+    ),
     Case(
         "function_missing_name",
-        chat(U(), A(None, function_call={"name": "lookup", "arguments": "{}"}), {"role": "function", "content": "{}"}, A()),
-        chat(U(), A(None, function_call={"name": "lookup", "arguments": "{}"}), {"role": "function", "name": "lookup", "content": "{}"}, A()),
+        chat(
+            U(),
+            A(None, function_call={"name": "lookup", "arguments": "{}"}),
+            {"role": "function", "content": "{}"},
+            A(),
+        ),
+        chat(
+            U(),
+            A(None, function_call={"name": "lookup", "arguments": "{}"}),
+            {"role": "function", "name": "lookup", "content": "{}"},
+            A(),
+        ),
         message_index=2,
     ),
     # ---- tools ---------------------------------------------------------------------------------
-    Case("tools_invalid", chat(U(), A(), tools=[{"type": "function"}]), chat(U(), A(), tools=TOOLS), field="tools[0]"),
-    Case("functions_invalid", chat(U(), A(), functions=[]), chat(U(), A(), functions=[{"name": "lookup"}])),
-    Case("tool_calls_not_a_list", chat(U(), A(None, tool_calls=call())), chat(U(), A(None, tool_calls=[call()])), message_index=1),
+    Case(
+        "tools_invalid",
+        chat(U(), A(), tools=[{"type": "function"}]),
+        chat(U(), A(), tools=TOOLS),
+        field="tools[0]",
+    ),
+    Case(
+        "functions_invalid",
+        chat(U(), A(), functions=[]),
+        chat(U(), A(), functions=[{"name": "lookup"}]),
+    ),
+    Case(
+        "tool_calls_not_a_list",
+        chat(U(), A(None, tool_calls=call())),
+        chat(U(), A(None, tool_calls=[call()])),
+        message_index=1,
+    ),
     Case(
         "tool_call_invalid",
-        chat(U(), A(None, tool_calls=[{"id": "call_1", "function": {"name": "get_weather", "arguments": "{}"}}])),
+        chat(
+            U(),
+            A(
+                None,
+                tool_calls=[
+                    {"id": "call_1", "function": {"name": "get_weather", "arguments": "{}"}}
+                ],
+            ),
+        ),
         chat(U(), A(None, tool_calls=[call()])),
         message_index=1,
         field="tool_calls[0]",
@@ -199,9 +321,24 @@ CASES = [
         chat(U(), A(None, tool_calls=[call(name="get_time")]), tools=TOOLS),
         chat(U(), A(None, tool_calls=[call()]), tools=TOOLS),
     ),
-    Case("tool_message_missing_id", chat(U(), A(None, tool_calls=[call()]), {"role": "tool", "content": "21"}, A()), chat(U(), A(None, tool_calls=[call()]), tool(), A()), message_index=2),
-    Case("tool_call_id_unknown", chat(U(), A(None, tool_calls=[call()]), tool("call_9"), A()), chat(U(), A(None, tool_calls=[call()]), tool(), A()), message_index=2),
-    Case("tool_call_unanswered", chat(U(), A(None, tool_calls=[call()]), U("Well?"), A()), chat(U(), A(None, tool_calls=[call()]), tool(), A()), message_index=1),
+    Case(
+        "tool_message_missing_id",
+        chat(U(), A(None, tool_calls=[call()]), {"role": "tool", "content": "21"}, A()),
+        chat(U(), A(None, tool_calls=[call()]), tool(), A()),
+        message_index=2,
+    ),
+    Case(
+        "tool_call_id_unknown",
+        chat(U(), A(None, tool_calls=[call()]), tool("call_9"), A()),
+        chat(U(), A(None, tool_calls=[call()]), tool(), A()),
+        message_index=2,
+    ),
+    Case(
+        "tool_call_unanswered",
+        chat(U(), A(None, tool_calls=[call()]), U("Well?"), A()),
+        chat(U(), A(None, tool_calls=[call()]), tool(), A()),
+        message_index=1,
+    ),
     Case(
         "function_call_invalid",
         chat(U(), A(None, function_call={"name": "lookup"})),
@@ -209,25 +346,94 @@ CASES = [
         message_index=1,
     ),
     # ---- weights -------------------------------------------------------------------------------
-    Case("weight_not_on_assistant", chat(U(weight=1), A()), GOOD, message_index=0, fix="remove_weight"),
-    Case("weight_invalid", chat(U(), A(weight=0.5)), chat(U(), A(weight=1)), message_index=1, fix="set_weight_1", says=("0.5",)),
-    Case("no_trained_reply", chat(U(), A(weight=0)), chat(U(), A(weight=1)), message_index=1, fix="set_weight_1"),
+    Case(
+        "weight_not_on_assistant",
+        chat(U(weight=1), A()),
+        GOOD,
+        message_index=0,
+        fix="remove_weight",
+    ),
+    Case(
+        "weight_invalid",
+        chat(U(), A(weight=0.5)),
+        chat(U(), A(weight=1)),
+        message_index=1,
+        fix="set_weight_1",
+        says=("0.5",),
+    ),
+    Case(
+        "no_trained_reply",
+        chat(U(), A(weight=0)),
+        chat(U(), A(weight=1)),
+        message_index=1,
+        fix="set_weight_1",
+    ),
     # ---- special tokens and personal data ----------------------------------------------------------
-    Case("special_token", chat(U(), A("Done.<|endoftext|>")), GOOD, message_index=1, fix="remove_special_tokens", says=("<|endoftext|>",)),
-    Case("email_address", chat(U("Mail me at jane.doe@example.com"), A()), GOOD, message_index=0, says=("j•••@example.com",)),
-    Case("phone_number", chat(U("Call me on +1 (555) 123-4567 please."), A()), chat(U("Order 2024-01-15 arrived."), A())),
-    Case("card_number", chat(U("My card is 4242 4242 4242 4242."), A()), chat(U("My card is 4242 4242 4242 4241."), A()), says=("ending 4242",)),
-    Case("secret_key", chat(U(), A("Use sk-proj-abcDEF1234567890ghijKLMNOP as the key.")), GOOD, says=("API key",)),
+    Case(
+        "special_token",
+        chat(U(), A("Done.<|endoftext|>")),
+        GOOD,
+        message_index=1,
+        fix="remove_special_tokens",
+        says=("<|endoftext|>",),
+    ),
+    Case(
+        "email_address",
+        chat(U("Mail me at jane.doe@example.com"), A()),
+        GOOD,
+        message_index=0,
+        says=("j•••@example.com",),
+    ),
+    Case(
+        "phone_number",
+        chat(U("Call me on +1 (555) 123-4567 please."), A()),
+        chat(U("Order 2024-01-15 arrived."), A()),
+    ),
+    Case(
+        "card_number",
+        chat(U("My card is 4242 4242 4242 4242."), A()),
+        chat(U("My card is 4242 4242 4242 4241."), A()),
+        says=("ending 4242",),
+    ),
+    Case(
+        "secret_key",
+        chat(U(), A("Use sk-proj-abcDEF1234567890ghijKLMNOP as the key.")),
+        GOOD,
+        says=("API key",),
+    ),
     # ---- preference pairs (DPO) --------------------------------------------------------------------
     Case("preference_input_invalid", pair(input={"msgs": []}), pair(), field="input"),
     Case("preference_input_ending", pair(input={"messages": [U(), A()]}), pair(), message_index=1),
-    Case("preference_output_count", pair(preferred_output=[A("a"), A("b")]), pair(), field="preferred_output"),
-    Case("preference_output_not_assistant", pair(non_preferred_output=[U("No.")]), pair(), field="non_preferred_output[0].role"),
-    Case("preference_output_not_text", pair(preferred_output=[A(7)]), pair(), field="preferred_output[0].content"),
-    Case("preference_outputs_identical", pair(non_preferred_output=[A("Yes, 24 °C and clear.")]), pair()),
+    Case(
+        "preference_output_count",
+        pair(preferred_output=[A("a"), A("b")]),
+        pair(),
+        field="preferred_output",
+    ),
+    Case(
+        "preference_output_not_assistant",
+        pair(non_preferred_output=[U("No.")]),
+        pair(),
+        field="non_preferred_output[0].role",
+    ),
+    Case(
+        "preference_output_not_text",
+        pair(preferred_output=[A(7)]),
+        pair(),
+        field="preferred_output[0].content",
+    ),
+    Case(
+        "preference_outputs_identical",
+        pair(non_preferred_output=[A("Yes, 24 °C and clear.")]),
+        pair(),
+    ),
     Case(
         "preference_legacy_keys",
-        {"input": {"messages": [U()]}, "preferred_completion": [A("Yes")], "non_preferred_completion": [A("No")]},
+        {
+            "input": {"messages": [U()]},
+            "preferred_completion": [A("Yes")],
+            "non_preferred_completion": [A("No")],
+        },
         pair(),
         fix="rename_preference_keys",
     ),
@@ -264,7 +470,9 @@ def test_corrected_line_passes_every_check(case: Case) -> None:
     assert problems_of(case.good) == []
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not isinstance(c.bad, bytes)], ids=lambda c: c.code)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if not isinstance(c.bad, bytes)], ids=lambda c: c.code
+)
 def test_check_value_agrees_with_check_line(case: Case) -> None:
     by_line = [(p.code, p.message_index, p.field) for p in problems_of(case.bad)]
     by_value = [(p.code, p.message_index, p.field) for p in check_value(case.bad, line=7)]
@@ -291,6 +499,8 @@ def test_unknown_provider_is_refused() -> None:
 def test_the_readme_table_lists_every_rule_as_registered() -> None:
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "readme" / "checks.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "readme" / "checks.md").read_text(
+        encoding="utf-8"
+    )
     for rule in REGISTRY.values():
         assert f"| `{rule.code}` | {rule.severity} | {rule.meaning} |" in doc, rule.code

@@ -14,7 +14,14 @@ def found(text: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "number", ["4242424242424242", "4000056655665556", "5555555555554444", "378282246310005", "6011111111111117"]
+    "number",
+    [
+        "4242424242424242",
+        "4000056655665556",
+        "5555555555554444",
+        "378282246310005",
+        "6011111111111117",
+    ],
 )
 def test_luhn_accepts_test_card_numbers(number: str) -> None:
     assert luhn_ok(number)
@@ -42,7 +49,12 @@ def test_card_numbers(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Call +44 20 7946 0958 today", "Phone: (555) 123-4567", "ring 555.123.4567", "+33 6 12 34 56 78"],
+    [
+        "Call +44 20 7946 0958 today",
+        "Phone: (555) 123-4567",
+        "ring 555.123.4567",
+        "+33 6 12 34 56 78",
+    ],
 )
 def test_phone_numbers(text: str) -> None:
     message = found(text)["phone_number"]
@@ -92,7 +104,9 @@ def test_secrets_are_named_but_not_shown(secret: str, label: str) -> None:
     assert label in message and secret not in message
 
 
-@pytest.mark.parametrize("text", ["ask-me-anything", "task-based learning", "the sk- prefix", "ASIAN food", "my_var = 1"])
+@pytest.mark.parametrize(
+    "text", ["ask-me-anything", "task-based learning", "the sk- prefix", "ASIAN food", "my_var = 1"]
+)
 def test_ordinary_words_are_not_secrets(text: str) -> None:
     assert find_secrets(text) == []
 
@@ -100,7 +114,12 @@ def test_ordinary_words_are_not_secrets(text: str) -> None:
 def test_secrets_in_tool_results_are_found_too() -> None:
     value = chat(
         U(),
-        {"role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+        {
+            "role": "assistant",
+            "tool_calls": [
+                {"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+            ],
+        },
         {"role": "tool", "tool_call_id": "c", "content": "key=AKIAIOSFODNN7EXAMPLE"},
         A(),
     )

@@ -28,7 +28,13 @@ def test_bare_message_object_is_a_split_example() -> None:
 
 
 def test_closing_brackets_and_opening_lines_are_pieces() -> None:
-    for raw in (b"]}", b"  ]", b"}", b'{"messages":[', b'{"messages" : [ {"role": "user", "content": "x"},'):
+    for raw in (
+        b"]}",
+        b"  ]",
+        b"}",
+        b'{"messages":[',
+        b'{"messages" : [ {"role": "user", "content": "x"},',
+    ):
         assert codes(raw) == ["split_example"], raw
 
 
@@ -79,7 +85,9 @@ def test_text_gate_skips_scans_only_when_nothing_can_match() -> None:
 
 
 def test_escaped_characters_do_not_hide_personal_data() -> None:
-    raw = json.dumps(chat(U("Mail jane@example.com"), A()), ensure_ascii=True).replace("@", "\\u0040")
+    raw = json.dumps(chat(U("Mail jane@example.com"), A()), ensure_ascii=True).replace(
+        "@", "\\u0040"
+    )
     assert "email_address" in codes(raw.encode())
     raw = json.dumps(chat(U("Token <|endoftext|>"), A())).replace("<", "\\u003c")
     assert "special_token" in codes(raw.encode())

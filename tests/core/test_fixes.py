@@ -51,7 +51,9 @@ def test_remove_example_removes_the_line() -> None:
 
 
 def test_change_role_uses_the_closest_role() -> None:
-    value = chat(U(), {"role": "assistnat", "content": "Monday."}, {"role": "developer", "content": "x"})
+    value = chat(
+        U(), {"role": "assistnat", "content": "Monday."}, {"role": "developer", "content": "x"}
+    )
     assert apply_fix("change_role", value, 1)["messages"][1]["role"] == "assistant"
     assert apply_fix("change_role", value, 2)["messages"][2]["role"] == "system"
     with pytest.raises(FixNotApplicable):
@@ -60,7 +62,9 @@ def test_change_role_uses_the_closest_role() -> None:
 
 def test_trim_whitespace_keeps_inner_spacing() -> None:
     value = chat(U(), A("  Line one.\n\nLine two.  \n"))
-    assert apply_fix("trim_whitespace", value, 1)["messages"][1]["content"] == "Line one.\n\nLine two."
+    assert (
+        apply_fix("trim_whitespace", value, 1)["messages"][1]["content"] == "Line one.\n\nLine two."
+    )
 
 
 def test_fixes_keep_unknown_keys_and_their_order() -> None:
@@ -71,7 +75,9 @@ def test_fixes_keep_unknown_keys_and_their_order() -> None:
 
 
 def test_convert_prompt_completion_keeps_other_keys() -> None:
-    fixed = apply_fix("convert_prompt_completion", {"prompt": "Q?", "completion": "A.", "source": "wiki"})
+    fixed = apply_fix(
+        "convert_prompt_completion", {"prompt": "Q?", "completion": "A.", "source": "wiki"}
+    )
     assert fixed == {
         "messages": [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "A."}],
         "source": "wiki",
@@ -122,7 +128,9 @@ def test_keep_last_duplicate_serialises_without_the_repeat() -> None:
         ("trim_whitespace", ["not", "an", "object"], 0, None),
     ],
 )
-def test_a_fix_that_no_longer_fits_says_so(code: str, value: Any, index: int | None, field: str | None) -> None:
+def test_a_fix_that_no_longer_fits_says_so(
+    code: str, value: Any, index: int | None, field: str | None
+) -> None:
     with pytest.raises(FixNotApplicable):
         apply_fix(code, value, index, field)
 

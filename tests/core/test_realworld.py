@@ -55,7 +55,9 @@ def test_cookbook_toy_file() -> None:
     assert result.examples == 5 and result.missing_system == 1
     assert lines(result.problems, "no_user_message") == [4]
     assert lines(result.problems, "too_few_examples") == [None]
-    short = report("openai_openai-cookbook__examples_data_toy_chat_fine_tuning.jsonl", "gpt-3.5-turbo-0613")
+    short = report(
+        "openai_openai-cookbook__examples_data_toy_chat_fine_tuning.jsonl", "gpt-3.5-turbo-0613"
+    )
     assert lines(short.problems, "too_long") == [5]  # "Eat a banana!" × 2000 is over 4,096 tokens
 
 
@@ -73,7 +75,9 @@ def test_chartqa_multimodal_file() -> None:
     result = report(name)
     assert lines(result.problems, "assistant_content_list") == list(range(1, 21))
     assert lines(result.problems, "images_need_vision_model") == [None]
-    assert "images_need_vision_model" not in {p.code for p in report(name, "gpt-4o-2024-08-06").problems}
+    assert "images_need_vision_model" not in {
+        p.code for p in report(name, "gpt-4o-2024-08-06").problems
+    }
 
 
 def test_dpo_pairs_file() -> None:

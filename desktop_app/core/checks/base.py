@@ -36,8 +36,13 @@ def rule(code: str, severity: Severity, meaning: str, hint: str = "", *, family:
     return code
 
 
+# The bytes the first look needs; every other byte is dropped before looking, so the searches
+# run over a fifth of the line. Dropping bytes can only join marks that were apart (a false
+# alarm, which costs a closer look), never split one that is there.
+_KEPT = b"0123456789\\u<|@-skAKISzxoBEGN"
+_DROPPED = bytes(b for b in range(256) if b not in _KEPT)
 _DIGITS = b"0123456789"
-_ESCAPED_ASCII = re.compile(rb"\\u00[2-7]")
+_ESCAPED_ASCII = re.compile(rb"\\u00[2-7]").search
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +61,13 @@ class TextGate:
 
     @classmethod
     def of_raw(cls, raw: bytes) -> TextGate:
-        if _ESCAPED_ASCII.search(raw) is not None:
+        kept = raw.translate(None, _DROPPED)
+        if _ESCAPED_ASCII(kept) is not None:
             return OPEN_GATE
-        special = _SPECIAL(raw) is not None
-        email = b"@" in raw
-        numbers = len(raw) - len(raw.translate(None, _DIGITS)) >= 8
-        secrets = _has_secret_mark(raw)
+        special = _SPECIAL(kept) is not None
+        email = b"@" in kept
+        numbers = len(kept) - len(kept.translate(None, _DIGITS)) >= 8
+        secrets = _has_secret_mark(kept) or (b"_" in raw and _has_underscore_mark(raw))
         if not (special or email or numbers or secrets):
             return CLOSED_GATE  # the usual case: no new object
         return cls(special, email, numbers, secrets)
@@ -75,7 +81,7 @@ _SK, _AWS_GOOGLE, _XOX, _BEGIN, _LIVE, _HF, _GH, _PAT = (
     re.compile(mark).search
     for mark in (
         rb"sk-",
-        rb"A(?:KIA|SIA|Iza)",  # AWS access keys, Google API keys
+        rb"A(?:KIA|SIA|Iz)",  # AWS access keys, Google API keys (AIza, with the a dropped)
         rb"xox",
         rb"-----BEGIN",
         rb"_live_",
@@ -86,10 +92,12 @@ _SK, _AWS_GOOGLE, _XOX, _BEGIN, _LIVE, _HF, _GH, _PAT = (
 )
 
 
-def _has_secret_mark(raw: bytes) -> bool:
-    if _SK(raw) or _AWS_GOOGLE(raw) or _XOX(raw) or _BEGIN(raw):
-        return True
-    return b"_" in raw and bool(_LIVE(raw) or _HF(raw) or _GH(raw) or _PAT(raw))
+def _has_secret_mark(kept: bytes) -> bool:
+    return bool(_SK(kept) or _AWS_GOOGLE(kept) or _XOX(kept) or _BEGIN(kept))
+
+
+def _has_underscore_mark(raw: bytes) -> bool:
+    return bool(_LIVE(raw) or _HF(raw) or _GH(raw) or _PAT(raw))
 
 
 class Findings:

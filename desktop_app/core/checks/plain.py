@@ -17,11 +17,6 @@ from typing import Any
 from desktop_app.core.checks.names import NAME_PATTERN
 
 PLAIN_KEYS = frozenset({"role", "content", "name", "weight"})
-_CLEAN_KEYS = {
-    "system": frozenset({"role", "content", "name"}),
-    "user": frozenset({"role", "content", "name"}),
-    "assistant": PLAIN_KEYS,
-}
 _NUMBERS = (int, float, bool)
 
 
@@ -66,38 +61,74 @@ def plain_fields(message: Any) -> Fields | None:
 
 
 def plain_pass(messages: list[Any]) -> PlainPass | None:
-    """Everything one loop learns about a list of plain messages; None if one is not plain."""
+    """Everything one loop learns about a list of plain messages; None if one is not plain.
+
+    The loop is written out in full (no helper calls per message): it runs for every message of
+    every line of a file.
+    """
     fields: list[Fields] = []
     pieces: list[bytes] = []
     names = 0
     reply_at = -1
     has_system = has_user = trained = False
     clean = True
+    plain_keys = PLAIN_KEYS
     for index, message in enumerate(messages):
-        found = plain_fields(message)
-        if found is None:
+        if type(message) is not dict:
             return None
-        role, content, name, weight = found
-        fields.append(found)
-        pieces.append(plain_piece(role, content, name, weight))
-        names += len(message)
+        keys = message.keys()
+        if not keys <= plain_keys:
+            return None
+        role = message.get("role")
+        content = message.get("content")
+        if type(role) is not str or type(content) is not str:
+            return None
+        name = message.get("name")
+        weight = message.get("weight")
+        if name is None:
+            if "name" in message:
+                return None
+            named = "-0:"
+        elif type(name) is str:
+            named = f"n{len(name)}:{name}"
+            if not NAME_PATTERN.fullmatch(name):
+                clean = False
+        else:
+            return None
+        if weight is None:
+            if "weight" in message:
+                return None
+            written = "-"
+        elif type(weight) in _NUMBERS:
+            written = f"w{json.dumps(weight)}"
+        else:
+            return None
+        fields.append((role, content, name, weight))
+        pieces.append(
+            f"P{len(role)}:{role}{len(content)}:{content}{named}{written};".encode(
+                "utf-8", "surrogatepass"
+            )
+        )
+        names += len(keys)
         if role == "assistant":
             reply_at = index
+            if weight != 0:  # a reply that will be learned
+                trained = True
+                odd_weight = weight is not None and (type(weight) is not int or weight != 1)
+                padded = not content.strip() or content[0].isspace() or content[-1].isspace()
+                if odd_weight or padded:
+                    clean = False
+            elif type(weight) is not int or not content.strip():  # 0.0 or false; or empty
+                clean = False
         elif role == "user":
             has_user = True
+            if weight is not None or not content.strip():
+                clean = False
         elif role == "system":
             has_system = True
-        allowed = _CLEAN_KEYS.get(role)
-        if allowed is None or not message.keys() <= allowed or not content.strip():
-            clean = False
-        elif role == "assistant" and weight != 0:  # a reply that will be learned
-            trained = True
-            odd_weight = weight is not None and (type(weight) is not int or weight != 1)
-            if odd_weight or content[0].isspace() or content[-1].isspace():
+            if weight is not None or not content.strip():
                 clean = False
-        elif role == "assistant" and type(weight) is not int:  # 0.0 or false: not a valid weight
-            clean = False
-        if name is not None and not NAME_PATTERN.fullmatch(name):
-            clean = False
+        else:
+            clean = False  # tool, function, or a role that is not allowed
     clean = clean and trained and has_user and reply_at == len(messages) - 1
     return PlainPass(fields, pieces, names, reply_at, has_system, has_user, clean)

@@ -51,6 +51,7 @@ class AzureProvider(OpenAIProvider):
     label = "Azure OpenAI"
     capabilities = Capabilities(needs_deployment=True)
     upload_prefix = UTF8_BOM
+    deploy_note = DEPLOY_NOTE
 
     def __init__(self, *, api_key: str, base_url: str | None = None, **kwargs: object) -> None:
         if not base_url:

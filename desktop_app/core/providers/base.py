@@ -558,6 +558,7 @@ class Provider(ABC):
     label: str = ""  # display name: “OpenAI”
     capabilities: Capabilities = Capabilities()
     upload_prefix: bytes = b""  # bytes the provider wants in front of every upload (Azure: BOM)
+    deploy_note: str = ""  # what to do before a tuned model can answer, shown after a job succeeds
 
     def __init__(self, *, account: str = "default", base_url: str = "") -> None:
         self.account = account

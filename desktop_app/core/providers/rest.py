@@ -37,8 +37,6 @@ _FRACTION = re.compile(r"(\.\d{6})\d+")
 class RestProvider(OpenAIProvider):
     """Base for providers with their own fine-tuning endpoints (see the module docstring)."""
 
-    deploy_note = ""  # what to do before a tuned model can answer, shown after a job succeeds
-
     def __init__(self, *, api_key: str, base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(api_key=api_key, base_url=base_url, **kwargs)
         self._first_seen: dict[str, float] = {}  # event id → when this app first saw it

@@ -29,6 +29,7 @@ from desktop_app.core.review import ReviewStatus
 from desktop_app.qt.analysis_store import AnalysisStore
 
 UPDATE_DELAY_MS = 300
+BUSY_UPDATE_DELAY_MS = 2000  # while a big file is being checked: a calmer rhythm
 BIN_EDGES = (0, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536)
 
 
@@ -68,6 +69,7 @@ class OverviewPane(QWidget):
         self._timer.setInterval(UPDATE_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         self.last_histogram: list[tuple[str, int]] = []
+        self._stale = True
         self._build(model, epochs)
 
     def _build(self, model: str, epochs: int | None) -> None:
@@ -156,8 +158,15 @@ class OverviewPane(QWidget):
 
     @Slot()
     def schedule(self) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
+        if self._timer.isActive():
+            return
+        busy = self.analysis is not None and self.analysis.checking
+        self._timer.start(BUSY_UPDATE_DELAY_MS if busy else UPDATE_DELAY_MS)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.schedule()
 
     def current_model(self) -> str:
         return str(self.model_combo.currentData())
@@ -178,6 +187,10 @@ class OverviewPane(QWidget):
     # ---- computing -----------------------------------------------------------------------
     @Slot()
     def refresh(self) -> None:
+        if not self.isVisible() and self.analysis is not None:
+            self._stale = True  # computed when the pane is shown
+            return
+        self._stale = False
         analysis = self.analysis
         if analysis is None:
             for label in self.labels.values():

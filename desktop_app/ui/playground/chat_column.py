@@ -87,7 +87,7 @@ class ChatBubble(QFrame):
         self.header.setStyleSheet(f"color: {self.colors.accent.name()}; font-weight: 600;")
         self.text = GrowingText(self)
         self.text.setPlainText(text)
-        self.text.setReadOnly(role != "assistant")
+        self.text.setReadOnly(True)  # a reply becomes editable once it is complete
         self.text.setAccessibleName(f"{title} message")
         self.status = QLabel(self)
         self.status.setObjectName("bubble-status")
@@ -123,8 +123,12 @@ class ChatBubble(QFrame):
     def finish(self, *, failed: bool = False) -> None:
         self.done = True
         self.failed = failed
-        self.add_button.setEnabled(not failed and bool(self.text.toPlainText().strip()))
+        if self.role != "assistant":
+            return
+        has_text = bool(self.text.toPlainText().strip())
+        self.add_button.setEnabled(not failed and has_text)
         self.text.setReadOnly(failed)
+        self.text.setVisible(has_text or not failed)  # no empty box above an error
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

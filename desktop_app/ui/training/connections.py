@@ -177,7 +177,8 @@ class PracticeHost:
     def __init__(self, *, pace: float = 1.0, server: Any = None) -> None:
         self.pace = pace
         self._server = server
-        self._owned = server is None
+        self._owned = server is None  # a server passed in is its owner's to stop
+        self._stopped = False
 
     @property
     def running(self) -> bool:
@@ -187,6 +188,8 @@ class PracticeHost:
     def base_url(self) -> str:
         """The server's address (starting it when it is not running yet)."""
         if self._server is None:
+            if self._stopped:  # the app is quitting: never start a new server now
+                raise OperationCancelled("Practice mode")
             from desktop_app.core.practice_server import PracticeServer
 
             self._server = PracticeServer(pace=self.pace).start()
@@ -203,6 +206,7 @@ class PracticeHost:
         return str(self._server.base_url) if self._server is not None else None
 
     def stop(self) -> None:
+        self._stopped = True
         server, self._server = self._server, None
         if server is not None and self._owned:
             server.stop()

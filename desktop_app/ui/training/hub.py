@@ -147,6 +147,8 @@ class TrainingHub(QObject):
         ):
             if slot is not None:
                 signal.connect(slot)
+        if self._shut_down:  # quitting: nothing new starts (the worker is returned unstarted)
+            return Worker(fn, *args, signals=signals, **kwargs)
         return self.pools.run(fn, *args, signals=signals, **kwargs)
 
     def save_config(self, config: ProviderConfig) -> None:

@@ -492,6 +492,8 @@ class StartJobDialog(QDialog):
     def target(self) -> Target | None:
         """The provider account to use, or None while its address is missing."""
         kind = self.provider_kind
+        if self.hub.is_shut_down:
+            return None
         if kind == "practice":
             base_url = self.hub.practice.base_url
         elif provider_info(kind).needs_base_url:

@@ -10,7 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from training_helpers import chat_dataset, chat_example, make_hub  # type: ignore[import-not-found]
+from training_helpers import (  # type: ignore[import-not-found]
+    chat_dataset,
+    chat_example,
+    hub_fixture,  # noqa: F401 (a pytest fixture)
+    make_hub,
+    practice_server_fixture,  # noqa: F401 (a pytest fixture)
+)
 
 from PySide6.QtCore import Qt
 

@@ -9,7 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from training_helpers import chat_dataset, make_hub  # type: ignore[import-not-found]
+from training_helpers import (  # type: ignore[import-not-found]
+    chat_dataset,
+    hub_fixture,  # noqa: F401 (a pytest fixture)
+    make_hub,
+    practice_server_fixture,  # noqa: F401 (a pytest fixture)
+)
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -168,3 +173,19 @@ def test_a_provider_that_cannot_pause_says_so_and_a_missing_key_is_explained(
         "Could not check on the job just now: There is no API key for Together AI yet."
     )
     assert "Settings → Keys" in banner
+
+
+def test_the_same_content_is_not_uploaded_twice(
+    qtbot, hub: TrainingHub, practice_server, tmp_path: Path
+) -> None:
+    for _attempt in range(2):
+        dialog = confirmed_dialog(qtbot, hub, tmp_path)
+        with qtbot.waitSignal(hub.job_started, timeout=20_000):
+            dialog.start_upload()
+    uploads = [
+        r for r in practice_server.requests if r.method == "POST" and r.path.endswith("/files")
+    ]
+    assert len(uploads) == 1  # the second job reused the file (content hash → file id)
+    second, first = hub.store.list_jobs()
+    assert first.training_file_id == second.training_file_id
+    assert first.training_sha256 == second.training_sha256

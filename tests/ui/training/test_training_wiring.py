@@ -6,7 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from training_helpers import QUICK_RETRY, chat_example  # type: ignore[import-not-found]
+from training_helpers import (  # type: ignore[import-not-found]
+    QUICK_RETRY,
+    chat_example,
+    practice_server_fixture,  # noqa: F401 (a pytest fixture)
+)
 
 from PySide6.QtCore import Qt
 

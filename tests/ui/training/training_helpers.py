@@ -1,9 +1,18 @@
-"""Helpers for the training GUI tests: datasets, a hub factory (fixtures are in conftest.py)."""
+"""Helpers and fixtures for the training GUI tests: a real practice server on 127.0.0.1, a hub
+factory, datasets. Test modules import the fixtures they use (no conftest.py here: GUI-A's tests
+import `conftest` by name, and a second one in this folder would shadow theirs).
+
+Everything is real: the practice server speaks OpenAI's API over HTTP, the providers use the
+official `openai` client, the keyring is the conftest's file backend, the job store is SQLite in
+the test's own app folder."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.practice_server import PracticeServer
@@ -45,3 +54,17 @@ def make_hub(server: PracticeServer | None, **kwargs: Any) -> TrainingHub:
     }
     options.update(kwargs)
     return TrainingHub(**options)
+
+
+@pytest.fixture(name="practice_server")
+def practice_server_fixture() -> Iterator[PracticeServer]:
+    server = PracticeServer(pace=FAST).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(name="hub")
+def hub_fixture(qtbot, practice_server: PracticeServer) -> Iterator[TrainingHub]:
+    made = make_hub(practice_server)
+    yield made
+    assert made.shutdown(20_000), "training work was still running at the end of the test"

@@ -1,0 +1,60 @@
+"""The first check of a big file, in separate processes, so the window never waits for it.
+
+Checking is pure Python; a thread doing it would hold the interpreter lock and every paint of
+the window would queue behind it (measured: stalls of seconds on a 200 MB file). Here child
+processes (spawned, never forked: the GUI process has threads) read byte ranges of the file from
+disk and return their summaries; this worker function, on a pool thread, only receives them.
+Ranges and line numbers are exactly those of `desktop_app.core.analysis.analyze_file`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop_app.core.analysis import (
+    BOM,
+    RANGE_BYTES,
+    _analyze_range_task,
+    _split_ranges,
+)
+from desktop_app.qt.workers import CancelToken
+
+MIN_BYTES = 2 * 1024 * 1024  # smaller files are checked on a thread: starting processes costs more
+
+
+def process_count() -> int:
+    """Leave one core to the window."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+def check_file_in_processes(
+    path: Path,
+    model: str,
+    provider: str,
+    *,
+    cancel: CancelToken,
+    progress: Callable[[object], None],
+) -> int:
+    """Report ("lines", first_index, summaries) per byte range, in file order; returns lines."""
+    with path.open("rb") as handle:
+        bom = handle.read(len(BOM)) == BOM
+        size = os.fstat(handle.fileno()).st_size
+    start = len(BOM) if bom else 0
+    ranges = _split_ranges(path, start, size, RANGE_BYTES)
+    tasks = [(str(path), a, b, model, provider) for a, b in ranges]
+    context = multiprocessing.get_context("spawn")
+    pool = context.Pool(min(process_count(), len(tasks)))
+    first = 0
+    try:
+        for count, summaries in pool.imap(_analyze_range_task, tasks):
+            if cancel.cancelled:
+                break
+            progress(("lines", first, summaries))
+            first += count
+    finally:
+        pool.terminate()
+        pool.join()
+    return first
