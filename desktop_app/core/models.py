@@ -43,6 +43,9 @@ class ModelInfo:
     status: str  # available / shut_down / legacy
     shutdown_date: date | None
     notes: str = ""
+    # USD per 1M tokens of chatting with a model fine-tuned from this one (None: not known)
+    inference_input_price_per_million: float | None = None
+    inference_output_price_per_million: float | None = None
 
     def supports(self, method: str) -> bool:
         return method in self.methods
@@ -189,6 +192,12 @@ def _model(entry: dict[str, Any]) -> ModelInfo:
         inference_context=_optional_int(entry.get("inference_context")),
         training_price_per_million=_optional_float(entry.get("training_price_per_million")),
         training_price_per_hour=_optional_float(entry.get("training_price_per_hour")),
+        inference_input_price_per_million=_optional_float(
+            entry.get("inference_input_price_per_million")
+        ),
+        inference_output_price_per_million=_optional_float(
+            entry.get("inference_output_price_per_million")
+        ),
         methods=methods,
         status=str(entry.get("status", "available")),
         shutdown_date=_optional_date(entry.get("shutdown_date")),
