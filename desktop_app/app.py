@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
@@ -46,14 +46,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 # ---- logging and hooks ------------------------------------------------------------------------
-def setup_logging() -> Path:
+def setup_logging() -> tuple[Path, logging.Handler]:
     path = log_dir() / "finetune-studio.log"
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    return path
+    return path, handler
 
 
 class Hooks:
@@ -165,13 +165,17 @@ def start_work(window: Any, file: str | None, offer_restore: bool = True) -> Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # big files are checked in child processes (frozen builds)
+    make_singletons_immortal()  # see desktop_app/qt/pyside_workarounds.py
     arguments = list(sys.argv[1:] if argv is None else argv)
     if "--self-test" in arguments:  # the installed/frozen app checks itself (desktop_app/selftest.py)
         from desktop_app.selftest import run
 
         return run(arguments)
     args = parse_args(arguments)
-    log_path = setup_logging()
+    log_path, log_handler = setup_logging()
     hooks = Hooks()
     hooks.install()
     log.info("Finetune Studio %s starting; log at %s", __version__, log_path)
@@ -187,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         hooks.restore()
     log.info("Finetune Studio closed with code %s", code)
+    logging.getLogger().removeHandler(log_handler)
+    log_handler.close()
     return int(code)
 
 

@@ -42,6 +42,20 @@ def wait_until_checked(window: object, timeout_ms: int = 20_000) -> None:
     wait(800)  # debounced panes (problems list, overview chart)
 
 
+def review_a_little(window: object) -> None:
+    """Approve and tag a few examples, as a writer would have by now."""
+    from desktop_app.core.review import ReviewStatus
+    from desktop_app.qt.commands import SetReviewCommand
+
+    document = window.document  # type: ignore[attr-defined]
+    stack = document.undo_stack
+    stack.push(SetReviewCommand(document.review, [0, 1, 2, 3, 5, 6], "status", ReviewStatus.APPROVED))
+    stack.push(SetReviewCommand(document.review, [4, 8], "status", ReviewStatus.NEEDS_WORK))
+    stack.push(SetReviewCommand(document.review, [1, 5, 8], "tags", ["apology"]))
+    stack.push(SetReviewCommand(document.review, [0, 9], "tags", ["launch"]))
+    wait(300)
+
+
 def shoot(window: object, out: Path, scheme: str) -> None:
     window.set_theme(scheme)  # type: ignore[attr-defined]
     wait(400)
@@ -73,6 +87,7 @@ def main() -> int:
     window.show()
     window.open_sample()
     wait_until_checked(window)
+    review_a_little(window)
     for scheme in ("light", "dark"):
         shoot(window, out, scheme)
     window.document.undo_stack.setClean()

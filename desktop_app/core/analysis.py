@@ -14,7 +14,6 @@ import hashlib
 import itertools
 import json
 import os
-import re
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.checks import check_line
-from desktop_app.core.checks.base import Findings, TextGate
+from desktop_app.core.checks.base import Findings, TextGate, keep_marks
 from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.checks.messages import scan_texts
 from desktop_app.core.checks.plain import PlainPass, plain_fields, plain_pass, plain_piece
@@ -228,19 +227,17 @@ def parse_fast(raw: bytes) -> tuple[ParsedLine, bool]:
     return ParsedLine(kind, value), False
 
 
-def keys_certified(raw: bytes, keys: int) -> bool:
+def keys_certified(raw: bytes, keys: int, kept: bytes | None = None) -> bool:
     """True when a line parsed into objects with `keys` names in all cannot have repeated a name.
 
-    When no double quote in the line is followed by whitespace, every name is written `"...":`,
-    so the count of `":` is at least the number of names written; if it equals the number of
-    names the parser kept, none was dropped, i.e. none was repeated.
+    Every name written in the line is a quoted string followed, after optional whitespace, by a
+    colon. In the line's kept bytes (checks.base.keep_marks: quotes and colons kept, whitespace
+    and most letters dropped) each such name therefore leaves a `":`, so their count is at least
+    the number of names written; if it equals the number of names the parser kept, none was
+    dropped, i.e. none was repeated. (Text that also leaves a `":` only makes the count larger,
+    which means a slower, exact second parse — never a missed repeat.)
     """
-    if _QUOTE_THEN_SPACE.search(raw) is not None:
-        return False
-    return raw.count(b'":') == keys
-
-
-_QUOTE_THEN_SPACE = re.compile(rb'"[ \t\r]')
+    return (keep_marks(raw) if kept is None else kept).count(b'":') == keys
 
 
 # ---- one line ---------------------------------------------------------------------------------
@@ -272,10 +269,11 @@ def summarize(
         content_hash, prompt_hash, keys = _chat_hashes(value, fast.pieces, fast.names, reply_at)
     else:
         content_hash, prompt_hash, keys = _hashes(value, kind, conversation, reply_at)
-    if not certified and not keys_certified(raw, keys):
+    kept = keep_marks(raw)
+    if not certified and not keys_certified(raw, keys, kept):
         parsed = parse_line(raw)  # to learn which names are repeated
     if fast is not None and _structurally_clean(parsed, fast):
-        problems = _text_problems(raw, conversation, line)
+        problems = _text_problems(raw, conversation, line, kept)
     else:
         problems = tuple(check_line(raw, parsed, line, provider))
     if fast is not None:
@@ -305,10 +303,12 @@ def _structurally_clean(parsed: ParsedLine, fast: PlainPass) -> bool:
     return fast.clean and not parsed.duplicate_keys and len(parsed.value) == 1
 
 
-def _text_problems(raw: bytes, messages: list[Any], line: int) -> tuple[Problem, ...]:
+def _text_problems(
+    raw: bytes, messages: list[Any], line: int, kept: bytes | None = None
+) -> tuple[Problem, ...]:
     """The problems check_line would report for a structurally clean plain example: only the
     text scans (special tokens, personal data) can fire, and most lines need none of them."""
-    gate = TextGate.of_raw(raw)
+    gate = TextGate.of_raw(raw) if kept is None else TextGate.of_kept(kept, raw)
     if not (gate.special or gate.email or gate.numbers or gate.secrets):
         return ()
     out = Findings(line, gate)
@@ -483,7 +483,7 @@ class FileAnalysis:
     summaries: list[RecordSummary]  # one per physical line, as Dataset.open would number them
 
 
-RANGE_BYTES = 4 * 1024 * 1024  # bytes per task; small enough to balance the cores
+RANGE_BYTES = 2 * 1024 * 1024  # bytes per task: small, so the cores finish together
 IN_PROCESS_BYTES = 4 * 1024 * 1024  # smaller files are not worth starting workers for
 BATCH = 1000  # examples counted together (repeated texts such as system prompts encode once)
 
@@ -519,7 +519,8 @@ def analyze_file(
     single = threading.active_count() == 1
     method = "fork" if sys.platform == "linux" and single else "spawn"
     with multiprocessing.get_context(method).Pool(jobs - 1) as pool:
-        results = _share(work, ranges, pool, jobs - 1)
+        with _without_cycle_collector():  # the summaries arriving hold no cycles either
+            results = _share(work, ranges, pool, jobs - 1)
         pool.close()
         pool.join()
     return FileAnalysis(path, size, bom, _join(iter(results)))

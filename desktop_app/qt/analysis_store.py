@@ -48,7 +48,9 @@ def check_records(
     progress: Callable[[object], None],
 ) -> int:
     """Worker: check records, reporting ("analyzer", a) first, then ("batch", results) batches."""
-    progress(("analyzer", make_analyzer(model, provider)))
+    ready = make_analyzer(model, provider)
+    ready.counter.encoding  # noqa: B018  (load the tokenizer here, never on the GUI thread)
+    progress(("analyzer", ready))
     analyzer = make_analyzer(model, provider)
     batch: list[tuple[int, Record, RecordSummary]] = []
     last = time.perf_counter()

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -68,6 +69,7 @@ class ExamplesProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(Column.PREVIEW)
         self.setDynamicSortFilter(True)
         self._matcher: Matcher | None = None
+        self._source: ExamplesModel | None = None
         self.text = ""
         self.regex = False
         self.problems = ""  # "", any, errors, warnings, none, or "code:<code>"
@@ -75,8 +77,12 @@ class ExamplesProxy(QSortFilterProxyModel):
         self.status: ReviewStatus | None = None
 
     def examples_model(self) -> ExamplesModel | None:
-        model = self.sourceModel()
-        return model if isinstance(model, ExamplesModel) else None
+        return self._source
+
+    def setSourceModel(self, model: QAbstractItemModel | None) -> None:
+        # kept as a Python attribute: filterAcceptsRow runs once per row, so every call counts
+        self._source = model if isinstance(model, ExamplesModel) else None
+        super().setSourceModel(model)  # type: ignore[arg-type]
 
     # ---- setting filters -----------------------------------------------------------------
     def set_text(self, text: str, *, regex: bool = False) -> None:
@@ -120,8 +126,8 @@ class ExamplesProxy(QSortFilterProxyModel):
 
     # ---- the filter ----------------------------------------------------------------------
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
-        model = self.examples_model()
-        if model is None or source_parent.isValid():
+        model = self._source
+        if model is None:
             return True
         if self.status is not None and model.review.get(source_row).status is not self.status:
             return False

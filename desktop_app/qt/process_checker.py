@@ -9,6 +9,7 @@ Ranges and line numbers are exactly those of `desktop_app.core.analysis.analyze_
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -17,7 +18,9 @@ from pathlib import Path
 from desktop_app.core.analysis import (
     BOM,
     RANGE_BYTES,
-    _analyze_range_task,
+    _from_tuples,
+    _RangeWork,
+    _run_task,
     _split_ranges,
 )
 from desktop_app.qt.workers import CancelToken
@@ -44,14 +47,15 @@ def check_file_in_processes(
         size = os.fstat(handle.fileno()).st_size
     start = len(BOM) if bom else 0
     ranges = _split_ranges(path, start, size, RANGE_BYTES)
-    tasks = [(str(path), a, b, model, provider) for a, b in ranges]
+    work = _RangeWork(str(path), model, provider, True)
     context = multiprocessing.get_context("spawn")
-    pool = context.Pool(min(process_count(), len(tasks)))
+    pool = context.Pool(min(process_count(), len(ranges)))
     first = 0
     try:
-        for count, summaries in pool.imap(_analyze_range_task, tasks):
+        for result in pool.imap(functools.partial(_run_task, work), ranges):
             if cancel.cancelled:
                 break
+            count, summaries = _from_tuples(result)
             progress(("lines", first, summaries))
             first += count
     finally:

@@ -392,9 +392,8 @@ class MainWindow(QMainWindow):
         splitter = self.ui_state.load_bytes("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        header = self.ui_state.load_bytes("examples_header")
-        if header is not None:
-            self.examples_pane.table.horizontalHeader().restoreState(header)
+        # applied by the pane once the table has columns (set_document)
+        self.examples_pane.saved_header_state = self.ui_state.load_bytes("examples_header")
 
     def save_layout(self) -> None:
         self.ui_state.save_bytes("geometry", self.saveGeometry())

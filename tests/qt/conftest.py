@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import desktop_app.qt.pyside_workarounds  # noqa: F401  (PySide6 6.12 refcount bug guard)
-
 from desktop_app.core.templates import sample_path
 from desktop_app.qt.workers import WorkerPools
 
@@ -29,6 +28,3 @@ def sample_file(tmp_path: Path) -> Path:
     path.write_bytes(SAMPLE.read_bytes())
     return path
 
-
-def checked(store) -> bool:
-    return store.enabled and not store.checking and store.checked_count == len(store.summaries)

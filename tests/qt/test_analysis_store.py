@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import checked
+from qt_helpers import checked
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.templates import sample_path
@@ -59,7 +59,7 @@ def test_inserts_and_removes_keep_summaries_aligned(qtbot, pools) -> None:
 
 
 def test_changing_the_model_checks_again(qtbot, pools) -> None:
-    dataset, store = _store(qtbot, pools)
+    _dataset, store = _store(qtbot, pools)
     store.set_model("gpt-4o-2024-08-06")
     qtbot.waitUntil(lambda: checked(store) and store.analyzer() is not None, timeout=30_000)
     assert store.analyzer().model == "gpt-4o-2024-08-06"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import checked
 
 from desktop_app.core import recovery
 from desktop_app.core.dataset import Dataset

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import checked
+from qt_helpers import checked
 
 from PySide6.QtCore import QModelIndex, Qt
 
@@ -34,7 +34,7 @@ def stores(qtbot, pools):
 
 
 def test_examples_model_passes_the_model_tester(qtmodeltester, stores) -> None:
-    dataset, analysis, review, model = stores
+    dataset, _analysis, _review, model = stores
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == len(dataset) == 23
     assert model.columnCount() == len(Column)
@@ -50,7 +50,7 @@ def test_examples_model_passes_the_model_tester(qtmodeltester, stores) -> None:
 
 
 def test_model_follows_edits_inserts_removes_and_review(qtbot, qtmodeltester, stores) -> None:
-    dataset, analysis, review, model = stores
+    dataset, _analysis, review, model = stores
     qtmodeltester.check(model, force_py=True)  # stays attached: every change below is verified
     with qtbot.waitSignal(model.rowsInserted):
         dataset.insert_values(2, [{"messages": [{"role": "user", "content": "Inserted!"}]}])
@@ -79,7 +79,7 @@ def test_preview_is_lazy_before_checks(qapp, pools) -> None:
 
 
 def test_proxy_filters(qtbot, qtmodeltester, stores) -> None:
-    dataset, analysis, review, model = stores
+    dataset, _analysis, review, model = stores
     proxy = ExamplesProxy()
     proxy.setSourceModel(model)
     qtmodeltester.check(proxy, force_py=True)
@@ -114,7 +114,7 @@ def test_proxy_filters(qtbot, qtmodeltester, stores) -> None:
 
 
 def test_proxy_sorts_by_tokens_and_problems(stores) -> None:
-    dataset, analysis, review, model = stores
+    _dataset, analysis, _review, model = stores
     proxy = ExamplesProxy()
     proxy.setSourceModel(model)
     proxy.sort(Column.TOKENS, Qt.SortOrder.DescendingOrder)
@@ -130,7 +130,7 @@ def test_proxy_sorts_by_tokens_and_problems(stores) -> None:
 def test_text_matcher_handles_escaped_and_unicode_text() -> None:
     match = text_matcher("café")
     assert match is not None
-    assert match('{"c": "Caf\\u00e9"}'.encode())
+    assert match(b'{"c": "Caf\\u00e9"}')
     assert match('{"c": "CAFÉ au lait"}'.encode())
     assert not match(b'{"c": "cafe"}')
     assert text_matcher("") is None
@@ -139,7 +139,7 @@ def test_text_matcher_handles_escaped_and_unicode_text() -> None:
 
 
 def test_problems_model(qtbot, qtmodeltester, stores) -> None:
-    dataset, analysis, review, model = stores
+    dataset, analysis, _review, _model = stores
     problems = ProblemsModel(analysis)
     qtmodeltester.check(problems, force_py=True)
     rows = [problems.index(r, 0).data(ProblemRole.RECORD_INDEX) for r in range(problems.rowCount())]
@@ -168,7 +168,7 @@ def test_problems_model(qtbot, qtmodeltester, stores) -> None:
 def test_undo_commands_drive_the_model(qtbot, stores) -> None:
     from PySide6.QtGui import QUndoStack
 
-    dataset, analysis, review, model = stores
+    dataset, analysis, _review, model = stores
     stack = QUndoStack()
     count = model.rowCount()
     stack.push(InsertRecordsCommand(dataset, 0, [{"messages": []}], "Add"))

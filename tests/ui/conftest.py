@@ -1,45 +1,16 @@
-"""Fixtures for the window tests: a real MainWindow with its own pools, offscreen."""
+"""Fixtures for the window tests (helpers live in window_helpers.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from window_helpers import close_window, make_window
 
 import desktop_app.qt.pyside_workarounds  # noqa: F401  (PySide6 6.12 refcount bug guard)
-
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
-
-from desktop_app.core.settings import Preferences
 from desktop_app.core.templates import sample_path
-from desktop_app.qt.ui_state import UiState
-from desktop_app.qt.workers import WorkerPools
-from desktop_app.ui.main_window import MainWindow, Services
-
-
-def make_window(qtbot, prefs: Preferences | None = None) -> MainWindow:
-    services = Services(
-        pools=WorkerPools(),
-        prefs=prefs or Preferences(sample_shown=True),
-        ui_state=UiState(),
-        persist_prefs=False,
-    )
-    window = MainWindow(services)
-    # not qtbot.addWidget: pytest-qt would close it before our fixture can mark it saved
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def close_window(window: MainWindow) -> None:
-    """Close without the save prompt (the test already checked what it wanted)."""
-    if window.document is not None:
-        window.document.undo_stack.setClean()
-        window.document.never_saved = False
-    window.close()
-    window.deleteLater()
+from desktop_app.ui.main_window import MainWindow
 
 
 @pytest.fixture
@@ -56,45 +27,3 @@ def sample_file(tmp_path: Path) -> Path:
     return path
 
 
-def is_checked(window: MainWindow) -> bool:
-    analysis = window.document.analysis
-    return (
-        analysis.enabled
-        and not analysis.checking
-        and analysis.checked_count == len(analysis.summaries)
-        and bool(analysis.dataset_problems())
-    )
-
-
-def open_and_check(qtbot, window: MainWindow, path: Path) -> None:
-    window.open_path(path)
-    qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
-    qtbot.waitUntil(lambda: is_checked(window), timeout=30_000)
-    window.problems_model.rebuild()
-
-
-def answer_next_dialog(act: Callable[[QWidget], None], timeout_ms: int = 5000) -> list[str]:
-    """Act on the next modal dialog (message box, input dialog) once it is shown."""
-    seen: list[str] = []
-    waited = [0]
-
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, QMessageBox | QDialog) and widget.isVisible():
-            seen.append(widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle())
-            act(widget)
-            return
-        waited[0] += 20
-        if waited[0] < timeout_ms:
-            QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(0, poll)
-    return seen
-
-
-def click(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
-    def act(widget: QWidget) -> None:
-        assert isinstance(widget, QMessageBox)
-        widget.button(button).click()
-
-    return act

@@ -5,12 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
-
-from conftest import (
+from window_helpers import (
     answer_next_dialog,
     click,
     close_window,
@@ -18,6 +13,11 @@ from conftest import (
     make_window,
     open_and_check,
 )
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
 from desktop_app.core.review import ReviewStatus, sidecar_path
 from desktop_app.core.settings import Preferences
 from desktop_app.core.templates import find_template

@@ -36,13 +36,19 @@ def rule(code: str, severity: Severity, meaning: str, hint: str = "", *, family:
     return code
 
 
-# The bytes the first look needs; every other byte is dropped before looking, so the searches
+# The bytes the first looks need; every other byte is dropped before looking, so the searches
 # run over a fifth of the line. Dropping bytes can only join marks that were apart (a false
-# alarm, which costs a closer look), never split one that is there.
-_KEPT = b"0123456789\\u<|@-skAKISzxoBEGN"
+# alarm, which costs a closer look), never split one that is there. Quotes and colons are kept
+# for the duplicate-name certificate in desktop_app.core.analysis.
+_KEPT = b'0123456789\\u<|@-skAKISzxoBEGN":'
 _DROPPED = bytes(b for b in range(256) if b not in _KEPT)
 _DIGITS = b"0123456789"
 _ESCAPED_ASCII = re.compile(rb"\\u00[2-7]").search
+
+
+def keep_marks(raw: bytes) -> bytes:
+    """The line with every byte no first look needs dropped (see TextGate)."""
+    return raw.translate(None, _DROPPED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +67,11 @@ class TextGate:
 
     @classmethod
     def of_raw(cls, raw: bytes) -> TextGate:
-        kept = raw.translate(None, _DROPPED)
+        return cls.of_kept(keep_marks(raw), raw)
+
+    @classmethod
+    def of_kept(cls, kept: bytes, raw: bytes) -> TextGate:
+        """The gate from a line's kept bytes (keep_marks) and the line itself."""
         if _ESCAPED_ASCII(kept) is not None:
             return OPEN_GATE
         special = _SPECIAL(kept) is not None

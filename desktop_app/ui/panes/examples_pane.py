@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import (
+    QByteArray,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -51,8 +52,8 @@ _COLUMN_WIDTHS = {  # fixed from a sample, never ResizeToContents (STYLE.md P6)
     Column.TURNS: 44,
     Column.TOKENS: 56,
     Column.PROBLEMS: 96,
-    Column.STATUS: 104,
-    Column.TAGS: 80,
+    Column.STATUS: 100,
+    Column.TAGS: 72,
 }
 
 
@@ -66,6 +67,8 @@ class ExamplesPane(QWidget):
         super().__init__(parent)
         self.proxy = ExamplesProxy(self)
         self._model: ExamplesModel | None = None
+        self._header_ready = False
+        self.saved_header_state: QByteArray | None = None  # from the last session (ui_state)
         self._build()
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -154,11 +157,6 @@ class ExamplesPane(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.PREVIEW, QHeaderView.ResizeMode.Stretch)
-        for column, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.moveSection(header.visualIndex(Column.NUMBER), 0)  # "#" shown first
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
@@ -172,13 +170,30 @@ class ExamplesPane(QWidget):
     # ---- document ------------------------------------------------------------------------
     def set_model(self, model: ExamplesModel | None) -> None:
         self._model = model
+        header = self.table.horizontalHeader()
+        if self._header_ready and header.count() == len(Column):
+            self.saved_header_state = header.saveState()  # a model reset forgets the layout
         self.proxy.setSourceModel(model)
+        if model is not None:
+            self._configure_header()
         if model is not None:
             model.review.tags_changed.connect(self.refresh_tags)
             model.analysis.dataset_problems_changed.connect(self.refresh_problem_codes)
         self.refresh_tags()
         self.refresh_problem_codes()
         self._update_count()
+
+    def _configure_header(self) -> None:
+        """Column widths and order, once the columns exist (a header without a model has none)."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.PREVIEW, QHeaderView.ResizeMode.Stretch)
+        for column, width in _COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.moveSection(header.visualIndex(Column.NUMBER), 0)  # "#" shown first
+        if self.saved_header_state is not None:
+            header.restoreState(self.saved_header_state)
+        self._header_ready = True
 
     @Slot()
     def refresh_tags(self) -> None:

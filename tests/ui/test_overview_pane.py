@@ -1,0 +1,44 @@
+"""The overview pane: counts, the histogram and the estimate follow the data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from window_helpers import open_and_check
+
+from desktop_app.core.estimate import estimate
+from desktop_app.core.models import find_model
+from desktop_app.ui.panes.overview_pane import histogram
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def test_histogram_bins() -> None:
+    bins = histogram([10, 70, 70, 300, 5000])
+    assert bins[:5] == [("<64", 1), ("<128", 2), ("<256", 0), ("<512", 1), ("<1k", 0)]
+    assert sum(c for _, c in bins) == 5
+    assert histogram([])[0] == ("<64", 0)
+
+
+def test_counts_and_estimate_follow_edits(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    pane = window.overview_pane
+    window.side_tabs.setCurrentWidget(pane)
+    pane.refresh()
+    assert pane.labels["examples"].text() == "21"
+    tokens = [s.tokens for s in window.document.analysis.summaries if s.tokens is not None]
+    expected = estimate(tokens, find_model(pane.current_model()))
+    assert pane.labels["trained"].text() == f"{expected.trained_tokens:,}"
+    assert pane.labels["epochs"].text() == f"{expected.epochs} (automatic)"
+    assert f"${expected.cost_usd:,.2f}" in pane.labels["cost"].text()
+    assert sum(c for _, c in pane.last_histogram) == 21
+    assert pane._chart_view is not None
+    pane.epochs_spin.setValue(2)
+    pane.refresh()
+    assert pane.labels["epochs"].text() == "2 (chosen)"
+    assert window.prefs.epochs == 2
+    window.examples_pane.select_record(0)
+    window.act_delete.trigger()
+    qtbot.waitUntil(lambda: pane.labels["examples"].text() == "20", timeout=5000)
+    assert "0 approved" in pane.labels["review"].text()

@@ -1,0 +1,125 @@
+"""Crash recovery across windows, the composition root, and the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from window_helpers import answer_next_dialog, close_window, is_checked, make_window, open_and_check
+
+from desktop_app.core import recovery
+from desktop_app.core.review import ReviewStatus
+from desktop_app.qt.commands import SetReviewCommand, SetValueCommand
+from desktop_app.ui.dialogs.recovery import RecoveryDialog
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def _pretend_the_process_died(file: Path) -> None:
+    """Rewrite the copy's header with the id of a process that has ended (a crash)."""
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    magic, header, data = file.read_bytes().split(b"\n", 2)
+    fields = json.loads(header)
+    fields["pid"] = int(ended.stdout)
+    file.write_bytes(magic + b"\n" + json.dumps(fields).encode() + b"\n" + data)
+
+
+def test_crash_then_restore_in_a_new_window(qtbot, sample_file: Path) -> None:
+    from desktop_app.app import start_work
+
+    first = make_window(qtbot)
+    open_and_check(qtbot, first, sample_file)
+    document = first.document
+    document._autosave_seconds = 0.05
+    document.undo_stack.push(SetValueCommand(document.dataset, 0, {"messages": []}, "Edit"))
+    document.undo_stack.push(
+        SetReviewCommand(document.review, [4], "status", ReviewStatus.NEEDS_WORK)
+    )
+    with qtbot.waitSignal(document.autosaved, timeout=10_000):
+        pass
+    copy = document.recovery_file
+    edited = document.dataset.to_bytes()
+    _pretend_the_process_died(copy)
+    # the "crashed" window is dropped without a clean close: its copy must survive
+    first.document.recovery_file = copy.with_name("other" + recovery.SUFFIX)
+    close_window(first)
+    assert copy.exists()
+
+    second = make_window(qtbot)
+    seen = answer_next_dialog(lambda d: d.restore_button.click())
+    start_work(second, None, offer_restore=True)
+    assert seen == ["Restore unsaved work?"]
+    qtbot.waitUntil(lambda: is_checked(second), timeout=30_000)
+    assert second.document.dataset.to_bytes() == edited
+    assert second.document.path == sample_file
+    assert second.document.review.get(4).status is ReviewStatus.NEEDS_WORK
+    assert second.isWindowModified()  # restored work still needs saving
+    assert not copy.exists()
+    second.act_save.trigger()
+    qtbot.waitUntil(lambda: not second.isWindowModified(), timeout=10_000)
+    assert sample_file.read_bytes() == edited
+    close_window(second)
+
+
+def test_discarding_recovery_copies(qtbot, app_home: Path) -> None:
+    from desktop_app.app import start_work
+
+    file = recovery.new_recovery_file()
+    recovery.write_recovery(file, [b'{"messages": []}\n'], original_path=None, review=None)
+    _pretend_the_process_died(file)
+    window = make_window(qtbot)
+    answer_next_dialog(lambda d: d.discard_button.click())
+    start_work(window, None, offer_restore=True)
+    assert not file.exists()
+    assert recovery.pending_recoveries() == []
+    close_window(window)
+
+
+def test_recovery_dialog_lists_copies(qtbot, app_home: Path) -> None:
+    file = recovery.new_recovery_file()
+    recovery.write_recovery(file, [b"x" * 2048], original_path=Path("/data/a.jsonl"), review=None)
+    dialog = RecoveryDialog([recovery.read_info(file)])
+    qtbot.addWidget(dialog)
+    assert "a.jsonl" in dialog.list.item(0).text()
+    assert "2 KB" in dialog.list.item(0).text()
+    assert dialog.chosen() is not None
+
+
+def test_open_file_from_the_command_line(qtbot, sample_file: Path) -> None:
+    from desktop_app.app import start_work
+
+    window = make_window(qtbot)
+    start_work(window, str(sample_file), offer_restore=False)
+    qtbot.waitUntil(lambda: is_checked(window), timeout=30_000)
+    assert window.document.path == sample_file
+    close_window(window)
+
+
+def test_app_starts_and_quits_in_a_real_process(tmp_path: Path, sample_file: Path) -> None:
+    """`python -m desktop_app FILE` shows the window, opens the file, quits; logs to log_dir()."""
+    home = tmp_path / "home"
+    env = {"FINETUNE_STUDIO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
+           "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "desktop_app", str(sample_file), "--no-restore",
+         "--quit-after", "3000"],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2],
+        timeout=90, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    log = (home / "logs" / "finetune-studio.log").read_text()
+    assert "starting" in log and "closed with code 0" in log
+    assert "Traceback" not in log
+    assert "Traceback" not in proc.stderr
+
+
+def test_version_flag() -> None:
+    from desktop_app.app import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--version"])
+    assert parse_args(["x.jsonl"]).file == "x.jsonl"
