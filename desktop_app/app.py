@@ -20,7 +20,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
@@ -116,8 +123,8 @@ def create_application(argv: Sequence[str]) -> QApplication:
     return QApplication([sys.argv[0] if sys.argv else "finetune-studio", *argv])
 
 
-def build_window(app: QApplication) -> Any:
-    """Services and the main window (no file opened yet)."""
+def build_window(app: QApplication, *, deferred: bool = False) -> Any:
+    """Services and the main window (no file opened yet); `deferred`: only its frame for now."""
     from desktop_app.core.settings import load_preferences
     from desktop_app.qt.ui_state import UiState
     from desktop_app.qt.workers import WorkerPools
@@ -129,7 +136,23 @@ def build_window(app: QApplication) -> Any:
     services = Services(
         pools=WorkerPools(), prefs=prefs, ui_state=UiState(recent_limit=prefs.recent_limit)
     )
-    return MainWindow(services)
+    return MainWindow(services, deferred=deferred)
+
+
+class AfterFirstPaint(QObject):
+    """Runs a callback once the watched window has painted for the first time."""
+
+    def __init__(self, window: Any, callback: Any) -> None:
+        super().__init__(window)
+        self._callback = callback
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, callback)
+        return False
 
 
 def start_work(window: Any, file: str | None, offer_restore: bool = True) -> None:
@@ -181,10 +204,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("Finetune Studio %s starting; log at %s", __version__, log_path)
     app = create_application([])
     try:
-        window = build_window(app)
+        window = build_window(app, deferred=True)
         hooks.window = window
+
+        def finish_startup() -> None:
+            window.complete()  # the panes, menus and heavy modules, once the frame is painted
+            start_work(window, args.file, not args.no_restore)
+
+        AfterFirstPaint(window, finish_startup)
         window.show()
-        QTimer.singleShot(0, lambda: start_work(window, args.file, not args.no_restore))
         if args.quit_after:
             QTimer.singleShot(args.quit_after, window.close)
         code = app.exec()

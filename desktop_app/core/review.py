@@ -310,9 +310,9 @@ class ReviewStore:
             if 0 <= index < len(self._entries):
                 self._entries[index] = entry
         self.unmatched = list(unmatched)
-        if self._entries:
-            self.changed.emit(0, len(self._entries) - 1)
-        self.tags_changed.emit()
+        if matches:
+            self.changed.emit(min(matches), max(matches))
+            self.tags_changed.emit()
 
     def snapshot(self) -> tuple[list[Record], list[ReviewEntry | None], list[dict[str, Any]]]:
         """Copies (cheap: references) to build a sidecar on another thread."""

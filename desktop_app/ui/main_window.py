@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -32,34 +33,56 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import recovery
-from desktop_app.core.dataset import Record
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.problems import Problem
-from desktop_app.core.review import ReviewStatus, sidecar_path
-from desktop_app.core.settings import Preferences, save_preferences
-from desktop_app.core.templates import Template, sample_path
-from desktop_app.core.tokens import TokenCounter
-from desktop_app.qt.commands import (
-    InsertRecordsCommand,
-    RemoveRecordsCommand,
-    SetReviewCommand,
-    SetReviewEntriesCommand,
-    SetValueCommand,
-    bulk_macro,
-)
-from desktop_app.qt.document import Document
-from desktop_app.qt.examples_model import ExamplesModel
-from desktop_app.qt.problems_model import ProblemsModel
-from desktop_app.qt.ui_state import UiState
-from desktop_app.qt.workers import WorkerPools
+from desktop_app.core.review import ReviewStatus
 from desktop_app.ui import theme
-from desktop_app.ui.editor.example_editor import ExampleEditor
-from desktop_app.ui.errors import show_error
 from desktop_app.ui.icons import clear_cache, icon, icon_set
-from desktop_app.ui.panes.examples_pane import ExamplesPane
-from desktop_app.ui.panes.overview_pane import OverviewPane
-from desktop_app.ui.panes.problems_pane import ProblemsPane
+
+if TYPE_CHECKING:
+    from desktop_app.core.settings import Preferences
+    from desktop_app.core.templates import Template
+    from desktop_app.core.tokens import TokenCounter
+    from desktop_app.qt.document import Document
+    from desktop_app.qt.examples_model import ExamplesModel
+    from desktop_app.qt.problems_model import ProblemsModel
+    from desktop_app.qt.ui_state import UiState
+    from desktop_app.qt.workers import WorkerPools
+
+
+def _import_parts() -> None:
+    """Import the window's heavy parts (editor, panes, models, commands).
+
+    Called when the window is completed, i.e. after its first paint, so starting the app shows a
+    window as fast as a bare Qt window would; the names become this module's globals.
+    """
+    global recovery, Record, Problem, sidecar_path, save_preferences, sample_path
+    global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
+    global SetReviewEntriesCommand, SetValueCommand, bulk_macro
+    global Document, ExamplesModel, ProblemsModel, ExampleEditor, show_error
+    global ExamplesPane, OverviewPane, ProblemsPane
+    from desktop_app.core import recovery
+    from desktop_app.core.dataset import Record
+    from desktop_app.core.problems import Problem
+    from desktop_app.core.review import sidecar_path
+    from desktop_app.core.settings import save_preferences
+    from desktop_app.core.templates import sample_path
+    from desktop_app.qt.commands import (
+        InsertRecordsCommand,
+        RemoveRecordsCommand,
+        SetReviewCommand,
+        SetReviewEntriesCommand,
+        SetValueCommand,
+        bulk_macro,
+    )
+    from desktop_app.qt.document import Document
+    from desktop_app.qt.examples_model import ExamplesModel
+    from desktop_app.qt.problems_model import ProblemsModel
+    from desktop_app.ui.editor.example_editor import ExampleEditor
+    from desktop_app.ui.errors import show_error
+    from desktop_app.ui.panes.examples_pane import ExamplesPane
+    from desktop_app.ui.panes.overview_pane import OverviewPane
+    from desktop_app.ui.panes.problems_pane import ProblemsPane
+
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +114,11 @@ class MainWindow(QMainWindow):
 
     document_changed = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, parent: QWidget | None = None, *, deferred: bool = False
+    ) -> None:
+        """With `deferred`, only the frame is built; `complete()` (after the first paint) adds
+        the panes, menus and an empty document."""
         super().__init__(parent)
         self.services = services
         self.pools = services.pools
@@ -102,15 +129,32 @@ class MainWindow(QMainWindow):
         self.problems_model: ProblemsModel | None = None
         self.display_name_override: str | None = None
         self._closing = False
+        self.completed = False
         self.undo_group = QUndoGroup(self)
         self.setObjectName("main-window")
+        self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(icon("finetune-studio"))
         self.setAcceptDrops(True)
-        self._build_panes()
         self._build_status_bar()
+        geometry = self.ui_state.load_bytes("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 860)
+        if not deferred:
+            self.complete()
+        else:
+            self.status_label.setText("Starting…")
+
+    def complete(self) -> None:
+        """Build the panes, actions and menus, and show an empty document."""
+        if self.completed:
+            return
+        _import_parts()
+        self._build_panes()
         self._build_actions()
         self._build_menus()
         self._restore_layout()
+        self.completed = True
+        self.status_label.setText("")
         self.set_document(self._new_document())
 
     # ---- building ------------------------------------------------------------------------
@@ -281,7 +325,7 @@ class MainWindow(QMainWindow):
             "Go to the previous problem",
         )
         self.act_find = a(
-            "&Filter Examples", self.examples_pane.focus_filter, K.Find, "filter",
+            "&Filter Examples", lambda: self.examples_pane.focus_filter(), K.Find, "filter",
             "Type to show only matching examples",
         )
         self.act_go_examples = a("Go to &Examples", self.focus_examples, "Ctrl+1")
@@ -293,7 +337,7 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+E",
         )
         self.act_clear_filters = a(
-            "&Show All Examples", self.examples_pane.clear_filters, "Ctrl+Shift+A"
+            "&Show All Examples", lambda: self.examples_pane.clear_filters(), "Ctrl+Shift+A"
         )
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
@@ -383,9 +427,6 @@ class MainWindow(QMainWindow):
 
     # ---- layout memory -------------------------------------------------------------------
     def _restore_layout(self) -> None:
-        geometry = self.ui_state.load_bytes("geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 860)
         state = self.ui_state.load_bytes("window_state")
         if state is not None:
             self.restoreState(state)
@@ -953,11 +994,18 @@ class MainWindow(QMainWindow):
             self.progress.setFormat("Opening… %p%")
         self._update_actions()
 
+    def _set_progress(self, value: int) -> None:
+        """QProgressBar.setValue repaints the window on the spot; this lets it paint later."""
+        self.progress.setUpdatesEnabled(False)
+        self.progress.setValue(value)
+        self.progress.setUpdatesEnabled(True)
+        self.progress.update()
+
     @Slot(int, int)
     def _on_load_progress(self, done: int, total: int) -> None:
         percent = int(done * 100 / total) if total else 100
         if percent != self.progress.value():
-            self.progress.setValue(percent)
+            self._set_progress(percent)
         self._schedule_counts()
         if self.examples_pane.current_record() is None:
             self.examples_pane.move_current(1)
@@ -995,7 +1043,7 @@ class MainWindow(QMainWindow):
         self._progress_percent = percent
         self.progress.setRange(0, 100)
         self.progress.setFormat("Checking… %p%")
-        self.progress.setValue(percent)
+        self._set_progress(percent)
 
     @Slot(bool)
     def _on_checking_changed(self, checking: bool) -> None:
@@ -1096,6 +1144,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.open_path(files[0]))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.completed:
+            self.pools.shutdown(30_000)
+            event.accept()
+            return
         if not self._closing and not self.maybe_save():
             event.ignore()
             return

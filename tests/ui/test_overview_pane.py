@@ -16,9 +16,10 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 def test_histogram_bins() -> None:
     bins = histogram([10, 70, 70, 300, 5000])
-    assert bins[:5] == [("<64", 1), ("<128", 2), ("<256", 0), ("<512", 1), ("<1k", 0)]
+    assert bins[:5] == [("0–63", 1), ("64–127", 2), ("128–255", 0), ("256–511", 1), ("512–1k", 0)]
+    assert bins[-1] == ("4k–8k", 1)
     assert sum(c for _, c in bins) == 5
-    assert histogram([])[0] == ("<64", 0)
+    assert histogram([])[0] == ("0–63", 0)
 
 
 def test_counts_and_estimate_follow_edits(qtbot, window, sample_file: Path) -> None:

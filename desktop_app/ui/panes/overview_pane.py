@@ -34,24 +34,30 @@ BIN_EDGES = (0, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536)
 
 
 def histogram(token_counts: list[int]) -> list[tuple[str, int]]:
-    """Counts per token-length bin (bins doubling in size), labelled by their upper end ("<256")."""
+    """Counts per token-length bin (bins doubling in size), labelled like "128–255"."""
     counts = [0] * len(BIN_EDGES)
     for tokens in token_counts:
         counts[max(0, bisect.bisect_right(BIN_EDGES, tokens) - 1)] += 1
     labels = []
     for i, low in enumerate(BIN_EDGES):
         if i + 1 < len(BIN_EDGES):
-            labels.append(f"<{_short(BIN_EDGES[i + 1])}")
+            # plain ranges: QtCharts reads labels as rich text, so "<64" would vanish as a tag
+            labels.append(f"{_short(low)}–{_short(BIN_EDGES[i + 1] - 1)}")
         else:
             labels.append(f"{_short(low)}+")
     while len(counts) > 4 and counts[-1] == 0:  # drop empty bins at the long end
         counts.pop()
         labels.pop()
+    while len(counts) > 3 and counts[0] == 0 and any(counts):  # and at the short end
+        counts.pop(0)
+        labels.pop(0)
     return list(zip(labels, counts, strict=True))
 
 
 def _short(value: int) -> str:
-    return f"{value // 1024}k" if value >= 1024 and value % 1024 == 0 else str(value)
+    if value >= 1023 and (value + 1) % 1024 in (0, 1):
+        return f"{(value + 1) // 1024}k"
+    return str(value)
 
 
 class OverviewPane(QWidget):
@@ -309,9 +315,6 @@ class OverviewPane(QWidget):
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
         axis_x.append([label for label, _ in bins])
-        small = axis_x.labelsFont()
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
-        axis_x.setLabelsFont(small)
         axis_y = QValueAxis()
         axis_y.setRange(0, max([c for _, c in bins] + [1]))
         axis_y.setLabelFormat("%d")
