@@ -191,7 +191,11 @@ def run_startup(rounds: int = 5) -> dict[str, float]:
         for _ in range(rounds):
             out = subprocess.run(
                 [sys.executable, "-c", code, repr(time.time())],
-                capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+                check=True,
             )
             lines = out.stdout.strip().splitlines()
             first.append(float(lines[0]))

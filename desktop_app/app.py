@@ -193,7 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # big files are checked in child processes (frozen builds)
     make_singletons_immortal()  # see desktop_app/qt/pyside_workarounds.py
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if "--self-test" in arguments:  # the installed/frozen app checks itself (desktop_app/selftest.py)
+    if (
+        "--self-test" in arguments
+    ):  # the installed/frozen app checks itself (desktop_app/selftest.py)
         from desktop_app.selftest import run
 
         return run(arguments)
@@ -203,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     hooks.install()
     log.info("Finetune Studio %s starting; log at %s", __version__, log_path)
     app = create_application([])
+    from desktop_app.qt.gc_guard import MainThreadCollector
+
+    collector = MainThreadCollector(app)
     try:
         window = build_window(app, deferred=True)
         hooks.window = window
@@ -217,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             QTimer.singleShot(args.quit_after, window.close)
         code = app.exec()
     finally:
+        collector.stop()
         hooks.restore()
     log.info("Finetune Studio closed with code %s", code)
     logging.getLogger().removeHandler(log_handler)

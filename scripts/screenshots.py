@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ftstudio-shots-")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402, TID251
+from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
 
 from desktop_app import app as app_module  # noqa: E402
 
@@ -33,8 +33,10 @@ def wait_until_checked(window: object, timeout_ms: int = 20_000) -> None:
     while waited < timeout_ms:
         document = window.document  # type: ignore[attr-defined]
         analysis = document.analysis
-        if analysis.enabled and not analysis.checking and analysis.checked_count == len(
-            analysis.summaries
+        if (
+            analysis.enabled
+            and not analysis.checking
+            and analysis.checked_count == len(analysis.summaries)
         ):
             break
         wait(100)
@@ -49,7 +51,9 @@ def review_a_little(window: object) -> None:
 
     document = window.document  # type: ignore[attr-defined]
     stack = document.undo_stack
-    stack.push(SetReviewCommand(document.review, [0, 1, 2, 3, 5, 6], "status", ReviewStatus.APPROVED))
+    stack.push(
+        SetReviewCommand(document.review, [0, 1, 2, 3, 5, 6], "status", ReviewStatus.APPROVED)
+    )
     stack.push(SetReviewCommand(document.review, [4, 8], "status", ReviewStatus.NEEDS_WORK))
     stack.push(SetReviewCommand(document.review, [1, 5, 8], "tags", ["apology"]))
     stack.push(SetReviewCommand(document.review, [0, 9], "tags", ["launch"]))

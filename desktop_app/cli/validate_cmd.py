@@ -52,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
             "the o200k_base encoding, and there is no length check or cost estimate."
         )
     analysis = analyze_file(args.file, args.model, jobs=args.jobs, previews=False)
-    validation = (
-        analyze_file(args.validation, args.model, jobs=args.jobs) if args.validation else None
-    )
+    validation = None
+    if args.validation:
+        validation = analyze_file(args.validation, args.model, jobs=args.jobs, previews=False)
     report = build_report(analysis, model=args.model, validation=validation)
     if args.json:
         print_json(report.to_json())

@@ -251,14 +251,11 @@ class ReviewStore:
         dataset.reset.connect(self._on_reset)
 
     def detach(self) -> None:
-        for event, callback in (
-            (self.dataset.inserted, self._on_inserted),
-            (self.dataset.removing, self._on_removing),
-            (self.dataset.removed, self._on_removed),
-            (self.dataset.changed, self._on_changed),
-            (self.dataset.reset, self._on_reset),
-        ):
-            event.disconnect(callback)
+        self.dataset.inserted.disconnect(self._on_inserted)
+        self.dataset.removing.disconnect(self._on_removing)
+        self.dataset.removed.disconnect(self._on_removed)
+        self.dataset.changed.disconnect(self._on_changed)
+        self.dataset.reset.disconnect(self._on_reset)
 
     # ---- reading
     def __len__(self) -> int:

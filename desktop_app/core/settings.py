@@ -35,7 +35,9 @@ class Preferences:
     autosave_seconds: float = 3.0  # recovery copy this long after the last edit
     sample_shown: bool = False  # the bundled sample opens on the very first start only
     recent_limit: int = 10
-    extra: dict[str, Any] = field(default_factory=dict)  # keys from newer versions, kept as they are
+    extra: dict[str, Any] = field(
+        default_factory=dict
+    )  # keys from newer versions, kept as they are
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -267,7 +267,10 @@ class AnalysisStore(QObject):
         signals.finished.connect(self._on_worker_finished)
         signals.failed.connect(self._on_worker_failed)
         self._worker = self.pools.run(
-            check_file_in_processes, self.source_file[0], self.model, self.provider,
+            check_file_in_processes,
+            self.source_file[0],
+            self.model,
+            self.provider,
             signals=signals,
         )
         self.source_file = None  # later checks (after edits) run on a thread

@@ -44,7 +44,11 @@ class ProblemRole(IntEnum):
     HAS_FIX = Qt.ItemDataRole.UserRole + 6
 
 
-_HEADERS = {ProblemColumn.SEVERITY: "", ProblemColumn.LINE: "Line", ProblemColumn.MESSAGE: "Problem"}
+_HEADERS = {
+    ProblemColumn.SEVERITY: "",
+    ProblemColumn.LINE: "Line",
+    ProblemColumn.MESSAGE: "Problem",
+}
 _SEVERITY_LABEL = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
 _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
@@ -169,7 +173,11 @@ class ProblemsModel(QAbstractTableModel):
 
 def _order(row: tuple[int | None, Problem]) -> tuple[int, int, int]:
     index, problem = row
-    return (-1 if index is None else index, _SEVERITY_RANK[problem.severity], problem.message_index or 0)
+    return (
+        -1 if index is None else index,
+        _SEVERITY_RANK[problem.severity],
+        problem.message_index or 0,
+    )
 
 
 def _tooltip(problem: Problem) -> str:

@@ -139,7 +139,9 @@ class WorkerPools:
 
     def __init__(self) -> None:
         self.general = QThreadPool()
-        self.general.setMaxThreadCount(max(1, min(2, QThreadPool.globalInstance().maxThreadCount())))
+        self.general.setMaxThreadCount(
+            max(1, min(2, QThreadPool.globalInstance().maxThreadCount()))
+        )
         self.general.setExpiryTimeout(2000)
         self.writer = QThreadPool()
         self.writer.setMaxThreadCount(1)  # writes happen one after another, never at once

@@ -242,15 +242,24 @@ class MainWindow(QMainWindow):
         self.act_save = a("&Save", self.save, K.Save, "document-save", "Save the dataset")
         self.act_save_as = a("Save &As…", self.save_as, K.SaveAs, None, "Save under a new name")
         self.act_import = a(
-            "&Import…", self.import_examples, "Ctrl+I", "import",
+            "&Import…",
+            self.import_examples,
+            "Ctrl+I",
+            "import",
             "Add examples from a spreadsheet, old-style JSONL, a script or pasted text",
         )
         self.act_export = a(
-            "&Export Training Files…", self.export_training, "Ctrl+E", "export",
+            "&Export Training Files…",
+            self.export_training,
+            "Ctrl+E",
+            "export",
             "Write training and validation files, without your review notes",
         )
         self.act_export_for = a(
-            "Export &For…", self.export_for, None, "export",
+            "Export &For…",
+            self.export_for,
+            None,
+            "export",
             "Write a ready-to-run folder for a trainer on your own computer",
         )
         self.act_close = a("&Close", self.close_document, K.Close, None, "Close this dataset")
@@ -269,15 +278,24 @@ class MainWindow(QMainWindow):
         self.addAction(self.act_redo)
 
         self.act_add = a(
-            "&Add Example", self.add_example, "Ctrl+Shift+N", "list-add",
+            "&Add Example",
+            self.add_example,
+            "Ctrl+Shift+N",
+            "list-add",
             "Add a new example after the current one",
         )
         self.act_duplicate = a(
-            "D&uplicate", self.duplicate_selected, "Ctrl+D", "edit-copy",
+            "D&uplicate",
+            self.duplicate_selected,
+            "Ctrl+D",
+            "edit-copy",
             "Duplicate the selected examples",
         )
         self.act_delete = a(
-            "&Delete", self.delete_selected, K.Delete, "list-remove",
+            "&Delete",
+            self.delete_selected,
+            K.Delete,
+            "list-remove",
             "Delete the selected examples",
         )
         # Delete only acts in the examples table, so it never steals the key from a text box
@@ -298,15 +316,24 @@ class MainWindow(QMainWindow):
             "Remove Ta&g…", self.remove_tag, "Ctrl+Shift+T", None, "Remove a tag from the selection"
         )
         self.act_note = a(
-            "Review &Note…", self.edit_note, "Ctrl+Shift+M", None,
+            "Review &Note…",
+            self.edit_note,
+            "Ctrl+Shift+M",
+            None,
             "Write a note about this example (kept beside the file, never trained on)",
         )
         self.act_system_prompt = a(
-            "Set &System Prompt…", self.set_system_prompt, None, "message-system",
+            "Set &System Prompt…",
+            self.set_system_prompt,
+            None,
+            "message-system",
             "Set or replace the system prompt of the selection or the whole dataset",
         )
         self.act_find_replace = a(
-            "&Find and Replace…", self.find_replace, K.Replace, "search",
+            "&Find and Replace…",
+            self.find_replace,
+            K.Replace,
+            "search",
             "Replace text in the selection or the whole dataset",
         )
 
@@ -317,15 +344,24 @@ class MainWindow(QMainWindow):
             "&Previous Example", lambda: self.examples_pane.move_current(-1), "Ctrl+Up", "go-up"
         )
         self.act_next_problem = a(
-            "Next P&roblem", lambda: self.step_problem(1), "F8", "severity-warning",
+            "Next P&roblem",
+            lambda: self.step_problem(1),
+            "F8",
+            "severity-warning",
             "Go to the next problem",
         )
         self.act_previous_problem = a(
-            "Previous Pro&blem", lambda: self.step_problem(-1), "Shift+F8", None,
+            "Previous Pro&blem",
+            lambda: self.step_problem(-1),
+            "Shift+F8",
+            None,
             "Go to the previous problem",
         )
         self.act_find = a(
-            "&Filter Examples", lambda: self.examples_pane.focus_filter(), K.Find, "filter",
+            "&Filter Examples",
+            lambda: self.examples_pane.focus_filter(),
+            K.Find,
+            "filter",
             "Type to show only matching examples",
         )
         self.act_go_examples = a("Go to &Examples", self.focus_examples, "Ctrl+1")
@@ -552,9 +588,7 @@ class MainWindow(QMainWindow):
         document.mark_never_saved()
         document.start_checking()
         recovery.discard(info.file)  # the new document writes its own copy from now on
-        self.status_label.setText(
-            "Restored your unsaved work. Save it to keep it."
-        )
+        self.status_label.setText("Restored your unsaved work. Save it to keep it.")
         return True
 
     @Slot()
@@ -681,7 +715,9 @@ class MainWindow(QMainWindow):
         self.display_name_override = None
         self._remember_recent(path)
         self._update_title()
-        self.status_label.setText(f"Saved “{path.name}”. Review notes are in {sidecar_path(path).name}.")
+        self.status_label.setText(
+            f"Saved “{path.name}”. Review notes are in {sidecar_path(path).name}."
+        )
 
     @Slot(object)
     def _on_save_failed(self, error: object) -> None:
@@ -753,7 +789,9 @@ class MainWindow(QMainWindow):
             {"role": "user", "content": ""},
             {"role": "assistant", "content": ""},
         ]
-        self._push(InsertRecordsCommand(document.dataset, at, [{"messages": messages}], "Add example"))
+        self._push(
+            InsertRecordsCommand(document.dataset, at, [{"messages": messages}], "Add example")
+        )
         self.examples_pane.select_record(at)
         self.editor.focus_message(1 if system else 0)
 
@@ -1114,12 +1152,17 @@ class MainWindow(QMainWindow):
             ("Filter examples", QKeySequence(QKeySequence.StandardKey.Find).toString()),
             ("Find and replace", QKeySequence(QKeySequence.StandardKey.Replace).toString()),
             ("Add example / duplicate", "Ctrl+Shift+N / Ctrl+D"),
-            ("Undo / redo", f"{QKeySequence(QKeySequence.StandardKey.Undo).toString()} / "
-             f"{QKeySequence(QKeySequence.StandardKey.Redo).toString()}"),
+            (
+                "Undo / redo",
+                f"{QKeySequence(QKeySequence.StandardKey.Undo).toString()} / "
+                f"{QKeySequence(QKeySequence.StandardKey.Redo).toString()}",
+            ),
         ]
-        html = "<table cellspacing=6>" + "".join(
-            f"<tr><td>{what}</td><td><b>{keys}</b></td></tr>" for what, keys in rows
-        ) + "</table>"
+        html = (
+            "<table cellspacing=6>"
+            + "".join(f"<tr><td>{what}</td><td><b>{keys}</b></td></tr>" for what, keys in rows)
+            + "</table>"
+        )
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", html, parent=self)
         box.setObjectName("shortcuts-box")
         box.open()
@@ -1180,4 +1223,3 @@ def _system_prompt_near(document: Document, index: int) -> str:
 
 def _count(number: int, word: str) -> str:
     return f"{number:,} {word}{'s' if number != 1 else ''}"
-

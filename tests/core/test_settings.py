@@ -41,8 +41,14 @@ def test_migrates_version_1(app_home: Path) -> None:
 
 def test_bad_values_fall_back_to_defaults(app_home: Path) -> None:
     prefs = Preferences.from_json(
-        {"schema_version": 2, "theme": "purple", "epochs": 0, "sample_shown": "yes",
-         "autosave_seconds": -1, "recent_limit": True}
+        {
+            "schema_version": 2,
+            "theme": "purple",
+            "epochs": 0,
+            "sample_shown": "yes",
+            "autosave_seconds": -1,
+            "recent_limit": True,
+        }
     )
     assert prefs == Preferences()
 

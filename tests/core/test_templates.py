@@ -26,6 +26,11 @@ def test_sample_shows_the_deliberate_problems() -> None:
     summaries = [analyzer.record(ds[i].raw, i + 1) for i in range(len(ds))]
     codes = {p.code for s in summaries for p in s.problems}
     codes |= {p.code for p in dataset_problems(summaries, model=analyzer.model)}
-    for expected in ("empty_reply", "unknown_role", "email_address", "no_assistant_message",
-                     "duplicate_example"):
+    for expected in (
+        "empty_reply",
+        "unknown_role",
+        "email_address",
+        "no_assistant_message",
+        "duplicate_example",
+    ):
         assert expected in codes

@@ -30,7 +30,9 @@ def test_background_check_fills_every_summary(qtbot, pools) -> None:
     assert "empty_reply" in codes and "duplicate_example" in codes
     # the duplicate (a whole-file finding) is also shown on its line
     duplicate = [i for i, p in store.problems() if p.code == "duplicate_example"]
-    assert duplicate and any(p.code == "duplicate_example" for p in store.record_problems(duplicate[0]))
+    assert duplicate and any(
+        p.code == "duplicate_example" for p in store.record_problems(duplicate[0])
+    )
     store.detach()
 
 
@@ -38,8 +40,15 @@ def test_edit_rechecks_only_that_record(qtbot, pools) -> None:
     dataset, store = _store(qtbot, pools)
     before = list(store.summaries)
     with qtbot.waitSignal(store.summaries_changed) as blocker:
-        dataset.set_value(11, {"messages": [
-            {"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hi!"}]})
+        dataset.set_value(
+            11,
+            {
+                "messages": [
+                    {"role": "user", "content": "Hello"},
+                    {"role": "assistant", "content": "Hi!"},
+                ]
+            },
+        )
     assert blocker.args == [11, 11]
     after = store.summaries
     assert after[11] is not before[11] and after[11].problems == ()

@@ -42,7 +42,9 @@ def test_examples_model_passes_the_model_tester(qtmodeltester, stores) -> None:
     assert model.index(0, Column.PREVIEW).data().startswith("Rewrite: ATTENTION")
     assert model.index(11, Column.PROBLEMS).data() == "1 error"
     assert model.index(11, Column.PROBLEMS).data(Role.SEVERITY) == "error"
-    assert "empty assistant reply" in model.index(11, Column.PROBLEMS).data(Qt.ItemDataRole.ToolTipRole)
+    assert "empty assistant reply" in model.index(11, Column.PROBLEMS).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
     assert model.index(21, Column.PREVIEW).data() == "(blank line)"
     assert model.index(22, Column.PREVIEW).data(Role.CHECKED) is True
     assert model.index(0, Column.STATUS).data() == "Draft"
@@ -148,7 +150,8 @@ def test_problems_model(qtbot, qtmodeltester, stores) -> None:
     first_line = problems.index(0, ProblemColumn.LINE).data()
     assert first_line == "All"
     empty = next(
-        r for r in range(problems.rowCount())
+        r
+        for r in range(problems.rowCount())
         if problems.index(r, 0).data(ProblemRole.CODE) == "empty_reply"
     )
     index = problems.index(empty, ProblemColumn.MESSAGE)

@@ -27,3 +27,11 @@ def sample_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread(qapp):
+    """As in the app: the cycle collector never runs on a worker thread (desktop_app.qt.gc_guard)."""
+    from desktop_app.qt.gc_guard import MainThreadCollector
+
+    collector = MainThreadCollector()
+    yield
+    collector.stop()

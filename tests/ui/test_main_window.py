@@ -101,7 +101,9 @@ def test_problems_pane_selects_example_and_applies_fix(qtbot, window, sample_fil
     assert window.problems_pane.fix_button.text() == "Remove the empty message"
     window.problems_pane.fix_button.click()
     assert window.document.dataset.value(11)["messages"][-1]["role"] == "user"
-    qtbot.waitUntil(lambda: "empty_reply" not in window.document.analysis.problem_codes, timeout=5000)
+    qtbot.waitUntil(
+        lambda: "empty_reply" not in window.document.analysis.problem_codes, timeout=5000
+    )
     window.act_undo.trigger()
     assert window.document.dataset[11].raw == sample_file.read_bytes().splitlines()[11]
     window.step_problem(-1)
@@ -176,7 +178,9 @@ def test_discard_keeps_the_file(qtbot, window, sample_file: Path) -> None:
     assert len(window.document.dataset) == 0 and window.document.path is None
 
 
-def test_failing_save_shows_error_and_keeps_edits(qtbot, window, sample_file: Path, tmp_path: Path) -> None:
+def test_failing_save_shows_error_and_keeps_edits(
+    qtbot, window, sample_file: Path, tmp_path: Path
+) -> None:
     open_and_check(qtbot, window, sample_file)
     window.examples_pane.select_record(0)
     window.act_delete.trigger()
@@ -231,8 +235,11 @@ def test_drop_a_file_opens_it(qtbot, window, sample_file: Path) -> None:
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(sample_file))])
     event = QDropEvent(
-        QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, data,
-        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+        QPoint(10, 10).toPointF(),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(event)
     qtbot.waitUntil(lambda: window.document.path == sample_file, timeout=5000)

@@ -20,8 +20,12 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 def _pretend_the_process_died(file: Path) -> None:
     """Rewrite the copy's header with the id of a process that has ended (a crash)."""
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     magic, header, data = file.read_bytes().split(b"\n", 2)
     fields = json.loads(header)
     fields["pid"] = int(ended.stdout)
@@ -102,13 +106,27 @@ def test_open_file_from_the_command_line(qtbot, sample_file: Path) -> None:
 def test_app_starts_and_quits_in_a_real_process(tmp_path: Path, sample_file: Path) -> None:
     """`python -m desktop_app FILE` shows the window, opens the file, quits; logs to log_dir()."""
     home = tmp_path / "home"
-    env = {"FINETUNE_STUDIO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "FINETUNE_STUDIO_HOME": str(home),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PATH": "/usr/bin:/bin",
+    }
     proc = subprocess.run(
-        [sys.executable, "-m", "desktop_app", str(sample_file), "--no-restore",
-         "--quit-after", "3000"],
-        capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2],
-        timeout=90, check=False,
+        [
+            sys.executable,
+            "-m",
+            "desktop_app",
+            str(sample_file),
+            "--no-restore",
+            "--quit-after",
+            "3000",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=90,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     log = (home / "logs" / "finetune-studio.log").read_text()
