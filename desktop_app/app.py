@@ -179,6 +179,9 @@ def start_work(window: Any, file: str | None, offer_restore: bool = True) -> Non
     prefs = window.services.prefs
     if not prefs.sample_shown:
         window.open_sample()
+        extras = getattr(window, "extras", None)
+        if extras is not None:  # the first start also greets the writer
+            extras.show_welcome()
         window.prefs = replace(prefs, sample_shown=True)
         window.services.prefs = window.prefs
         try:

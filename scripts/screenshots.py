@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ftstudio-shots-")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402, TID251
-from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop_app import app as app_module  # noqa: E402
 

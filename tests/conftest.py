@@ -79,6 +79,24 @@ def _drain_qt_pool() -> None:
     assert pool.waitForDone(5000), "a Qt pool worker was still running 5 s after the test"
 
 
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread(request: pytest.FixtureRequest):
+    """As in the app: with Qt in play, the cycle collector runs on the GUI thread only
+    (desktop_app.qt.gc_guard explains the PySide6 crash this avoids)."""
+    import sys
+
+    uses_qt = {"qtbot", "qapp"} & set(request.fixturenames)
+    if "PySide6.QtWidgets" not in sys.modules or not uses_qt:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from desktop_app.qt.gc_guard import MainThreadCollector
+
+    collector = MainThreadCollector()
+    yield
+    collector.stop()
+
+
 @pytest.fixture
 def realworld_dir() -> Path:
     path = REPO / "tests" / "data" / "realworld"

@@ -153,6 +153,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._restore_layout()
+        from desktop_app.ui.window_extras import install_extras
+
+        self.extras = install_extras(self)  # Training and Try menus, welcome, tour
         self.completed = True
         self.status_label.setText("")
         self.set_document(self._new_document())
@@ -1198,6 +1201,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self._closing = True
+        self.extras.shutdown()
         self.save_layout()
         if self.document is not None:
             self._detach(self.document)

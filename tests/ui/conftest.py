@@ -25,13 +25,3 @@ def sample_file(tmp_path: Path) -> Path:
     path = tmp_path / "brand_voice.jsonl"
     path.write_bytes(sample_path().read_bytes())
     return path
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread(qapp):
-    """As in the app: the cycle collector never runs on a worker thread (desktop_app.qt.gc_guard)."""
-    from desktop_app.qt.gc_guard import MainThreadCollector
-
-    collector = MainThreadCollector()
-    yield
-    collector.stop()

@@ -144,13 +144,20 @@ def test_pause_resume_and_cancel_from_the_job_view(qtbot, practice_server, tmp_p
         job = start_job(provider, plan, store=hub.store).job
         key = JobKey("practice", "local", provider.base_url, job.id)
         view = hub.open_job(key).view
-        qtbot.waitUntil(lambda: view.pause_button.isVisible(), timeout=20_000)  # training
+        qtbot.waitUntil(
+            lambda: view.pause_button.isVisible() and view.pause_button.isEnabled(), timeout=20_000
+        )  # training
         assert view.cancel_button.isVisible() and not view.resume_button.isVisible()
         qtbot.mouseClick(view.pause_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: view.resume_button.isVisible(), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: view.resume_button.isVisible() and view.resume_button.isEnabled(),
+            timeout=10_000,
+        )
         assert view.state.job.status == "paused" and "Paused" in view.timeline.labels[2].text()
         qtbot.mouseClick(view.resume_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: view.pause_button.isVisible(), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: view.pause_button.isVisible() and view.cancel_button.isEnabled(), timeout=10_000
+        )
         qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: view.state.job.status == "cancelled", timeout=10_000)
         assert not view.cancel_button.isVisible() and not view.pause_button.isVisible()

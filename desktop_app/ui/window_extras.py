@@ -1,0 +1,157 @@
+"""What the main window gains after its panes exist: the Training and Try menus (with the Jobs
+dock), the welcome screen, the guided tour, and their clean shutdown.
+
+Kept out of main_window.py so the window stays about editing; `install_extras(window)` is called
+once from `MainWindow.complete()`, `Extras.shutdown()` from its `closeEvent`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from desktop_app.core.templates import find_template
+from desktop_app.ui.icons import icon
+from desktop_app.ui.playground import (
+    TryServices,
+    open_comparison,
+    open_playground,
+    start_comparison,
+)
+from desktop_app.ui.training.wiring import install_training
+from desktop_app.ui.welcome import WelcomeDialog
+
+# objectNames the guided tour (desktop_app/ui/tour.py) looks for
+TOUR_TARGETS = {
+    "examples_pane": "examples-pane",
+    "editor": "example-editor",
+    "problems_pane": "problems-pane",
+    "overview_pane": "overview-pane",
+    "side_tabs": "side-tabs",
+}
+
+
+class Extras(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        for attribute, name in TOUR_TARGETS.items():
+            widget = getattr(window, attribute, None)
+            if widget is not None:
+                widget.setObjectName(name)
+        self.training = install_training(window)
+        self.try_services = TryServices(
+            document=lambda: window.document,
+            store=lambda: self.training.store,
+            practice_url=self.training.practice.current_url,
+            parent=window,
+        )
+        self.try_services.example_added.connect(window.examples_pane.select_record)
+        self.tour: Any = None
+        help_menu = _menu_titled(window, "&Help")
+        self._move_before(self.training.menu.menu, help_menu)
+        self._build_try_menu(help_menu)
+        self._extend_help(help_menu)
+
+    # ---- menus ---------------------------------------------------------------------------
+    def _build_try_menu(self, before: QMenu | None) -> None:
+        menu = QMenu("T&ry", self.window)
+        menu.setObjectName("try-menu")
+        for text, name, tip, slot in (
+            ("&Playground…", "chat", "Chat with a model, or two side by side", self.playground),
+            (
+                "&Compare Two Models…",
+                "compare",
+                "Run a set of prompts through two models and rate the replies blind",
+                self.compare,
+            ),
+            ("&Open Comparison…", "document-open", "Open a saved comparison", self.open_compare),
+        ):
+            action = QAction(icon(name), text, self.window)
+            action.setStatusTip(tip)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        self.try_menu = menu
+        bar = self.window.menuBar()
+        if before is not None:
+            bar.insertMenu(before.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
+
+    def _extend_help(self, help_menu: QMenu | None) -> None:
+        if help_menu is None:
+            return
+        first = help_menu.actions()[0] if help_menu.actions() else None
+        welcome = QAction(icon("help"), "&Welcome Screen…", self.window)
+        welcome.triggered.connect(self.show_welcome)
+        tour = QAction(icon("help"), "Take the &Tour", self.window)
+        tour.setStatusTip("A short tour of the panes")
+        tour.triggered.connect(self.start_tour)
+        help_menu.insertAction(first, welcome)
+        help_menu.insertAction(first, tour)
+        help_menu.insertSeparator(first)
+
+    def _move_before(self, menu: QMenu, before: QMenu | None) -> None:
+        if before is None:
+            return
+        bar = self.window.menuBar()
+        bar.removeAction(menu.menuAction())
+        bar.insertMenu(before.menuAction(), menu)
+
+    # ---- actions -------------------------------------------------------------------------
+    @Slot()
+    def playground(self) -> None:
+        open_playground(self.window, self.try_services)
+
+    @Slot()
+    def compare(self) -> None:
+        start_comparison(
+            self.window, self.try_services, selected=self.window.examples_pane.selected_records()
+        )
+
+    @Slot()
+    def open_compare(self) -> None:
+        open_comparison(self.window, self.try_services)
+
+    @Slot()
+    def show_welcome(self) -> WelcomeDialog:
+        """The welcome screen (shown on the first start, and from the Help menu)."""
+        dialog = WelcomeDialog(parent=self.window)
+        dialog.sample_requested.connect(self.window.open_sample)
+        dialog.template_requested.connect(self._open_template)
+        dialog.open_file_requested.connect(self.window.open_dialog)
+        dialog.import_requested.connect(self.window.import_examples)
+        dialog.tour_requested.connect(self.start_tour)
+        dialog.show()
+        self.welcome = dialog
+        return dialog
+
+    @Slot(str)
+    def _open_template(self, name: str) -> None:
+        self.window.open_template(find_template(name))
+
+    @Slot()
+    def start_tour(self) -> None:
+        from desktop_app.ui.tour import GuidedTour
+
+        self.tour = GuidedTour(self.window)
+        self.tour.start()
+
+    def shutdown(self) -> None:
+        """Stop chats, comparisons, polling and uploads; waits for their workers."""
+        self.try_services.shutdown()
+        self.training.shutdown()
+
+
+def _menu_titled(window: QMainWindow, title: str) -> QMenu | None:
+    for action in window.menuBar().actions():
+        if action.text() == title and action.menu() is not None:
+            return action.menu()  # type: ignore[return-value]
+    return None
+
+
+def install_extras(window: Any) -> Extras:
+    return Extras(window)
