@@ -1,81 +1,67 @@
-"""The training GUI inside the real main window: menu, dock, and a problem link that selects the
-example in the editor (the wiring GUI-A/the lead adds to main_window.py, see wiring.py)."""
+"""The training GUI inside the real main window (wired by window_extras.install_extras through
+wiring.install_training): the Training menu, the Jobs dock, a problem link that selects the
+example in the editor, and a clean shutdown when the window closes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from training_helpers import (  # type: ignore[import-not-found]
-    QUICK_RETRY,
-    chat_example,
-    practice_server_fixture,  # noqa: F401 (a pytest fixture)
-)
+from training_helpers import chat_example  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
 
 from desktop_app.core.dataset import Dataset
-from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.settings import Preferences
 from desktop_app.qt.ui_state import UiState
 from desktop_app.qt.workers import WorkerPools
 from desktop_app.ui.main_window import MainWindow, Services
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
-from desktop_app.ui.training.wiring import install_training
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
-def test_training_menu_dock_and_problem_links_in_the_main_window(
-    qtbot, practice_server: PracticeServer, tmp_path: Path
-) -> None:
-    window = MainWindow(
-        Services(
-            pools=WorkerPools(),
-            prefs=Preferences(sample_shown=True),
-            ui_state=UiState(),
-            persist_prefs=False,
-        )
+def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path: Path) -> None:
+    services = Services(
+        pools=WorkerPools(),
+        prefs=Preferences(sample_shown=True),
+        ui_state=UiState(),
+        persist_prefs=False,
     )
+    window = MainWindow(services)
     qtbot.addWidget(window)
-    hub = install_training(
-        window, practice_server=practice_server, retry=QUICK_RETRY, poll_interval=0.05, tick_ms=30
-    )
     window.show()
-    try:
-        titles = [a.text() for a in window.menuBar().actions()]
-        assert "&Training" in titles
-        assert window.findChild(type(hub.menu.dock), "jobs-dock") is hub.menu.dock
-        assert not hub.menu.dock.isVisible()
-        hub.menu.act_jobs.trigger()
-        assert hub.menu.dock.isVisible()
+    hub = window.extras.training
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Training" in titles
+    assert window.findChild(QDockWidget, "jobs-dock") is hub.menu.dock
+    assert not hub.menu.dock.isVisible()
+    hub.menu.act_jobs.trigger()
+    assert hub.menu.dock.isVisible()
 
-        path = tmp_path / "ferns.jsonl"
-        dataset = Dataset.from_values([chat_example(i) for i in range(1, 13)])
-        dataset.insert_records(3, [dataset.make_raw_record('{"messages": [')])
-        dataset.save(path)
-        window.open_path(path)
-        qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
+    path = tmp_path / "ferns.jsonl"
+    dataset = Dataset.from_values([chat_example(i) for i in range(1, 13)])
+    dataset.insert_records(3, [dataset.make_raw_record('{"messages": [')])
+    dataset.save(path)
+    window.open_path(path)
+    qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
 
-        hub.menu.act_start.trigger()
-        dialog = window.findChild(StartJobDialog)
-        assert dialog is not None and dialog.dataset is window.document.dataset
-        qtbot.waitUntil(lambda: dialog.model_combo.count() > 0, timeout=10_000)
-        dialog.start_checks()
-        qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
-        assert dialog.outcome.blocked
-        row = next(
-            i
-            for i in range(dialog.errors_list.count())
-            if dialog.errors_list.item(i).text().startswith("Line 4:")
-        )
-        rect = dialog.errors_list.visualItemRect(dialog.errors_list.item(row))
-        qtbot.mouseClick(
-            dialog.errors_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
-        )
-        qtbot.waitUntil(lambda: window.examples_pane.current_record() == 3, timeout=5_000)
-        dialog.reject()
-    finally:
-        assert hub.shutdown(20_000)  # what MainWindow.closeEvent does before pools.shutdown()
-        window.document.undo_stack.setClean()
-        window.close()
+    hub.menu.act_start.trigger()
+    dialog = window.findChild(StartJobDialog)
+    assert dialog is not None and dialog.dataset is window.document.dataset
+    assert dialog.provider_kind == "practice" and hub.practice.running
+    qtbot.waitUntil(lambda: dialog.model_combo.count() > 0, timeout=10_000)
+    dialog.start_checks()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    assert dialog.outcome.blocked
+    texts = [dialog.errors_list.item(i).text() for i in range(dialog.errors_list.count())]
+    row = next(i for i, text in enumerate(texts) if text.startswith("Line 4:"))
+    rect = dialog.errors_list.visualItemRect(dialog.errors_list.item(row))
+    qtbot.mouseClick(dialog.errors_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.examples_pane.current_record() == 3, timeout=5_000)
+    dialog.reject()
+
+    window.document.undo_stack.setClean()
+    window.close()  # closeEvent shuts the training hub down (and its practice server)
+    assert hub.is_shut_down and not hub.pools.busy and not hub.practice.running
