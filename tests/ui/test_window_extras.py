@@ -49,7 +49,7 @@ def test_playground_opens_from_the_try_menu(qtbot, window: MainWindow) -> None:
     from desktop_app.ui.playground import PlaygroundWindow
 
     window.extras.playground()
-    opened = [w for w in window.findChildren(PlaygroundWindow)]
+    opened = list(window.findChildren(PlaygroundWindow))
     assert opened
     for playground in opened:
         playground.close()

@@ -72,6 +72,7 @@ class TrainingHub(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent if parent is not None else window)
+        self._shut_down = False
         self.window = window
         self.current_dataset = current_dataset or (lambda: None)
         self.pools = WorkerPools()
@@ -99,14 +100,13 @@ class TrainingHub(QObject):
         self.poller.job_finished.connect(self._on_job_finished)
         self._windows: dict[JobKey, JobWindow] = {}
         self._panes: list[JobsPane] = []
-        self._shut_down = False
         self.menu: Any = None  # the window's Training menu and Jobs dock (wiring.py)
 
     # ---- services --------------------------------------------------------------------------
     @property
     def store(self) -> JobStore | None:
         """The job store, or None when it cannot be opened (see store_error)."""
-        if self._store is None and self.store_error is None:
+        if self._store is None and self.store_error is None and not self._shut_down:
             try:
                 self._store = JobStore().open()
             except UserFacingError as error:
@@ -234,6 +234,8 @@ class TrainingHub(QObject):
 
     def resume(self) -> list[JobKey]:
         """After a start: follow again every job the store says has not finished."""
+        if self._shut_down:
+            return []
         store = self.store
         if store is None:
             return []
