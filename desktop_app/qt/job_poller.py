@@ -77,10 +77,7 @@ class PollResult:
 
 def cancel_event(token: CancelToken) -> threading.Event:
     """The threading.Event behind a worker's cancel token, for core calls that take one."""
-    event = getattr(token, "event", None)
-    if isinstance(event, threading.Event):
-        return event
-    return token._event  # the token's own flag (workers.CancelToken has no public accessor yet)
+    return token.event
 
 
 def without_traceback(error: BaseException | None) -> BaseException | None:

@@ -48,6 +48,11 @@ class CancelToken:
         if self._event.is_set():
             raise Cancelled
 
+    @property
+    def event(self) -> threading.Event:
+        """The flag itself, for core calls that take a `threading.Event` cancel token."""
+        return self._event
+
 
 class WorkerSignals(QObject):
     """Signals of one worker; created by the caller on the GUI thread, without a parent.
