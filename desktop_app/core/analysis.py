@@ -27,7 +27,7 @@ from desktop_app.core.checks.base import Findings, TextGate, keep_marks
 from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.checks.messages import scan_texts
 from desktop_app.core.checks.plain import PlainPass, plain_fields, plain_pass, plain_piece
-from desktop_app.core.errors import DatasetOpenError
+from desktop_app.core.dataset import open_error
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem
@@ -553,26 +553,8 @@ def _probe(path: Path) -> tuple[int, bool]:
         with path.open("rb") as handle:
             head = handle.read(len(BOM))
             size = os.fstat(handle.fileno()).st_size
-    except FileNotFoundError as exc:
-        raise DatasetOpenError(
-            f"“{path.name}” could not be found.",
-            "Check the file name and the folder, then try again.",
-        ) from exc
-    except IsADirectoryError as exc:
-        raise DatasetOpenError(
-            f"“{path.name}” is a folder, not a dataset file.",
-            "Give the path of the .jsonl file inside it instead.",
-        ) from exc
-    except PermissionError as exc:
-        raise DatasetOpenError(
-            f"“{path.name}” could not be opened because you do not have permission to read it.",
-            "Ask the file's owner for access, or copy it somewhere you can read it.",
-        ) from exc
     except OSError as exc:
-        raise DatasetOpenError(
-            f"“{path.name}” could not be read ({exc.strerror or 'the system refused'}).",
-            "Check the file and try again.",
-        ) from exc
+        raise open_error(path, exc) from exc
     return size, head == BOM
 
 
