@@ -162,7 +162,10 @@ def test_pause_resume_and_cancel_from_the_job_view(qtbot, practice_server, tmp_p
         qtbot.waitUntil(lambda: view.state.job.status == "cancelled", timeout=10_000)
         assert not view.cancel_button.isVisible() and not view.pause_button.isVisible()
         assert "✖ Cancelled" in view.timeline.labels[3].text()
-        assert hub.store.get(*key.record_key).status == "cancelled"
+        # the job record is written by the worker that ran the cancel, a moment after the view
+        qtbot.waitUntil(
+            lambda: hub.store.get(*key.record_key).status == "cancelled", timeout=10_000
+        )
     finally:
         assert hub.shutdown(20_000)
 
