@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.core.dataset import Dataset, Record
@@ -215,6 +216,8 @@ class AnalysisStore(QObject):
     # ---- control -------------------------------------------------------------------------
     def start(self) -> None:
         """Check every record that has no summary yet, on a worker."""
+        if not shiboken6.isValid(self):  # the document went away while work was queued
+            return
         self.enabled = True
         self._stopped = False
         if self._worker is not None:
@@ -421,6 +424,8 @@ class AnalysisStore(QObject):
     # ---- worker results ------------------------------------------------------------------
     @Slot(object)
     def _on_worker_progress(self, message: object) -> None:
+        if not shiboken6.isValid(self):  # the document went away while work was queued
+            return
         kind, payload = message[0], message[1]  # type: ignore[index]
         if kind == "lines":
             self._apply_lines(payload, message[2])  # type: ignore[index]
@@ -452,6 +457,8 @@ class AnalysisStore(QObject):
 
     @Slot()
     def _on_worker_finished(self) -> None:
+        if not shiboken6.isValid(self):  # the document went away while work was queued
+            return
         self._worker = None
         self._snapshot = []
         self._positions = None
