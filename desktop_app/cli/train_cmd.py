@@ -1,8 +1,9 @@
 """`ftstudio train FILE --provider P --model M [--follow]`: check, upload and start a fine-tuning job.
 
-The offline checks run first (as `ftstudio validate` does) and errors stop the command before
-anything is sent. With --follow, status changes and training metrics are printed until the job
-ends; the exit status is then 0 when it succeeded and 1 when it failed or was cancelled.
+The offline checks run first, with the provider's own rules (as `ftstudio validate --provider P`
+does), and errors stop the command before anything is sent. With --follow, status changes and
+training metrics are printed until the job ends; the exit status is then 0 when it succeeded
+and 1 when it failed or was cancelled.
 `--provider practice` without --base-url starts a practice server inside this command.
 """
 
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     training, method = _training_source(train_path)
     validation = _training_source(valid_path)[0] if valid_path else None
     if not args.no_checks:
-        _refuse_on_errors(train_path, valid_path, args.model)
+        _refuse_on_errors(train_path, valid_path, args.model, args.provider)
     plan = TrainingPlan(
         model=args.model,
         training=training,
@@ -131,14 +132,17 @@ def _training_source(path: Path) -> tuple[UploadSource, str]:
     return UploadSource.from_bytes(data, name), method
 
 
-def _refuse_on_errors(train_path: Path, valid_path: Path | None, model: str) -> None:
-    """The offline checks (as `ftstudio validate` runs them); errors stop the command."""
+def _refuse_on_errors(train_path: Path, valid_path: Path | None, model: str, provider: str) -> None:
+    """The offline checks with the provider's own rules (as `ftstudio validate --provider`
+    runs them); errors stop the command."""
     from desktop_app.core.analysis import analyze_file
     from desktop_app.core.problems import Severity
     from desktop_app.core.report import build_report
 
-    valid = analyze_file(valid_path, model) if valid_path else None
-    report = build_report(analyze_file(train_path, model), model=model, validation=valid)
+    valid = analyze_file(valid_path, model, provider) if valid_path else None
+    report = build_report(
+        analyze_file(train_path, model, provider), model=model, provider=provider, validation=valid
+    )
     found = [(train_path, p) for p in report.problems if p.severity is Severity.ERROR]
     if valid is not None and valid_path is not None:  # its own lines; no minimum count
         found += [

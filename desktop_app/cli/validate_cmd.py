@@ -1,4 +1,5 @@
-"""`ftstudio validate FILE [--model M] [--json]`: check a dataset offline, like OpenAI would.
+"""`ftstudio validate FILE [--model M] [--provider P] [--json]`: check a dataset offline, with the
+rules of the provider that will train on it (OpenAI's unless --provider says otherwise).
 
 Exit status: 0 when there are no errors, 1 when there are, 2 when the file cannot be read.
 """
@@ -11,6 +12,7 @@ from typing import Any
 
 from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_json, print_note
 from desktop_app.core.analysis import analyze_file
+from desktop_app.core.checks.provider_rules import PROVIDERS
 from desktop_app.core.models import DEFAULT_MODEL, find_model
 from desktop_app.core.report import build_report, format_text
 
@@ -33,6 +35,12 @@ def register(subparsers: Any) -> None:
         help=f"model to check limits and prices for (default: {DEFAULT_MODEL})",
     )
     parser.add_argument(
+        "--provider",
+        choices=[p for p in PROVIDERS if p != "practice"],
+        default="openai",
+        help="add the rules of the provider that will train on it (default: openai)",
+    )
+    parser.add_argument(
         "--validation",
         metavar="VFILE",
         help="the validation file, to find examples that are in both files",
@@ -51,11 +59,14 @@ def run(args: argparse.Namespace) -> int:
             f"Note: ftstudio does not know the model “{args.model}”, so tokens are counted with "
             "the o200k_base encoding, and there is no length check or cost estimate."
         )
-    analysis = analyze_file(args.file, args.model, jobs=args.jobs, previews=False)
+    provider = args.provider
+    analysis = analyze_file(args.file, args.model, provider, jobs=args.jobs, previews=False)
     validation = None
     if args.validation:
-        validation = analyze_file(args.validation, args.model, jobs=args.jobs, previews=False)
-    report = build_report(analysis, model=args.model, validation=validation)
+        validation = analyze_file(
+            args.validation, args.model, provider, jobs=args.jobs, previews=False
+        )
+    report = build_report(analysis, model=args.model, provider=provider, validation=validation)
     if args.json:
         print_json(report.to_json())
     else:

@@ -27,6 +27,7 @@ from desktop_app.core.checks.base import Findings, TextGate, keep_marks
 from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.checks.messages import scan_texts
 from desktop_app.core.checks.plain import PlainPass, plain_fields, plain_pass, plain_piece
+from desktop_app.core.checks.provider_rules import LINE_RULES, example_problems
 from desktop_app.core.dataset import open_error
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
 from desktop_app.core.models import DEFAULT_MODEL
@@ -274,6 +275,8 @@ def summarize(
         parsed = parse_line(raw)  # to learn which names are repeated
     if fast is not None and _structurally_clean(parsed, fast):
         problems = _text_problems(raw, conversation, line, kept)
+        if provider in LINE_RULES:  # check_line adds these itself
+            problems += tuple(example_problems(provider, value, line))
     else:
         problems = tuple(check_line(raw, parsed, line, provider))
     if fast is not None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop_app.core.analysis import FileAnalysis, dataset_problems
 from desktop_app.core.checks import REGISTRY
+from desktop_app.core.checks.provider_rules import RULES as PROVIDER_RULES
 from desktop_app.core.estimate import Estimate, estimate
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.models import find_model
@@ -239,7 +240,8 @@ def _groups(problems: list[Problem], per_code: int) -> list[str]:
     for problem in problems:
         by_code.setdefault(problem.code, []).append(problem)
     for code, group in sorted(by_code.items(), key=lambda item: -len(item[1])):
-        meaning = REGISTRY[code].meaning if code in REGISTRY else code
+        rule = REGISTRY.get(code) or PROVIDER_RULES.get(code)
+        meaning = rule.meaning if rule is not None else code
         count = f"{len(group):,} line{'s' if len(group) != 1 else ''}" if group[0].line else ""
         out.append(f"  • {meaning} [{code}]{' — ' + count if count else ''}")
         for problem in group[:per_code]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from desktop_app.core.appdirs import config_dir
 from desktop_app.core.atomic import write_atomic
+from desktop_app.core.checks.provider_rules import PROVIDERS
 from desktop_app.core.models import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ THEMES = ("system", "light", "dark")
 @dataclass(frozen=True, slots=True)
 class Preferences:
     model: str = DEFAULT_MODEL  # the model the estimate and the checks use
-    provider: str = "openai"
+    provider: str = "openai"  # whose rules the checks follow (provider_rules.PROVIDERS)
     epochs: int | None = None  # None: the provider's automatic choice
     theme: str = "system"  # system, light or dark
     autosave_seconds: float = 3.0  # recovery copy this long after the last edit
@@ -62,6 +63,8 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
         return value if isinstance(value, int) and 1 <= value <= 50 else None
     if name == "theme":
         return value if value in THEMES else default
+    if name == "provider":  # one a newer version knows would have no checks here
+        return value if value in PROVIDERS else default
     if isinstance(default, bool):
         return value if isinstance(value, bool) else default
     if isinstance(default, float):

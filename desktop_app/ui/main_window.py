@@ -170,8 +170,11 @@ class MainWindow(QMainWindow):
         self.problems_pane = ProblemsPane(self)
         self.problems_pane.problem_activated.connect(self.go_to_problem)
         self.problems_pane.fix_requested.connect(self.apply_quick_fix)
-        self.overview_pane = OverviewPane(self.prefs.model, self.prefs.epochs, self)
+        self.overview_pane = OverviewPane(
+            self.prefs.model, self.prefs.epochs, self, provider=self.prefs.provider
+        )
         self.overview_pane.model_changed.connect(self._on_model_changed)
+        self.overview_pane.provider_changed.connect(self._on_provider_changed)
         self.overview_pane.epochs_changed.connect(self._on_epochs_changed)
         self.side_tabs = QTabWidget(self)
         self.side_tabs.setAccessibleName("Problems and overview")
@@ -1115,6 +1118,13 @@ class MainWindow(QMainWindow):
         self._store_prefs()
         if self.document is not None:
             self.document.analysis.set_model(model)
+
+    def _on_provider_changed(self, provider: str) -> None:
+        """The checks follow the chosen provider's rules: check everything again."""
+        self.prefs = replace(self.prefs, provider=provider)
+        self._store_prefs()
+        if self.document is not None:
+            self.document.analysis.set_model(self.prefs.model, provider)
 
     def _on_epochs_changed(self, epochs: object) -> None:
         self.prefs = replace(self.prefs, epochs=epochs if isinstance(epochs, int) else None)

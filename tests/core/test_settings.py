@@ -48,9 +48,11 @@ def test_bad_values_fall_back_to_defaults(app_home: Path) -> None:
             "sample_shown": "yes",
             "autosave_seconds": -1,
             "recent_limit": True,
+            "provider": "a-provider-from-a-newer-version",
         }
     )
     assert prefs == Preferences()
+    assert Preferences.from_json({"provider": "together"}).provider == "together"
 
 
 def test_damaged_file_is_set_aside(app_home: Path) -> None:

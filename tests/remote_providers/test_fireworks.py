@@ -256,13 +256,19 @@ def test_the_ftstudio_train_command_runs_a_fireworks_job(
             "--follow",
             "--poll-seconds",
             "0.01",
-            "--no-checks",
         ]
     )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "The fine-tuned model is ready: accounts/test-account/models/" in out
     assert fireworks_server.api_key not in out + err
+    # Fireworks' own minimum (3) applies, not OpenAI's (10)
+    data.write_bytes(chat_lines(2))
+    assert (
+        main(["train", str(data), "--provider", "fireworks", "--base-url", "x", "--model", MODEL])
+        == 1
+    )
+    assert "Fireworks AI needs at least 3." in capsys.readouterr().err
 
 
 def test_jobs_job_and_cancel_commands_work_with_fireworks(

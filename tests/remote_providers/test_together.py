@@ -283,7 +283,6 @@ def test_the_ftstudio_train_command_runs_a_together_job(
             "--follow",
             "--poll-seconds",
             "0.01",
-            "--no-checks",
         ]
     )
     out, err = capsys.readouterr()
@@ -293,6 +292,32 @@ def test_the_ftstudio_train_command_runs_a_together_job(
     assert json.loads(
         together_server.contents[next(iter(together_server.contents))].splitlines()[0]
     )["messages"]
+
+
+def test_ftstudio_train_refuses_turns_together_would_reject_before_sending(
+    together_server: FakeTogether, tmp_path, capsys
+) -> None:
+    from desktop_app.cli.main import main
+    from desktop_app.core import secrets
+
+    secrets.set_key("together", together_server.api_key)
+    turns = [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Anyone?"}]
+    data = tmp_path / "library.jsonl"
+    data.write_bytes(
+        chat_lines(12)
+        + json.dumps({"messages": [*turns, {"role": "assistant", "content": "Yes"}]}).encode()
+    )
+    argv = ["train", str(data), "--provider", "together", "--base-url", together_server.base_url]
+    code = main([*argv, "--model", MODEL])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "  - library.jsonl, line 13: Message 2 has the role “user” like the message" in err
+    assert "Nothing was sent." in err
+    assert together_server.files == {}
+    # the same file is fine for OpenAI's rules, so nothing stops it there
+    assert main(["validate", str(data)]) == 0
+    assert main(["validate", str(data), "--provider", "together"]) == 1
+    assert "Together needs the turns to alternate" in capsys.readouterr().out
 
 
 def test_jobs_job_and_cancel_commands_work_with_together(

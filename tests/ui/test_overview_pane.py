@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from window_helpers import open_and_check
+from window_helpers import is_checked, open_and_check
 
 from desktop_app.core.estimate import estimate
 from desktop_app.core.models import find_model
@@ -43,3 +43,57 @@ def test_counts_and_estimate_follow_edits(qtbot, window, sample_file: Path) -> N
     window.act_delete.trigger()
     qtbot.waitUntil(lambda: pane.labels["examples"].text() == "20", timeout=5000)
     assert "0 approved" in pane.labels["review"].text()
+
+
+def test_choosing_a_provider_adds_its_rules_to_the_problems(qtbot, window, tmp_path: Path) -> None:
+    import json
+
+    lines = [
+        {"messages": [{"role": "user", "content": f"Q{i}"}, {"role": "assistant", "content": "A"}]}
+        for i in range(12)
+    ]
+    lines.append(
+        {
+            "messages": [
+                {"role": "user", "content": "Hi"},
+                {"role": "user", "content": "Anyone there?"},
+                {"role": "assistant", "content": "Yes."},
+            ]
+        }
+    )
+    path = tmp_path / "turns.jsonl"
+    path.write_text("".join(json.dumps(v) + "\n" for v in lines), encoding="utf-8")
+    open_and_check(qtbot, window, path)
+    pane = window.overview_pane
+    analysis = window.document.analysis
+    assert "together_turns_alternate" not in analysis.problem_codes
+    assert pane.provider_combo.currentData() == "openai"
+    assert [pane.provider_combo.itemText(i) for i in range(pane.provider_combo.count())] == [
+        "OpenAI",
+        "Azure OpenAI",
+        "Together AI",
+        "Fireworks AI",
+        "OpenAI-compatible service",
+    ]
+
+    pane.provider_combo.setCurrentIndex(pane.provider_combo.findData("together"))
+    assert window.prefs.provider == "together"
+    qtbot.waitUntil(
+        lambda: "together_turns_alternate" in analysis.problem_codes and is_checked(window),
+        timeout=30_000,
+    )
+    found = [p for _, p in analysis.problems() if p.code == "together_turns_alternate"]
+    assert [(p.line, p.message_index) for p in found] == [(13, 1)]
+    window.side_tabs.setCurrentWidget(pane)
+    pane.refresh()
+    assert (
+        pane.labels["cost"]
+        .text()
+        .startswith("Together AI sets its own prices; at OpenAI's, about $")
+    )
+
+    pane.provider_combo.setCurrentIndex(pane.provider_combo.findData("openai"))
+    qtbot.waitUntil(
+        lambda: "together_turns_alternate" not in analysis.problem_codes and is_checked(window),
+        timeout=30_000,
+    )

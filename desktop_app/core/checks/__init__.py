@@ -24,6 +24,7 @@ from desktop_app.core.checks import (
 )
 from desktop_app.core.checks.base import OPEN_GATE, REGISTRY, Findings, Rule, TextGate
 from desktop_app.core.checks.messages import check_chat_example
+from desktop_app.core.checks.provider_rules import PROVIDERS, example_problems
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify
 from desktop_app.core.problems import Problem
 
@@ -45,7 +46,6 @@ __all__ = [
     "weights",
 ]
 
-PROVIDERS = ("openai",)
 _OBJECT_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE, RecordKind.OTHER)
 
 
@@ -67,7 +67,7 @@ def check_line(
     if parsed.duplicate_keys:
         structure.check_duplicate_keys(parsed.duplicate_keys, out)
     _check_object(kind, parsed.value, out)
-    return out.problems
+    return out.problems + example_problems(provider, parsed.value, line)
 
 
 def check_value(value: Any, line: int | None = None, provider: str = "openai") -> list[Problem]:
@@ -82,7 +82,7 @@ def check_value(value: Any, line: int | None = None, provider: str = "openai") -
         )
         return out.problems
     _check_object(kind, value, out)
-    return out.problems
+    return out.problems + example_problems(provider, value, line)
 
 
 def _check_object(kind: RecordKind, value: dict[str, Any], out: Findings) -> None:
@@ -96,4 +96,4 @@ def _check_object(kind: RecordKind, value: dict[str, Any], out: Findings) -> Non
 
 def _known_provider(provider: str) -> None:
     if provider not in PROVIDERS:
-        raise ValueError(f"no checks for the provider {provider!r} yet")
+        raise ValueError(f"no checks for the provider {provider!r}")

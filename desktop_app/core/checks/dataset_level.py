@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
+from desktop_app.core.checks import provider_rules
 from desktop_app.core.checks.base import FIX_REMOVE_EXAMPLE, REGISTRY, rule
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.models import (
@@ -126,15 +127,20 @@ def dataset_problems(
     file_bytes: int | None = None,
     catalog: ModelCatalog | None = None,
 ) -> list[Problem]:
-    """Problems about the whole file. Per-line findings carry `line` (the summary's index + 1)."""
+    """Problems about the whole file. Per-line findings carry `line` (the summary's index + 1).
+
+    `provider` is a provider kind (see provider_rules.PROVIDERS): its limits come from
+    resources/models.json, and its own rules from provider_rules."""
     catalog = catalog or load_models()
-    facts = catalog.provider(provider)
+    facts = catalog.provider(provider_rules.facts_name(provider))
     info = find_model(model, catalog)
     found: list[Problem] = []
     found += _counts(summaries, facts)
     found += _format_mix(summaries)
     found += _model_fit(summaries, info, model)
-    if file_bytes is not None and file_bytes > facts.max_file_bytes:
+    found += provider_rules.dataset_rules(provider, summaries, facts, file_bytes)
+    in_parts = facts.upload_part_bytes is not None
+    if file_bytes is not None and in_parts and file_bytes > facts.max_file_bytes:
         found.append(
             _problem(
                 FILE_TOO_LARGE,

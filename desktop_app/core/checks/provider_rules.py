@@ -1,12 +1,14 @@
-"""The rules a provider adds to the common checks, shown when that provider is chosen.
+"""The rules a provider adds to the common checks, applied when that provider is chosen.
 
-    provider_problems("together", values)      # parsed lines (dicts; None for blank/broken)
-    provider_problems("fireworks", summaries)  # or analysis.RecordSummary objects (counts only)
+    example_problems("together", value, line)            # one parsed example (Analyzer does this)
+    dataset_rules("fireworks", summaries, facts, size)    # the file as a whole (dataset_problems)
+    provider_problems("together", values)                 # both at once, for parsed lines
 
 Together AI wants turns to alternate after the optional system message, pictures only as base64
 data inside user messages, and exactly one reply on each side of a preference pair (the Together
-SDK's file check and data-preparation docs). Fireworks AI needs at least 3 examples and, in this
-app, trains on chat examples only. Providers without extra rules give no problems.
+SDK's file check and data-preparation docs). Fireworks AI takes at most 3,000,000 examples and, in
+this app, trains on chat examples only. Minimum counts and file sizes come from each provider's
+facts in resources/models.json. Providers without extra rules give no problems.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from desktop_app.core.checks.base import Rule, nth
 from desktop_app.core.jsonline import RecordKind, classify
+from desktop_app.core.models import ProviderFacts
 from desktop_app.core.problems import Problem, Severity
 
 F = "provider"
@@ -70,10 +73,11 @@ TOGETHER_PAIR = rule(
     "does not end with an assistant message.",
     family=F,
 )
-FIREWORKS_TOO_FEW = rule(
-    "fireworks_too_few_examples",
+FILE_OVER_LIMIT = rule(
+    "file_over_provider_limit",
     Severity.ERROR,
-    "Fireworks needs at least 3 examples.",
+    "The file is larger than the provider takes in one upload, and it cannot be sent in parts.",
+    "Split the dataset (File ▸ Split…), or train on a selection of it.",
     family=F,
 )
 FIREWORKS_TOO_MANY = rule(
@@ -90,18 +94,69 @@ FIREWORKS_NO_PAIRS = rule(
     "Use Together AI or OpenAI for preference training (DPO).",
     family=F,
 )
-FIREWORKS_MIN_EXAMPLES = 3
 FIREWORKS_MAX_EXAMPLES = 3_000_000
 _IMAGE_PREFIXES = tuple(f"data:image/{fmt};base64," for fmt in ("jpeg", "png", "webp"))
 
+# Every provider kind the checks know (desktop_app.core.providers.registry names the same ones).
+PROVIDERS = ("openai", "azure", "compatible", "practice", "together", "fireworks")
+_FACTS_OF = {"practice": "openai"}  # the practice server follows OpenAI's rules
+LINE_RULES = frozenset({"together"})  # providers with rules about single examples
 
-def provider_problems(provider: str, summaries_or_values: Sequence[Any]) -> list[Problem]:
-    """The extra problems `provider` has with these lines (index i is file line i + 1)."""
-    if provider == "together":
-        return _together(summaries_or_values)
+
+def facts_name(provider: str) -> str:
+    """The entry of resources/models.json whose limits apply to `provider`."""
+    return _FACTS_OF.get(provider, provider)
+
+
+def example_problems(provider: str, value: Any, line: int | None) -> list[Problem]:
+    """The extra problems `provider` has with one parsed line (a dict; anything else: none)."""
+    if provider not in LINE_RULES or not isinstance(value, Mapping):
+        return []
+    out = Findings(line)
+    kind = classify(value)
+    if kind is RecordKind.CHAT:
+        _together_chat(value, out)
+    elif kind is RecordKind.PREFERENCE:
+        _together_pair(value, out)
+    return out.problems
+
+
+def dataset_rules(
+    provider: str, items: Sequence[Any], facts: ProviderFacts, file_bytes: int | None = None
+) -> list[Problem]:
+    """The provider's findings about the file as a whole (`items`: summaries or parsed values)."""
+    found: list[Problem] = []
+    if (
+        file_bytes is not None
+        and facts.upload_part_bytes is None
+        and file_bytes > facts.max_file_bytes
+    ):
+        found.append(
+            _dataset_problem(
+                FILE_OVER_LIMIT,
+                f"The file is {_megabytes(file_bytes)}; {facts.label} takes at most "
+                f"{_megabytes(facts.max_file_bytes)} in one upload.",
+            )
+        )
     if provider == "fireworks":
-        return _fireworks(summaries_or_values)
-    return []
+        found += _fireworks(items)
+    return found
+
+
+def provider_problems(
+    provider: str, summaries_or_values: Sequence[Any], facts: ProviderFacts | None = None
+) -> list[Problem]:
+    """Both kinds of extra problems for these lines (index i is file line i + 1)."""
+    found = [
+        problem
+        for index, item in enumerate(summaries_or_values)
+        for problem in example_problems(provider, item, index + 1)
+    ]
+    if facts is not None:
+        found += dataset_rules(provider, summaries_or_values, facts)
+    elif provider == "fireworks":
+        found += _fireworks(summaries_or_values)
+    return found
 
 
 def _kind(item: Any) -> RecordKind:
@@ -113,21 +168,6 @@ def _kind(item: Any) -> RecordKind:
 
 
 # ---- Together ---------------------------------------------------------------------------------
-def _together(items: Sequence[Any]) -> list[Problem]:
-    found: list[Problem] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            continue  # summaries carry no messages; blank and broken lines have their own checks
-        out = Findings(index + 1)
-        kind = classify(item)
-        if kind is RecordKind.CHAT:
-            _together_chat(item, out)
-        elif kind is RecordKind.PREFERENCE:
-            _together_pair(item, out)
-        found += out.problems
-    return found
-
-
 def _together_chat(example: Mapping[str, Any], out: Findings) -> None:
     messages = example.get("messages")
     if not isinstance(messages, list):
@@ -211,14 +251,6 @@ def _fireworks(items: Sequence[Any]) -> list[Problem]:
                 "Studio trains on Fireworks with chat examples only.",
             )
         )
-    elif chats < FIREWORKS_MIN_EXAMPLES:
-        have = "no examples" if chats == 0 else f"only {chats} example{'s' if chats != 1 else ''}"
-        found.append(
-            _dataset_problem(
-                FIREWORKS_TOO_FEW,
-                f"The file has {have}; Fireworks needs at least {FIREWORKS_MIN_EXAMPLES}.",
-            )
-        )
     elif chats > FIREWORKS_MAX_EXAMPLES:
         found.append(
             _dataset_problem(
@@ -227,6 +259,10 @@ def _fireworks(items: Sequence[Any]) -> list[Problem]:
             )
         )
     return found
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB" if size < 1024**3 else f"{size / 1024**3:,.1f} GB"
 
 
 def _dataset_problem(code: str, message: str) -> Problem:

@@ -1,4 +1,6 @@
-"""The overview pane: counts, a token-length histogram, the chosen model and the training estimate.
+"""The overview pane: counts, a token-length histogram, the chosen provider and model, and the
+training estimate. The provider decides which rules the checks add (Together's alternating turns,
+Fireworks' minimum of 3 examples, …); the model decides token counts, limits and price.
 
 Everything is recomputed from the check results a moment after they change (debounced), so the
 pane follows edits without slowing typing. QtCharts is imported when the chart is first drawn,
@@ -64,9 +66,17 @@ class OverviewPane(QWidget):
     """Counts, histogram, model and estimate for the open dataset."""
 
     model_changed = Signal(str)
+    provider_changed = Signal(str)
     epochs_changed = Signal(object)  # int | None
 
-    def __init__(self, model: str, epochs: int | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: str,
+        epochs: int | None,
+        parent: QWidget | None = None,
+        *,
+        provider: str = "openai",
+    ) -> None:
         super().__init__(parent)
         self.analysis: AnalysisStore | None = None
         self._chart_view: Any = None
@@ -76,9 +86,9 @@ class OverviewPane(QWidget):
         self._timer.timeout.connect(self.refresh)
         self.last_histogram: list[tuple[str, int]] = []
         self._stale = True
-        self._build(model, epochs)
+        self._build(model, epochs, provider)
 
-    def _build(self, model: str, epochs: int | None) -> None:
+    def _build(self, model: str, epochs: int | None, provider: str) -> None:
         counts = QGroupBox("Dataset", self)
         form = QFormLayout(counts)
         self.labels: dict[str, QLabel] = {}
@@ -98,6 +108,16 @@ class OverviewPane(QWidget):
 
         training = QGroupBox("Training estimate", self)
         tform = QFormLayout(training)
+        self.provider_combo = QComboBox(training)
+        self.provider_combo.setAccessibleName("Provider whose rules the checks follow")
+        self.provider_combo.setToolTip(
+            "Who will train the model. The checks add that provider's own rules, for example "
+            "Together's alternating turns or Fireworks' minimum of 3 examples."
+        )
+        for facts in load_models().providers:
+            self.provider_combo.addItem(facts.label, facts.name)
+        self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(provider)))
+        self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
         self.model_combo = QComboBox(training)
         self.model_combo.setAccessibleName("Model to train")
         self.model_combo.setToolTip("The base model: it decides token counts, limits and price")
@@ -121,6 +141,7 @@ class OverviewPane(QWidget):
             "How many times the model reads every example. Automatic lets the provider choose."
         )
         self.epochs_spin.valueChanged.connect(self._on_epochs_changed)
+        tform.addRow("Provider:", self.provider_combo)
         tform.addRow("Model:", self.model_combo)
         tform.addRow("Epochs:", self.epochs_spin)
         for key, title in (
@@ -177,8 +198,16 @@ class OverviewPane(QWidget):
     def current_model(self) -> str:
         return str(self.model_combo.currentData())
 
+    def current_provider(self) -> str:
+        return str(self.provider_combo.currentData())
+
     def epochs(self) -> int | None:
         return self.epochs_spin.value() or None
+
+    @Slot(int)
+    def _on_provider_changed(self, _index: int) -> None:
+        self.provider_changed.emit(self.current_provider())
+        self.schedule()
 
     @Slot(int)
     def _on_model_changed(self, _index: int) -> None:
@@ -278,10 +307,13 @@ class OverviewPane(QWidget):
             )
         if result.cost_usd is None:
             self.labels["cost"].setText("No per-token price for this model")
+            return
+        cost = f"about ${result.cost_usd:,.2f} at ${result.price_per_million:g} per 1M tokens"
+        if self.current_provider() == "openai":
+            self.labels["cost"].setText(cost)
         else:
-            self.labels["cost"].setText(
-                f"about ${result.cost_usd:,.2f} at ${result.price_per_million:g} per 1M tokens"
-            )
+            label = self.provider_combo.currentText()
+            self.labels["cost"].setText(f"{label} sets its own prices; at OpenAI's, {cost}")
 
     def _draw_histogram(self, bins: list[tuple[str, int]]) -> None:
         from PySide6.QtCharts import (  # imported on first use: not needed at startup

@@ -1,8 +1,9 @@
 """What the start-job dialog works out before anything is sent (plain Python, run on a worker).
 
 - `model_choices`: the provider's model list merged with resources/models.json.
-- `run_checks`: every offline check (Analyzer per line + dataset_problems) on the exact training
-  and validation parts, the estimate (epochs, trained tokens, cost), and the bytes to upload.
+- `run_checks`: every offline check (Analyzer per line + dataset_problems, with the chosen
+  provider's own rules) on the exact training and validation parts, the estimate (epochs,
+  trained tokens, cost), and the bytes to upload.
 - `estimate_lines`: the estimate in plain words.
 
 Nothing here touches Qt; it could move to desktop_app.core as it stands.
@@ -25,7 +26,6 @@ from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.providers.base import ModelRef, UploadSource
 from desktop_app.ui.training.provider_config import OPENAI_FAMILY
 
-CHECK_PROVIDER = "openai"  # the data rules every supported service follows (OpenAI's format)
 BATCH = 500
 _BLANK = RecordSummary(RecordKind.BLANK, "", 0, None, None, None, (), b"", b"")
 
@@ -193,7 +193,7 @@ def run_checks(
     from desktop_app.core.split import split_indexes
 
     catalog = catalog or load_models()
-    analyzer = Analyzer(model, CHECK_PROVIDER)
+    analyzer = Analyzer(model, provider)  # the common rules plus the provider's own
     summaries = _summaries(analyzer, dataset, progress, cancelled)
     notes: list[str] = []
     train_rows: list[int] | None = None
@@ -230,7 +230,7 @@ def run_checks(
     problems = dataset_problems(
         training_side,
         model=model,
-        provider=CHECK_PROVIDER,
+        provider=provider,
         validation=validation_side,
         file_bytes=len(training_bytes),
         catalog=catalog,

@@ -205,6 +205,41 @@ def test_openai_shows_the_wind_down_dates_and_asks_for_a_key(qtbot, hub: Trainin
     assert not dialog.wind_down.isVisible()
 
 
+def test_the_checks_follow_the_rules_of_the_chosen_provider(qtbot, hub: TrainingHub) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a local address nothing answers on: no model list
+        closed.bind(("127.0.0.1", 0))
+        address = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
+    hub.config = hub.config.with_base_url("together", address).with_base_url("fireworks", address)
+    turns = {
+        "messages": [
+            {"role": "user", "content": "Hi"},
+            {"role": "user", "content": "Anyone there?"},
+            {"role": "assistant", "content": "Yes."},
+        ]
+    }
+    dataset = Dataset.from_values([chat_example(i) for i in range(12)] + [turns])
+    outcomes = {}
+    for kind in ("practice", "together", "fireworks"):
+        dialog = hub.start_training(None, dataset)
+        qtbot.addWidget(dialog)
+        dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData(kind))
+        if kind != "practice":
+            dialog.model_combo.setEditText("meta-llama/Llama-3.2-1B-Instruct")
+        else:
+            qtbot.waitUntil(lambda d=dialog: d.model_combo.count() > 0, timeout=10_000)
+        dialog.start_checks()
+        qtbot.waitUntil(lambda d=dialog: d.outcome is not None, timeout=30_000)
+        outcomes[kind] = dialog.outcome
+        dialog.reject()
+    assert not outcomes["practice"].blocked and not outcomes["fireworks"].blocked
+    assert outcomes["together"].blocked
+    [error] = outcomes["together"].errors
+    assert error.record_index == 12
+    assert error.text.startswith("Line 13: Message 2 has the role “user” like the message before")
+
+
 def test_preference_data_trains_with_dpo_where_the_model_supports_it(
     qtbot, hub: TrainingHub
 ) -> None:
