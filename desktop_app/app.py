@@ -15,7 +15,6 @@ import threading
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
 from desktop_app.core.appdirs import log_dir
+from desktop_app.core.logfile import LogFile
 from desktop_app.qt.pyside_workarounds import make_singletons_immortal
 
 log = logging.getLogger("desktop_app")
@@ -55,7 +55,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 # ---- logging and hooks ------------------------------------------------------------------------
 def setup_logging() -> tuple[Path, logging.Handler]:
     path = log_dir() / "finetune-studio.log"
-    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler = LogFile(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

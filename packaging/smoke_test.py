@@ -29,7 +29,7 @@ from build import BUNDLE, MIB, ROOT, executable_path, largest_parts, tree_size
 
 SELFTEST_TIMEOUT_S = 300
 PROBE_TIMEOUT_S = 60
-PROBE_RUNS = 3
+PROBE_RUNS = 5
 STARTUP_TARGET_RATIO = 2.0
 MAX_BUNDLE_MIB = float(os.environ.get("FTSTUDIO_MAX_BUNDLE_MIB", "150"))
 FIRST_PAINT = "FIRST_PAINT"

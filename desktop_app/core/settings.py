@@ -17,8 +17,8 @@ from typing import Any
 
 from desktop_app.core.appdirs import config_dir
 from desktop_app.core.atomic import write_atomic
-from desktop_app.core.checks.provider_rules import PROVIDERS
 from desktop_app.core.models import DEFAULT_MODEL
+from desktop_app.core.provider_kinds import PROVIDERS
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.review import ReviewStatus
 from desktop_app.ui import theme
 from desktop_app.ui.icons import clear_cache, icon, icon_set
 
@@ -55,7 +54,7 @@ def _import_parts() -> None:
     Called when the window is completed, i.e. after its first paint, so starting the app shows a
     window as fast as a bare Qt window would; the names become this module's globals.
     """
-    global recovery, Record, Problem, sidecar_path, save_preferences, sample_path
+    global recovery, Record, Problem, ReviewStatus, sidecar_path, save_preferences, sample_path
     global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
     global SetReviewEntriesCommand, SetValueCommand, bulk_macro
     global Document, ExamplesModel, ProblemsModel, ExampleEditor, show_error
@@ -63,7 +62,7 @@ def _import_parts() -> None:
     from desktop_app.core import recovery
     from desktop_app.core.dataset import Record
     from desktop_app.core.problems import Problem
-    from desktop_app.core.review import sidecar_path
+    from desktop_app.core.review import ReviewStatus, sidecar_path
     from desktop_app.core.settings import save_preferences
     from desktop_app.core.templates import sample_path
     from desktop_app.qt.commands import (

@@ -113,3 +113,11 @@ def test_startup_probe_prints_the_first_paint(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     marker = [line for line in result.stdout.splitlines() if line.startswith("FIRST_PAINT ")]
     assert len(marker) == 1 and int(marker[0].split()[1]) > 0
+
+
+def test_the_startup_probe_times_the_frame_the_app_shows_first(qtbot) -> None:
+    """finetune-studio paints the window's frame first and builds the rest after (app.main);
+    the probe must time that same frame, not a fully built window."""
+    with selftest.main_window(deferred=True) as window:
+        assert not window.completed and window.status_label.text() == "Starting…"
+        assert selftest.wait_for_first_paint(window) > 0

@@ -20,6 +20,7 @@ from desktop_app.core.checks.base import Rule, nth
 from desktop_app.core.jsonline import RecordKind, classify
 from desktop_app.core.models import ProviderFacts
 from desktop_app.core.problems import Problem, Severity
+from desktop_app.core.provider_kinds import PROVIDERS as PROVIDERS  # re-exported
 
 F = "provider"
 RULES: dict[str, Rule] = {}  # kept apart from checks.base.REGISTRY (the common rules)
@@ -97,8 +98,6 @@ FIREWORKS_NO_PAIRS = rule(
 FIREWORKS_MAX_EXAMPLES = 3_000_000
 _IMAGE_PREFIXES = tuple(f"data:image/{fmt};base64," for fmt in ("jpeg", "png", "webp"))
 
-# Every provider kind the checks know (desktop_app.core.providers.registry names the same ones).
-PROVIDERS = ("openai", "azure", "compatible", "practice", "together", "fireworks")
 _FACTS_OF = {"practice": "openai"}  # the practice server follows OpenAI's rules
 LINE_RULES = frozenset({"together"})  # providers with rules about single examples
 
