@@ -1,7 +1,7 @@
 """Take the README screenshots: the real main window with the bundled sample, grabbed to PNG.
 
 Run under a virtual X server (or offscreen):
-    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+    xvfb-run -s "-screen 0 2100x900x24" .venv/bin/python scripts/screenshots.py docs/screenshots
 It uses a throw-away app folder, so your own settings and recovery copies are not touched.
 """
 
@@ -82,6 +82,87 @@ def shoot(window: object, out: Path, scheme: str) -> None:
     print(f"saved {scheme} screenshots to {out}")
 
 
+CONVERSATION = {
+    "messages": [
+        {
+            "role": "system",
+            "content": "You are Brightline's brand voice: warm, brief, never pushy. Write in plain "
+            "English.",
+        },
+        {
+            "role": "user",
+            "content": 'Rewrite for our newsletter: "Our product is the best on the market and you '
+            'should buy it now before the price goes up!!!"',
+        },
+        {
+            "role": "assistant",
+            "content": "Loved by thousands of small teams, Brightline keeps your week on track. "
+            "Try it free for 30 days — no card needed.",
+        },
+        {"role": "user", "content": "Shorter, please. One line."},
+        {"role": "assistant", "content": "Your week, on track. Free for 30 days.", "weight": 0},
+    ]
+}
+PAIR = {
+    "input": {
+        "messages": [
+            {
+                "role": "system",
+                "content": "You write product blurbs for Brightline Outdoor. Friendly, concrete, "
+                "no hype.",
+            },
+            {"role": "user", "content": "Describe the new Trailrunner 2 shoe in one sentence."},
+        ]
+    },
+    "preferred_output": [
+        {
+            "role": "assistant",
+            "content": "Light on your feet and sure on wet rock, the Trailrunner 2 is made for "
+            "your longest Sunday loop.",
+        }
+    ],
+    "non_preferred_output": [
+        {
+            "role": "assistant",
+            "content": "THE BEST SHOE EVER MADE!!! Buy the Trailrunner 2 now, you won't regret "
+            "it!!!",
+        }
+    ],
+}
+
+
+def shoot_editor(window: object, out: Path) -> None:
+    """The conversation editor alone, wide: a chat example and a preference pair (light)."""
+    import json
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QCursor
+    from PySide6.QtWidgets import QLabel
+
+    window.set_theme("light")  # type: ignore[attr-defined]
+    window.resize(2000, 860)  # type: ignore[attr-defined]
+    wait(300)
+    window.splitter.setSizes([560, 980, 460])  # type: ignore[attr-defined]
+    QCursor.setPos(window.mapToGlobal(QPoint(5, 5)))  # type: ignore[attr-defined]
+    editor = window.editor  # type: ignore[attr-defined]
+    for name, value in (("conversation-editor.png", CONVERSATION), ("preference-pair.png", PAIR)):
+        data = (json.dumps(value, ensure_ascii=False) + "\n").encode("utf-8")
+        document = window._new_document(data)  # type: ignore[attr-defined]
+        window.set_document(document)  # type: ignore[attr-defined]
+        document.start_checking()
+        wait_until_checked(window)
+        window.examples_pane.select_record(0)  # type: ignore[attr-defined]
+        for _ in range(100):  # until every message shows its token count
+            counts = [label.text() for label in editor.findChildren(QLabel, "tokenCount")]
+            if counts and all("tokens" in text for text in counts):
+                break
+            wait(100)
+        wait(300)
+        editor.grab().save(str(out / name))
+        window.document.undo_stack.setClean()  # type: ignore[attr-defined]
+    print(f"saved editor screenshots to {out}")
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -95,6 +176,7 @@ def main() -> int:
     for scheme in ("light", "dark"):
         shoot(window, out, scheme)
     window.document.undo_stack.setClean()
+    shoot_editor(window, out)
     window.close()
     QApplication.processEvents()
     return 0

@@ -250,6 +250,34 @@ def test_preference_pair_shows_prompt_and_both_replies(qtbot, editor, dataset):
     assert dataset.value(PAIR_LINE)["non_preferred_output"][0]["content"] == "BEST SHOE!!!?"
 
 
+def test_a_narrow_editor_puts_the_two_replies_one_under_the_other(qtbot, editor):
+    editor.show_record(PAIR_LINE)
+    view = editor.conversation.preference
+    editor.resize(380, 700)
+    qtbot.waitUntil(lambda: not view.side_by_side, timeout=2_000)
+    qtbot.waitUntil(lambda: view.non_preferred.geometry().right() <= view.width(), timeout=2_000)
+    top = view.preferred.mapTo(view, view.preferred.rect().topLeft())
+    below = view.non_preferred.mapTo(view, view.non_preferred.rect().topLeft())
+    assert below.y() > top.y() and below.x() == top.x()
+    editor.resize(1000, 700)
+    qtbot.waitUntil(lambda: view.side_by_side, timeout=2_000)
+
+
+@pytest.mark.parametrize("line", [CHAT_LINE, TOOLS_LINE])
+def test_bubbles_fit_a_narrow_editor(qtbot, editor, line):
+    """Nothing is cut off at the right edge of a narrow middle pane (the window's default)."""
+    editor.show_record(line)
+    editor.resize(440, 700)
+    viewport = editor.conversation.viewport()
+
+    def all_fit() -> bool:
+        return all(
+            b.mapTo(viewport, b.rect().topRight()).x() <= viewport.width() for b in editor.bubbles()
+        )
+
+    qtbot.waitUntil(all_fit, timeout=2_000)
+
+
 def test_images_are_chips_not_base64(editor):
     from desktop_app.ui.editor.message_bubble import Chip
 

@@ -105,6 +105,8 @@ class MessageBubble(QFrame):
             self.answer = ToolAnswerRow(ref)
             self.answer.change_requested.connect(self.change_requested)
             layout.insertWidget(1, self.answer)
+        if self.train is not None:
+            layout.addWidget(self.train, 0, Qt.AlignmentFlag.AlignLeft)
         self.extras = QLabel()
         self.extras.setObjectName("extras")
         self.extras.setWordWrap(True)
@@ -146,7 +148,8 @@ class MessageBubble(QFrame):
                 "Off: the model reads it as context but does not learn from it (weight 0)."
             )
             self.train.clicked.connect(self._train_clicked)
-            row.addWidget(self.train)
+            # placed under the reply (see __init__): in the header it made assistant bubbles
+            # wider than a narrow editor pane, which then cut their right edge off
         self.tokens = QLabel("…")
         self.tokens.setObjectName("tokenCount")
         self.tokens.setEnabled(False)

@@ -1,12 +1,13 @@
 """A preference pair (DPO): the prompt as bubbles, then the preferred and non-preferred replies
-side by side."""
+side by side — or one under the other when the editor is too narrow for two columns."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_app.core.edits import NON_PREFERRED_LIST, PREFERRED_LIST, PROMPT_LIST
 from desktop_app.ui.editor.message_bubble import MessageBubble
@@ -44,14 +45,38 @@ class PreferenceView(QWidget):
         self.preferred.setToolTip("The reply the model should learn to prefer.")
         self.non_preferred.setToolTip("The reply the model should learn to avoid.")
         layout.addWidget(self.prompt)
-        sides = QHBoxLayout()
-        sides.setSpacing(12)
-        sides.addWidget(self.preferred, 1)
-        sides.addWidget(self.non_preferred, 1)
-        layout.addLayout(sides)
+        # The two replies' box does not ask for the width of two columns (Ignored), so the view
+        # follows the editor's width and resizeEvent can choose columns or rows for it.
+        self.sides_box = QWidget(self)
+        self.sides_box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.sides = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.sides_box)
+        self.sides.setContentsMargins(0, 0, 0, 0)
+        self.sides.setSpacing(12)
+        self.sides.addWidget(self.preferred, 1)
+        self.sides.addWidget(self.non_preferred, 1)
+        layout.addWidget(self.sides_box)
         for part in self.lists:
             part.change_requested.connect(self.change_requested)
             part.bubbles_added.connect(self.bubbles_added)
+
+    @property
+    def side_by_side(self) -> bool:
+        return self.sides.direction() is QBoxLayout.Direction.LeftToRight
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        needed = (
+            self.preferred.minimumSizeHint().width()
+            + self.non_preferred.minimumSizeHint().width()
+            + self.sides.spacing()
+        )
+        wanted = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= needed
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if self.sides.direction() is not wanted:
+            self.sides.setDirection(wanted)
 
     @property
     def lists(self) -> list[MessageListView]:
