@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import UserFacingError
+from desktop_app.qt import gc_guard
 from desktop_app.ui import theme
 from desktop_app.ui.icons import clear_cache, icon, icon_set
 
@@ -548,6 +549,7 @@ class MainWindow(QMainWindow):
             self.problems_model.detach()
             self.problems_model.deleteLater()
         self.examples_model = self.problems_model = None
+        gc_guard.thaw()  # its cycles (stores, models, callbacks) become collectable
 
     def _token_counter(self) -> TokenCounter | None:
         analyzer = self.document.analysis.analyzer() if self.document else None
