@@ -132,10 +132,11 @@ def build_window(app: QApplication, *, deferred: bool = False) -> Any:
     from desktop_app.ui.main_window import MainWindow, Services
 
     prefs = load_preferences()
-    theme.apply_theme(app, prefs.theme)
-    services = Services(
-        pools=WorkerPools(), prefs=prefs, ui_state=UiState(recent_limit=prefs.recent_limit)
-    )
+    ui_state = UiState(recent_limit=prefs.recent_limit)
+    # A deferred frame is painted in the scheme the system had at the last start; complete()
+    # asks the system and repaints if it has changed since (MainWindow.follow_system_scheme).
+    theme.apply_theme(app, prefs.theme, system=ui_state.system_scheme() if deferred else None)
+    services = Services(pools=WorkerPools(), prefs=prefs, ui_state=ui_state)
     return MainWindow(services, deferred=deferred)
 
 

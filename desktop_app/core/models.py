@@ -15,10 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.choices import DEFAULT_MODEL as DEFAULT_MODEL  # re-exported
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.paths import resource
 
-DEFAULT_MODEL = "gpt-4.1-mini-2025-04-14"
 METHODS = ("supervised", "dpo", "vision", "reinforcement")
 _DATE_SUFFIX = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 

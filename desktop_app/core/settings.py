@@ -17,8 +17,7 @@ from typing import Any
 
 from desktop_app.core.appdirs import config_dir
 from desktop_app.core.atomic import write_atomic
-from desktop_app.core.models import DEFAULT_MODEL
-from desktop_app.core.provider_kinds import PROVIDERS
+from desktop_app.core.choices import DEFAULT_MODEL, PROVIDERS
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from desktop_app.core.appdirs import config_dir
 
 RECENT_KEY = "files/recent"
+SCHEME_KEY = "look/system_scheme"
 
 
 class UiState:
@@ -29,6 +30,15 @@ class UiState:
     def load_bytes(self, key: str) -> QByteArray | None:
         value = self.settings.value(f"layout/{key}")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    # ---- the system's colour scheme at the last start -------------------------------------
+    def system_scheme(self) -> str | None:
+        """light or dark, as the system said last time; None when not known."""
+        value = self.settings.value(SCHEME_KEY)
+        return value if value in ("light", "dark") else None
+
+    def save_system_scheme(self, scheme: str) -> None:
+        self.settings.setValue(SCHEME_KEY, scheme)
 
     # ---- recent files --------------------------------------------------------------------
     def recent_files(self) -> list[Path]:

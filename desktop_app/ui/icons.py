@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
@@ -36,8 +36,7 @@ def _icon(name: str, dark: bool) -> QIcon:
     result = QIcon()
     for size in _SIZES:
         for scale in (1, 2):
-            image = QImage(size * scale, size * scale, QImage.Format.Format_ARGB32_Premultiplied)
-            image.fill(Qt.GlobalColor.transparent)
+            image = _transparent_image(size * scale)
             painter = QPainter(image)
             renderer.render(painter)
             painter.end()
@@ -45,6 +44,13 @@ def _icon(name: str, dark: bool) -> QIcon:
             pixmap.setDevicePixelRatio(scale)
             result.addPixmap(pixmap)
     return result
+
+
+def _transparent_image(side: int) -> QImage:
+    """A clear square image. Made from zero bytes, not with QImage.fill: choosing among fill's
+    overloads builds every Qt.* enum (~45 ms), which the first frame of the window can do without."""
+    blank = bytes(side * side * 4)
+    return QImage(blank, side, side, QImage.Format.Format_ARGB32_Premultiplied).copy()
 
 
 def _lighten(svg: bytes) -> bytes:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -59,7 +59,9 @@ def _import_parts() -> None:
     global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
     global SetReviewEntriesCommand, SetValueCommand, bulk_macro
     global Document, ExamplesModel, ProblemsModel, ExampleEditor, show_error
-    global ExamplesPane, OverviewPane, ProblemsPane
+    global ExamplesPane, OverviewPane, ProblemsPane, Qt
+    from PySide6.QtCore import Qt  # the Qt.* enums: about 45 ms, so after the first paint
+
     from desktop_app.core import recovery
     from desktop_app.core.dataset import Record
     from desktop_app.core.problems import Problem
@@ -156,6 +158,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.window_extras import install_extras
 
         self.extras = install_extras(self)  # Training and Try menus, welcome, tour
+        self.follow_system_scheme()
         self.completed = True
         self.status_label.setText("")
         self.set_document(self._new_document())
@@ -1139,6 +1142,16 @@ class MainWindow(QMainWindow):
             save_preferences(self.prefs)
         except UserFacingError as error:
             log.warning("preferences not saved: %s", error)
+
+    def follow_system_scheme(self) -> None:
+        """With the "system" theme: ask the system now (the frame used the last start's answer),
+        switch if it changed, and remember the answer for the next start."""
+        if self.prefs.theme != "system":
+            return
+        scheme = theme.system_scheme()
+        self.ui_state.save_system_scheme(scheme)
+        if scheme != theme.current():
+            self.set_theme("system")
 
     def set_theme(self, name: str) -> None:
         app = QApplication.instance()

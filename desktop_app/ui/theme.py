@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -42,6 +41,8 @@ SEVERITY_DARK = {"error": "#ff6b6b", "warning": "#f0b44a", "info": "#6ea1f5"}
 
 def system_scheme() -> str:
     """light or dark, as the operating system says (light when it does not say)."""
+    from PySide6.QtCore import Qt  # its first use builds every Qt.* enum (~45 ms)
+
     app = QGuiApplication.instance()
     if app is None:
         return "light"
@@ -51,6 +52,11 @@ def system_scheme() -> str:
 
 def is_dark() -> bool:
     return _current == "dark"
+
+
+def current() -> str:
+    """The scheme in use: light or dark."""
+    return _current
 
 
 def role_colors(role: str) -> RoleColors:
@@ -132,10 +138,11 @@ def _disabled(palette: QPalette, color: str) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(color))
 
 
-def apply_theme(app: QApplication, preference: str = "system") -> str:
-    """Fusion with the chosen palette; returns the scheme in use (light/dark)."""
+def apply_theme(app: QApplication, preference: str = "system", *, system: str | None = None) -> str:
+    """Fusion with the chosen palette; returns the scheme in use (light/dark). `system`: the
+    system's scheme when it is already known (asking Qt costs ~45 ms before the first frame)."""
     global _current
-    scheme = system_scheme() if preference == "system" else preference
+    scheme = (system or system_scheme()) if preference == "system" else preference
     _current = "dark" if scheme == "dark" else "light"
     app.setStyle("Fusion")
     app.setPalette(dark_palette() if _current == "dark" else light_palette())

@@ -141,3 +141,31 @@ def test_version_flag() -> None:
     with pytest.raises(SystemExit):
         parse_args(["--version"])
     assert parse_args(["x.jsonl"]).file == "x.jsonl"
+
+
+def test_the_first_frame_uses_the_last_starts_scheme_then_follows_the_system(qtbot) -> None:
+    """Asking Qt for the system's scheme builds every Qt.* enum (~45 ms), so the frame painted
+    first uses the answer remembered from the last start; completing the window asks again."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app import app as app_module
+    from desktop_app.qt.ui_state import UiState
+    from desktop_app.ui import theme
+
+    remembered = UiState()
+    remembered.save_system_scheme("dark")  # the system was dark last time
+    remembered.sync()
+    qapp = QApplication.instance()
+    window = app_module.build_window(qapp, deferred=True)
+    try:
+        assert theme.current() == "dark" and not window.completed
+        assert window.palette().color(window.backgroundRole()).lightness() < 100
+        window.complete()  # offscreen, the system has no dark scheme
+        assert theme.current() == theme.system_scheme() == "light"
+        assert window.ui_state.system_scheme() == "light"  # remembered for the next start
+        qtbot.waitUntil(  # widgets take the new palette through a queued event
+            lambda: window.palette().color(window.backgroundRole()).lightness() > 200,
+            timeout=2_000,
+        )
+    finally:
+        close_window(window)

@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from desktop_app.core.checks.base import Rule, nth
+from desktop_app.core.choices import PROVIDERS as PROVIDERS  # re-exported
 from desktop_app.core.jsonline import RecordKind, classify
 from desktop_app.core.models import ProviderFacts
 from desktop_app.core.problems import Problem, Severity
-from desktop_app.core.provider_kinds import PROVIDERS as PROVIDERS  # re-exported
 
 F = "provider"
 RULES: dict[str, Rule] = {}  # kept apart from checks.base.REGISTRY (the common rules)
