@@ -78,14 +78,16 @@ FILE_OVER_LIMIT = rule(
     "file_over_provider_limit",
     Severity.ERROR,
     "The file is larger than the provider takes in one upload, and it cannot be sent in parts.",
-    "Split the dataset (File ▸ Split…), or train on a selection of it.",
+    "Make the file smaller: remove examples you can spare or shorten long ones (pictures "
+    "embedded in the file take the most room).",
     family=F,
 )
 FIREWORKS_TOO_MANY = rule(
     "fireworks_too_many_examples",
     Severity.ERROR,
     "Fireworks takes at most 3,000,000 examples in one dataset.",
-    "Split the dataset, or train on a selection of it.",
+    "Train on a part of it: keep the examples you want in a new file (File ▸ Save As, then "
+    "remove the rest).",
     family=F,
 )
 FIREWORKS_NO_PAIRS = rule(
