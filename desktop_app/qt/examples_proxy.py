@@ -61,6 +61,7 @@ class ExamplesProxy(QSortFilterProxyModel):
     """Filters and sorts the examples model; `filter_changed` fires after every change."""
 
     filter_changed = Signal()
+    refiltering = Signal()  # a filter is about to change (the rows will be reset)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -114,14 +115,14 @@ class ExamplesProxy(QSortFilterProxyModel):
         return bool(self._matcher or self.problems or self.tag or self.status)
 
     def _change(self, apply: Callable[[], None]) -> None:
-        # Qt 6.10 deprecates invalidateFilter() in favour of begin/endFilterChange (STYLE.md P7)
-        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
-            self.beginFilterChange()
-            apply()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            apply()
-            self.invalidateFilter()
+        # A reset, not begin/endFilterChange: with 100,000 rows the latter removes the hidden
+        # rows range by range (tens of thousands of signals, each relayed by the view; over a
+        # second), while a reset rebuilds the mapping once. A reset forgets the current and
+        # selected rows, so `refiltering` lets the pane note them first (ExamplesPane).
+        self.refiltering.emit()
+        self.beginResetModel()
+        apply()
+        self.endResetModel()
         self.filter_changed.emit()
 
     # ---- the filter ----------------------------------------------------------------------

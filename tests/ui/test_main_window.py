@@ -128,6 +128,38 @@ def test_keyboard_navigation(qtbot, window, sample_file: Path) -> None:
     assert window.examples_pane.search.hasFocus() or QApplication.focusWidget() is None
 
 
+def test_a_filter_keeps_the_current_example_the_selection_and_the_columns(
+    qtbot, window, sample_file: Path
+) -> None:
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    open_and_check(qtbot, window, sample_file)
+    pane = window.examples_pane
+    header = pane.table.horizontalHeader()
+    header.resizeSection(2, 91)
+    proxy = pane.proxy
+    selection = QItemSelection()
+    for row in (2, 5, 14):  # lines 3, 6 and 15
+        selection.select(proxy.index(row, 0), proxy.index(row, proxy.columnCount() - 1))
+    pane.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    pane.select_record(13)  # line 14, current (and selected alone)
+    pane.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
+    currents: list[object] = []
+    pane.current_record_changed.connect(currents.append)
+
+    pane.search.setText("order")  # in lines 2, 6, 12, 14, 17 and 20
+    pane.apply_text_filter()
+    shown = [proxy.mapToSource(proxy.index(r, 0)).row() for r in range(proxy.rowCount())]
+    assert shown == [1, 5, 11, 13, 16, 19]
+    assert pane.current_record() == 13 and currents == []  # the editor is not disturbed
+    assert pane.selected_records() == [5, 13]  # lines 3 and 15 are hidden now
+    assert header.sectionSize(2) == 91  # the rows were reset, the columns were not
+
+    pane.search.setText("zzz-not-anywhere")
+    pane.apply_text_filter()
+    assert proxy.rowCount() == 0 and currents == [None] and pane.selected_records() == []
+
+
 def test_filters_from_the_pane(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
     pane = window.examples_pane

@@ -74,6 +74,9 @@ class ExamplesPane(QWidget):
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_text_filter)
+        self._kept: tuple[int | None, list[int], QByteArray | None] | None = None
+        self.proxy.refiltering.connect(self._before_refilter)
+        self.proxy.filter_changed.connect(self._after_refilter)
         self.proxy.filter_changed.connect(self._update_count)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
@@ -330,13 +333,62 @@ class ExamplesPane(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._kept is not None:
+            return  # a filter change; _after_refilter tells what is current afterwards
         self.current_record_changed.emit(
             self.proxy.mapToSource(current).row() if current.isValid() else None
         )
 
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._kept is None:
+            self.selection_changed.emit()
+
+    # ---- keeping the current example across a filter change -------------------------------
+    @Slot()
+    def _before_refilter(self) -> None:
+        """The proxy resets its rows for a new filter: note what was current and selected (and
+        the columns' layout, which a reset forgets)."""
+        header = self.table.horizontalHeader()
+        layout = header.saveState() if self._header_ready and header.count() else None
+        self._kept = (self.current_record(), self.selected_records(), layout)
+
+    @Slot()
+    def _after_refilter(self) -> None:
+        if self._kept is None:
+            return
+        current, selected, layout = self._kept
+        if layout is not None:
+            self.table.horizontalHeader().restoreState(layout)
+        self._reselect(selected, current)
+        self._kept = None
+        now = self.current_record()
+        if now != current:
+            self.current_record_changed.emit(now)
         self.selection_changed.emit()
+
+    def _reselect(self, source_rows: list[int], current: int | None) -> None:
+        """Select the rows that are still shown (as ranges) and make `current` current again."""
+        model = self.table.selectionModel()
+        visible = sorted(r for r in (self.proxy.proxy_row(s) for s in source_rows) if r >= 0)
+        selection = QItemSelection()
+        last_column = self.proxy.columnCount() - 1
+        start = previous = None
+        for row in [*visible, None]:
+            if row is not None and previous is not None and row == previous + 1:
+                previous = row
+                continue
+            if start is not None and previous is not None:
+                selection.select(
+                    self.proxy.index(start, 0), self.proxy.index(previous, last_column)
+                )
+            start = previous = row
+        model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        row = self.proxy.proxy_row(current) if current is not None else -1
+        if row >= 0:
+            index = self.proxy.index(row, Column.PREVIEW)
+            model.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def standard_select_all(self) -> QKeySequence:
         return QKeySequence(QKeySequence.StandardKey.SelectAll)
