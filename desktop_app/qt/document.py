@@ -9,6 +9,7 @@ clean state (plus "never saved" for recovered or imported work).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,6 +36,7 @@ from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSigna
 
 log = logging.getLogger(__name__)
 
+LOAD_BREATH_MS = 10  # between load batches: time for the table to paint and the window to react
 LARGE_FILE_BYTES = 20 * 1024 * 1024  # bigger files get a calmer autosave rhythm
 LARGE_AUTOSAVE_SECONDS = 15.0
 
@@ -115,6 +117,7 @@ class Document(QObject):
         self.loading = False
         self._was_modified = False
         self._load_worker: Worker | None = None
+        self._in_flight = threading.Semaphore(1)  # one load batch on its way (see loader.py)
         self._autosave_worker: Worker | None = None
         self._save_worker: Worker | None = None
         self._save_index = -1
@@ -147,7 +150,10 @@ class Document(QObject):
         signals.succeeded.connect(self._on_load_succeeded)
         signals.failed.connect(self._on_load_failed)
         signals.cancelled.connect(self._on_load_cancelled)
-        self._load_worker = self.pools.run(load_file, path, signals=signals)
+        self._in_flight = threading.Semaphore(1)
+        self._load_worker = self.pools.run(
+            load_file, path, signals=signals, in_flight=self._in_flight
+        )
 
     def cancel_loading(self) -> None:
         if self._load_worker is not None:
@@ -163,6 +169,8 @@ class Document(QObject):
             dataset.ending, dataset.style, dataset.bom = fresh.ending, fresh.style, batch.bom
         dataset.insert_records(len(dataset), batch.records)
         self.load_progress.emit(batch.bytes_read, batch.total_bytes)
+        # the next batch may come once the table has painted this one (see loader.py)
+        QTimer.singleShot(LOAD_BREATH_MS, self._in_flight.release)
 
     @Slot(object)
     def _on_load_succeeded(self, result: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from desktop_app.core.errors import DatasetSaveError
 from desktop_app.core.review import ReviewStatus, sidecar_path
 from desktop_app.qt.commands import RemoveRecordsCommand, SetReviewCommand, SetValueCommand
 from desktop_app.qt.document import Document
-from desktop_app.qt.loader import CHUNK, FIRST_CHUNK
+from desktop_app.qt.loader import CHUNK, FIRST_CHUNK, READ_AHEAD, LoadBatch, load_file
+from desktop_app.qt.workers import CancelToken
 
 
 def _open(qtbot, pools, path: Path) -> Document:
@@ -38,7 +40,8 @@ def test_streamed_open_matches_dataset_open_for_every_real_file(
 def test_big_file_arrives_in_batches(qtbot, pools, tmp_path: Path) -> None:
     line = b'{"messages": [{"role": "user", "content": "' + b"x" * 500 + b'"}]}\r\n'
     path = tmp_path / "big.jsonl"
-    path.write_bytes(b"\xef\xbb\xbf" + line * ((FIRST_CHUNK + CHUNK) // len(line) + 50))
+    lines = max((FIRST_CHUNK + CHUNK) // len(line), 3 * READ_AHEAD) + 50
+    path.write_bytes(b"\xef\xbb\xbf" + line * lines)
     doc = Document(pools)
     batches: list[tuple[int, int]] = []
     doc.load_progress.connect(lambda done, total: batches.append((done, total)))
@@ -48,6 +51,24 @@ def test_big_file_arrives_in_batches(qtbot, pools, tmp_path: Path) -> None:
     assert doc.dataset.bom and doc.dataset.ending == b"\r\n"
     assert doc.dataset.to_bytes() == path.read_bytes()
     doc.close()
+
+
+def test_the_reader_sends_a_batch_only_when_the_last_one_was_taken(tmp_path: Path) -> None:
+    line = b'{"messages": [{"role": "user", "content": "' + b"y" * 200 + b'"}]}\n'
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(line * (3 * READ_AHEAD + 7))
+    in_flight = threading.Semaphore(1)
+    sizes: list[int] = []
+
+    def take(batch: object) -> None:
+        assert isinstance(batch, LoadBatch)
+        assert not in_flight.acquire(blocking=False), "a batch was sent while one was in flight"
+        sizes.append(len(batch.records))
+        in_flight.release()  # the window took it
+
+    load_file(path, cancel=CancelToken(), progress=take, in_flight=in_flight)
+    assert sum(sizes) == 3 * READ_AHEAD + 7
+    assert max(sizes) <= READ_AHEAD
 
 
 def test_open_missing_file_fails_plainly(qtbot, pools, tmp_path: Path) -> None:
