@@ -317,6 +317,10 @@ class TokenCounter:
         lengths = {text: self.count_text(text) for text in unique}
         return plan.result(lengths)
 
+    def count_examples(self, values: Sequence[Any]) -> list[ExampleTokens | None]:
+        """count_example for each value (the editor's counter interface)."""
+        return [self.count_example(value) for value in values]
+
     def count_many(
         self, values: Iterable[Any], *, num_threads: int | None = None
     ) -> list[ExampleTokens | None]:

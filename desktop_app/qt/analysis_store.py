@@ -19,25 +19,24 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from desktop_app.core.checker_process import CALL_RECORDS, CheckerProcess, CheckerUnavailable
+from desktop_app.core.checker_process import shared as shared_checker
 from desktop_app.core.dataset import Dataset, Record
+from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem, Severity
 from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
 
 if TYPE_CHECKING:
-    from desktop_app.core.analysis import Analyzer, RecordSummary
+    from desktop_app.core.analysis import RecordSummary
+    from desktop_app.core.tokens import ExampleTokens
 
 log = logging.getLogger(__name__)
 
 BATCH_SECONDS = 0.1  # report results to the GUI about ten times a second
+GUI_WAIT_S = 1.0  # the longest the window waits for the checker process before checking later
 SYNC_INSERT_LIMIT = 200  # inserted records re-checked on the spot; more go to the worker
 DATASET_DEBOUNCE_MS = 400
-
-
-def make_analyzer(model: str, provider: str) -> Analyzer:
-    from desktop_app.core.analysis import Analyzer  # tiktoken loads here, never at startup
-
-    return Analyzer(model, provider)
 
 
 def check_records(
@@ -48,18 +47,16 @@ def check_records(
     cancel: CancelToken,
     progress: Callable[[object], None],
 ) -> int:
-    """Worker: check records, reporting ("analyzer", a) first, then ("batch", results) batches."""
-    ready = make_analyzer(model, provider)
-    ready.counter.encoding  # noqa: B018  (load the tokenizer here, never on the GUI thread)
-    progress(("analyzer", ready))
-    analyzer = make_analyzer(model, provider)
+    """Worker: check records in the checker process, reporting ("batch", results) batches."""
+    checker = shared_checker()
     batch: list[tuple[int, Record, RecordSummary]] = []
     last = time.perf_counter()
-    for index, record in items:
+    for start in range(0, len(items), CALL_RECORDS):
         if cancel.cancelled:
             break
-        batch.append((index, record, analyzer.record(record.raw, index + 1)))
-        time.sleep(0)  # hand the interpreter lock to the GUI thread (see workers.py)
+        part = items[start : start + CALL_RECORDS]
+        summaries = checker.records(model, provider, [(r.raw, i + 1) for i, r in part])
+        batch += [(i, r, s) for (i, r), s in zip(part, summaries, strict=True)]
         now = time.perf_counter()
         if now - last >= BATCH_SECONDS:
             progress(("batch", batch))
@@ -69,12 +66,15 @@ def check_records(
     return len(items)
 
 
-def _build_analyzer(
-    model: str, provider: str, *, cancel: CancelToken, progress: Callable[[object], None]
-) -> Analyzer:
-    analyzer = make_analyzer(model, provider)
-    analyzer.counter.encoding  # noqa: B018  (load the tokenizer here, not on the GUI thread)
-    return analyzer
+class TokenCounts:
+    """The editor's token counter: counts from the checker process, answered on the spot."""
+
+    def __init__(self, checker: CheckerProcess, model: str, provider: str) -> None:
+        self.checker, self.model, self.provider = checker, model, provider
+
+    def count_examples(self, values: Sequence[Any]) -> list[ExampleTokens | None]:
+        """Raises CheckerUnavailable when the checker cannot answer now."""
+        return self.checker.count_examples(self.model, self.provider, values, wait=GUI_WAIT_S)
 
 
 def compute_dataset_problems(
@@ -112,17 +112,17 @@ class AnalysisStore(QObject):
         *,
         model: str = DEFAULT_MODEL,
         provider: str = "openai",
+        checker: CheckerProcess | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.checker = checker or shared_checker()
         self.dataset = dataset
         self.pools = pools
         self.model = model
         self.provider = provider
         self.file_bytes: int | None = None
         self._summaries: list[RecordSummary | None] = [None] * len(dataset)
-        self._analyzer: Analyzer | None = None
-        self._analyzer_key: tuple[str, str] | None = None
         self._worker: Worker | None = None
         self._dataset_worker: Worker | None = None
         self._dataset_problems: list[Problem] = []
@@ -137,7 +137,6 @@ class AnalysisStore(QObject):
         self._structure_changed = False  # lines inserted/removed since the file was loaded
         self._snapshot: list[Record] = []
         self._positions: dict[int, int] | None = None
-        self._analyzer_worker: Worker | None = None
         self._restart = False  # start again once the running worker has stopped
         self._dataset_timer = QTimer(self)
         self._dataset_timer.setSingleShot(True)
@@ -210,8 +209,12 @@ class AnalysisStore(QObject):
                 for problem in extra:
                     yield index, problem
 
-    def analyzer(self) -> Analyzer | None:
-        return self._analyzer
+    def counter(self) -> TokenCounts | None:
+        """Token counts for the editor; None while the checker is not ready (it gets ready)."""
+        if not self.checker.ready(self.model, self.provider):
+            self.checker.warm(self.model, self.provider)
+            return None
+        return TokenCounts(self.checker, self.model, self.provider)
 
     # ---- control -------------------------------------------------------------------------
     def start(self) -> None:
@@ -264,7 +267,7 @@ class AnalysisStore(QObject):
         self._positions = None
         self._total = len(self._summaries)
         self._checked = 0
-        self._load_analyzer()
+        self.checker.warm(self.model, self.provider)  # for the edits to come
         signals = WorkerSignals()
         signals.progress.connect(self._on_worker_progress)
         signals.finished.connect(self._on_worker_finished)
@@ -279,24 +282,6 @@ class AnalysisStore(QObject):
         self.source_file = None  # later checks (after edits) run on a thread
         self.checking_changed.emit(True)
         self.progress_changed.emit(0, self._total)
-
-    def _load_analyzer(self) -> None:
-        """The checker for single edits, built off the GUI thread (loading tiktoken takes a while)."""
-        if self._analyzer is not None or self._analyzer_worker is not None:
-            return
-        signals = WorkerSignals()
-        signals.succeeded.connect(self._on_analyzer_ready)
-        signals.failed.connect(self._on_worker_failed)
-        self._analyzer_worker = self.pools.run(
-            _build_analyzer, self.model, self.provider, signals=signals
-        )
-
-    @Slot(object)
-    def _on_analyzer_ready(self, analyzer: object) -> None:
-        self._analyzer_worker = None
-        if getattr(analyzer, "model", None) == self.model and self._analyzer is None:
-            self._analyzer = analyzer  # type: ignore[assignment]
-            self._analyzer_key = (self.model, self.provider)
 
     def _apply_lines(self, first: int, summaries: list[RecordSummary]) -> None:
         """Results for lines first.. of the file as loaded: find where those records are now."""
@@ -346,19 +331,22 @@ class AnalysisStore(QObject):
         if (model, provider) == (self.model, self.provider):
             return
         self.model, self.provider = model, provider
-        self._analyzer = None
         self._check_again()
 
     def recheck(self, first: int, last: int) -> None:
-        """Check these records now (the GUI thread), or queue them when the checker is not ready."""
-        analyzer = self._ensure_analyzer()
-        if analyzer is None:
+        """Check these records now, or on a worker when the checker process is not ready."""
+        items = [(self.dataset[i].raw, i + 1) for i in range(first, last + 1)]
+        try:
+            if not self.checker.ready(self.model, self.provider):
+                raise CheckerUnavailable("not ready")
+            summaries = self.checker.records(self.model, self.provider, items, wait=GUI_WAIT_S)
+        except (CheckerUnavailable, UserFacingError):
             self._forget(first, last)
             if self.enabled and self._worker is None:
                 QTimer.singleShot(0, self.start)
             return
-        for index in range(first, last + 1):
-            self._set(index, analyzer.record(self.dataset[index].raw, index + 1))
+        for index, summary in enumerate(summaries, start=first):
+            self._set(index, summary)
         self.summaries_changed.emit(first, last)
         self.counts_changed.emit()
         self._schedule_dataset_check()
@@ -372,7 +360,7 @@ class AnalysisStore(QObject):
         self._shift_dataset_rows(start, count)
         if not self.enabled:
             return
-        if count <= SYNC_INSERT_LIMIT and self._analyzer is not None:
+        if count <= SYNC_INSERT_LIMIT and self.checker.ready(self.model, self.provider):
             self.recheck(start, start + count - 1)
         elif self._worker is None:
             QTimer.singleShot(0, self.start)
@@ -431,11 +419,6 @@ class AnalysisStore(QObject):
             self._apply_lines(payload, message[2])  # type: ignore[index]
             self.progress_changed.emit(min(self._checked, self._total), self._total)
             return
-        if kind == "analyzer":
-            if self._analyzer is None:
-                self._analyzer = payload
-                self._analyzer_key = (self.model, self.provider)
-            return
         first, last = None, None
         dataset = self.dataset
         size = len(dataset)
@@ -453,6 +436,7 @@ class AnalysisStore(QObject):
 
     @Slot(object)
     def _on_worker_failed(self, error: object) -> None:
+        self._stopped = True  # no endless restarts; the next edit or model change tries again
         log.error("checking the dataset failed: %s", error, exc_info=error)  # type: ignore[arg-type]
 
     @Slot()
@@ -505,11 +489,6 @@ class AnalysisStore(QObject):
         self.counts_changed.emit()
 
     # ---- bookkeeping ---------------------------------------------------------------------
-    def _ensure_analyzer(self) -> Analyzer | None:
-        if self._analyzer is not None and self._analyzer_key != (self.model, self.provider):
-            self._analyzer = None
-        return self._analyzer
-
     def _set(self, index: int, summary: RecordSummary | None) -> None:
         self._count(self._summaries[index], -1)
         self._summaries[index] = summary

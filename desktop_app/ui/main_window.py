@@ -41,7 +41,7 @@ from desktop_app.ui.icons import clear_cache, icon, icon_set
 if TYPE_CHECKING:
     from desktop_app.core.settings import Preferences
     from desktop_app.core.templates import Template
-    from desktop_app.core.tokens import TokenCounter
+    from desktop_app.qt.analysis_store import TokenCounts
     from desktop_app.qt.document import Document
     from desktop_app.qt.examples_model import ExamplesModel
     from desktop_app.qt.problems_model import ProblemsModel
@@ -554,9 +554,8 @@ class MainWindow(QMainWindow):
         self.examples_model = self.problems_model = None
         gc_guard.thaw()  # its cycles (stores, models, callbacks) become collectable
 
-    def _token_counter(self) -> TokenCounter | None:
-        analyzer = self.document.analysis.analyzer() if self.document else None
-        return analyzer.counter if analyzer is not None else None
+    def _token_counter(self) -> TokenCounts | None:
+        return self.document.analysis.counter() if self.document else None
 
     def open_path(self, path: Path | str) -> None:
         """Open a file (asks about unsaved changes first)."""

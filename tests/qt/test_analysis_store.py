@@ -70,8 +70,8 @@ def test_inserts_and_removes_keep_summaries_aligned(qtbot, pools) -> None:
 def test_changing_the_model_checks_again(qtbot, pools) -> None:
     _dataset, store = _store(qtbot, pools)
     store.set_model("gpt-4o-2024-08-06")
-    qtbot.waitUntil(lambda: checked(store) and store.analyzer() is not None, timeout=30_000)
-    assert store.analyzer().model == "gpt-4o-2024-08-06"
+    qtbot.waitUntil(lambda: checked(store) and store.counter() is not None, timeout=30_000)
+    assert store.counter().model == "gpt-4o-2024-08-06"
     store.detach()
 
 

@@ -32,5 +32,5 @@ def test_big_file_is_checked_in_processes(qtbot, pools, tmp_path: Path) -> None:
         assert got.tokens == expected.tokens and got.kind == expected.kind
         assert [p.code for p in got.problems] == [p.code for p in expected.problems]
     assert doc.analysis.summary(3).tokens == analyzer.record(doc.dataset[3].raw, 4).tokens
-    qtbot.waitUntil(lambda: doc.analysis.analyzer() is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: doc.analysis.counter() is not None, timeout=20_000)  # for edits
     doc.close()

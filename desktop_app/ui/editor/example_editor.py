@@ -6,24 +6,33 @@ dataset's events, so undo/redo (from anywhere) and edits made elsewhere show up 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QApplication, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.core import edits
+from desktop_app.core.checker_process import CheckerUnavailable
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.jsonline import ParsedLine, RecordKind
-from desktop_app.core.tokens import TOKENS_PER_EXAMPLE, TokenCounter
+from desktop_app.core.tokens import TOKENS_PER_EXAMPLE, ExampleTokens
 from desktop_app.qt.commands import SetTextCommand, SetValueCommand
 from desktop_app.ui.editor.change import Change
 from desktop_app.ui.editor.conversation_view import ConversationView
 from desktop_app.ui.editor.message_bubble import MessageBubble
 from desktop_app.ui.editor.raw_json_editor import RawJsonEditor
 
-CounterFn = Callable[[], TokenCounter | None]
+
+class Counter(Protocol):
+    """Counts tokens of examples (a TokenCounter, or the checker process's TokenCounts)."""
+
+    def count_examples(self, values: Sequence[Any]) -> list[ExampleTokens | None]: ...
+
+
+CounterFn = Callable[[], Counter | None]
 COUNT_DELAY_MS = 150  # token counts follow typing after this pause
 COUNTER_RETRY_MS = 400  # while the tokenizer is still loading
 _KIND_LABELS = {
@@ -35,7 +44,7 @@ _KIND_LABELS = {
 }
 
 
-def _no_counter() -> TokenCounter | None:
+def _no_counter() -> Counter | None:
     return None
 
 
@@ -260,18 +269,22 @@ class ExampleEditor(QWidget):
                 bubble.set_tokens(None)
             self._schedule_counts(COUNTER_RETRY_MS)
             return
+        changed = [(b, edits.get_at(parsed.value, b.ref)) for b in bubbles]
+        changed = [(b, message) for b, message in changed if b.counted != message]
         try:
-            for bubble in bubbles:
-                message = edits.get_at(parsed.value, bubble.ref)
-                if bubble.counted == message:
-                    continue
-                counted = counter.count_example({"messages": [message]})
-                bubble.set_tokens(counted.total - TOKENS_PER_EXAMPLE if counted else 0)
-                bubble.counted = message
-            example = counter.count_example(parsed.value)
+            counts = counter.count_examples(
+                [{"messages": [message]} for _, message in changed] + [parsed.value]
+            )
+        except CheckerUnavailable:
+            self._schedule_counts(COUNTER_RETRY_MS)
+            return
         except UserFacingError as exc:
             self.header.setToolTip(f"{exc.message} {exc.next_step}")
             return
+        for (bubble, message), counted in zip(changed, counts, strict=False):
+            bubble.set_tokens(counted.total - TOKENS_PER_EXAMPLE if counted else 0)
+            bubble.counted = message
+        example = counts[-1]
         self._update_header(example.total if example is not None else None)
 
     # ---- keyboard -----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """What the start-job dialog works out before anything is sent (plain Python, run on a worker).
 
 - `model_choices`: the provider's model list merged with resources/models.json.
-- `run_checks`: every offline check (Analyzer per line + dataset_problems, with the chosen
-  provider's own rules) on the exact training and validation parts, the estimate (epochs,
+- `run_checks`: every offline check (each line in the checker process + dataset_problems, with
+  the chosen provider's own rules) on the exact training and validation parts, the estimate (epochs,
   trained tokens, cost), and the bytes to upload.
 - `estimate_lines`: the estimate in plain words.
 
@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from desktop_app.core.analysis import Analyzer, RecordSummary
+from desktop_app.core.analysis import RecordSummary
+from desktop_app.core.checker_process import CALL_RECORDS
+from desktop_app.core.checker_process import shared as shared_checker
 from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.dataset import Dataset, DatasetKind
 from desktop_app.core.estimate import Estimate, estimate
@@ -193,8 +195,18 @@ def run_checks(
     from desktop_app.core.split import split_indexes
 
     catalog = catalog or load_models()
-    analyzer = Analyzer(model, provider)  # the common rules plus the provider's own
-    summaries = _summaries(analyzer, dataset, progress, cancelled)
+    # the common rules plus the provider's own, checked in the checker process (the window's
+    # process never builds a tokenizer: see core/checker_process.py)
+    checker = shared_checker()
+
+    def check(raws: list[bytes], first: int) -> list[RecordSummary]:
+        items = [(raw, first + i) for i, raw in enumerate(raws)]
+        out: list[RecordSummary] = []
+        for start in range(0, len(items), CALL_RECORDS):  # an edit meanwhile waits one call
+            out += checker.records(model, provider, items[start : start + CALL_RECORDS])
+        return out
+
+    summaries = _summaries(check, dataset, progress, cancelled)
     notes: list[str] = []
     train_rows: list[int] | None = None
     valid_rows: list[int] | None = None
@@ -217,7 +229,7 @@ def run_checks(
         training_side = summaries
         validation_side = None
     if valid_dataset is not None:
-        valid_summaries = _summaries(analyzer, valid_dataset, None, cancelled)
+        valid_summaries = _summaries(check, valid_dataset, None, cancelled)
         validation_side = valid_summaries
         findings += [
             Finding(p, in_validation_file=True)
@@ -275,7 +287,7 @@ def run_checks(
 
 
 def _summaries(
-    analyzer: Analyzer,
+    check: Callable[[list[bytes], int], list[RecordSummary]],
     dataset: Dataset,
     progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool],
@@ -285,7 +297,7 @@ def _summaries(
     for first in range(0, len(raws), BATCH):
         if cancelled():
             raise InterruptedError
-        out += analyzer.records(raws[first : first + BATCH], first + 1)
+        out += check(raws[first : first + BATCH], first + 1)
         if progress is not None:
             progress(len(out), len(raws))
     return out
