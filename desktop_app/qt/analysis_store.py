@@ -25,6 +25,7 @@ from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem, Severity
+from desktop_app.qt import gc_guard
 from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
 
 if TYPE_CHECKING:
@@ -300,6 +301,7 @@ class AnalysisStore(QObject):
             low = index if low is None else min(low, index)
             high = index if high is None else max(high, index)
         self._checked += len(summaries)
+        gc_guard.settle()  # these summaries live as long as the document
         if low is not None and high is not None:
             self.summaries_changed.emit(low, high)
             self.counts_changed.emit()
@@ -429,6 +431,7 @@ class AnalysisStore(QObject):
                 first = index if first is None else min(first, index)
                 last = index if last is None else max(last, index)
         self._checked += len(payload)
+        gc_guard.settle()  # these summaries live as long as the document
         if first is not None and last is not None:
             self.summaries_changed.emit(first, last)
             self.counts_changed.emit()

@@ -30,6 +30,7 @@ from desktop_app.core.review import (
     build_sidecar,
     write_sidecar,
 )
+from desktop_app.qt import gc_guard
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.loader import LoadBatch, LoadResult, load_file
 from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
@@ -117,7 +118,7 @@ class Document(QObject):
         self.loading = False
         self._was_modified = False
         self._load_worker: Worker | None = None
-        self._in_flight = threading.Semaphore(1)  # one load batch on its way (see loader.py)
+        self._in_flight = threading.Semaphore(0)  # released once per load batch taken (loader.py)
         self._autosave_worker: Worker | None = None
         self._save_worker: Worker | None = None
         self._save_index = -1
@@ -150,7 +151,7 @@ class Document(QObject):
         signals.succeeded.connect(self._on_load_succeeded)
         signals.failed.connect(self._on_load_failed)
         signals.cancelled.connect(self._on_load_cancelled)
-        self._in_flight = threading.Semaphore(1)
+        self._in_flight = threading.Semaphore(0)
         self._load_worker = self.pools.run(
             load_file, path, signals=signals, in_flight=self._in_flight
         )
@@ -168,6 +169,7 @@ class Document(QObject):
             fresh = Dataset(batch.records, path=dataset.path, bom=batch.bom)
             dataset.ending, dataset.style, dataset.bom = fresh.ending, fresh.style, batch.bom
         dataset.insert_records(len(dataset), batch.records)
+        gc_guard.settle()  # the records live as long as the document
         self.load_progress.emit(batch.bytes_read, batch.total_bytes)
         # the next batch may come once the table has painted this one (see loader.py)
         QTimer.singleShot(LOAD_BREATH_MS, self._in_flight.release)

@@ -38,6 +38,8 @@ from desktop_app.qt import gc_guard
 from desktop_app.ui import theme
 from desktop_app.ui.icons import clear_cache, icon, icon_set
 
+FIRST_EXAMPLE_DELAY_MS = 40  # after the first rows of a file appear, the first example shows
+
 if TYPE_CHECKING:
     from desktop_app.core.settings import Preferences
     from desktop_app.core.templates import Template
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
         self.completed = True
         self.status_label.setText("")
         self.set_document(self._new_document())
+        QTimer.singleShot(0, self.editor.warm_up)
 
     # ---- building ------------------------------------------------------------------------
     def _build_panes(self) -> None:
@@ -1055,6 +1058,13 @@ class MainWindow(QMainWindow):
             self._set_progress(percent)
         self._schedule_counts()
         if self.examples_pane.current_record() is None:
+            # once this batch is painted and the window has reacted: the editor's bubbles take
+            # a few frames to build, and stacked on the batch the window would stall
+            QTimer.singleShot(FIRST_EXAMPLE_DELAY_MS, self._show_first_example)
+
+    @Slot()
+    def _show_first_example(self) -> None:
+        if self.document is not None and self.examples_pane.current_record() is None:
             self.examples_pane.move_current(1)
 
     @Slot()

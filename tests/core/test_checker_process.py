@@ -72,9 +72,8 @@ def test_a_killed_checker_is_started_again(checker: CheckerProcess) -> None:
 
 
 def test_a_busy_checker_makes_a_waiting_caller_give_up(checker: CheckerProcess) -> None:
-    with checker._lock:  # another thread's call in progress
-        with pytest.raises(CheckerUnavailable):
-            checker.records(MODEL, "openai", [(b"{}", 1)], wait=0.05)
+    with checker._lock, pytest.raises(CheckerUnavailable):  # another thread's call meanwhile
+        checker.records(MODEL, "openai", [(b"{}", 1)], wait=0.05)
 
 
 def test_a_failure_in_the_checker_comes_back_in_plain_words(checker: CheckerProcess) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from desktop_app.core.errors import DatasetSaveError
 from desktop_app.core.review import ReviewStatus, sidecar_path
 from desktop_app.qt.commands import RemoveRecordsCommand, SetReviewCommand, SetValueCommand
 from desktop_app.qt.document import Document
-from desktop_app.qt.loader import CHUNK, FIRST_CHUNK, READ_AHEAD, LoadBatch, load_file
+from desktop_app.qt.loader import BATCH_RECORDS, CHUNK, FIRST_CHUNK, LoadBatch, load_file
 from desktop_app.qt.workers import CancelToken
 
 
@@ -40,7 +41,7 @@ def test_streamed_open_matches_dataset_open_for_every_real_file(
 def test_big_file_arrives_in_batches(qtbot, pools, tmp_path: Path) -> None:
     line = b'{"messages": [{"role": "user", "content": "' + b"x" * 500 + b'"}]}\r\n'
     path = tmp_path / "big.jsonl"
-    lines = max((FIRST_CHUNK + CHUNK) // len(line), 3 * READ_AHEAD) + 50
+    lines = max((FIRST_CHUNK + CHUNK) // len(line), 3 * BATCH_RECORDS) + 50
     path.write_bytes(b"\xef\xbb\xbf" + line * lines)
     doc = Document(pools)
     batches: list[tuple[int, int]] = []
@@ -53,22 +54,33 @@ def test_big_file_arrives_in_batches(qtbot, pools, tmp_path: Path) -> None:
     doc.close()
 
 
-def test_the_reader_sends_a_batch_only_when_the_last_one_was_taken(tmp_path: Path) -> None:
+def test_the_reader_waits_until_the_window_took_each_batch(tmp_path: Path) -> None:
     line = b'{"messages": [{"role": "user", "content": "' + b"y" * 200 + b'"}]}\n'
     path = tmp_path / "big.jsonl"
-    path.write_bytes(line * (3 * READ_AHEAD + 7))
-    in_flight = threading.Semaphore(1)
-    sizes: list[int] = []
-
-    def take(batch: object) -> None:
-        assert isinstance(batch, LoadBatch)
-        assert not in_flight.acquire(blocking=False), "a batch was sent while one was in flight"
-        sizes.append(len(batch.records))
-        in_flight.release()  # the window took it
-
-    load_file(path, cancel=CancelToken(), progress=take, in_flight=in_flight)
-    assert sum(sizes) == 3 * READ_AHEAD + 7
-    assert max(sizes) <= READ_AHEAD
+    path.write_bytes(line * (3 * BATCH_RECORDS + 7))
+    in_flight = threading.Semaphore(0)
+    arrived: queue.Queue[LoadBatch] = queue.Queue()
+    reader = threading.Thread(
+        target=load_file,
+        args=(path,),
+        kwargs={"cancel": CancelToken(), "progress": arrived.put, "in_flight": in_flight},
+    )
+    reader.start()
+    sizes = []
+    try:
+        while reader.is_alive() or not arrived.empty():
+            try:
+                batch = arrived.get(timeout=0.3)
+            except queue.Empty:
+                continue
+            sizes.append(len(batch.records))
+            with pytest.raises(queue.Empty):  # nothing more comes until this one is taken
+                arrived.get(timeout=0.2)
+            in_flight.release()
+    finally:
+        reader.join(10)
+    assert sum(sizes) == 3 * BATCH_RECORDS + 7
+    assert sizes[0] < BATCH_RECORDS and max(sizes) == BATCH_RECORDS  # a small first batch
 
 
 def test_open_missing_file_fails_plainly(qtbot, pools, tmp_path: Path) -> None:

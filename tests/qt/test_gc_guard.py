@@ -38,3 +38,29 @@ def test_survivors_of_a_full_collection_are_skipped_until_thawed(qapp) -> None:
     finally:
         collector.stop()
     assert gc.get_freeze_count() == 0 and not gc.isenabled()  # the fixture's collector is on
+
+
+def test_settle_freezes_what_lives_and_collects_young_garbage_first(qapp) -> None:
+    collector = gc_guard.MainThreadCollector()
+    try:
+        gc.unfreeze()
+        kept = [Cycle() for _ in range(2000)]  # a batch of long-lived objects
+        garbage = Cycle()
+        probe = [garbage]
+        del garbage
+        probe.clear()  # young cyclic garbage
+        gc_guard.settle()
+        assert gc.get_freeze_count() >= len(kept)
+        gc_guard.thaw()
+        assert gc.collect() == 0  # the garbage went in settle's young collection, not frozen
+        assert len(kept) == 2000
+    finally:
+        collector.stop()
+
+
+def test_settle_does_nothing_without_the_apps_collector() -> None:
+    gc.unfreeze()
+    [Cycle() for _ in range(100)]
+    gc_guard.settle()
+    assert gc.get_freeze_count() == 0
+    gc.collect()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +37,7 @@ from desktop_app.qt.examples_proxy import (
     ExamplesProxy,
 )
 from desktop_app.ui.icons import icon
+from desktop_app.ui.panes.examples_table import ExamplesTable
 
 FILTER_DELAY_MS = 150
 _PROBLEM_CHOICES = (
@@ -141,7 +141,7 @@ class ExamplesPane(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.count_label)
 
-        self.table = QTableView(self)
+        self.table = ExamplesTable(self)
         self.table.setObjectName("examples-table")
         self.table.setAccessibleName("Examples")
         self.table.setModel(self.proxy)
