@@ -8,8 +8,6 @@ through `data()`, so filtering 100,000 rows stays fast.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
 
 from PySide6.QtCore import (
@@ -21,40 +19,18 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from desktop_app.core.dataset import Record
 from desktop_app.core.problems import Severity
 from desktop_app.core.review import ReviewStatus
+from desktop_app.core.search import Matcher, matching_rows, narrows, text_matcher
 from desktop_app.qt.examples_model import Column, ExamplesModel, Role
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-Matcher = Callable[[bytes], bool]
 
 PROBLEMS_ANY = "any"
 PROBLEMS_ERRORS = "errors"
 PROBLEMS_WARNINGS = "warnings"
 PROBLEMS_NONE = "none"
-
-
-def text_matcher(text: str, *, regex: bool = False) -> Matcher | None:
-    """A test for raw lines; raises re.error for a bad regular expression."""
-    if not text:
-        return None
-    if regex:
-        pattern = re.compile(text, re.IGNORECASE)
-        return lambda raw: pattern.search(raw.decode("utf-8", "replace")) is not None
-    folded = text.casefold()
-    if text.isascii():
-        needle = folded.encode("ascii")
-        escaped = json.dumps(text)[1:-1].casefold().encode("ascii")
-        if escaped == needle:
-            return lambda raw: needle in raw.lower()
-        return lambda raw: needle in raw.lower() or escaped in raw.lower()
-    escaped_text = json.dumps(text)[1:-1].casefold()
-    return lambda raw: _unicode_match(raw, folded, escaped_text)
-
-
-def _unicode_match(raw: bytes, folded: str, escaped: str) -> bool:
-    line = raw.decode("utf-8", "replace").casefold()
-    return folded in line or escaped in line
 
 
 class ExamplesProxy(QSortFilterProxyModel):
@@ -70,6 +46,10 @@ class ExamplesProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(Column.PREVIEW)
         self.setDynamicSortFilter(True)
         self._matcher: Matcher | None = None
+        # the text filter's answers for the lines as they were when it was set (`_found_in`);
+        # lines changed or added since are asked of the matcher itself
+        self._found: bytearray | None = None
+        self._found_in: list[Record] = []
         self._source: ExamplesModel | None = None
         self.text = ""
         self.regex = False
@@ -92,7 +72,20 @@ class ExamplesProxy(QSortFilterProxyModel):
         self._change(lambda: self._set_text(text, regex, matcher))
 
     def _set_text(self, text: str, regex: bool, matcher: Matcher | None) -> None:
+        previous, previous_regex = self.text, self.regex
+        found, previous_lines = self._found, self._found_in
         self.text, self.regex, self._matcher = text, regex, matcher
+        self._found, self._found_in = None, []
+        model = self._source
+        if matcher is None or model is None:
+            return
+        records = list(model.dataset)
+        within = None
+        if found is not None and narrows(text, regex, previous, previous_regex):
+            # (the same objects: list equality compares identity first)
+            within = found if records == previous_lines else None
+        self._found = matching_rows(matcher, [r.raw for r in records], within)
+        self._found_in = records
 
     def set_problem_filter(self, value: str) -> None:
         self._change(lambda: setattr(self, "problems", value))
@@ -127,17 +120,24 @@ class ExamplesProxy(QSortFilterProxyModel):
 
     # ---- the filter ----------------------------------------------------------------------
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        # runs once per row (100,000 times for a big file): the common case stays inline
         model = self._source
         if model is None:
             return True
+        matcher = self._matcher
+        if matcher is not None:
+            record = model.dataset[source_row]
+            lines = self._found_in
+            if source_row < len(lines) and lines[source_row] is record:
+                if not self._found[source_row]:  # type: ignore[index]
+                    return False
+            elif not matcher(record.raw):
+                return False
         if self.status is not None and model.review.get(source_row).status is not self.status:
             return False
         if self.tag and self.tag not in model.review.get(source_row).tags:
             return False
-        if self.problems and not self._problems_match(model, source_row):
-            return False
-        matcher = self._matcher
-        return matcher is None or matcher(model.dataset[source_row].raw)
+        return not self.problems or self._problems_match(model, source_row)
 
     def _problems_match(self, model: ExamplesModel, row: int) -> bool:
         if model.analysis.summary(row) is None:

@@ -11,11 +11,12 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.review import ReviewStatus, ReviewStore
+from desktop_app.core.search import text_matcher
 from desktop_app.core.templates import sample_path
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.commands import InsertRecordsCommand, RemoveRecordsCommand
 from desktop_app.qt.examples_model import Column, ExamplesModel, Role, preview_of_raw
-from desktop_app.qt.examples_proxy import ExamplesProxy, text_matcher
+from desktop_app.qt.examples_proxy import ExamplesProxy
 from desktop_app.qt.problems_model import ProblemColumn, ProblemRole, ProblemsModel
 
 
@@ -113,6 +114,31 @@ def test_proxy_filters(qtbot, qtmodeltester, stores) -> None:
     proxy.clear_filters()
     assert proxy.rowCount() == len(dataset) and not proxy.is_filtered
     assert 10 < clean < len(dataset)
+
+
+def _visible(proxy: ExamplesProxy) -> list[int]:
+    return [proxy.mapToSource(proxy.index(r, 0)).row() for r in range(proxy.rowCount())]
+
+
+def test_typing_on_narrows_the_search_and_edits_meanwhile_still_count(qtbot, stores) -> None:
+    dataset, _analysis, _review, model = stores
+    proxy = ExamplesProxy()
+    proxy.setSourceModel(model)
+    fresh = ExamplesProxy()
+    fresh.setSourceModel(model)
+    for text in ("p", "pe", "pea", "peach"):  # typed one letter at a time
+        proxy.set_text(text)
+        fresh.clear_filters()
+        fresh.set_text(text)  # searched from scratch
+        assert _visible(proxy) == _visible(fresh), text
+    assert _visible(proxy) == [0]
+    dataset.set_value(5, {"messages": [{"role": "user", "content": "One PEACHY line"}]})
+    assert _visible(proxy) == [0, 5]  # the edited line is asked again, not taken from before
+    proxy.set_text("peachy")  # narrowing from a changed file: every line is searched again
+    assert _visible(proxy) == [5]
+    dataset.remove(0, 1)
+    proxy.set_text("peachy l")
+    assert _visible(proxy) == [4]
 
 
 def test_proxy_sorts_by_tokens_and_problems(stores) -> None:
