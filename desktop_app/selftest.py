@@ -363,12 +363,17 @@ def check_sample_in_window(window: Any, expected_errors: int | None) -> str:
         raise SelfTestFailure(
             f"checking the sample in the window took over {CHECK_TIMEOUT_S:.0f} s"
         )
+    if not document.analysis.checker.running:
+        raise SelfTestFailure(
+            "the checker process (it checks and counts for the window) is not running"
+        )
     errors = document.analysis.error_count
     if expected_errors is not None and errors != expected_errors:
         raise SelfTestFailure(
             f"the window shows {errors} errors, the checks found {expected_errors}"
         )
-    return f"{len(document.dataset)} lines shown, {errors} errors, {document.analysis.warning_count} warnings"
+    warnings = document.analysis.warning_count
+    return f"{len(document.dataset)} lines shown, {errors} errors, {warnings} warnings (checked in the checker process)"
 
 
 def wait_for_first_paint(window: Any, timeout_ms: int = PAINT_TIMEOUT_MS) -> float:
