@@ -70,14 +70,29 @@ class CheckerProcess:
         return key in self._ready
 
     def warm(self, model: str, provider: str) -> None:
-        """Have the child build this checker in the background; returns at once."""
+        """Have the child build this checker in the background; returns at once.
+
+        A child not running yet is started on a short-lived thread: starting a process takes
+        the calling thread ~100 ms (measured), too long for the window to wait.
+        """
         key = (model, provider)
         if key in self._ready or key in self._warming:
             return
+        self._warming.add(key)
+        if self.running:
+            self._send_warm(key)
+            return
+        starter = threading.Thread(
+            target=self._send_warm, args=(key,), name="checker-start", daemon=True
+        )
+        starter.start()
+
+    def _send_warm(self, key: Key) -> None:
         with self._lock:
             try:
-                self._send(next(self._ids), "warm", key, None)
+                self._send(next(self._ids), "warm", key, None)  # starts the child if needed
             except CheckerUnavailable:
+                self._warming.discard(key)
                 return
             self._warming.add(key)
 

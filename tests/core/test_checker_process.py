@@ -98,3 +98,13 @@ def test_the_caller_never_builds_a_tokenizer() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert out.stdout.split() == ["1", "True", "[]"]
+
+
+def test_warming_a_checker_that_is_not_running_starts_it_in_the_background() -> None:
+    fresh = CheckerProcess()
+    try:
+        fresh.warm(MODEL, "openai")  # returns at once; a short-lived thread starts the child
+        _wait_ready(fresh, MODEL, "openai")
+        assert fresh.running
+    finally:
+        fresh.close()
