@@ -305,7 +305,7 @@ class AnalysisStore(QObject):
             low = index if low is None else min(low, index)
             high = index if high is None else max(high, index)
         self._checked += len(summaries)
-        gc_guard.settle()  # these summaries live as long as the document
+        gc_guard.settle(len(summaries))  # these summaries live as long as the document
         if low is not None and high is not None:
             self.summaries_changed.emit(low, high)
             self.counts_changed.emit()
@@ -435,7 +435,7 @@ class AnalysisStore(QObject):
                 first = index if first is None else min(first, index)
                 last = index if last is None else max(last, index)
         self._checked += len(payload)
-        gc_guard.settle()  # these summaries live as long as the document
+        gc_guard.settle(len(payload))  # these summaries live as long as the document
         if first is not None and last is not None:
             self.summaries_changed.emit(first, last)
             self.counts_changed.emit()

@@ -169,7 +169,7 @@ class Document(QObject):
             fresh = Dataset(batch.records, path=dataset.path, bom=batch.bom)
             dataset.ending, dataset.style, dataset.bom = fresh.ending, fresh.style, batch.bom
         dataset.insert_records(len(dataset), batch.records)
-        gc_guard.settle()  # the records live as long as the document
+        gc_guard.settle(len(batch.records))  # the records live as long as the document
         self.load_progress.emit(batch.bytes_read, batch.total_bytes)
         # the next batch may come once the table has painted this one (see loader.py)
         QTimer.singleShot(LOAD_BREATH_MS, self._in_flight.release)

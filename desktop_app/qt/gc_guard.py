@@ -20,18 +20,26 @@ import gc
 from PySide6.QtCore import QObject, QTimer, Slot
 
 INTERVAL_MS = 500
+SETTLE_EVERY = 10_000  # lines or summaries between two settles (each ~5 ms)
 _collectors: set[int] = set()  # ids of running MainThreadCollectors
+_made = 0
 
 
-def settle() -> None:
-    """Freeze what is alive now, after a young collection (cheap: young objects only).
+def settle(made: int) -> None:
+    """Note that `made` long-lived things were just made; every SETTLE_EVERY of them, freeze
+    what is alive after a young collection (cheap: it walks young objects only).
 
-    For code that has just made many long-lived objects (a batch of check summaries): without
+    For code that makes many long-lived objects (lines being loaded, check summaries): without
     it they pile up in the oldest generation and the next full collection walks them all at
     once (measured: 184 ms after checking 100,000 lines). Only while a MainThreadCollector runs
     (the app), since its full collections are what this spares.
     """
-    if _collectors:
+    global _made
+    if not _collectors:
+        return
+    _made += made
+    if _made >= SETTLE_EVERY:
+        _made = 0
         gc.collect(1)
         gc.freeze()
 
