@@ -69,6 +69,20 @@ class Role(IntEnum):
     CHECKED = Qt.ItemDataRole.UserRole + 9  # bool
 
 
+# Plain ints and constants for the hot path: the view asks data() ~1,400 times per repaint of the
+# table (seven roles per cell), and every enum lookup there costs time the window feels.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_SERVED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, _ACCESSIBLE})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_NUMERIC = frozenset({Column.NUMBER, Column.TURNS, Column.TOKENS})
+_COLUMNS = len(Column)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
 _NUMBER_ROLES = [
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.AccessibleTextRole,
@@ -150,16 +164,22 @@ class ExamplesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.dataset)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMNS
+
+    def index(
+        self,
+        row: int,
+        column: int,
+        parent: ModelIndex = QModelIndex(),  # noqa: B008
+    ) -> QModelIndex:
+        # one call instead of Qt's three (hasIndex asks rowCount and columnCount): the filter
+        # proxy asks for an index for every cell it maps
+        if parent.isValid() or not (0 <= row < len(self.dataset) and 0 <= column < _COLUMNS):
+            return QModelIndex()
+        return self.createIndex(row, column)
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -172,28 +192,24 @@ class ExamplesModel(QAbstractTableModel):
             return HEADER_TIPS[Column(section)]
         return None
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = index.row()
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
+        if role < _USER and role not in _SERVED:
+            return None  # (most of the roles a view asks for: fonts, colours, check states)
+        row = index.row()  # -1 for an invalid index
         if not 0 <= row < len(self.dataset):
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == _DECORATION:
             return self._decoration(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (Column.NUMBER, Column.TURNS, Column.TOKENS):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ALIGNMENT:
+            return _RIGHT if column in _NUMERIC else None
+        if role == _ACCESSIBLE:
             return self._accessible(row, column)
-        if role >= Qt.ItemDataRole.UserRole:
-            return self._custom(row, column, role)
-        return None
+        return self._custom(row, column, role)
 
     # ---- cells ---------------------------------------------------------------------------
     def preview(self, row: int) -> str:
