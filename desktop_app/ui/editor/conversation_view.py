@@ -22,7 +22,7 @@ from desktop_app.core.jsonline import ParsedLine, RecordKind
 from desktop_app.ui.editor.change import Change
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.message_bubble import MessageBubble
-from desktop_app.ui.editor.message_list import MessageListView
+from desktop_app.ui.editor.message_list import FIRST_CHUNK, MessageListView
 from desktop_app.ui.editor.preference_view import PreferenceView
 
 STARTER = {"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": ""}]}
@@ -112,8 +112,10 @@ class ConversationView(QScrollArea):
             return self.preference.bubbles
         return []
 
-    def show_line(self, parsed: ParsedLine | None) -> None:
-        """Show a parsed line (or nothing); keeps bubbles where only text changed."""
+    def show_line(self, parsed: ParsedLine | None, first: int = FIRST_CHUNK) -> None:
+        """Show a parsed line (or nothing); keeps bubbles where only text changed.
+
+        `first`: how many bubbles to build at once (see MessageList.show_value)."""
         self._action, self._action_is_raw = None, False
         kind = parsed.kind if parsed is not None else None
         value = parsed.value if parsed is not None else None
@@ -124,7 +126,7 @@ class ConversationView(QScrollArea):
         if parsed is None:
             self.notice.show_notice("severity-info", "Select an example to see it here.")
         elif kind is RecordKind.CHAT:
-            self.chat.show_value(value)
+            self.chat.show_value(value, first)
             self._show_tools(value)
             if not isinstance(value.get("messages"), list):
                 self.notice.show_notice(
@@ -135,7 +137,7 @@ class ConversationView(QScrollArea):
                 )
                 self._action_is_raw = True
         elif kind is RecordKind.PREFERENCE:
-            self.preference.show_value(value)
+            self.preference.show_value(value, first)
             self._show_tools(value.get("input"))
         elif kind is RecordKind.BLANK:
             self._offer(

@@ -23,6 +23,7 @@ from desktop_app.qt.commands import SetTextCommand, SetValueCommand
 from desktop_app.ui.editor.change import Change
 from desktop_app.ui.editor.conversation_view import ConversationView
 from desktop_app.ui.editor.message_bubble import MessageBubble
+from desktop_app.ui.editor.message_list import FIRST_CHUNK, NEW_RECORD_CHUNK
 from desktop_app.ui.editor.raw_json_editor import RawJsonEditor
 
 
@@ -109,7 +110,7 @@ class ExampleEditor(QWidget):
         if index == self._index and index is not None:
             return
         self._index = index
-        self._refresh(None)
+        self._refresh(None, first=NEW_RECORD_CHUNK)
         if self._parsed is not None and self._parsed.kind is RecordKind.BROKEN:
             self.tabs.setCurrentIndex(self.RAW_TAB)
         elif self.tabs.currentIndex() == self.RAW_TAB and self.raw.text.hasFocus():
@@ -132,10 +133,12 @@ class ExampleEditor(QWidget):
         self._focus_bubble(bubble)
 
     def bubbles(self) -> list[MessageBubble]:
+        """Every bubble of the example (those not built yet are built now)."""
+        self.conversation.ensure_built()
         return self.conversation.bubbles
 
     # ---- showing ----------------------------------------------------------------------------
-    def _refresh(self, source: str | None) -> None:
+    def _refresh(self, source: str | None, first: int = FIRST_CHUNK) -> None:
         dataset, index = self._dataset, self._index
         if dataset is None or index is None or not 0 <= index < len(dataset):
             self._index, self._parsed = None, None
@@ -147,7 +150,7 @@ class ExampleEditor(QWidget):
         record = dataset[index]
         parsed = record.parse()
         self._parsed = parsed
-        self.conversation.show_line(parsed)
+        self.conversation.show_line(parsed, first)
         broken = parsed.kind is RecordKind.BROKEN
         self.tabs.setTabEnabled(self.CONVERSATION_TAB, not broken)
         if broken:

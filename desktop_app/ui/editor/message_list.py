@@ -17,6 +17,7 @@ _INDENT = 48  # user messages sit to the right, replies to the left, like a chat
 
 
 FIRST_CHUNK = 12  # bubbles shown at once (a screenful); the rest follow in chunks between events
+NEW_RECORD_CHUNK = 2  # when another example is shown: its first bubbles, then the rest (~7 ms each)
 CHUNK = 8
 
 
@@ -83,10 +84,12 @@ class MessageListView(QWidget):
         self._layout.addStretch(1)  # side-by-side columns line up at the top
         self._value: Any = None
 
-    def show_value(self, value: Any) -> None:
+    def show_value(self, value: Any, first: int = FIRST_CHUNK) -> None:
         """Show the list inside `value`: update bubbles in place, or rebuild when the shape changed.
 
-        A long conversation is built in chunks between events, so the window never freezes.
+        `first` bubbles are built at once, the rest in chunks between events, so the window never
+        freezes. An edit rebuilds a screenful at once (no flicker); showing another example
+        builds fewer first (NEW_RECORD_CHUNK), so the click answers within a frame or two.
         """
         self._value = value
         messages = edits.message_list(value, self.list_path)
@@ -104,7 +107,7 @@ class MessageListView(QWidget):
         old.hide()
         self._discard(old, self.bubbles)
         self.bubbles = []
-        self._build_until(FIRST_CHUNK)
+        self._build_until(first)
 
     def _discard(self, rows: QWidget, bubbles: list[MessageBubble]) -> None:
         """Free the old bubbles a chunk at a time, so leaving a long conversation never stalls."""

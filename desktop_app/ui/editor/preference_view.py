@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_app.core.edits import NON_PREFERRED_LIST, PREFERRED_LIST, PROMPT_LIST
 from desktop_app.ui.editor.message_bubble import MessageBubble
-from desktop_app.ui.editor.message_list import MessageListView
+from desktop_app.ui.editor.message_list import FIRST_CHUNK, MessageListView
 
 
 class PreferenceView(QWidget):
@@ -90,6 +90,6 @@ class PreferenceView(QWidget):
         for part in self.lists:
             part.ensure_built()
 
-    def show_value(self, value: Any) -> None:
+    def show_value(self, value: Any, first: int = FIRST_CHUNK) -> None:
         for part in self.lists:
-            part.show_value(value)
+            part.show_value(value, first)
