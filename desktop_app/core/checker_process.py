@@ -20,6 +20,7 @@ import contextlib
 import itertools
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 Key = tuple[str, str]  # model, provider
 STOP_WAIT_S = 2.0
+BACKGROUND_NICENESS = 10  # the checker's priority below the window's (Unix `nice`)
 CALL_RECORDS = 32  # records per call from a worker: an edit meanwhile waits at most one call
 
 
@@ -221,6 +223,7 @@ def _result(answer: tuple[int, Key | None, bool, Any]) -> Any:
 # ---- the child -------------------------------------------------------------------------------
 def serve(conn: Connection) -> None:
     """The child's loop: one answer per request, in order, until "stop" or the parent is gone."""
+    lower_priority()
     analyzers: dict[Key, Analyzer] = {}
     while True:
         try:
@@ -240,6 +243,14 @@ def serve(conn: Connection) -> None:
             conn.send((request, None, False, (*problem, f"{type(exc).__name__}: {exc}")))
         else:
             conn.send((request, key, True, result))
+
+
+def lower_priority() -> None:
+    """Let the window come first when both want a core (building a tokenizer takes ~1 s of CPU;
+    on a 2-core machine the window stalled meanwhile). Not available on Windows: no change."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(BACKGROUND_NICENESS)
 
 
 def _analyzer(analyzers: dict[Key, Analyzer], key: Key) -> Analyzer:

@@ -23,6 +23,7 @@ from desktop_app.core.analysis import (
     _run_task,
     _split_ranges,
 )
+from desktop_app.core.checker_process import lower_priority
 from desktop_app.qt.workers import CancelToken
 
 MIN_BYTES = 2 * 1024 * 1024  # smaller files are checked on a thread: starting processes costs more
@@ -49,7 +50,7 @@ def check_file_in_processes(
     ranges = _split_ranges(path, start, size, RANGE_BYTES)
     work = _RangeWork(str(path), model, provider, True)
     context = multiprocessing.get_context("spawn")
-    pool = context.Pool(min(process_count(), len(ranges)))
+    pool = context.Pool(min(process_count(), len(ranges)), initializer=lower_priority)
     first = 0
     try:
         for result in pool.imap(functools.partial(_run_task, work), ranges):
