@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -9,7 +10,11 @@ import time
 import pytest
 
 from desktop_app.core.analysis import Analyzer
-from desktop_app.core.checker_process import CheckerProcess, CheckerUnavailable
+from desktop_app.core.checker_process import (
+    BACKGROUND_NICENESS,
+    CheckerProcess,
+    CheckerUnavailable,
+)
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.templates import sample_path
 from desktop_app.core.tokens import TokenCounter
@@ -108,3 +113,10 @@ def test_warming_a_checker_that_is_not_running_starts_it_in_the_background() -> 
         assert fresh.running
     finally:
         fresh.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priority is a Unix call")
+def test_the_checker_runs_below_the_windows_priority(checker: CheckerProcess) -> None:
+    checker.records(MODEL, "openai", [(b"{}", 1)])
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, checker._process.pid) >= max(mine, BACKGROUND_NICENESS)
