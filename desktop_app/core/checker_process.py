@@ -241,7 +241,10 @@ def serve(conn: Connection) -> None:
             conn.send((request, None, False, (exc.message, exc.next_step, exc.technical)))
         except Exception as exc:  # reported to the caller in plain words, never a traceback
             log.debug("the checker failed", exc_info=True)
-            problem = ("Checking failed unexpectedly.", "Try again; if it keeps failing, restart.")
+            problem = (
+                "Checking failed unexpectedly.",
+                "Try again; if it keeps failing, restart Finetune Studio.",
+            )
             conn.send((request, None, False, (*problem, f"{type(exc).__name__}: {exc}")))
         else:
             conn.send((request, key, True, result))

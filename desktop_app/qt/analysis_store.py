@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SECONDS = 0.1  # report results to the GUI about ten times a second
 GUI_WAIT_S = 1.0  # the longest the window waits for the checker process before checking later
-SYNC_INSERT_LIMIT = 200  # inserted records re-checked on the spot; more go to the worker
+SYNC_LIMIT = 200  # records re-checked on the spot per event-loop turn; more go to a worker
 DATASET_DEBOUNCE_MS = 400
 
 
@@ -56,7 +56,11 @@ def check_records(
         if cancel.cancelled:
             break
         part = items[start : start + CALL_RECORDS]
-        summaries = checker.records(model, provider, [(r.raw, i + 1) for i, r in part])
+        lines = [(r.raw, i + 1) for i, r in part]
+        try:
+            summaries = checker.records(model, provider, lines)
+        except CheckerUnavailable:  # it stopped during the call: the next call starts it again
+            summaries = checker.records(model, provider, lines)
         batch += [(i, r, s) for (i, r), s in zip(part, summaries, strict=True)]
         now = time.perf_counter()
         if now - last >= BATCH_SECONDS:
@@ -139,6 +143,8 @@ class AnalysisStore(QObject):
         self._snapshot: list[Record] = []
         self._positions: dict[int, int] | None = None
         self._restart = False  # start again once the running worker has stopped
+        self._sync_used = 0  # records re-checked on the spot in this turn of the event loop
+        self._sync_reset_queued = False
         self._dataset_timer = QTimer(self)
         self._dataset_timer.setSingleShot(True)
         self._dataset_timer.setInterval(DATASET_DEBOUNCE_MS)
@@ -340,11 +346,14 @@ class AnalysisStore(QObject):
         self._check_again()
 
     def recheck(self, first: int, last: int) -> None:
-        """Check these records now, or on a worker when the checker process is not ready."""
+        """Check these records now, or on a worker when they are many (a bulk edit) or the checker
+        process is not ready."""
         items = [(self.dataset[i].raw, i + 1) for i in range(first, last + 1)]
         try:
-            if not self.checker.ready(self.model, self.provider):
-                raise CheckerUnavailable("not ready")
+            if not self._may_check_now(len(items)) or not self.checker.ready(
+                self.model, self.provider
+            ):
+                raise CheckerUnavailable("later, on a worker")
             summaries = self.checker.records(self.model, self.provider, items, wait=GUI_WAIT_S)
         except (CheckerUnavailable, UserFacingError):
             self._forget(first, last)
@@ -357,6 +366,20 @@ class AnalysisStore(QObject):
         self.counts_changed.emit()
         self._schedule_dataset_check()
 
+    def _may_check_now(self, count: int) -> bool:
+        """At most SYNC_LIMIT records per turn of the event loop are checked on the spot: a bulk
+        edit changes records one by one, and 100,000 calls to the checker (~2 ms each) would
+        freeze the window; the rest are checked on a worker right after."""
+        if not self._sync_reset_queued:
+            self._sync_reset_queued = True
+            QTimer.singleShot(0, self._reset_sync)
+        self._sync_used += count
+        return self._sync_used <= SYNC_LIMIT
+
+    @Slot()
+    def _reset_sync(self) -> None:
+        self._sync_used, self._sync_reset_queued = 0, False
+
     # ---- following the dataset -----------------------------------------------------------
     def _on_inserted(self, start: int, count: int) -> None:
         if self.enabled:
@@ -366,10 +389,7 @@ class AnalysisStore(QObject):
         self._shift_dataset_rows(start, count)
         if not self.enabled:
             return
-        if count <= SYNC_INSERT_LIMIT and self.checker.ready(self.model, self.provider):
-            self.recheck(start, start + count - 1)
-        elif self._worker is None:
-            QTimer.singleShot(0, self.start)
+        self.recheck(start, start + count - 1)
 
     def _on_removed(self, start: int, count: int) -> None:
         for summary in self._summaries[start : start + count]:

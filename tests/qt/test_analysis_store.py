@@ -88,3 +88,20 @@ def test_cancel_stops_the_check(qtbot, pools, tmp_path: Path) -> None:
     dataset.set_value(19_999, {"messages": []})  # edits are still checked one by one
     assert store.summary(19_999) is not None
     store.detach()
+
+
+def test_a_bulk_edit_checks_a_few_on_the_spot_and_the_rest_on_a_worker(qtbot, pools) -> None:
+    from desktop_app.qt.analysis_store import SYNC_LIMIT
+    from desktop_app.qt.commands import SetManyCommand
+
+    line = sample_path().read_bytes().splitlines()[0]
+    dataset, store = _store(qtbot, pools, b"\n".join([line] * (SYNC_LIMIT + 100)))
+    value = dataset.value(0)
+    value["messages"][-1]["content"] = ""  # an empty reply: an error on every line
+    SetManyCommand(dataset, dict.fromkeys(range(len(dataset)), value), "Bulk").redo()
+    pending = [i for i, s in enumerate(store.summaries) if s is None]
+    assert len(pending) == 100  # the window did not wait for all of them
+    assert all(store.summary(i) is not None for i in range(SYNC_LIMIT))
+    qtbot.waitUntil(lambda: checked(store), timeout=30_000)
+    assert all("empty_reply" in {p.code for p in s.problems} for s in store.summaries)
+    store.detach()

@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QTableView
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class ExamplesTable(QTableView):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-
     def dataChanged(
         self, topLeft: ModelIndex, bottomRight: ModelIndex, roles: Sequence[int] = ()
     ) -> None:
