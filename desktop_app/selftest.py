@@ -284,6 +284,29 @@ def check_worker_processes(dataset: Any) -> str:
     return f"{len(analysis.summaries)} lines ({analysis.file_bytes // 1024} KiB) checked by 2 processes"
 
 
+def check_search_processes(dataset: Any) -> str:
+    """The examples filter's search processes on the sample as a file (spawned, as frozen)."""
+    from desktop_app.core.file_search import DiskCopy, FileStamp, SearchProcesses, line_ends
+    from desktop_app.core.search import Query, matching_rows
+
+    chunks = [part for record in dataset for part in (record.raw, record.ending)]
+    query = Query("coffee")
+    matcher = query.matcher()
+    with tempfile.TemporaryDirectory(prefix="ftstudio-selftest-") as folder:
+        path = Path(folder, "sample.jsonl")
+        path.write_bytes(b"".join(chunks))
+        copy = DiskCopy(path, FileStamp.of(path.stat()), list(dataset), line_ends(chunks, 0), 0)
+        processes = SearchProcesses(count=2)
+        try:
+            hits = processes.search(copy, query, lambda: False)
+        finally:
+            processes.close()
+    wanted = matching_rows(matcher, [r.raw for r in dataset]) if matcher else None
+    if hits is None or hits != wanted:
+        raise SelfTestFailure("the search processes did not find what the lines hold")
+    return f"2 processes found “{query.text}” in {sum(hits)} of {len(hits)} lines"
+
+
 def train_practice_job(dataset: Any, clean: list[int]) -> str:
     from desktop_app.core.models import DEFAULT_MODEL
     from desktop_app.core.providers.base import ChatMessage, JobRequest, UploadSource
@@ -457,6 +480,7 @@ def run_all() -> Report:
         if dataset is not None:
             report.run("token counts", lambda: count_tokens(dataset))
             report.run("worker processes", lambda: check_worker_processes(dataset))
+            report.run("search processes", lambda: check_search_processes(dataset))
             if clean:
                 report.run("practice job", lambda: train_practice_job(dataset, clean))
             else:

@@ -97,6 +97,16 @@ def collect_on_the_gui_thread(request: pytest.FixtureRequest):
     collector.stop()
 
 
+@pytest.fixture(scope="module")
+def search_processes():
+    """Two search processes for a test module (desktop_app.core.file_search), stopped after."""
+    from desktop_app.core.file_search import SearchProcesses
+
+    owned = SearchProcesses(count=2)
+    yield owned
+    owned.close()
+
+
 @pytest.fixture
 def realworld_dir() -> Path:
     path = REPO / "tests" / "data" / "realworld"

@@ -12,8 +12,11 @@ from pathlib import Path
 from desktop_app.core.errors import DatasetSaveError
 
 
-def write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
-    """Write `chunks` to `path` through a temporary file in the same folder, fsync, rename."""
+def write_atomic(path: Path, chunks: Iterable[bytes]) -> os.stat_result:
+    """Write `chunks` to `path` through a temporary file in the same folder, fsync, rename.
+
+    Returns the written file's status (taken before the rename, which keeps it), so a caller
+    can later tell whether the file is still the one it wrote."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -26,6 +29,7 @@ def write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+            written = os.fstat(handle.fileno())
         _copy_mode(path, tmp_name)
         os.replace(tmp_name, path)
     except OSError as exc:
@@ -33,6 +37,7 @@ def write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
             os.unlink(tmp_name)
         raise _save_error(path, exc) from exc
     _fsync_dir(folder)
+    return written
 
 
 def _copy_mode(original: Path, tmp_name: str) -> None:

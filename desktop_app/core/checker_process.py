@@ -15,7 +15,6 @@ A child that died is started again by the next call; a call it dies during raise
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import itertools
 import logging
@@ -27,6 +26,7 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.core.app_wide import AppWide
 from desktop_app.core.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -297,15 +297,9 @@ def _summaries(analyzer: Analyzer, items: list[tuple[bytes, int]]) -> list[Recor
 
 
 # ---- the one the app shares -------------------------------------------------------------------
-_shared: CheckerProcess | None = None
-_shared_lock = threading.Lock()
+_shared = AppWide(CheckerProcess)
 
 
 def shared() -> CheckerProcess:
     """The app's checker process (started on first use, stopped at exit)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = CheckerProcess()
-            atexit.register(_shared.close)
-        return _shared
+    return _shared.get()

@@ -22,6 +22,7 @@ from desktop_app.core import recovery
 from desktop_app.core.atomic import write_atomic
 from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.errors import DatasetSaveError
+from desktop_app.core.file_search import DiskCopy, FileStamp, line_ends
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.review import (
     ReviewEntry,
@@ -33,6 +34,7 @@ from desktop_app.core.review import (
 from desktop_app.qt import gc_guard
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.loader import LoadBatch, LoadResult, load_file
+from desktop_app.qt.text_search import TextSearch
 from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
 
 log = logging.getLogger(__name__)
@@ -59,11 +61,14 @@ def save_files(
     *,
     cancel: CancelToken,
     progress: Callable[[object], None],
-) -> Path:
-    """Writer thread: the dataset (atomically), then its review sidecar."""
-    write_atomic(path, _yielding(chunks))
+) -> DiskCopy:
+    """Writer thread: the dataset (atomically), then its review sidecar. Returns what the file
+    now holds (`chunks` are the BOM if any, then each record's bytes and ending)."""
+    written = write_atomic(path, _yielding(chunks))
     write_sidecar(path, build_sidecar(records, entries, unmatched))
-    return path
+    start = len(chunks[0]) if len(chunks) % 2 else 0  # (a BOM comes first, on its own)
+    ends = line_ends(chunks[1:] if start else chunks, start)
+    return DiskCopy(path, FileStamp.of(written), records, ends, start)
 
 
 def write_recovery_copy(
@@ -113,6 +118,7 @@ class Document(QObject):
         self.analysis = AnalysisStore(
             self.dataset, pools, model=model, provider=provider, parent=self
         )
+        self.search = TextSearch(parent=self)  # the examples filter's searches
         self.recovery_file = recovery.new_recovery_file()
         self.never_saved = False  # recovered/imported work that has no file of its own yet
         self.loading = False
@@ -128,6 +134,7 @@ class Document(QObject):
         self._autosave_timer.timeout.connect(self.autosave_now)
         self.undo_stack.cleanChanged.connect(self._update_modified)
         self.undo_stack.indexChanged.connect(self._on_edit)
+        self.analysis.checking_changed.connect(self._on_checking_changed)
 
     # ---- creating ------------------------------------------------------------------------
     @classmethod
@@ -184,6 +191,7 @@ class Document(QObject):
         self.loading_changed.emit(False)
         self.loaded.emit()
         self.analysis.file_bytes = result.total_bytes
+        self.search.disk = result.disk
         try:
             stat = result.path.stat()
             self.analysis.source_file = (result.path, stat.st_size, stat.st_mtime_ns)
@@ -204,6 +212,13 @@ class Document(QObject):
         self.loading = False
         self.loading_changed.emit(False)
         self.load_failed.emit(None)
+
+    @Slot(bool)
+    def _on_checking_changed(self, checking: bool) -> None:
+        # The search processes start once the first check is done: starting them while the file
+        # opens would take cores the window needs then.
+        if not checking:
+            self.search.prepare()
 
     def load_review(self, sidecar: dict[str, Any] | None) -> None:
         """Match review entries (from a sidecar or a recovery file) to the records."""
@@ -273,7 +288,7 @@ class Document(QObject):
         self.pools.writer.waitForDone(-1)
         records, entries, unmatched = self.review.snapshot()
         self._save_index = self.undo_stack.index()
-        save_files(
+        saved = save_files(
             target,
             list(self.dataset.iter_bytes()),
             records,
@@ -282,15 +297,17 @@ class Document(QObject):
             cancel=CancelToken(),
             progress=lambda _value: None,
         )
-        self._after_save(target)
+        self._after_save(saved)
 
     @Slot(object)
-    def _on_saved(self, path: object) -> None:
+    def _on_saved(self, saved: object) -> None:
         self._save_worker = None
-        assert isinstance(path, Path)
-        self._after_save(path)
+        assert isinstance(saved, DiskCopy)
+        self._after_save(saved)
 
-    def _after_save(self, path: Path) -> None:
+    def _after_save(self, saved: DiskCopy) -> None:
+        path = saved.path
+        self.search.disk = saved
         renamed = path != self.dataset.path
         self.dataset.path = path
         for record in self.dataset:
@@ -366,6 +383,7 @@ class Document(QObject):
         """Stop everything this document started; the recovery copy goes (a clean close)."""
         self._autosave_timer.stop()
         self.cancel_loading()
+        self.search.close()
         self.analysis.detach()
         self.pools.wait(30_000)
         self.review.detach()

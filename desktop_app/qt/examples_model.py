@@ -8,8 +8,9 @@ batches of inserted rows arrive as one insert and a single edit repaints a singl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
@@ -20,6 +21,9 @@ from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.problems import Severity
 from desktop_app.core.review import ReviewStatus, ReviewStore
 from desktop_app.qt.analysis_store import AnalysisStore
+
+if TYPE_CHECKING:
+    from desktop_app.core.analysis import RecordSummary
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 PREVIEW_CHARS = 160
@@ -77,11 +81,13 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
 _USER = int(Qt.ItemDataRole.UserRole)
-_SERVED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, _ACCESSIBLE})
+SERVED_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, _ACCESSIBLE})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _NUMERIC = frozenset({Column.NUMBER, Column.TURNS, Column.TOKENS})
 _COLUMNS = len(Column)
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 _NUMBER_ROLES = [
     Qt.ItemDataRole.DisplayRole,
@@ -137,6 +143,8 @@ class ExamplesModel(QAbstractTableModel):
         self.review = review
         self.icons = icons or {}
         self._previews: dict[int, tuple[Record, str]] = {}
+        self._moving = False  # between begin*Rows and end*Rows
+        self._held: tuple[int, int] | None = None  # rows changed meanwhile, reported after
         dataset.inserting.connect(self._on_inserting)
         dataset.inserted.connect(self._on_inserted)
         dataset.removing.connect(self._on_removing)
@@ -179,7 +187,7 @@ class ExamplesModel(QAbstractTableModel):
         return self.createIndex(row, column)
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -193,12 +201,16 @@ class ExamplesModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
-        if role < _USER and role not in _SERVED:
+        if role < _USER and role not in SERVED_ROLES:
             return None  # (most of the roles a view asks for: fonts, colours, check states)
-        row = index.row()  # -1 for an invalid index
+        return self.cell(index.row(), index.column(), role)  # (row -1: an invalid index)
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        """What `data()` answers for a row and column (the filter proxy asks here directly)."""
+        if role < _USER and role not in SERVED_ROLES:
+            return None
         if not 0 <= row < len(self.dataset):
             return None
-        column = index.column()
         if role == _DISPLAY:
             return self._display(row, column)
         if role == _DECORATION:
@@ -296,6 +308,17 @@ class ExamplesModel(QAbstractTableModel):
             return self.analysis.summary(row) is not None
         return None
 
+    def sort_keys(self, rows: Sequence[int], column: int) -> list[Any]:
+        """The sort key of each row for a column (one type per column, so they compare)."""
+        if column == Column.NUMBER:
+            return list(rows)
+        summary = self.analysis.summary
+        if column == Column.TOKENS:
+            return [_tokens_key(summary(r)) for r in rows]
+        if column == Column.TURNS:
+            return [s.turns if (s := summary(r)) is not None else -1 for r in rows]
+        return [self._sort_key(r, column) for r in rows]
+
     def _sort_key(self, row: int, column: int) -> Any:
         summary = self.analysis.summary(row)
         if column == Column.NUMBER:
@@ -335,19 +358,28 @@ class ExamplesModel(QAbstractTableModel):
         return ""
 
     # ---- following the stores ------------------------------------------------------------
+    # The stores follow the dataset too, and may report changes while rows are being inserted
+    # or removed (the analysis store checks new lines on the spot). Qt allows no dataChanged
+    # between begin*Rows and end*Rows, so those wait until the rows are in (or out).
     def _on_inserting(self, start: int, count: int) -> None:
+        self._moving = True
         self.beginInsertRows(QModelIndex(), start, start + count - 1)
 
     def _on_inserted(self, start: int, count: int) -> None:
         self.endInsertRows()
+        self._moving = False
         self._renumber(start + count)
+        self._report_held()
 
     def _on_removing(self, start: int, count: int) -> None:
+        self._moving = True
         self.beginRemoveRows(QModelIndex(), start, start + count - 1)
 
     def _on_removed(self, start: int, count: int) -> None:
         self.endRemoveRows()
+        self._moving = False
         self._renumber(start)
+        self._report_held()
 
     def _renumber(self, first: int) -> None:
         """Lines after an insert or removal have new numbers: one signal for the # column."""
@@ -358,23 +390,39 @@ class ExamplesModel(QAbstractTableModel):
             )
 
     def _on_changed(self, first: int, last: int) -> None:
-        self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+        self._report(first, last, 0, len(Column) - 1)
 
     def _on_reset(self) -> None:
         self.beginResetModel()
         self._previews.clear()
+        self._held = None
         self.endResetModel()
 
     def _on_review_changed(self, first: int, last: int) -> None:
-        if first > last or last >= len(self.dataset):
-            return
-        self.dataChanged.emit(self.index(first, Column.STATUS), self.index(last, Column.TAGS))
+        self._report(first, last, Column.STATUS, Column.TAGS)
 
     def _on_summaries_changed(self, first: int, last: int) -> None:
-        last = min(last, len(self.dataset) - 1)
-        if first > last:
+        self._report(first, last, 0, Column.PROBLEMS)
+
+    def _report(self, first: int, last: int, left: int, right: int) -> None:
+        if self._moving:
+            held = self._held
+            self._held = (
+                (first, last) if held is None else (min(held[0], first), max(held[1], last))
+            )
             return
-        self.dataChanged.emit(self.index(first, 0), self.index(last, Column.PROBLEMS))
+        last = min(last, len(self.dataset) - 1)
+        if first <= last:
+            self.dataChanged.emit(self.index(first, left), self.index(last, right))
+
+    def _report_held(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            self._report(*held, 0, len(Column) - 1)
+
+
+def _tokens_key(summary: RecordSummary | None) -> int:
+    return summary.tokens if summary is not None and summary.tokens is not None else -1
 
 
 def _problem_text(errors: int, warnings: int) -> str:

@@ -15,13 +15,16 @@ from __future__ import annotations
 import os
 import threading
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.dataset import BOM, Record, _record
 from desktop_app.core.errors import DatasetOpenError
+from desktop_app.core.file_search import DiskCopy, FileStamp
 from desktop_app.core.review import ReviewEntry, SidecarMatcher, read_sidecar
 from desktop_app.qt.workers import CancelToken
 
@@ -46,6 +49,7 @@ class LoadResult:
     total_bytes: int
     matches: dict[int, ReviewEntry] = field(default_factory=dict)
     unmatched: list[dict[str, Any]] = field(default_factory=list)
+    disk: DiskCopy | None = None  # what was read, for searching the file itself (None: changed)
 
 
 def load_file(
@@ -66,7 +70,10 @@ def load_file(
     except OSError as exc:
         raise _open_error(path, exc) from exc
     with handle:
-        total = _size(handle)
+        stamp = _stamp(handle)
+        total = stamp.size if stamp is not None else 0
+        ends = array("q")  # where each line ends in the file, as read
+        everything: list[Record] = []
         carry = b""
         first = True
         bom = False
@@ -91,6 +98,9 @@ def load_file(
             carry = lines.pop()
             time.sleep(0)
             records = [_record(line, b"\n") for line in lines]
+            offset = _last(ends, bom)
+            ends.extend(offset + n for n in accumulate(len(line) + 1 for line in lines))
+            everything += records
             if records:
                 matcher.feed(index, records)
                 index += len(records)
@@ -111,13 +121,22 @@ def load_file(
             records = [_record(carry, b"")]
             matcher.feed(index, records)
             pending += records
+            everything += records
+            ends.append(_last(ends, bom) + len(carry))
         while pending:
             _hand_over(
                 LoadBatch(pending[:BATCH_RECORDS], bom, read, total), progress, in_flight, cancel
             )
             del pending[:BATCH_RECORDS]
+        same = stamp is not None and _stamp(handle) == stamp
     matches, unmatched = matcher.finish()
-    return LoadResult(path, total, matches, unmatched)
+    start = len(BOM) if bom else 0
+    disk = DiskCopy(path, stamp, everything, ends, start) if same and stamp else None
+    return LoadResult(path, total, matches, unmatched, disk)
+
+
+def _last(ends: array[int], bom: bool) -> int:
+    return ends[-1] if ends else (len(BOM) if bom else 0)
 
 
 def _hand_over(
@@ -134,11 +153,11 @@ def _hand_over(
         cancel.raise_if_cancelled()
 
 
-def _size(handle: Any) -> int:
+def _stamp(handle: Any) -> FileStamp | None:
     try:
-        return os.fstat(handle.fileno()).st_size
+        return FileStamp.of(os.fstat(handle.fileno()))
     except OSError:
-        return 0
+        return None
 
 
 def _open_error(path: Path, exc: OSError) -> DatasetOpenError:

@@ -517,7 +517,7 @@ class MainWindow(QMainWindow):
             document.dataset, document.analysis, document.review, icons, self
         )
         self.problems_model = ProblemsModel(document.analysis, icons, self)
-        self.examples_pane.set_model(self.examples_model)
+        self.examples_pane.set_model(self.examples_model, document.search)
         self.problems_pane.set_model(self.problems_model)
         self.overview_pane.set_analysis(document.analysis, document.review)
         self.editor.set_context(document.dataset, document.undo_stack, self._token_counter)

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 import desktop_app.qt.pyside_workarounds  # noqa: F401  (PySide6 6.12 refcount bug guard)
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.review import ReviewStore
 from desktop_app.core.templates import sample_path
+from desktop_app.qt.analysis_store import AnalysisStore
+from desktop_app.qt.examples_model import ExamplesModel
 from desktop_app.qt.workers import WorkerPools
 
 SAMPLE = sample_path()
@@ -27,3 +31,20 @@ def sample_file(tmp_path: Path) -> Path:
     path = tmp_path / "brand_voice.jsonl"
     path.write_bytes(SAMPLE.read_bytes())
     return path
+
+
+@pytest.fixture
+def stores(qtbot, pools):
+    """The sample plus a broken line, checked: dataset, analysis, review and examples model."""
+    from qt_helpers import checked
+
+    dataset = Dataset.from_bytes(SAMPLE.read_bytes() + b"\n{broken\n")
+    analysis = AnalysisStore(dataset, pools)
+    review = ReviewStore(dataset)
+    model = ExamplesModel(dataset, analysis, review)
+    analysis.start()
+    qtbot.waitUntil(lambda: checked(analysis), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(analysis.dataset_problems()), timeout=5000)
+    yield dataset, analysis, review, model
+    analysis.detach()
+    model.detach()

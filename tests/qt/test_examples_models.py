@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from qt_helpers import checked
 
 from PySide6.QtCore import QModelIndex, Qt
 
@@ -18,20 +17,6 @@ from desktop_app.qt.commands import InsertRecordsCommand, RemoveRecordsCommand
 from desktop_app.qt.examples_model import Column, ExamplesModel, Role, preview_of_raw
 from desktop_app.qt.examples_proxy import ExamplesProxy
 from desktop_app.qt.problems_model import ProblemColumn, ProblemRole, ProblemsModel
-
-
-@pytest.fixture
-def stores(qtbot, pools):
-    dataset = Dataset.from_bytes(sample_path().read_bytes() + b"\n{broken\n")
-    analysis = AnalysisStore(dataset, pools)
-    review = ReviewStore(dataset)
-    model = ExamplesModel(dataset, analysis, review)
-    analysis.start()
-    qtbot.waitUntil(lambda: checked(analysis), timeout=30_000)
-    qtbot.waitUntil(lambda: bool(analysis.dataset_problems()), timeout=5000)
-    yield dataset, analysis, review, model
-    analysis.detach()
-    model.detach()
 
 
 def test_examples_model_passes_the_model_tester(qtmodeltester, stores) -> None:

@@ -347,3 +347,33 @@ def test_input_dialog_cancel_changes_nothing(qtbot, window, sample_file: Path) -
     assert window.document.review.get(1).tags == ()
     assert isinstance(QInputDialog, type)
     assert Column.PREVIEW == 0
+
+
+def test_a_big_file_is_filtered_in_the_background(qtbot, window, tmp_path: Path) -> None:
+    """The search of a big file runs off the window's thread: "Searching…" shows meanwhile, the
+    rows of the previous filter stay, and the rows found replace them, current example kept."""
+    texts = ["A Refund please" if n % 3 == 0 else "Where is my order" for n in range(4000)]
+    lines = [
+        f'{{"messages": [{{"role": "user", "content": "{text} number {n}"}}]}}'
+        for n, text in enumerate(texts)
+    ]
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    window.open_path(path)
+    qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
+    window.document.search.at_once_bytes = 1024  # big, for this test
+    pane = window.examples_pane
+    proxy = pane.proxy
+    pane.select_record(3)
+    labels: list[str] = []
+    proxy.searching_changed.connect(lambda _on: labels.append(pane.count_label.text()))
+    with qtbot.waitSignal(proxy.filter_changed, timeout=20_000):
+        pane.search.setText("REFUND")
+        pane.apply_text_filter()
+        assert proxy.searching and proxy.rowCount() == 4000  # still the old rows
+    assert labels[0] == "Searching 4,000 examples…"
+    assert not proxy.searching
+    shown = [proxy.mapToSource(proxy.index(r, 0)).row() for r in range(proxy.rowCount())]
+    assert shown == list(range(0, 4000, 3))
+    assert pane.count_label.text() == "Showing 1,334 of 4,000"
+    assert pane.current_record() == 3

@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.review import ReviewStatus
 from desktop_app.qt.examples_model import Column, ExamplesModel
-from desktop_app.qt.examples_proxy import (
+from desktop_app.qt.examples_proxy import ExamplesProxy
+from desktop_app.qt.row_filter import (
     PROBLEMS_ANY,
     PROBLEMS_ERRORS,
     PROBLEMS_NONE,
     PROBLEMS_WARNINGS,
-    ExamplesProxy,
 )
+from desktop_app.qt.text_search import TextSearch
 from desktop_app.ui.icons import icon
 from desktop_app.ui.panes.examples_table import ExamplesTable
 
@@ -81,6 +82,7 @@ class ExamplesPane(QWidget):
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
+        self.proxy.searching_changed.connect(self._update_count)
 
     # ---- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -169,11 +171,13 @@ class ExamplesPane(QWidget):
         layout.addWidget(self.table, 1)
 
     # ---- document ------------------------------------------------------------------------
-    def set_model(self, model: ExamplesModel | None) -> None:
+    def set_model(self, model: ExamplesModel | None, search: TextSearch | None = None) -> None:
+        """Show a document's examples; `search` runs its text searches (None: at once)."""
         self._model = model
         header = self.table.horizontalHeader()
         if self._header_ready and header.count() == len(Column):
             self.saved_header_state = header.saveState()  # a model reset forgets the layout
+        self.proxy.set_search(search)
         self.proxy.setSourceModel(model)
         if model is not None:
             self._configure_header()
@@ -282,7 +286,9 @@ class ExamplesPane(QWidget):
     def _update_count(self) -> None:
         total = self._model.rowCount() if self._model is not None else 0
         shown = self.proxy.rowCount()
-        if shown == total:
+        if self.proxy.searching:
+            self.count_label.setText(f"Searching {total:,} examples…")
+        elif shown == total:
             self.count_label.setText(f"{total:,} example{'s' if total != 1 else ''}")
         else:
             self.count_label.setText(f"Showing {shown:,} of {total:,}")

@@ -1,0 +1,139 @@
+"""The examples filter's searches: at once when small, in the background when big (the file on
+disk in processes, or the lines in memory a slice at a time), always the same answer."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import QTimer
+
+from desktop_app.core.search import Query, matching_rows
+from desktop_app.qt import text_search
+from desktop_app.qt.document import Document
+from desktop_app.qt.text_search import SearchResult, TextSearch
+
+
+@pytest.fixture
+def big_file(tmp_path: Path) -> Path:
+    words = ["refund", "Order", "delivery", "REFUNDS", 'say "hi"', "café", "zebra crossing"]
+    lines = []
+    for number in range(3000):
+        content = f"Line {number}: {words[number % len(words)]} and some padding " * 3
+        lines.append(json.dumps({"messages": [{"role": "user", "content": content}]}))
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def document(qtbot, pools, big_file: Path, search_processes):
+    doc = Document(pools)
+    doc.search.deleteLater()
+    doc.search = TextSearch(search_processes, parent=doc)
+    doc.search.at_once_bytes = 64 * 1024  # this file counts as big here
+    doc.start_loading(big_file)
+    qtbot.waitUntil(lambda: not doc.loading, timeout=20_000)
+    yield doc
+    doc.close()
+
+
+def wanted(records, query: Query) -> bytearray:
+    matcher = query.matcher()
+    assert matcher is not None
+    return matching_rows(matcher, [r.raw for r in records])
+
+
+def found_in_background(qtbot, search: TextSearch, query: Query, records) -> SearchResult:
+    with qtbot.waitSignal(search.found, timeout=20_000) as blocker:
+        assert search.find(query, records) is None
+    result = blocker.args[0]
+    assert isinstance(result, SearchResult) and result.query == query
+    return result
+
+
+def test_a_loaded_file_is_searched_on_disk(qtbot, document) -> None:
+    disk = document.search.disk
+    assert disk is not None and list(disk.records) == list(document.dataset)
+    for text in ("refund", "ORDER", 'say "hi', "café", "nothing like this"):
+        query = Query(text)
+        result = found_in_background(qtbot, document.search, query, list(document.dataset))
+        assert result.records is disk.records
+        assert result.hits == wanted(disk.records, query), text
+
+
+def test_small_searches_answer_at_once(document) -> None:
+    records = list(document.dataset)[:10]
+    result = document.search.find(Query("refund"), records)
+    assert result is not None and result.hits == wanted(records, Query("refund"))
+    narrowed = bytearray(len(document.dataset))
+    narrowed[:7] = b"\x01" * 7
+    result = document.search.find(Query("refunds"), list(document.dataset), narrowed)
+    assert result is not None  # only seven lines to look at
+    assert result.hits[:7] == wanted(list(document.dataset)[:7], Query("refunds"))
+    assert not any(result.hits[7:])
+
+
+def test_without_a_file_the_lines_are_searched_between_events(qtbot, document, monkeypatch) -> None:
+    monkeypatch.setattr(text_search, "SLICE_S", 0.001)
+    document.search.disk = None
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(0)
+    query = Query(r"refund\w*", regex=True)
+    records = list(document.dataset)
+    result = found_in_background(qtbot, document.search, query, records)
+    timer.stop()
+    assert result.hits == wanted(records, query)
+    assert len(ticks) > 2  # the window's events ran while it searched
+
+
+def test_a_file_changed_on_disk_is_no_longer_trusted(qtbot, document, big_file: Path) -> None:
+    records = list(document.dataset)
+    big_file.write_bytes(
+        big_file.read_bytes().replace(b"zebra", b"ZEBRA").replace(b"Line", b"LINE")
+    )
+    query = Query("line 42:")
+    result = found_in_background(qtbot, document.search, query, records)
+    assert result.hits == wanted(records, query)
+    assert document.search.disk is None  # later searches go to the lines straight away
+
+
+def test_a_newer_search_replaces_the_running_one(qtbot, document) -> None:
+    records = list(document.dataset)
+    answers: list[SearchResult] = []
+    document.search.found.connect(answers.append)
+    assert document.search.find(Query("delivery"), records) is None
+    assert document.search.find(Query("zebra"), records) is None
+    qtbot.waitUntil(lambda: bool(answers), timeout=20_000)
+    qtbot.wait(300)
+    assert [a.query for a in answers] == [Query("zebra")]
+    document.search.find(Query("order"), records)
+    document.search.cancel()
+    qtbot.wait(300)
+    assert len(answers) == 1
+
+
+def test_a_saved_file_is_searched_on_disk_again(qtbot, document, tmp_path: Path) -> None:
+    dataset = document.dataset
+    dataset.insert_values(0, [{"messages": [{"role": "user", "content": "a brand new refund"}]}])
+    dataset.remove(10, 5)
+    document.search.disk = None
+    target = tmp_path / "saved.jsonl"
+    with qtbot.waitSignal(document.saved, timeout=20_000):
+        document.save(target)
+    disk = document.search.disk
+    assert disk is not None and disk.path == target and disk.unchanged()
+    assert list(disk.records) == list(dataset)
+    reread = Document(document.pools)
+    reread.start_loading(target)
+    qtbot.waitUntil(lambda: not reread.loading, timeout=20_000)
+    assert reread.search.disk is not None and reread.search.disk.ends == disk.ends
+    reread.close()
+    query = Query("refund")
+    result = found_in_background(qtbot, document.search, query, list(dataset))
+    assert result.hits == wanted(list(dataset), query)
