@@ -202,6 +202,15 @@ class AnalysisStore(QObject):
         extra = self._dataset_by_row.get(index)
         return own + tuple(extra) if extra else own
 
+    def findings(self, index: int) -> tuple[Problem, ...] | None:
+        """What `record_problems` holds, without renumbering (quicker: the filters only look at
+        codes and severities); None when the line is not checked yet."""
+        summary = self.summary(index)
+        if summary is None:
+            return None
+        extra = self._dataset_by_row.get(index)
+        return (*summary.problems, *extra) if extra else summary.problems
+
     def problems(self) -> Iterator[tuple[int | None, Problem]]:
         """Every problem with the current record index (None for the whole dataset)."""
         for problem in self._dataset_problems:

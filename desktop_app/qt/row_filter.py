@@ -12,11 +12,11 @@ and the searched list keeps the old ones alive, so an identity is never reused m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
 
 from desktop_app.core.dataset import Record
-from desktop_app.core.problems import Severity
+from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.review import ReviewStatus
 from desktop_app.core.search import Matcher
 from desktop_app.qt.examples_model import ExamplesModel
@@ -81,7 +81,7 @@ class RowFilter:
             get, tag = model.review.get, self.tag
             rows = [r for r in rows if tag in get(r).tags]
         if self.problems:
-            rows = [r for r in rows if self._problems_match(model, r)]
+            rows = self._problem_rows(model, rows)
         return list(rows)
 
     def accepts(self, model: ExamplesModel, row: int) -> bool:
@@ -100,19 +100,28 @@ class RowFilter:
         return self.matcher(record.raw)
 
     def _problems_match(self, model: ExamplesModel, row: int) -> bool:
-        if model.analysis.summary(row) is None:
-            return False  # not checked yet: it joins the list once its check arrives
-        problems = model.analysis.record_problems(row)
-        wanted = self.problems
-        if wanted == PROBLEMS_NONE:
-            return not any(p.severity is not Severity.INFO for p in problems)
-        if wanted == PROBLEMS_ANY:
-            return bool(problems)
-        if wanted == PROBLEMS_ERRORS:
-            return any(p.severity is Severity.ERROR for p in problems)
-        if wanted == PROBLEMS_WARNINGS:
-            return any(p.severity is Severity.WARNING for p in problems)
-        if wanted.startswith("code:"):
-            code = wanted[5:]
-            return any(p.code == code for p in problems)
-        return True
+        return bool(self._problem_rows(model, [row]))
+
+    def _problem_rows(self, model: ExamplesModel, rows: Iterable[int]) -> list[int]:
+        """The rows whose problems the problem filter wants (unchecked rows wait for their
+        check: they join once it arrives)."""
+        wanted = _PROBLEM_TESTS.get(self.problems)
+        if wanted is None and self.problems.startswith("code:"):
+            code = self.problems[5:]
+            wanted = _any_with(lambda p: p.code == code)
+        if wanted is None:
+            return list(rows)
+        findings = model.analysis.findings
+        return [r for r in rows if (found := findings(r)) is not None and wanted(found)]
+
+
+def _any_with(test: Callable[[Problem], bool]) -> Callable[[tuple[Problem, ...]], bool]:
+    return lambda found: bool(found) and any(test(p) for p in found)
+
+
+_PROBLEM_TESTS: dict[str, Callable[[tuple[Problem, ...]], bool]] = {
+    PROBLEMS_NONE: lambda found: not any(p.severity is not Severity.INFO for p in found),
+    PROBLEMS_ANY: bool,
+    PROBLEMS_ERRORS: _any_with(lambda p: p.severity is Severity.ERROR),
+    PROBLEMS_WARNINGS: _any_with(lambda p: p.severity is Severity.WARNING),
+}
