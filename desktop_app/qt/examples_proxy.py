@@ -36,6 +36,7 @@ from desktop_app.core.review import ReviewStatus
 from desktop_app.core.search import Query, matching_rows, narrows, text_matcher
 from desktop_app.qt.examples_model import ROW_FLAGS, SERVED_ROLES, Column, ExamplesModel
 from desktop_app.qt.row_filter import RowFilter
+from desktop_app.qt.sort_keys import SortKeys
 from desktop_app.qt.text_search import SearchResult, TextSearch
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -56,8 +57,7 @@ class ExamplesProxy(QAbstractProxyModel):
         self._source: ExamplesModel | None = None
         self._rows: list[int] | None = None  # None: every source row, in order
         self._where: list[int] | None = None  # source row -> proxy row (sorted rows only)
-        self._sort_column = -1
-        self._descending = False
+        self._sorting = SortKeys()
         self._search: TextSearch | None = None
         self._pending: Query | None = None
         self._resort_timer = QTimer(self)
@@ -86,6 +86,7 @@ class ExamplesProxy(QAbstractProxyModel):
             for signal, slot in self._wiring(old):
                 signal.disconnect(slot)
         self.beginResetModel()
+        self._sorting.forget()
         self._source = model if isinstance(model, ExamplesModel) else None
         super().setSourceModel(model)  # type: ignore[arg-type]
         if self._source is not None:
@@ -199,21 +200,11 @@ class ExamplesProxy(QAbstractProxyModel):
             return None
         count = len(model.dataset)
         if not self.filter.active:
-            if self._sort_column < 0:
+            if not self._sorting.active:
                 return None
-            return self._sorted(list(range(count)))
+            return self._sorting.order(model, list(range(count)))
         rows = self.filter.rows(model, range(count))
-        return self._sorted(rows) if self._sort_column >= 0 else rows
-
-    def _sorted(self, rows: list[int]) -> list[int]:
-        assert self._source is not None
-        keys = self._source.sort_keys(rows, self._sort_column)
-        try:
-            order = sorted(range(len(rows)), key=keys.__getitem__, reverse=self._descending)
-        except TypeError:  # keys that do not compare (never expected): compare their text
-            texts = [str(k) for k in keys]
-            order = sorted(range(len(rows)), key=texts.__getitem__, reverse=self._descending)
-        return [rows[i] for i in order]
+        return self._sorting.order(model, rows) if self._sorting.active else rows
 
     def source_row(self, row: int) -> int:
         rows = self._rows
@@ -227,7 +218,7 @@ class ExamplesProxy(QAbstractProxyModel):
         rows = self._rows
         if rows is None:
             return source_row
-        if self._sort_column < 0:  # rows in source order
+        if not self._sorting.active:  # rows in source order
             at = bisect_left(rows, source_row)
             return at if at < len(rows) and rows[at] == source_row else -1
         return self._positions()[source_row]
@@ -319,8 +310,7 @@ class ExamplesProxy(QAbstractProxyModel):
         return self.index(row, source_index.column()) if row >= 0 else QModelIndex()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort_column = column
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._sorting.set(column, order == Qt.SortOrder.DescendingOrder)
         self._resort()
 
     @Slot()
@@ -332,10 +322,12 @@ class ExamplesProxy(QAbstractProxyModel):
         if model is None:
             return
         rows = self._rows
-        if self._sort_column < 0:
+        if not self._sorting.active:
             new = None if not self.filter.active else sorted(rows or [])
         else:
-            new = self._sorted(list(range(len(model.dataset))) if rows is None else rows)
+            new = self._sorting.order(
+                model, list(range(len(model.dataset))) if rows is None else rows
+            )
         self.layoutAboutToBeChanged.emit()
         kept = self.persistentIndexList()
         sources = [(self.source_row(i.row()), i.column()) for i in kept]
@@ -358,18 +350,19 @@ class ExamplesProxy(QAbstractProxyModel):
         if first + count < len(self._source.dataset):  # later rows moved down
             self._rows = [r + count if r >= first else r for r in self._rows]
         self._where = None
+        self._sorting.inserted(self._source, first, last)
         candidates = range(first, last + 1)
         new = self.filter.rows(self._source, candidates) if self.filter.active else list(candidates)
-        at = len(self._rows) if self._sort_column >= 0 else bisect_left(self._rows, first)
-        self._insert(at, new)
-        if new and self._sort_column >= 0:
+        sorted_ = self._sorting.active
+        self._insert(len(self._rows) if sorted_ else bisect_left(self._rows, first), new)
+        if new and sorted_:
             self._resort_timer.start()
 
     def _on_rows_about_to_be_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
         if self._rows is None:
             self.beginRemoveRows(QModelIndex(), first, last)
             return
-        if self._sort_column < 0:
+        if not self._sorting.active:
             self._remove_run(bisect_left(self._rows, first), bisect_right(self._rows, last) - 1)
             return
         gone = [p for p, r in enumerate(self._rows) if first <= r <= last]
@@ -383,6 +376,7 @@ class ExamplesProxy(QAbstractProxyModel):
         count = last - first + 1
         self._rows = [r - count if r > last else r for r in self._rows]
         self._where = None
+        self._sorting.removed(first, last)
 
     def _on_data_changed(
         self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Sequence[int] = ()
@@ -395,10 +389,10 @@ class ExamplesProxy(QAbstractProxyModel):
             self.dataChanged.emit(self.index(first, left), self.index(last, right), list(roles))
             return
         renumbered = left == right == Column.NUMBER  # lines moved: no judgement changes
-        if not renumbered:
+        if not renumbered and self._source is not None:
             if self.filter.active:
                 self._judge_again(first, last)
-            if self._sort_column >= 0 and left <= self._sort_column <= right:
+            if self._sorting.changed(self._source, first, last, left, right):
                 self._resort_timer.start()
         self._pass_on(first, last, left, right, roles)
 
@@ -406,6 +400,7 @@ class ExamplesProxy(QAbstractProxyModel):
         self.beginResetModel()
 
     def _on_reset(self) -> None:
+        self._sorting.forget()
         self._rows, self._where = self._compute(), None
         self.endResetModel()
 
@@ -417,7 +412,7 @@ class ExamplesProxy(QAbstractProxyModel):
         """Rows first..last changed: hide those the filters now refuse, show those they pass."""
         assert self._source is not None and self._rows is not None
         passing = self.filter.rows(self._source, range(first, last + 1))
-        if self._sort_column < 0:
+        if not self._sorting.active:
             low, high = bisect_left(self._rows, first), bisect_right(self._rows, last)
             before = self._rows[low:high]
             if before != passing:
@@ -472,7 +467,7 @@ class ExamplesProxy(QAbstractProxyModel):
         """dataChanged for the visible rows among first..last."""
         rows = self._rows
         assert rows is not None
-        if self._sort_column < 0:
+        if not self._sorting.active:
             low, high = bisect_left(rows, first), bisect_right(rows, last) - 1
         elif last - first < 64:
             where = self._positions()
