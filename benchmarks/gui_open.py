@@ -331,7 +331,9 @@ def main() -> int:
     parser.add_argument("file", nargs="?", type=Path)
     parser.add_argument("--edit", action="store_true", help="also time filtering and a re-check")
     parser.add_argument("--startup", action="store_true", help="time startup to first paint")
-    parser.add_argument("--sorted", action="store_true", help="open with the table sorted by tokens")
+    parser.add_argument(
+        "--sorted", action="store_true", help="open with the table sorted by tokens"
+    )
     args = parser.parse_args()
     if args.startup:
         for key, value in run_startup().items():

@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
@@ -111,7 +112,7 @@ class ExamplesProxy(QAbstractProxyModel):
     def set_search(self, search: TextSearch | None) -> None:
         """Where text searches run (without one, they run at once on this thread)."""
         self._end_search()
-        if self._search is not None:
+        if self._search is not None and shiboken6.isValid(self._search):
             self._search.found.disconnect(self._on_found)
         self._search = search
         if search is not None:
@@ -177,7 +178,7 @@ class ExamplesProxy(QAbstractProxyModel):
         )
 
     def _end_search(self) -> None:
-        if self._search is not None:
+        if self._search is not None and shiboken6.isValid(self._search):
             self._search.cancel()
         if self._pending is not None:
             self._pending = None
