@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -22,12 +20,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QWidget,
@@ -35,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt import gc_guard
-from desktop_app.ui import theme
+from desktop_app.ui import theme, window_editing
 from desktop_app.ui.icons import clear_cache, icon, icon_set
-
-FIRST_EXAMPLE_DELAY_MS = 40  # after the first rows of a file appear, the first example shows
+from desktop_app.ui.window_editing import WindowEditing
+from desktop_app.ui.window_menus import WindowMenus
+from desktop_app.ui.window_status import WindowStatus
 
 if TYPE_CHECKING:
     from desktop_app.core.settings import Preferences
@@ -52,32 +47,20 @@ if TYPE_CHECKING:
 
 
 def _import_parts() -> None:
-    """Import the window's heavy parts (editor, panes, models, commands).
+    """Import the window's heavy parts (editor, panes, models).
 
     Called when the window is completed, i.e. after its first paint, so starting the app shows a
     window as fast as a bare Qt window would; the names become this module's globals.
     """
-    global recovery, Record, Problem, ReviewStatus, sidecar_path, save_preferences, sample_path
-    global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
-    global SetReviewEntriesCommand, SetValueCommand, bulk_macro
+    global recovery, sidecar_path, save_preferences, sample_path
     global Document, ExamplesModel, ProblemsModel, ExampleEditor, show_error
     global ExamplesPane, OverviewPane, ProblemsPane, Qt
     from PySide6.QtCore import Qt  # the Qt.* enums: about 45 ms, so after the first paint
 
     from desktop_app.core import recovery
-    from desktop_app.core.dataset import Record
-    from desktop_app.core.problems import Problem
-    from desktop_app.core.review import ReviewStatus, sidecar_path
+    from desktop_app.core.review import sidecar_path
     from desktop_app.core.settings import save_preferences
     from desktop_app.core.templates import sample_path
-    from desktop_app.qt.commands import (
-        InsertRecordsCommand,
-        RemoveRecordsCommand,
-        SetReviewCommand,
-        SetReviewEntriesCommand,
-        SetValueCommand,
-        bulk_macro,
-    )
     from desktop_app.qt.document import Document
     from desktop_app.qt.examples_model import ExamplesModel
     from desktop_app.qt.problems_model import ProblemsModel
@@ -86,6 +69,8 @@ def _import_parts() -> None:
     from desktop_app.ui.panes.examples_pane import ExamplesPane
     from desktop_app.ui.panes.overview_pane import OverviewPane
     from desktop_app.ui.panes.problems_pane import ProblemsPane
+
+    window_editing.import_parts()
 
 
 log = logging.getLogger(__name__)
@@ -113,8 +98,9 @@ class Services:
     persist_prefs: bool = True
 
 
-class MainWindow(QMainWindow):
-    """One window, one document."""
+class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
+    """One window, one document. Its actions and menus (`window_menus.py`), editing
+    (`window_editing.py`) and status bar (`window_status.py`) are parts kept in their own files."""
 
     document_changed = Signal()
 
@@ -197,281 +183,6 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([600, 460, 340])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_label = QLabel(self)
-        self.status_label.setAccessibleName("Status")
-        self.progress = QProgressBar(self)
-        self.progress.setAccessibleName("Progress")
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(True)
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setAccessibleName("Cancel opening or checking")
-        self.cancel_button.setToolTip("Stop opening or checking the file")
-        self.cancel_button.clicked.connect(self.cancel_background)
-        self.cancel_button.hide()
-        self._progress_percent = -1
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(200)
-        self._counts_timer.timeout.connect(self._update_counts)
-        self.counts_label = QLabel(self)
-        self.counts_label.setAccessibleName("Dataset counts")
-        bar.addWidget(self.status_label, 1)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.cancel_button)
-        bar.addPermanentWidget(self.counts_label)
-
-    def _action(
-        self,
-        text: str,
-        slot: object,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        icon_name: str | None = None,
-        tip: str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if icon_name:
-            action.setIcon(icon(icon_name))
-            self._icon_names[action] = icon_name
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self._icon_names: dict[QAction, str] = {}
-        K = QKeySequence.StandardKey
-        a = self._action
-        self.act_new = a("&New…", self.new_dataset, K.New, "document-new", "Start a new dataset")
-        self.act_open = a("&Open…", self.open_dialog, K.Open, "document-open", "Open a dataset")
-        self.act_save = a("&Save", self.save, K.Save, "document-save", "Save the dataset")
-        self.act_save_as = a("Save &As…", self.save_as, K.SaveAs, None, "Save under a new name")
-        self.act_import = a(
-            "&Import…",
-            self.import_examples,
-            "Ctrl+I",
-            "import",
-            "Add examples from a spreadsheet, old-style JSONL, a script or pasted text",
-        )
-        self.act_export = a(
-            "&Export Training Files…",
-            self.export_training,
-            "Ctrl+E",
-            "export",
-            "Write training and validation files, without your review notes",
-        )
-        self.act_export_for = a(
-            "Export &For…",
-            self.export_for,
-            None,
-            "export",
-            "Write a ready-to-run folder for a trainer on your own computer",
-        )
-        self.act_close = a("&Close", self.close_document, K.Close, None, "Close this dataset")
-        self.act_quit = a("&Quit", self.close, K.Quit, None, "Quit Finetune Studio")
-        self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
-
-        self.act_undo = self.undo_group.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence(K.Undo))
-        self.act_undo.setIcon(icon("edit-undo"))
-        self._icon_names[self.act_undo] = "edit-undo"
-        self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcut(QKeySequence(K.Redo))
-        self.act_redo.setIcon(icon("edit-redo"))
-        self._icon_names[self.act_redo] = "edit-redo"
-        self.addAction(self.act_undo)
-        self.addAction(self.act_redo)
-
-        self.act_add = a(
-            "&Add Example",
-            self.add_example,
-            "Ctrl+Shift+N",
-            "list-add",
-            "Add a new example after the current one",
-        )
-        self.act_duplicate = a(
-            "D&uplicate",
-            self.duplicate_selected,
-            "Ctrl+D",
-            "edit-copy",
-            "Duplicate the selected examples",
-        )
-        self.act_delete = a(
-            "&Delete",
-            self.delete_selected,
-            K.Delete,
-            "list-remove",
-            "Delete the selected examples",
-        )
-        # Delete only acts in the examples table, so it never steals the key from a text box
-        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.removeAction(self.act_delete)
-        self.examples_pane.table.addAction(self.act_delete)
-        self.status_actions: dict[ReviewStatus, QAction] = {}
-        for number, status in enumerate(ReviewStatus, start=1):
-            self.status_actions[status] = a(
-                f"Mark as {status.label}",
-                lambda _=False, s=status: self.set_status(s),
-                f"Alt+{number}",
-                "review-" + status.value.replace("_", "-"),
-                f"Set the review status of the selected examples to “{status.label}”",
-            )
-        self.act_add_tag = a("Add &Tag…", self.add_tag, "Ctrl+T", "tag", "Tag the selection")
-        self.act_remove_tag = a(
-            "Remove Ta&g…", self.remove_tag, "Ctrl+Shift+T", None, "Remove a tag from the selection"
-        )
-        self.act_note = a(
-            "Review &Note…",
-            self.edit_note,
-            "Ctrl+Shift+M",
-            None,
-            "Write a note about this example (kept beside the file, never trained on)",
-        )
-        self.act_system_prompt = a(
-            "Set &System Prompt…",
-            self.set_system_prompt,
-            None,
-            "message-system",
-            "Set or replace the system prompt of the selection or the whole dataset",
-        )
-        self.act_find_replace = a(
-            "&Find and Replace…",
-            self.find_replace,
-            K.Replace,
-            "search",
-            "Replace text in the selection or the whole dataset",
-        )
-
-        self.act_next = a(
-            "&Next Example", lambda: self.examples_pane.move_current(1), "Ctrl+Down", "go-down"
-        )
-        self.act_previous = a(
-            "&Previous Example", lambda: self.examples_pane.move_current(-1), "Ctrl+Up", "go-up"
-        )
-        self.act_next_problem = a(
-            "Next P&roblem",
-            lambda: self.step_problem(1),
-            "F8",
-            "severity-warning",
-            "Go to the next problem",
-        )
-        self.act_previous_problem = a(
-            "Previous Pro&blem",
-            lambda: self.step_problem(-1),
-            "Shift+F8",
-            None,
-            "Go to the previous problem",
-        )
-        self.act_find = a(
-            "&Filter Examples",
-            lambda: self.examples_pane.focus_filter(),
-            K.Find,
-            "filter",
-            "Type to show only matching examples",
-        )
-        self.act_go_examples = a("Go to &Examples", self.focus_examples, "Ctrl+1")
-        self.act_go_editor = a("Go to E&ditor", self.focus_editor, "Ctrl+2")
-        self.act_go_problems = a("Go to Pro&blems", self.focus_problems, "Ctrl+3")
-        self.act_only_errors = a(
-            "Show Only Examples with &Errors",
-            lambda: self.examples_pane.set_problem_filter("errors"),
-            "Ctrl+Shift+E",
-        )
-        self.act_clear_filters = a(
-            "&Show All Examples", lambda: self.examples_pane.clear_filters(), "Ctrl+Shift+A"
-        )
-        self.theme_group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for name, label in (("system", "Follow System"), ("light", "Light"), ("dark", "Dark")):
-            action = QAction(label, self, checkable=True)
-            action.setChecked(self.prefs.theme == name)
-            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
-            self.theme_group.addAction(action)
-            self.theme_actions[name] = action
-        self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, K.HelpContents, "help")
-        self.act_about = a("&About Finetune Studio", self.show_about)
-        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.act_new)
-        file_menu.addAction(self.act_open)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_save)
-        file_menu.addAction(self.act_save_as)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_import)
-        file_menu.addAction(self.act_export)
-        file_menu.addAction(self.act_export_for)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_close)
-        file_menu.addAction(self.act_quit)
-
-        edit = bar.addMenu("&Edit")
-        edit.addAction(self.act_undo)
-        edit.addAction(self.act_redo)
-        edit.addSeparator()
-        edit.addAction(self.act_add)
-        edit.addAction(self.act_duplicate)
-        edit.addAction(self.act_delete)
-        edit.addSeparator()
-        status_menu = edit.addMenu(icon("review-approved"), "Review &Status")
-        for action in self.status_actions.values():
-            status_menu.addAction(action)
-        edit.addAction(self.act_add_tag)
-        edit.addAction(self.act_remove_tag)
-        edit.addAction(self.act_note)
-        edit.addSeparator()
-        edit.addAction(self.act_system_prompt)
-        edit.addAction(self.act_find_replace)
-
-        view = bar.addMenu("&View")
-        view.addAction(self.act_next)
-        view.addAction(self.act_previous)
-        view.addAction(self.act_next_problem)
-        view.addAction(self.act_previous_problem)
-        view.addSeparator()
-        view.addAction(self.act_find)
-        view.addAction(self.act_only_errors)
-        view.addAction(self.act_clear_filters)
-        view.addSeparator()
-        view.addAction(self.act_go_examples)
-        view.addAction(self.act_go_editor)
-        view.addAction(self.act_go_problems)
-        view.addSeparator()
-        theme_menu = view.addMenu("&Appearance")
-        for action in self.theme_actions.values():
-            theme_menu.addAction(action)
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_shortcuts)
-        help_menu.addAction(self.act_about)
-
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.act_new, self.act_open, self.act_save):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_undo)
-        toolbar.addAction(self.act_redo)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_add)
-        toolbar.addAction(self.act_import)
-        toolbar.addAction(self.act_export)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_next_problem)
 
     # ---- layout memory -------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -772,194 +483,6 @@ class MainWindow(QMainWindow):
             return
         export_for.run_export_for(self, document.dataset, self.pools)
 
-    # ---- edit actions --------------------------------------------------------------------
-    def _targets(self) -> list[int]:
-        """The selected examples, or the current one."""
-        rows = self.examples_pane.selected_records()
-        if not rows:
-            current = self.examples_pane.current_record()
-            rows = [current] if current is not None else []
-        return rows
-
-    def _push(self, command: object) -> None:
-        assert self.document is not None
-        self.document.undo_stack.push(command)  # type: ignore[arg-type]
-
-    def _insert_position(self) -> int:
-        assert self.document is not None
-        rows = self._targets()
-        return (max(rows) + 1) if rows else len(self.document.dataset)
-
-    @Slot()
-    def add_example(self) -> None:
-        document = self.document
-        if document is None or document.loading:
-            return
-        at = self._insert_position()
-        system = _system_prompt_near(document, at - 1)
-        messages = ([{"role": "system", "content": system}] if system else []) + [
-            {"role": "user", "content": ""},
-            {"role": "assistant", "content": ""},
-        ]
-        self._push(
-            InsertRecordsCommand(document.dataset, at, [{"messages": messages}], "Add example")
-        )
-        self.examples_pane.select_record(at)
-        self.editor.focus_message(1 if system else 0)
-
-    @Slot()
-    def duplicate_selected(self) -> None:
-        document = self.document
-        rows = self._targets()
-        if document is None or not rows or document.loading:
-            return
-        dataset = document.dataset
-        text = "Duplicate example" if len(rows) == 1 else f"Duplicate {len(rows)} examples"
-        with bulk_macro(document.undo_stack, text):
-            for row in sorted(rows, reverse=True):
-                source = dataset[row]
-                copy = Record(source.raw, dataset.ending, True)
-                self._push(InsertRecordsCommand(dataset, row + 1, [copy], text))
-        self.examples_pane.select_record(max(rows) + 1 + len(rows) - 1)
-
-    @Slot()
-    def delete_selected(self) -> None:
-        document = self.document
-        rows = self._targets()
-        if document is None or not rows or document.loading:
-            return
-        text = "Delete example" if len(rows) == 1 else f"Delete {len(rows)} examples"
-        self._push(RemoveRecordsCommand(document.dataset, rows, text))
-        if len(document.dataset):
-            self.examples_pane.select_record(min(min(rows), len(document.dataset) - 1))
-        self.status_label.setText(f"{text.replace('Delete', 'Deleted')}. Undo brings it back.")
-
-    def set_status(self, status: ReviewStatus) -> None:
-        document = self.document
-        rows = self._targets()
-        if document is None or not rows:
-            return
-        text = f"Mark as {status.label}"
-        self._push(SetReviewCommand(document.review, rows, "status", status, text))
-        if len(rows) == 1 and status is ReviewStatus.APPROVED:
-            self.examples_pane.move_current(1)  # approve and move on: review without the mouse
-
-    @Slot()
-    def add_tag(self) -> None:
-        document = self.document
-        rows = self._targets()
-        if document is None or not rows:
-            return
-        tags = document.review.all_tags()
-        tag, ok = QInputDialog.getItem(
-            self, "Add tag", f"Tag for {_count(len(rows), 'example')}:", tags, 0, True
-        )
-        tag = tag.strip()
-        if not ok or not tag:
-            return
-        entries = [e.with_tag(tag) for e in document.review.entries(rows)]
-        self._push(SetReviewEntriesCommand(document.review, rows, entries, f"Add tag “{tag}”"))
-
-    @Slot()
-    def remove_tag(self) -> None:
-        document = self.document
-        rows = self._targets()
-        if document is None or not rows:
-            return
-        present = sorted({t for e in document.review.entries(rows) for t in e.tags})
-        if not present:
-            self.status_label.setText("The selected examples have no tags.")
-            return
-        tag, ok = QInputDialog.getItem(self, "Remove tag", "Tag to remove:", present, 0, False)
-        if not ok:
-            return
-        entries = [e.without_tag(tag) for e in document.review.entries(rows)]
-        self._push(SetReviewEntriesCommand(document.review, rows, entries, f"Remove tag “{tag}”"))
-
-    @Slot()
-    def edit_note(self) -> None:
-        document = self.document
-        rows = self._targets()
-        if document is None or not rows:
-            return
-        current = document.review.get(rows[0]).note
-        note, ok = QInputDialog.getMultiLineText(
-            self, "Review note", "Your note (never part of the training data):", current
-        )
-        if ok and note != current:
-            self._push(SetReviewCommand(document.review, rows, "note", note.strip()))
-
-    @Slot()
-    def set_system_prompt(self) -> None:
-        from desktop_app.ui.dialogs import system_prompt
-
-        document = self.document
-        if document is None or document.loading:
-            return
-        system_prompt.run_system_prompt(
-            self, document.dataset, document.undo_stack, self.examples_pane.selected_records()
-        )
-
-    @Slot()
-    def find_replace(self) -> None:
-        from desktop_app.ui.dialogs import find_replace
-
-        document = self.document
-        if document is None or document.loading:
-            return
-        find_replace.run_find_replace(
-            self, document.dataset, document.undo_stack, self.examples_pane.selected_records()
-        )
-
-    # ---- problems ------------------------------------------------------------------------
-    @Slot(int, int)
-    def go_to_problem(self, record: int, message: int) -> None:
-        if record < 0:
-            self.side_tabs.setCurrentWidget(self.overview_pane)
-            return
-        if self.examples_pane.select_record(record):
-            self.editor.show_record(record)
-            if message >= 0:
-                self.editor.focus_message(message)
-
-    def step_problem(self, delta: int) -> None:
-        model = self.problems_model
-        if model is None or model.rowCount() == 0:
-            self.status_label.setText("No problems to visit.")
-            return
-        self.side_tabs.setCurrentWidget(self.problems_pane)
-        current = self.problems_pane.table.currentIndex()
-        if current.isValid():
-            row = (current.row() + delta) % model.rowCount()
-        else:
-            record = self.examples_pane.current_record()
-            row = model.find(record if record is not None else 0, after=delta > 0)
-            if row < 0:
-                row = 0 if delta > 0 else model.rowCount() - 1
-        self.problems_pane.select_row(row)
-
-    @Slot(int, object)
-    def apply_quick_fix(self, record: int, problem: object) -> None:
-        from desktop_app.core import fixes
-
-        document = self.document
-        if document is None or not isinstance(problem, Problem) or problem.fix is None:
-            return
-        if not 0 <= record < len(document.dataset):
-            return
-        label = problem.fix.label
-        if fixes.removes_example(problem.fix.code):
-            self._push(RemoveRecordsCommand(document.dataset, [record], label))
-            self.status_label.setText(f"{label}: done. Undo brings it back.")
-            return
-        try:
-            value = fixes.apply_problem_fix(problem, document.dataset.value(record))
-        except fixes.FixNotApplicable:
-            self.status_label.setText("That fix no longer applies; the example has changed.")
-            return
-        self._push(SetValueCommand(document.dataset, record, value, label))
-        self.status_label.setText(f"{label}: done. Undo reverts it.")
-
     # ---- navigation ----------------------------------------------------------------------
     @Slot(object)
     def _on_current_record(self, record: object) -> None:
@@ -992,82 +515,6 @@ class MainWindow(QMainWindow):
         self.setWindowModified(bool(self.document and self.document.is_modified))
 
     @Slot()
-    def _update_actions(self) -> None:
-        document = self.document
-        ready = document is not None and not document.loading
-        has_rows = ready and len(document.dataset) > 0  # type: ignore[union-attr]
-        targets = bool(self._targets()) if ready else False
-        for action in (self.act_save, self.act_save_as, self.act_add, self.act_import):
-            action.setEnabled(ready)
-        self.act_export.setEnabled(has_rows)
-        self.act_export_for.setEnabled(has_rows)
-        for action in (
-            self.act_duplicate,
-            self.act_delete,
-            self.act_add_tag,
-            self.act_remove_tag,
-            self.act_note,
-            *self.status_actions.values(),
-        ):
-            action.setEnabled(targets)
-        self.act_system_prompt.setEnabled(has_rows)
-        self.act_find_replace.setEnabled(has_rows)
-
-    def _schedule_counts(self) -> None:
-        if not self._counts_timer.isActive():
-            self._counts_timer.start()
-
-    @Slot()
-    def _update_counts(self) -> None:
-        document = self.document
-        if document is None:
-            self.counts_label.setText("")
-            return
-        analysis = document.analysis
-        lines = len(document.dataset)
-        text = f"{lines:,} line{'s' if lines != 1 else ''}"
-        if analysis.enabled:
-            text += (
-                f" · {analysis.error_count:,} error{'s' if analysis.error_count != 1 else ''}"
-                f" · {analysis.warning_count:,} warning"
-                f"{'s' if analysis.warning_count != 1 else ''}"
-            )
-        self.counts_label.setText(text)
-
-    @Slot(bool)
-    def _on_loading_changed(self, loading: bool) -> None:
-        self.progress.setVisible(loading)
-        self.cancel_button.setVisible(loading)
-        if loading:
-            self.progress.setRange(0, 100)
-            self.progress.setValue(0)
-            self.progress.setFormat("Opening… %p%")
-        self._update_actions()
-
-    def _set_progress(self, value: int) -> None:
-        """QProgressBar.setValue repaints the window on the spot; this lets it paint later."""
-        self.progress.setUpdatesEnabled(False)
-        self.progress.setValue(value)
-        self.progress.setUpdatesEnabled(True)
-        self.progress.update()
-
-    @Slot(int, int)
-    def _on_load_progress(self, done: int, total: int) -> None:
-        percent = int(done * 100 / total) if total else 100
-        if percent != self.progress.value():
-            self._set_progress(percent)
-        self._schedule_counts()
-        if self.examples_pane.current_record() is None:
-            # once this batch is painted and the window has reacted: the editor's bubbles take
-            # a few frames to build, and stacked on the batch the window would stall
-            QTimer.singleShot(FIRST_EXAMPLE_DELAY_MS, self._show_first_example)
-
-    @Slot()
-    def _show_first_example(self) -> None:
-        if self.document is not None and self.examples_pane.current_record() is None:
-            self.examples_pane.move_current(1)
-
-    @Slot()
     def _on_loaded(self) -> None:
         document = self.document
         assert document is not None and document.path is not None
@@ -1089,42 +536,6 @@ class MainWindow(QMainWindow):
             return
         self.status_label.setText("The file could not be opened.")
         show_error(self, error if isinstance(error, BaseException) else Exception(str(error)))
-
-    @Slot(int, int)
-    def _on_check_progress(self, checked: int, total: int) -> None:
-        if self.document is not None and self.document.loading:
-            return
-        percent = checked * 100 // total if total else 100
-        if percent == self._progress_percent and self.progress.format() == "Checking… %p%":
-            return  # a progress bar repaints at once: only when the number shown changes
-        self._progress_percent = percent
-        self.progress.setRange(0, 100)
-        self.progress.setFormat("Checking… %p%")
-        self._set_progress(percent)
-
-    @Slot(bool)
-    def _on_checking_changed(self, checking: bool) -> None:
-        if self.document is not None and self.document.loading:
-            return
-        self.progress.setVisible(checking)
-        self.cancel_button.setVisible(checking)
-        if not checking:
-            self._update_counts()
-            analysis = self.document.analysis if self.document else None
-            if analysis is not None and analysis.checked_count < len(analysis.summaries):
-                self.status_label.setText(
-                    "Checking was stopped. Edited examples are still checked as you go."
-                )
-
-    @Slot()
-    def cancel_background(self) -> None:
-        document = self.document
-        if document is None:
-            return
-        if document.loading:
-            document.cancel_loading()
-        else:
-            document.analysis.cancel()
 
     def _on_model_changed(self, model: str) -> None:
         self.prefs = replace(self.prefs, model=model)
@@ -1242,21 +653,3 @@ class MainWindow(QMainWindow):
             self.document = None
         self.pools.shutdown(30_000)
         event.accept()
-
-
-def _system_prompt_near(document: Document, index: int) -> str:
-    """The system prompt of the example at `index` (new examples start with the same one)."""
-    if not 0 <= index < len(document.dataset):
-        return ""
-    value = document.dataset.value(index)
-    messages = value.get("messages") if isinstance(value, dict) else None
-    if isinstance(messages, list) and messages:
-        first = messages[0]
-        if isinstance(first, dict) and first.get("role") == "system":
-            content = first.get("content")
-            return content if isinstance(content, str) else ""
-    return ""
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number:,} {word}{'s' if number != 1 else ''}"

@@ -1,0 +1,255 @@
+"""Editing from the main window: adding, duplicating and deleting examples, review status, tags
+and notes, bulk changes, and going to and fixing problems (a part of MainWindow).
+
+Every change is an undo command on the document's stack; the commands are imported when first
+used (after the window's first paint).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QInputDialog
+
+if TYPE_CHECKING:
+    from desktop_app.core.dataset import Record
+    from desktop_app.core.problems import Problem
+    from desktop_app.core.review import ReviewStatus
+    from desktop_app.qt.commands import (
+        InsertRecordsCommand,
+        RemoveRecordsCommand,
+        SetReviewCommand,
+        SetReviewEntriesCommand,
+        SetValueCommand,
+        bulk_macro,
+    )
+    from desktop_app.qt.document import Document
+
+
+def import_parts() -> None:
+    """Import the commands and core types editing needs; called once the window has painted
+    (MainWindow.complete), so they cost nothing at start-up. They become this module's globals."""
+    global Record, Problem, ReviewStatus, bulk_macro
+    global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
+    global SetReviewEntriesCommand, SetValueCommand
+    from desktop_app.core.dataset import Record
+    from desktop_app.core.problems import Problem
+    from desktop_app.core.review import ReviewStatus
+    from desktop_app.qt.commands import (
+        InsertRecordsCommand,
+        RemoveRecordsCommand,
+        SetReviewCommand,
+        SetReviewEntriesCommand,
+        SetValueCommand,
+        bulk_macro,
+    )
+
+
+class WindowEditing:
+    """The Edit menu's actions and the problems' go-to and quick fixes (mixed into MainWindow)."""
+
+    def _targets(self) -> list[int]:
+        """The selected examples, or the current one."""
+        rows = self.examples_pane.selected_records()
+        if not rows:
+            current = self.examples_pane.current_record()
+            rows = [current] if current is not None else []
+        return rows
+
+    def _push(self, command: object) -> None:
+        assert self.document is not None
+        self.document.undo_stack.push(command)  # type: ignore[arg-type]
+
+    def _insert_position(self) -> int:
+        assert self.document is not None
+        rows = self._targets()
+        return (max(rows) + 1) if rows else len(self.document.dataset)
+
+    @Slot()
+    def add_example(self) -> None:
+        document = self.document
+        if document is None or document.loading:
+            return
+        at = self._insert_position()
+        system = _system_prompt_near(document, at - 1)
+        messages = ([{"role": "system", "content": system}] if system else []) + [
+            {"role": "user", "content": ""},
+            {"role": "assistant", "content": ""},
+        ]
+        self._push(
+            InsertRecordsCommand(document.dataset, at, [{"messages": messages}], "Add example")
+        )
+        self.examples_pane.select_record(at)
+        self.editor.focus_message(1 if system else 0)
+
+    @Slot()
+    def duplicate_selected(self) -> None:
+        document = self.document
+        rows = self._targets()
+        if document is None or not rows or document.loading:
+            return
+        dataset = document.dataset
+        text = "Duplicate example" if len(rows) == 1 else f"Duplicate {len(rows)} examples"
+        with bulk_macro(document.undo_stack, text):
+            for row in sorted(rows, reverse=True):
+                source = dataset[row]
+                copy = Record(source.raw, dataset.ending, True)
+                self._push(InsertRecordsCommand(dataset, row + 1, [copy], text))
+        self.examples_pane.select_record(max(rows) + 1 + len(rows) - 1)
+
+    @Slot()
+    def delete_selected(self) -> None:
+        document = self.document
+        rows = self._targets()
+        if document is None or not rows or document.loading:
+            return
+        text = "Delete example" if len(rows) == 1 else f"Delete {len(rows)} examples"
+        self._push(RemoveRecordsCommand(document.dataset, rows, text))
+        if len(document.dataset):
+            self.examples_pane.select_record(min(min(rows), len(document.dataset) - 1))
+        self.status_label.setText(f"{text.replace('Delete', 'Deleted')}. Undo brings it back.")
+
+    def set_status(self, status: ReviewStatus) -> None:
+        document = self.document
+        rows = self._targets()
+        if document is None or not rows:
+            return
+        text = f"Mark as {status.label}"
+        self._push(SetReviewCommand(document.review, rows, "status", status, text))
+        if len(rows) == 1 and status is ReviewStatus.APPROVED:
+            self.examples_pane.move_current(1)  # approve and move on: review without the mouse
+
+    @Slot()
+    def add_tag(self) -> None:
+        document = self.document
+        rows = self._targets()
+        if document is None or not rows:
+            return
+        tags = document.review.all_tags()
+        tag, ok = QInputDialog.getItem(
+            self, "Add tag", f"Tag for {_count(len(rows), 'example')}:", tags, 0, True
+        )
+        tag = tag.strip()
+        if not ok or not tag:
+            return
+        entries = [e.with_tag(tag) for e in document.review.entries(rows)]
+        self._push(SetReviewEntriesCommand(document.review, rows, entries, f"Add tag “{tag}”"))
+
+    @Slot()
+    def remove_tag(self) -> None:
+        document = self.document
+        rows = self._targets()
+        if document is None or not rows:
+            return
+        present = sorted({t for e in document.review.entries(rows) for t in e.tags})
+        if not present:
+            self.status_label.setText("The selected examples have no tags.")
+            return
+        tag, ok = QInputDialog.getItem(self, "Remove tag", "Tag to remove:", present, 0, False)
+        if not ok:
+            return
+        entries = [e.without_tag(tag) for e in document.review.entries(rows)]
+        self._push(SetReviewEntriesCommand(document.review, rows, entries, f"Remove tag “{tag}”"))
+
+    @Slot()
+    def edit_note(self) -> None:
+        document = self.document
+        rows = self._targets()
+        if document is None or not rows:
+            return
+        current = document.review.get(rows[0]).note
+        note, ok = QInputDialog.getMultiLineText(
+            self, "Review note", "Your note (never part of the training data):", current
+        )
+        if ok and note != current:
+            self._push(SetReviewCommand(document.review, rows, "note", note.strip()))
+
+    @Slot()
+    def set_system_prompt(self) -> None:
+        from desktop_app.ui.dialogs import system_prompt
+
+        document = self.document
+        if document is None or document.loading:
+            return
+        system_prompt.run_system_prompt(
+            self, document.dataset, document.undo_stack, self.examples_pane.selected_records()
+        )
+
+    @Slot()
+    def find_replace(self) -> None:
+        from desktop_app.ui.dialogs import find_replace
+
+        document = self.document
+        if document is None or document.loading:
+            return
+        find_replace.run_find_replace(
+            self, document.dataset, document.undo_stack, self.examples_pane.selected_records()
+        )
+
+    # ---- problems ------------------------------------------------------------------------
+    @Slot(int, int)
+    def go_to_problem(self, record: int, message: int) -> None:
+        if record < 0:
+            self.side_tabs.setCurrentWidget(self.overview_pane)
+            return
+        if self.examples_pane.select_record(record):
+            self.editor.show_record(record)
+            if message >= 0:
+                self.editor.focus_message(message)
+
+    def step_problem(self, delta: int) -> None:
+        model = self.problems_model
+        if model is None or model.rowCount() == 0:
+            self.status_label.setText("No problems to visit.")
+            return
+        self.side_tabs.setCurrentWidget(self.problems_pane)
+        current = self.problems_pane.table.currentIndex()
+        if current.isValid():
+            row = (current.row() + delta) % model.rowCount()
+        else:
+            record = self.examples_pane.current_record()
+            row = model.find(record if record is not None else 0, after=delta > 0)
+            if row < 0:
+                row = 0 if delta > 0 else model.rowCount() - 1
+        self.problems_pane.select_row(row)
+
+    @Slot(int, object)
+    def apply_quick_fix(self, record: int, problem: object) -> None:
+        from desktop_app.core import fixes
+
+        document = self.document
+        if document is None or not isinstance(problem, Problem) or problem.fix is None:
+            return
+        if not 0 <= record < len(document.dataset):
+            return
+        label = problem.fix.label
+        if fixes.removes_example(problem.fix.code):
+            self._push(RemoveRecordsCommand(document.dataset, [record], label))
+            self.status_label.setText(f"{label}: done. Undo brings it back.")
+            return
+        try:
+            value = fixes.apply_problem_fix(problem, document.dataset.value(record))
+        except fixes.FixNotApplicable:
+            self.status_label.setText("That fix no longer applies; the example has changed.")
+            return
+        self._push(SetValueCommand(document.dataset, record, value, label))
+        self.status_label.setText(f"{label}: done. Undo reverts it.")
+
+
+def _system_prompt_near(document: Document, index: int) -> str:
+    """The system prompt of the example at `index` (new examples start with the same one)."""
+    if not 0 <= index < len(document.dataset):
+        return ""
+    value = document.dataset.value(index)
+    messages = value.get("messages") if isinstance(value, dict) else None
+    if isinstance(messages, list) and messages:
+        first = messages[0]
+        if isinstance(first, dict) and first.get("role") == "system":
+            content = first.get("content")
+            return content if isinstance(content, str) else ""
+    return ""
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number:,} {word}{'s' if number != 1 else ''}"
