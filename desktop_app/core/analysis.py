@@ -510,8 +510,8 @@ def analyze_file(
     size, bom = _probe(path)
     start = len(BOM) if bom else 0
     jobs = max(1, jobs or os.cpu_count() or 1)
-    ranges = _split_ranges(path, start, size, RANGE_BYTES)
-    work = _RangeWork(str(path), model, provider, previews)
+    ranges = split_ranges(path, start, size, RANGE_BYTES)
+    work = RangeWork(str(path), model, provider, previews)
     if jobs <= 1 or size < IN_PROCESS_BYTES or len(ranges) < 2:
         return FileAnalysis(path, size, bom, _join(work.run(r) for r in ranges))
     work.analyzer.counter.encoding  # noqa: B018 - load it before forking, so workers share it
@@ -530,23 +530,23 @@ def analyze_file(
 
 
 def _share(
-    work: _RangeWork, ranges: list[tuple[int, int]], pool: Any, workers: int
-) -> list[_RangeResult]:
+    work: RangeWork, ranges: list[tuple[int, int]], pool: Any, workers: int
+) -> list[RangeResult]:
     """Run the ranges on the pool (from the front) and here (from the back)."""
-    results: list[_RangeResult | None] = [None] * len(ranges)
+    results: list[RangeResult | None] = [None] * len(ranges)
     pending: dict[int, Any] = {}
     front, back = 0, len(ranges)
     while front < back:
         while len(pending) < workers + 1 and front < back:  # one queued beyond each running
-            pending[front] = pool.apply_async(_run_task, (work, ranges[front]))
+            pending[front] = pool.apply_async(run_range, (work, ranges[front]))
             front += 1
         if front < back:
             back -= 1
             results[back] = work.run(ranges[back])
         for index in [i for i, r in pending.items() if r.ready()]:
-            results[index] = _from_tuples(pending.pop(index).get())
+            results[index] = summaries_from_tuples(pending.pop(index).get())
     for index, result in pending.items():
-        results[index] = _from_tuples(result.get())
+        results[index] = summaries_from_tuples(result.get())
     return [r for r in results if r is not None]
 
 
@@ -561,7 +561,7 @@ def _probe(path: Path) -> tuple[int, bool]:
     return size, head == BOM
 
 
-def _split_ranges(path: Path, start: int, size: int, step: int) -> list[tuple[int, int]]:
+def split_ranges(path: Path, start: int, size: int, step: int) -> list[tuple[int, int]]:
     """Byte ranges of about `step` bytes, each beginning at the start of a line."""
     bounds = [start]
     with path.open("rb") as handle:
@@ -578,11 +578,12 @@ def _split_ranges(path: Path, start: int, size: int, step: int) -> list[tuple[in
     return [(a, b) for a, b in itertools.pairwise(bounds) if b > a] or [(start, start)]
 
 
-_RangeResult = tuple[int, list[RecordSummary]]  # (lines in the range, their summaries)
+RangeResult = tuple[int, list[RecordSummary]]  # (lines in the range, their summaries)
 
 
-class _RangeWork:
-    """What a worker needs to summarise byte ranges of one file (picklable for spawn)."""
+class RangeWork:
+    """What a worker needs to summarise byte ranges of one file (picklable for spawn; the
+    window's first check uses it too, `desktop_app/qt/process_checker.py`)."""
 
     def __init__(self, path: str, model: str, provider: str, previews: bool) -> None:
         self.path = path
@@ -610,7 +611,7 @@ class _RangeWork:
             self._analyzer = _shared_analyzer(self.model, self.provider)
         return self._analyzer
 
-    def run(self, byte_range: tuple[int, int]) -> _RangeResult:
+    def run(self, byte_range: tuple[int, int]) -> RangeResult:
         """Summaries of the lines in [start, end), numbered from 1 within the range."""
         start, end = byte_range
         with open(self.path, "rb") as handle:
@@ -655,25 +656,27 @@ def _shared_analyzer(model: str, provider: str) -> Analyzer:
     return analyzer
 
 
-def _run_task(work: _RangeWork, byte_range: tuple[int, int]) -> tuple[int, list[tuple[Any, ...]]]:
+def run_range(work: RangeWork, byte_range: tuple[int, int]) -> tuple[int, list[tuple[Any, ...]]]:
     """Run one range in a worker; summaries travel as plain tuples (pickled several times faster)."""
     count, summaries = work.run(byte_range)
-    return count, [_as_tuple(s) for s in summaries]
+    return count, [summary_as_tuple(s) for s in summaries]
 
 
 _FIELDS = RecordSummary.__slots__
 
 
-def _as_tuple(summary: RecordSummary) -> tuple[Any, ...]:
+def summary_as_tuple(summary: RecordSummary) -> tuple[Any, ...]:
+    """A summary as a plain tuple, to send to another process (`RecordSummary(*row)` back)."""
     return tuple(getattr(summary, name) for name in _FIELDS)
 
 
-def _from_tuples(result: tuple[int, list[tuple[Any, ...]]]) -> _RangeResult:
+def summaries_from_tuples(result: tuple[int, list[tuple[Any, ...]]]) -> RangeResult:
+    """A range's result as `run_range` sent it: (lines, summaries)."""
     count, rows = result
     return count, [RecordSummary(*row) for row in rows]
 
 
-def _join(parts: Iterator[_RangeResult]) -> list[RecordSummary]:
+def _join(parts: Iterator[RangeResult]) -> list[RecordSummary]:
     """Concatenate range results, shifting line numbers to the whole file's."""
     summaries: list[RecordSummary] = []
     offset = 0

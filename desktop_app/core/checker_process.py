@@ -278,9 +278,9 @@ def _handle(analyzer: Analyzer, op: str, payload: Any) -> Any:
     if op == "count":
         return [analyzer.counter.count_example(value) for value in payload]
     if op == "records":
-        from desktop_app.core.analysis import _as_tuple
+        from desktop_app.core.analysis import summary_as_tuple
 
-        return [_as_tuple(s) for s in _summaries(analyzer, payload)]
+        return [summary_as_tuple(s) for s in _summaries(analyzer, payload)]
     raise ValueError(f"unknown request {op}")
 
 

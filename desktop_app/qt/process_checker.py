@@ -18,10 +18,10 @@ from pathlib import Path
 from desktop_app.core.analysis import (
     BOM,
     RANGE_BYTES,
-    _from_tuples,
-    _RangeWork,
-    _run_task,
-    _split_ranges,
+    RangeWork,
+    run_range,
+    split_ranges,
+    summaries_from_tuples,
 )
 from desktop_app.core.checker_process import lower_priority
 from desktop_app.qt.workers import CancelToken
@@ -47,16 +47,16 @@ def check_file_in_processes(
         bom = handle.read(len(BOM)) == BOM
         size = os.fstat(handle.fileno()).st_size
     start = len(BOM) if bom else 0
-    ranges = _split_ranges(path, start, size, RANGE_BYTES)
-    work = _RangeWork(str(path), model, provider, True)
+    ranges = split_ranges(path, start, size, RANGE_BYTES)
+    work = RangeWork(str(path), model, provider, True)
     context = multiprocessing.get_context("spawn")
     pool = context.Pool(min(process_count(), len(ranges)), initializer=lower_priority)
     first = 0
     try:
-        for result in pool.imap(functools.partial(_run_task, work), ranges):
+        for result in pool.imap(functools.partial(run_range, work), ranges):
             if cancel.cancelled:
                 break
-            count, summaries = _from_tuples(result)
+            count, summaries = summaries_from_tuples(result)
             progress(("lines", first, summaries))
             first += count
     finally:

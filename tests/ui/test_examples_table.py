@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QStandardItemModel
 
+from desktop_app.core.dataset import Dataset
+from desktop_app.core.review import ReviewStore
+from desktop_app.qt.analysis_store import AnalysisStore
+from desktop_app.qt.examples_model import ExamplesModel
+from desktop_app.qt.examples_proxy import ExamplesProxy
+from desktop_app.qt.workers import WorkerPools
 from desktop_app.ui.panes.examples_table import ExamplesTable
 
 
@@ -30,21 +35,33 @@ def _painted_after(qtbot, table: ExamplesTable, change) -> int:  # type: ignore[
 
 
 def test_only_changes_to_visible_rows_repaint(qtbot) -> None:
-    model = QStandardItemModel(5000, 3)  # (a test stand-in: the app's model is the examples model)
+    """As in the app: check results (here the store's signal) reach the table through the
+    examples model and its proxy."""
+    dataset = Dataset.from_values(
+        {"messages": [{"role": "user", "content": f"Example {n}"}]} for n in range(5000)
+    )
+    pools = WorkerPools()
+    analysis = AnalysisStore(dataset, pools)  # not started: nothing is checked meanwhile
+    model = ExamplesModel(dataset, analysis, ReviewStore(dataset))
+    proxy = ExamplesProxy()
+    proxy.setSourceModel(model)
     table = ExamplesTable()
     qtbot.addWidget(table)
-    table.setModel(model)
+    table.setModel(proxy)
     table.resize(400, 300)
     table.show()
     qtbot.waitExposed(table)
 
     def far_below() -> None:
-        model.dataChanged.emit(model.index(3000, 0), model.index(3999, 2))
+        analysis.summaries_changed.emit(3000, 3999)
 
     def on_screen() -> None:
-        model.dataChanged.emit(model.index(0, 0), model.index(2000, 2))
+        analysis.summaries_changed.emit(0, 2000)
 
     assert _painted_after(qtbot, table, far_below) == 0
     assert _painted_after(qtbot, table, on_screen) >= 1
-    table.scrollTo(model.index(3500, 0))
+    table.scrollTo(proxy.index(3500, 0))
     assert _painted_after(qtbot, table, far_below) >= 1  # now they are on screen
+    model.detach()
+    analysis.detach()
+    assert pools.shutdown(5000)
