@@ -25,6 +25,10 @@ from desktop_app.qt.workers import Cancelled, CancelToken, Worker, WorkerSignals
 log = logging.getLogger(__name__)
 
 AT_ONCE_BYTES = 8 * 1024 * 1024  # searched on the spot: about 8 ms
+# A file slower to search on disk than this (a network drive, say) is searched in memory after:
+# slices in the window take ~2 ns a byte (measured), so twice that, and never under a second.
+SLOW_DISK_S = 1.0
+MEMORY_S_PER_BYTE = 2e-9
 SLICE_S = 0.008  # a search of the lines in memory runs this long per turn of the event loop
 SLICE_LINES = 256  # lines between looks at the clock
 WAIT_MS = 5_000
@@ -121,11 +125,21 @@ class TextSearch(QObject):
             return
         self._run = None
         if hits is not None:
+            self._judge_speed(run)
             self.found.emit(SearchResult(run.query, run.disk.records, hits))
             return
         if self.disk is run.disk and not run.disk.unchanged():
             self.disk = None  # changed on disk: search the lines in memory from now on
         self._fall_back(run)
+
+    def _judge_speed(self, run: _DiskRun) -> None:
+        took = time.perf_counter() - run.started
+        slow = max(SLOW_DISK_S, 2 * MEMORY_S_PER_BYTE * run.disk.size)
+        if run.warm and took > slow and self.disk is run.disk:
+            log.info(
+                "searching the file on disk took %.1f s: searching in memory from now on", took
+            )
+            self.disk = None
 
     def _disk_failed(self, run: _DiskRun, error: object) -> None:
         if run is self._run:
@@ -195,6 +209,8 @@ class _DiskRun(QObject):
         super().__init__(search)
         self.search, self.query, self.disk = search, query, disk
         self.records = records  # what to search in memory if the file lets us down
+        self.warm = search.processes.running  # (a first search also waits for them to start)
+        self.started = time.perf_counter()
         self.signals = WorkerSignals()
         self.signals.succeeded.connect(self._on_succeeded)
         self.signals.failed.connect(self._on_failed)

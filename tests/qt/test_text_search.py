@@ -11,6 +11,7 @@ import pytest
 
 from PySide6.QtCore import QTimer
 
+from desktop_app.core.file_search import SearchProcesses
 from desktop_app.core.search import Query, matching_rows
 from desktop_app.qt import text_search
 from desktop_app.qt.document import Document
@@ -137,3 +138,34 @@ def test_a_saved_file_is_searched_on_disk_again(qtbot, document, tmp_path: Path)
     query = Query("refund")
     result = found_in_background(qtbot, document.search, query, list(dataset))
     assert result.hits == wanted(list(dataset), query)
+
+
+class SlowDisk(SearchProcesses):
+    """Search processes reading from a slow drive (a network share, say)."""
+
+    def search(self, copy, query, cancelled):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return super().search(copy, query, cancelled)
+
+
+def test_a_file_slow_to_read_is_searched_in_memory_after(qtbot, pools, big_file, monkeypatch):
+    monkeypatch.setattr(text_search, "SLOW_DISK_S", 0.2)
+    slow = SlowDisk(count=2)
+    document = Document(pools)
+    document.search.deleteLater()
+    document.search = TextSearch(slow, parent=document)
+    document.search.at_once_bytes = 64 * 1024
+    try:
+        document.start_loading(big_file)
+        qtbot.waitUntil(lambda: not document.loading, timeout=20_000)
+        slow.start()
+        records = list(document.dataset)
+        result = found_in_background(qtbot, document.search, Query("refund"), records)
+        assert result.hits == wanted(records, Query("refund"))
+        assert document.search.disk is None  # too slow: the lines in memory from now on
+        result = found_in_background(qtbot, document.search, Query("order"), records)
+        assert result.records is records  # searched in memory
+        assert result.hits == wanted(records, Query("order"))
+    finally:
+        document.close()
+        slow.close()
