@@ -3,6 +3,7 @@
     python benchmarks/gui_open.py FILE              # open + check: first rows, stalls, memory
     python benchmarks/gui_open.py FILE --edit       # also: text filter and re-check of one edit
     python benchmarks/gui_open.py FILE --sorted     # open with the table sorted by tokens
+    python benchmarks/gui_open.py FILE --overview   # open with the Overview tab in front
     python benchmarks/gui_open.py --startup         # first painted window vs a bare PySide6 one
 
 open:     first_rows_s (open → first rows in the table, painted), all_checked_s (open → every
@@ -45,7 +46,9 @@ def _peak_rss_mib() -> float:
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
 
 
-def run_open(path: Path, edit: bool, sort: bool = False) -> dict[str, float]:
+def run_open(
+    path: Path, edit: bool, sort: bool = False, overview: bool = False
+) -> dict[str, float]:
     os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ftstudio-bench-")
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
@@ -106,6 +109,8 @@ def run_open(path: Path, edit: bool, sort: bool = False) -> dict[str, float]:
         else:
             QTimer.singleShot(20, poll)
 
+    if overview:  # the Overview tab in front: its counts and histogram follow the check
+        window.side_tabs.setCurrentWidget(window.overview_pane)
     if sort:  # as a writer who sorted by length last time: rows and results arrive sorted
         from PySide6.QtCore import Qt
 
@@ -334,12 +339,13 @@ def main() -> int:
     parser.add_argument(
         "--sorted", action="store_true", help="open with the table sorted by tokens"
     )
+    parser.add_argument("--overview", action="store_true", help="open with the Overview tab shown")
     args = parser.parse_args()
     if args.startup:
         for key, value in run_startup().items():
             print(f"{key}: {value:.3f}")
     if args.file:
-        for key, value in run_open(args.file, args.edit, args.sorted).items():
+        for key, value in run_open(args.file, args.edit, args.sorted, args.overview).items():
             print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
     if not args.startup and not args.file:
         parser.print_help()

@@ -72,8 +72,9 @@ def estimate(
     if limit is None:
         per_epoch, capped = sum(example_token_totals), 0
     else:
-        per_epoch = sum(min(limit, tokens) for tokens in example_token_totals)
-        capped = sum(1 for tokens in example_token_totals if tokens > limit)
+        over = [tokens for tokens in example_token_totals if tokens > limit]  # (few, usually)
+        per_epoch = sum(example_token_totals) - sum(over) + limit * len(over)
+        capped = len(over)
     trained = per_epoch * chosen if count else 0
     price = model.training_price_per_million
     return Estimate(

@@ -277,8 +277,9 @@ class ReviewStore:
 
     def status_counts(self) -> dict[ReviewStatus, int]:
         counts = dict.fromkeys(ReviewStatus, 0)
-        for entry in self._entries:
-            counts[entry.status if entry is not None else ReviewStatus.DRAFT] += 1
+        counts[ReviewStatus.DRAFT] = self._entries.count(None)  # (most lines have no entry)
+        for entry in filter(None, self._entries):
+            counts[entry.status] += 1
         return counts
 
     def has_data(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop_app.core import estimate as est
 from desktop_app.core.estimate import default_epochs, estimate
@@ -123,3 +125,13 @@ def test_to_json() -> None:
         "capped_examples": 0,
         "training_context": 65536,
     }
+
+
+@given(st.lists(st.integers(min_value=0, max_value=300_000), max_size=50))
+def test_each_example_is_capped_at_the_training_context(tokens: list[int]) -> None:
+    model = find_model("gpt-4.1-mini-2025-04-14")
+    assert model is not None and model.training_context is not None
+    limit = model.training_context
+    result = estimate(tokens, model, epochs=2)
+    assert result.billing_tokens_per_epoch == sum(min(limit, t) for t in tokens)
+    assert result.capped_examples == sum(1 for t in tokens if t > limit)

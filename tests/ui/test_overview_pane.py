@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import bisect
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from window_helpers import is_checked, open_and_check
 
 from desktop_app.core.estimate import estimate
 from desktop_app.core.models import find_model
-from desktop_app.ui.panes.overview_pane import histogram
+from desktop_app.ui.panes.overview_pane import BIN_EDGES, histogram
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -20,6 +24,20 @@ def test_histogram_bins() -> None:
     assert bins[-1] == ("4k–8k", 1)
     assert sum(c for _, c in bins) == 5
     assert histogram([])[0] == ("0–63", 0)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=200_000), max_size=60))
+def test_histogram_counts_each_example_in_its_bin(tokens: list[int]) -> None:
+    """Bisecting the sorted counts at the bin edges counts what one look per example would."""
+    one_by_one = [0] * len(BIN_EDGES)
+    for count in tokens:
+        one_by_one[bisect.bisect_right(BIN_EDGES, count) - 1] += 1
+    bins = dict(histogram(tokens))
+    assert sum(bins.values()) == len(tokens)
+    labels = [label for label, _ in histogram(list(BIN_EDGES))]  # one in each bin: all shown
+    assert len(labels) == len(BIN_EDGES)
+    for label, count in zip(labels, one_by_one, strict=True):
+        assert bins.get(label, 0) == count
 
 
 def test_counts_and_estimate_follow_edits(qtbot, window, sample_file: Path) -> None:

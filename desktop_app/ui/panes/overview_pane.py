@@ -10,6 +10,7 @@ not at startup.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal, Slot
@@ -37,9 +38,13 @@ BIN_EDGES = (0, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536)
 
 def histogram(token_counts: list[int]) -> list[tuple[str, int]]:
     """Counts per token-length bin (bins doubling in size), labelled like "128–255"."""
-    counts = [0] * len(BIN_EDGES)
-    for tokens in token_counts:
-        counts[max(0, bisect.bisect_right(BIN_EDGES, tokens) - 1)] += 1
+    return histogram_of_sorted(sorted(token_counts))
+
+
+def histogram_of_sorted(ordered: list[int]) -> list[tuple[str, int]]:
+    """`histogram` of counts already in order: a few bisections, not one per example."""
+    starts = [bisect.bisect_left(ordered, edge) for edge in BIN_EDGES[1:]]
+    counts = [b - a for a, b in zip([0, *starts], [*starts, len(ordered)], strict=True)]
     labels = []
     for i, low in enumerate(BIN_EDGES):
         if i + 1 < len(BIN_EDGES):
@@ -231,28 +236,14 @@ class OverviewPane(QWidget):
             for label in self.labels.values():
                 label.setText("–")
             return
-        summaries = analysis.summaries
-        examples = chat = preference = broken = blank = other = 0
-        tokens: list[int] = []
-        for summary in summaries:
-            if summary is None:
-                continue
-            kind = summary.kind
-            if kind is RecordKind.CHAT:
-                chat += 1
-            elif kind is RecordKind.PREFERENCE:
-                preference += 1
-            elif kind is RecordKind.BROKEN:
-                broken += 1
-            elif kind is RecordKind.BLANK:
-                blank += 1
-            else:
-                other += 1
-            if summary.tokens is not None:
-                tokens.append(summary.tokens)
+        checked = [s for s in analysis.summaries if s is not None]
+        pending = len(analysis.summaries) - len(checked)
+        kind = Counter(s.kind for s in checked)
+        chat, preference = kind[RecordKind.CHAT], kind[RecordKind.PREFERENCE]
+        broken, blank = kind[RecordKind.BROKEN], kind[RecordKind.BLANK]
+        other = len(checked) - chat - preference - broken - blank
+        tokens = sorted(t for s in checked if (t := s.tokens) is not None)
         examples = chat + preference
-        checked = sum(1 for s in summaries if s is not None)
-        pending = len(summaries) - checked
         kinds = []
         if chat:
             kinds.append(f"{chat:,} chat")
@@ -279,15 +270,14 @@ class OverviewPane(QWidget):
                 ", ".join(f"{counts[s]:,} {s.label.lower()}" for s in ReviewStatus)
             )
         if tokens:
-            ordered = sorted(tokens)
-            median = ordered[len(ordered) // 2]
+            median = tokens[len(tokens) // 2]
             self.labels["tokens"].setText(
-                f"{ordered[0]:,} to {ordered[-1]:,} (median {median:,}); {sum(tokens):,} in all"
+                f"{tokens[0]:,} to {tokens[-1]:,} (median {median:,}); {sum(tokens):,} in all"
             )
         else:
             self.labels["tokens"].setText("–")
         self._refresh_estimate(tokens)
-        self.last_histogram = histogram(tokens)
+        self.last_histogram = histogram_of_sorted(tokens)
         self._draw_histogram(self.last_histogram)
 
     def _refresh_estimate(self, tokens: list[int]) -> None:
