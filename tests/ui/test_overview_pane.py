@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import bisect
+from pathlib import Path
 
 import pytest
 from hypothesis import given
