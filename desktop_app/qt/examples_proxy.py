@@ -118,6 +118,11 @@ class ExamplesProxy(QAbstractProxyModel):
         if search is not None:
             search.found.connect(self._on_found)
 
+    def prepare_search(self) -> None:
+        """The person is about to type a filter: have the search processes start meanwhile."""
+        if self._search is not None and shiboken6.isValid(self._search):
+            self._search.prepare()
+
     # ---- setting filters -----------------------------------------------------------------
     def set_text(self, text: str, *, regex: bool = False) -> None:
         """Raises re.error when `regex` is on and the expression is not valid."""

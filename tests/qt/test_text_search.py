@@ -169,3 +169,32 @@ def test_a_file_slow_to_read_is_searched_in_memory_after(qtbot, pools, big_file,
     finally:
         document.close()
         slow.close()
+
+
+def test_focusing_the_filter_gets_the_search_processes_ready(qtbot, pools, big_file) -> None:
+    from desktop_app.qt.examples_model import ExamplesModel
+    from desktop_app.ui.panes.examples_pane import ExamplesPane
+
+    processes = SearchProcesses(count=1)
+    document = Document(pools)
+    document.analysis.checking_changed.disconnect(document._on_checking_changed)  # (not then)
+    document.search.deleteLater()
+    document.search = TextSearch(processes, parent=document)
+    document.search.at_once_bytes = 64 * 1024
+    model = ExamplesModel(document.dataset, document.analysis, document.review)
+    pane = ExamplesPane()
+    qtbot.addWidget(pane)
+    try:
+        document.start_loading(big_file)
+        qtbot.waitUntil(lambda: not document.loading, timeout=20_000)
+        pane.set_model(model, document.search)
+        pane.show()
+        qtbot.waitExposed(pane)
+        assert not processes.running
+        pane.focus_filter()
+        qtbot.waitUntil(lambda: processes.running, timeout=20_000)
+    finally:
+        pane.set_model(None)
+        model.detach()
+        document.close()
+        processes.close()

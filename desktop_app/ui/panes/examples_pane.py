@@ -6,9 +6,11 @@ import re
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     Qt,
     QTimer,
     Signal,
@@ -95,6 +97,7 @@ class ExamplesPane(QWidget):
         )
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.textChanged.connect(self._on_text_edited)
+        self.search.installEventFilter(self)  # focus: the search processes get ready
 
         self.regex_button = QToolButton(self)
         self.regex_button.setText(".*")
@@ -169,6 +172,11 @@ class ExamplesPane(QWidget):
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.FocusIn:
+            self.proxy.prepare_search()
+        return False
 
     # ---- document ------------------------------------------------------------------------
     def set_model(self, model: ExamplesModel | None, search: TextSearch | None = None) -> None:
