@@ -201,14 +201,12 @@ class ExamplesModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
-        if role < _USER and role not in SERVED_ROLES:
-            return None  # (most of the roles a view asks for: fonts, colours, check states)
         return self.cell(index.row(), index.column(), role)  # (row -1: an invalid index)
 
     def cell(self, row: int, column: int, role: int) -> Any:
         """What `data()` answers for a row and column (the filter proxy asks here directly)."""
         if role < _USER and role not in SERVED_ROLES:
-            return None
+            return None  # (most of the roles a view asks for: fonts, colours, check states)
         if not 0 <= row < len(self.dataset):
             return None
         if role == _DISPLAY:
