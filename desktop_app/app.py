@@ -32,7 +32,6 @@ from PySide6.QtWidgets import QApplication
 from desktop_app import __version__
 from desktop_app.core.appdirs import log_dir
 from desktop_app.core.logfile import LogFile
-from desktop_app.qt.pyside_workarounds import make_singletons_immortal
 
 log = logging.getLogger("desktop_app")
 
@@ -195,7 +194,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     import multiprocessing
 
     multiprocessing.freeze_support()  # big files are checked in child processes (frozen builds)
-    make_singletons_immortal()  # see desktop_app/qt/pyside_workarounds.py
     arguments = list(sys.argv[1:] if argv is None else argv)
     if (
         "--self-test" in arguments

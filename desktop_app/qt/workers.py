@@ -16,9 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from desktop_app.qt.pyside_workarounds import make_singletons_immortal
-
-make_singletons_immortal()  # before any worker runs (see pyside_workarounds.py)
 
 log = logging.getLogger(__name__)
 

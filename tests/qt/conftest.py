@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import desktop_app.qt.pyside_workarounds  # noqa: F401  (PySide6 6.12 refcount bug guard)
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.review import ReviewStore
 from desktop_app.core.templates import sample_path

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from window_helpers import close_window, make_window
 
-import desktop_app.qt.pyside_workarounds  # noqa: F401  (PySide6 6.12 refcount bug guard)
 from desktop_app.core.templates import sample_path
 from desktop_app.ui.main_window import MainWindow
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-import desktop_app.qt.pyside_workarounds  # noqa: F401  (PySide6 6.12 refcount bug guard)
 from desktop_app.core.settings import Preferences
 from desktop_app.qt.ui_state import UiState
 from desktop_app.qt.workers import WorkerPools
