@@ -1,2 +1,1 @@
 """Qt adapters over the core: item models, workers, undo commands, the document."""
-

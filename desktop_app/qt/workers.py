@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[object], None]
