@@ -103,7 +103,6 @@ class Repairer:
         line = _Line(self.lines, raw, ending, text)
         if "\ufeff" in text and not self._state.quote:
             line.text, line.fixed = text.replace("\ufeff", ""), True
-            self._note_line(line, "removed a byte-order mark (an invisible marker) inside the file")
         if self._buffer:
             self._piece_line(line)
         else:
@@ -234,6 +233,8 @@ class Repairer:
         changes = [change for example in examples for change in fix_roles(example)]
         if changes:
             notes.append(describe_roles(changes))
+        if any(ln.fixed for ln in lines):
+            notes.append("removed a byte-order mark (an invisible marker) inside the file")
         if not notes:
             notes.append("rewritten as JSON")
         self._add(
@@ -255,9 +256,6 @@ class Repairer:
         self._add(lines[0].number, lines[-1].number, LEFT, [why], *self._preview_of(lines, []))
         for line in lines:
             self._emit(Record(line.raw, line.ending))
-
-    def _note_line(self, line: _Line, note: str) -> None:
-        self.pieces.append(Piece(line.number, line.number, REPAIRED, [note]))
 
     def _add(
         self,

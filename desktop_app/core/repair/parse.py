@@ -102,7 +102,7 @@ def keeps_text(source: str, values: list[Any]) -> bool:
     return not (written - kept - _JSON_WORDS)
 
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+|[^\w\s{}\[\]:,\"']")  # words, and signs that are not JSON's
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
 _JSON_WORDS = frozenset({"true", "false", "null", "True", "False", "None", "NaN", "Infinity"})
 
