@@ -141,6 +141,11 @@ def convert_values(
     return Conversion(out, notes.render(unit))
 
 
+def convert_one(value: dict[str, Any], mapping: Mapping) -> dict[str, Any]:
+    """One example in the chat (or preference) shape; raises ShapeError saying why it cannot be."""
+    return _CONVERTERS[mapping.shape](value, mapping)
+
+
 def _with_system(example: dict[str, Any], system: str) -> dict[str, Any]:
     messages = example["messages"]
     if not messages or messages[0].get("role") != "system":
