@@ -3,6 +3,7 @@ step, the disk untouched, Save As suggested beside the original, other shapes br
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -147,3 +148,22 @@ def test_a_dropped_alpaca_file_is_brought_in(qtbot, window, tmp_path: Path) -> N
     dataset = window.document.dataset
     assert len(dataset) == 4
     assert all(r.parse().kind is RecordKind.CHAT for r in dataset)
+
+
+def test_looking_at_a_big_file_shows_progress_and_can_be_cancelled(
+    qtbot, window, tmp_path: Path
+) -> None:
+    path = tmp_path / "big.json"
+    chat = {
+        "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+    }
+    path.write_text(json.dumps([chat] * 30_000, indent=2), encoding="utf-8")
+    _open(qtbot, window, path)
+    banner = window.repair.banner
+    qtbot.waitUntil(lambda: banner.cancel_button.isVisible(), timeout=20_000)
+    assert banner.text.text() == "Looking at how this file is written…"
+    worker = window.repair._worker
+    with qtbot.waitSignal(worker.signals.cancelled, timeout=30_000):
+        qtbot.mouseClick(banner.cancel_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible() and window.repair.plan is None
+    assert len(window.document.dataset) == path.read_bytes().count(b"\n") + 1  # nothing changed

@@ -68,6 +68,8 @@ def import_json(
     system: str | None = None,
     mapping: Mapping | None = None,
     source: JsonSource | None = None,
+    *,
+    refuse_unchanged: bool = True,
 ) -> Conversion:
     """Chat (or preference) examples from a .json/.jsonl file of any shape this package knows."""
     source = source or read_json_source(path)
@@ -80,6 +82,7 @@ def import_json(
         values, notes = legacy_to_chat(dataset, system)
         return Conversion(values, source.repaired + notes)
     values, notes = convert_values(source.values, mapping, system)
-    if mapping.shape in (CHAT, OPENAI_PREFERENCE) and values == source.values and not system:
+    unchanged = mapping.shape in (CHAT, OPENAI_PREFERENCE) and values == source.values
+    if unchanged and refuse_unchanged and not system:
         raise ALREADY_CHAT
     return Conversion(values, source.repaired + notes)
