@@ -110,6 +110,20 @@ def test_examples_wrapped_in_data_are_taken_out() -> None:
     )
 
 
+def test_wrapper_written_by_json_dump_with_indent_is_opened_line_by_line() -> None:
+    result = _repair_text((FIXTURES / "wrapped_indented.json").read_text(encoding="utf-8"))
+    assert [r.raw for r in result.records] == [
+        json.dumps(_chat("a", "b")).encode(),
+        json.dumps(_chat("c", "d")).encode(),
+    ]
+    assert result.report_lines() == [
+        "Lines 1–2: the examples were wrapped in “data”; each is now on its own line.",
+        "Lines 3–5: one example was written over 3 lines; taken out of the list around the examples.",
+        "Line 6: taken out of the list around the examples.",
+        "Lines 7–8: removed the end of the list around the examples.",
+    ]
+
+
 def test_wrapper_on_one_line_notes_the_fields_left_out() -> None:
     wrapped = {"version": 2, "data": [_chat("a", "b"), _chat("c", "d")]}
     result = _repair_text(json.dumps(wrapped) + "\n")

@@ -73,7 +73,11 @@ class RepairResult:
         for group in _groups(self.pieces):
             first, last = group[0].first, group[-1].last
             where = f"Line {first}" if first == last else f"Lines {first}–{last}"
-            count = f" ({len(group)} examples)" if len(group) > 1 else ""
+            count = (
+                f" ({len(group)} examples)"
+                if len(group) > 1 and group[0].status == REPAIRED
+                else ""
+            )
             lines.append(f"{where}{count}: {'; '.join(group[0].notes)}.")
         return lines
 
@@ -158,7 +162,7 @@ def repair_file(
     except OSError as exc:
         raise open_error(source, exc) from exc
     with handle:
-        head = handle.read(1 << 20)
+        head = handle.read(64 * 1024)  # enough to see the file's line endings and JSON style
         handle.seek(0)
         sample = Dataset.from_bytes(head)
         bom = head.startswith(BOM)

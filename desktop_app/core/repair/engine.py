@@ -26,7 +26,9 @@ from desktop_app.core.repair.scanner import (
     scan,
     starts_sibling,
     starts_value,
+    string_literals,
     wrapper_name,
+    wrapper_name_after_brace,
 )
 
 REPAIRED = "repaired"
@@ -90,6 +92,9 @@ class Repairer:
         self._state = LineState()
         self._first_indent = 0
         self._wrapper: str | None = None
+        self._closing_brace = (
+            False  # a wrapper opened as `{` then `"data": [` ends with `]` then `}`
+        )
 
     # ---- input ---------------------------------------------------------------------------
     def feed(self, raw: bytes, ending: bytes) -> None:
@@ -129,13 +134,18 @@ class Repairer:
                 line,
             )
             return
-        if self._wrapper is not None and closes_wrapper(text):
+        if (self._wrapper is not None and closes_wrapper(text)) or (
+            self._closing_brace and stripped == "}"
+        ):
             self._add(
                 line.number,
                 line.number,
                 REMOVED,
                 ["removed the end of the list around the examples"],
                 line,
+            )
+            self._closing_brace = (
+                self._wrapper is not None and self._closing_brace and "}" not in text
             )
             self._wrapper = None
             return
@@ -173,6 +183,10 @@ class Repairer:
             changes = fix_roles(value)
             self._add(line.number, line.number, REPAIRED, [describe_roles(changes)], line, [value])
             self._emit(Record(self._style.dumps(value), line.ending))
+        elif self._wrapper is not None:  # an item of the list: out of it, without its indent
+            note = "taken out of the list around the examples"
+            self._add(line.number, line.number, REPAIRED, [note], line, [value])
+            self._emit(Record(line.raw.strip(), line.ending))
         else:
             self._emit(Record(line.raw, line.ending))
         self.examples += 1
@@ -181,6 +195,11 @@ class Repairer:
     # ---- lines of a piece -------------------------------------------------------------------
     def _piece_line(self, line: _Line) -> None:
         state = self._state
+        if len(self._buffer) == 1 and self._buffer[0].text.strip() == "{" and state.depth == 1:
+            name = wrapper_name_after_brace(line.text)
+            if name is not None:
+                self._open_wrapper(self._buffer[0], line, name)
+                return
         if state.quote and looks_like_object_start(line.text):
             state.quote = ""
         sibling = self._buffer and state.depth > 0 and not state.quote
@@ -194,6 +213,12 @@ class Repairer:
         if state.depth == 0 and not state.quote:
             self._flush(unclosed=False)
 
+    def _open_wrapper(self, brace: _Line, line: _Line, name: str) -> None:
+        self._buffer, self._state = [], LineState()
+        note = f"the examples were wrapped in “{name}”; each is now on its own line"
+        self._add(brace.number, line.number, REMOVED, [note], brace.text + "\n" + line.text)
+        self._wrapper, self._closing_brace = name, True
+
     def _flush(self, *, unclosed: bool) -> None:
         lines, self._buffer = self._buffer, []
         state, self._state = self._state, LineState()
@@ -203,18 +228,13 @@ class Repairer:
         body = [ln.text for ln in lines if not is_comment(ln.text)]
         text = "\n".join(body)
         try:
-            values, reader = read_values(text)
+            values, reader = read_values(text, balanced=not unclosed and state.depth == 0)
             examples, notes = unwrap(values)
         except Unreadable:
             self._leave(lines, "could not be read as an example, even after trying to repair it")
             return
         unclosed = unclosed or state.depth > 0 or bool(state.quote)
-        if reader == "json_repair" and len(body) == 1 and unclosed:
-            notes.insert(0, "added a missing closing brace or bracket")
-        elif reader == "json_repair":  # the quotes may pair up wrongly, so say it in general
-            notes.insert(0, "mended broken JSON (a missing or misplaced quote, comma or brace)")
-        else:
-            notes = describe_problems(text, unclosed=unclosed) + notes
+        notes = _problem_notes(text, reader, unclosed=unclosed) + notes
         if len(body) > 1:
             notes.insert(
                 0,
@@ -273,6 +293,17 @@ class Repairer:
 
     def _emit(self, record: Record) -> None:
         self._emit_record(record)
+
+
+def _problem_notes(text: str, reader: str, *, unclosed: bool) -> list[str]:
+    problems = describe_problems(text, unclosed=unclosed)
+    if reader != "json_repair":
+        return problems
+    # a quote in the wrong place pairs the others up wrongly: then only say it in general
+    misplaced = any("\n" in literal for literal in string_literals(text))
+    if problems and not misplaced:
+        return problems
+    return ["mended broken JSON (a missing or misplaced quote, comma or brace)"]
 
 
 def is_example(value: Any) -> bool:

@@ -1,12 +1,15 @@
 """Reading one piece of a broken file with the most exact library that can, and saying what was wrong.
 
-The libraries, tried in order (the first that reads the piece wins):
+The libraries, tried in order (the first that reads the piece wins; the fast ones first):
 - `json` (standard library): valid JSON, several values in a row, raw line breaks and tabs inside
   text (`strict=False`), NaN and Infinity (turned into null).
-- `json5`: comments, trailing commas, single quotes and names without quotes.
-- `ast.literal_eval` (standard library): Python dict syntax with True, False and None.
-- `json_repair`: anything else it can mend, such as missing closing braces or brackets. Its
-  result is kept only when every piece of text in the source is still there.
+- `ast.literal_eval` (standard library): Python dict syntax (single quotes, True/False/None),
+  which also covers trailing commas.
+- `json_repair`: anything else it can mend, such as missing closing braces or brackets, misplaced
+  quotes or names without quotes. Its result is kept only when every word of the source is still
+  there.
+- `json5`: what JSON5 allows and json_repair did not mend exactly (comments inside a line, hex
+  numbers...); last because it is pure Python and slow on long pieces.
 """
 
 from __future__ import annotations
@@ -33,17 +36,29 @@ class Unreadable(Exception):
     """No library could read the piece without losing text."""
 
 
-def read_values(text: str) -> tuple[list[Any], str]:
-    """The values in `text` and the name of what read them; raises Unreadable."""
+def read_values(text: str, *, balanced: bool = True) -> tuple[list[Any], str]:
+    """The values in `text` and the name of what read them; raises Unreadable.
+
+    `balanced`: every bracket is closed (json5 cannot mend a piece that is not)."""
     values = _read_json(text)
     if values is not None:
         return values, "json"
-    for name, reader in (("json5", _read_json5), ("python", _read_python)):
-        try:
-            return [_nan_to_null(reader(text))], name
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-    return _read_repaired(text), "json_repair"
+    try:
+        return [_read_python(text)], "python"
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        pass
+    try:
+        return _read_repaired(text), "json_repair"
+    except Unreadable:
+        if not balanced or len(text) > _JSON5_LIMIT:
+            raise
+    try:
+        return [_nan_to_null(json5.loads(text))], "json5"
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise Unreadable(str(exc)) from exc
+
+
+_JSON5_LIMIT = 64 * 1024
 
 
 def _read_json(text: str) -> list[Any] | None:
@@ -60,15 +75,26 @@ def _read_json(text: str) -> list[Any] | None:
     return values
 
 
-def _read_json5(text: str) -> Any:
-    return json5.loads(text)
-
-
 def _read_python(text: str) -> Any:
     value = ast.literal_eval(text.strip())
     if not isinstance(value, dict | list):
         raise ValueError("not a dict or list")
-    return value
+    return _as_json(value)
+
+
+def _as_json(value: Any) -> Any:
+    """Python values as JSON ones (tuples become lists); raises ValueError for anything else."""
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise ValueError("a name that is not text")
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise ValueError(f"{type(value).__name__} is not JSON")
 
 
 def _read_repaired(text: str) -> list[Any]:

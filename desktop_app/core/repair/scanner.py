@@ -124,6 +124,17 @@ def wrapper_name(text: str) -> str | None:
     return None
 
 
+_WRAPPER_NAME = re.compile(r"""^\s*["']([A-Za-z_][\w\- ]*)["']\s*:\s*\[\s*$""")
+
+
+def wrapper_name_after_brace(text: str) -> str | None:
+    """The name in a `"data": [` line that follows a `{` alone on its line (json.dump's indent)."""
+    match = _WRAPPER_NAME.match(text)
+    if match and match.group(1) not in EXAMPLE_KEYS:
+        return match.group(1)
+    return None
+
+
 def closes_wrapper(text: str) -> bool:
     return _WRAPPER_CLOSE.match(text) is not None
 
