@@ -56,3 +56,53 @@ def test_refuses_to_write_over_in(ftstudio: Run, tmp_path: Path) -> None:
     ran = ftstudio("repair", source, "--out", source, "--force")
     assert ran.code == 1
     assert source.read_text(encoding="utf-8") == '{"messages": [\n]}\n'
+
+
+def _run_with_terminal_stderr(*argv: str) -> tuple[int, str]:
+    """Run ftstudio with stderr on a pseudo-terminal (as in a real terminal); returns its stderr."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    parent, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal's size
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop_app.cli.main", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=child,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(parent, 4096)
+        except OSError:  # the child closed its side
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(parent)
+    return process.wait(), b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
+    source = REALWORLD / "Danielcreux_Entrenamiento-IA__training_data.jsonl"
+    code, err = _run_with_terminal_stderr("repair", str(source), "--out", str(tmp_path / "a.jsonl"))
+    assert code == 0 and "Repairing:" in err and "|" in err  # the bar, drawn on stderr
+    code, err = _run_with_terminal_stderr(
+        "repair", str(source), "--out", str(tmp_path / "b.jsonl"), "--quiet"
+    )
+    assert code == 0 and "Repairing" not in err
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(
+    ftstudio_process: Run, tmp_path: Path
+) -> None:
+    source = REALWORLD / "Danielcreux_Entrenamiento-IA__training_data.jsonl"
+    ran = ftstudio_process("repair", source, "--out", tmp_path / "a.jsonl")
+    assert ran.code == 0 and ran.err == ""
