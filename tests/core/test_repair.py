@@ -178,6 +178,14 @@ def test_a_piece_that_cannot_be_read_stays_with_its_text() -> None:
     assert "piece left as it was" in result.summary()
 
 
+def test_a_lone_message_is_left_with_a_reason() -> None:
+    result = _repair_text('{"role": "user", "content": "orphan"}\n')
+    assert result.report_lines() == [
+        "Line 1: is a single message outside any example; move it into the example it belongs to."
+    ]
+    assert result.records[0].raw == b'{"role": "user", "content": "orphan"}'
+
+
 def test_repair_file_never_touches_the_input(tmp_path: Path) -> None:
     source = REALWORLD / "Danielcreux_Entrenamiento-IA__training_data.jsonl"
     before = source.read_bytes()
@@ -198,6 +206,8 @@ def _write(examples: list[dict[str, Any]], form: str) -> str:
         return json.dumps(examples, indent="\t", ensure_ascii=False) + "\n"
     if form == "commas":
         return "".join(json.dumps(e, ensure_ascii=False)[:-2] + ",]}\n" for e in examples)
+    if form == "python":
+        return "".join(f"{example!r}\n" for example in examples)  # Python's dict syntax
     if form == "comments":
         return "".join(f"// example\n{json.dumps(e, ensure_ascii=False)}\n" for e in examples)
     return "".join(json.dumps(e, ensure_ascii=False)[:-1] + "\n" for e in examples)  # unclosed
@@ -216,7 +226,7 @@ def _strings(value: Any) -> list[str]:
 @settings(max_examples=60, deadline=None)
 @given(
     pairs=st.lists(st.tuples(_text, _text), min_size=1, max_size=4),
-    form=st.sampled_from(["pretty", "array", "commas", "comments", "unclosed"]),
+    form=st.sampled_from(["pretty", "array", "commas", "comments", "unclosed", "python"]),
 )
 def test_repairing_never_loses_the_text_of_a_string(
     pairs: list[tuple[str, str]], form: str

@@ -228,10 +228,12 @@ class Repairer:
         body = [ln.text for ln in lines if not is_comment(ln.text)]
         text = "\n".join(body)
         try:
-            values, reader = read_values(text, balanced=not unclosed and state.depth == 0)
+            balanced = not unclosed and state.depth == 0
+            closers = "" if state.quote else state.closers()
+            values, reader = read_values(text, balanced=balanced, closers=closers)
             examples, notes = unwrap(values)
-        except Unreadable:
-            self._leave(lines, "could not be read as an example, even after trying to repair it")
+        except Unreadable as exc:
+            self._leave(lines, exc.why)
             return
         unclosed = unclosed or state.depth > 0 or bool(state.quote)
         notes = _problem_notes(text, reader, unclosed=unclosed) + notes
@@ -331,13 +333,16 @@ def unwrap(values: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
     for value in values:
         if isinstance(value, list):
             if not value or not all(isinstance(x, dict) for x in value):
-                raise Unreadable("a list of things other than examples")
+                raise Unreadable("list", "is a list of things that are not examples")
             examples.extend(value)
             notes.append(f"a list of {len(value)} examples; each is now on its own line")
         elif isinstance(value, dict) and not is_example(value):
             wrapped = _wrapped_list(value)
             if wrapped is None:
-                raise Unreadable("a single message outside any example")
+                raise Unreadable(
+                    "message",
+                    "is a single message outside any example; move it into the example it belongs to",
+                )
             key, items = wrapped
             examples.extend(items)
             notes.append(f"took {len(items)} examples out of “{key}”")
@@ -347,7 +352,9 @@ def unwrap(values: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
         elif isinstance(value, dict):
             examples.append(value)
         else:
-            raise Unreadable("not an object")
+            raise Unreadable(
+                "scalar", "is JSON but not an example (an example is an object in { })"
+            )
     return examples, notes
 
 

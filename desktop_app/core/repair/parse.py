@@ -33,16 +33,27 @@ _BARE_NAME = re.compile(r"[{,]\s*[A-Za-z_]\w*\s*:")
 
 
 class Unreadable(Exception):
-    """No library could read the piece without losing text."""
+    """No library could read the piece without losing text (or it is not an example).
+
+    `why` says it in a writer's words, after the piece's line numbers."""
+
+    def __init__(self, technical: str, why: str = "") -> None:
+        super().__init__(technical)
+        self.why = why or "could not be read as an example, even after trying to repair it"
 
 
-def read_values(text: str, *, balanced: bool = True) -> tuple[list[Any], str]:
+def read_values(text: str, *, balanced: bool = True, closers: str = "") -> tuple[list[Any], str]:
     """The values in `text` and the name of what read them; raises Unreadable.
 
-    `balanced`: every bracket is closed (json5 cannot mend a piece that is not)."""
+    `balanced`: every bracket is closed (json5 cannot mend a piece that is not); `closers`: what
+    would close the brackets left open, tried first (exact, where json_repair guesses)."""
     values = _read_json(text)
     if values is not None:
         return values, "json"
+    if closers:
+        values = _read_json(text + closers)
+        if values is not None:
+            return values, "json"
     try:
         return [_read_python(text)], "python"
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -123,14 +134,35 @@ def keeps_text(source: str, values: list[Any]) -> bool:
     the quotes differently) does not hide text that was kept."""
     found: set[str] = set()
     _collect_strings(values, found)
-    kept = set(_WORD.findall("\u0000".join(found)))
+    joined = "\u0000".join(found)
+    kept = set(_WORD.findall(joined))
     written = set(_WORD.findall(_ESCAPE.sub(_unescape_one, source)))
-    return not (written - kept - _JSON_WORDS)
+    if written - kept - _JSON_WORDS:
+        return False
+    literals = string_literals(source)
+    if any("\n" in literal for literal in literals):
+        return True  # a misplaced quote pairs the others wrongly: the words are all we can check
+    # every text exactly, escapes included (json_repair can misread one, such as \f)
+    texts = (text for text in map(_unescape, literals) if text is not None)
+    return all(text in found or text in joined for text in texts)
 
 
 _WORD = re.compile(r"\w+|[^\w\s{}\[\]:,\"']")  # words, and signs that are not JSON's
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
 _JSON_WORDS = frozenset({"true", "false", "null", "True", "False", "None", "NaN", "Infinity"})
+
+
+def _unescape(literal: str) -> str | None:
+    """The text of a string literal of the source (single-quoted ones too); None when it has an
+    escape JSON does not know (then only its words can be checked)."""
+    for candidate in (literal, literal.replace("\\'", "'").replace('"', '\\"')):
+        try:
+            value = json.loads(f'"{candidate}"', strict=False)
+        except ValueError:
+            continue
+        if isinstance(value, str):
+            return value
+    return None
 
 
 def _unescape_one(match: re.Match[str]) -> str:

@@ -7,7 +7,7 @@ and brackets line by line, so lines can be grouped into pieces that each hold on
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # A whole string on one line, or a quote that opens a string the line does not close.
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|["\'{}\[\]]')
@@ -50,9 +50,11 @@ class LineState:
     depth: int = 0
     quote: str = ""
     negative: bool = False  # more closers than openers were seen
+    opened: list[str] = field(default_factory=list)  # the open brackets, innermost last
 
-    def copy(self) -> LineState:
-        return LineState(self.depth, self.quote, self.negative)
+    def closers(self) -> str:
+        """What would close every bracket still open, innermost first."""
+        return "".join("}" if bracket == "{" else "]" for bracket in reversed(self.opened))
 
 
 def scan(text: str, state: LineState) -> None:
@@ -70,8 +72,11 @@ def scan(text: str, state: LineState) -> None:
             continue  # a complete string
         if token in _OPEN:
             state.depth += 1
+            state.opened.append(token)
         elif token in _CLOSE:
             state.depth -= 1
+            if state.opened:
+                state.opened.pop()
             if state.depth < 0:
                 state.depth = 0
                 state.negative = True
