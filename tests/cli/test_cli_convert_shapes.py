@@ -151,3 +151,27 @@ def test_a_file_of_no_known_shape_explains(ftstudio: Run, tmp_path: Path) -> Non
     ran = ftstudio("convert", source, tmp_path / "out.jsonl")
     assert ran.code == 1
     assert "could not tell what kind of examples" in ran.err
+
+
+def test_shape_can_be_chosen_and_what_does_not_fit_is_named(ftstudio: Run, tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    ran = ftstudio("convert", SHAPES / "sharegpt.json", target, "--shape", "alpaca")
+    assert ran.code == 1
+    assert "No examples could be made" in ran.err
+    assert "Examples 1 and 2: its “instruction” is missing or not text" in ran.err
+
+
+def test_a_chat_file_that_needed_repair_is_written_repaired(ftstudio: Run, tmp_path: Path) -> None:
+    source = tmp_path / "pretty.json"
+    source.write_text(
+        json.dumps(
+            [{"messages": [{"role": "User", "content": "a"}, {"role": "bot", "content": "b"}]}],
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    ran = ftstudio("convert", source, tmp_path / "out.jsonl")
+    assert ran.code == 0, ran.err
+    assert "The file was repaired as it was read" in ran.out
+    written = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert [m["role"] for m in written["messages"]] == ["user", "assistant"]

@@ -83,6 +83,6 @@ def import_json(
         return Conversion(values, source.repaired + notes)
     values, notes = convert_values(source.values, mapping, system)
     unchanged = mapping.shape in (CHAT, OPENAI_PREFERENCE) and values == source.values
-    if unchanged and refuse_unchanged and not system:
+    if unchanged and refuse_unchanged and not system and not source.repaired:
         raise ALREADY_CHAT
     return Conversion(values, source.repaired + notes)
