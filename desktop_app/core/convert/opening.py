@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.core.convert.legacy import strip_separators
+from desktop_app.core.convert.notes import Notes
 from desktop_app.core.convert.shapes import (
     CHAT,
     OPENAI_PREFERENCE,
+    PAIRS,
     SHAPE_NAMES,
     Mapping,
     convert_one,
@@ -60,10 +63,16 @@ class OpenPlan:
         examples = f"{self.examples:,} example{'s' if self.examples != 1 else ''}"
         if self.mapping is not None and self.converted:
             shape = SHAPE_NAMES[self.mapping.shape]
-            return (
+            text = (
                 f"This file holds {shape} examples, not chat examples. Finetune Studio can bring "
-                f"them in: {self.mapping.describe(self.converted)}."
+                f"them in: {self.mapping.describe(self.converted)}"
             )
+            misfits = len(self.not_converted)
+            if misfits:
+                text += (
+                    f"; {misfits} do{'es' if misfits == 1 else ''} not fit and will stay as written"
+                )
+            return text + "."
         lines = f"{self.repair.lines:,} line{'s' if self.repair.lines != 1 else ''}"
         text = (
             "This file isn't one example per line. "
@@ -101,8 +110,9 @@ def _bring_in(plan: OpenPlan, mapping: Mapping, dataset: Dataset) -> None:
     """Convert every record that fits; one that does not stays as it was and is named."""
     plan.mapping = mapping
     records: list[Record] = []
+    cleaned = _without_separators(plan.records, mapping)
     for number, record in enumerate(plan.records, 1):
-        value = _value(record)
+        value = cleaned.get(number - 1) or _value(record)
         if not isinstance(value, dict) or "messages" in value or "preferred_output" in value:
             records.append(record)
             continue
@@ -111,6 +121,9 @@ def _bring_in(plan: OpenPlan, mapping: Mapping, dataset: Dataset) -> None:
         except ShapeError as exc:
             plan.not_converted.append(f"Example {number}: {exc}")
             records.append(record)
+            if len(plan.items) < PREVIEW_LIMIT:
+                kept = "(left as it was, for you to fix)"
+                plan.items.append(PreviewItem(f"Example {number}", str(exc), _pretty(value), kept))
             continue
         plan.converted += 1
         new = Record(dataset.style.dumps(example), record.ending)
@@ -120,6 +133,27 @@ def _bring_in(plan: OpenPlan, mapping: Mapping, dataset: Dataset) -> None:
                 PreviewItem(f"Example {number}", "", _pretty(value), _pretty(example))
             )
     plan.records = records
+
+
+def _without_separators(records: list[Record], mapping: Mapping) -> dict[int, dict[str, Any]]:
+    """Prompt/completion values with the old API's separators taken off, by record index."""
+    if (mapping.shape, mapping.prompt, mapping.reply) != (PAIRS, "prompt", "completion"):
+        return {}
+    found = {}
+    for index, record in enumerate(records):
+        value = _value(record)
+        texts = isinstance(value, dict) and isinstance(value.get("prompt"), str)
+        if texts and isinstance(value.get("completion"), str):
+            found[index] = value
+    prompts, completions = strip_separators(
+        [v["prompt"] for v in found.values()], [v["completion"] for v in found.values()], Notes()
+    )
+    return {
+        index: dict(value, prompt=prompt, completion=completion)
+        for (index, value), prompt, completion in zip(
+            found.items(), prompts, completions, strict=True
+        )
+    }
 
 
 def _repair_items(result: RepairResult) -> list[PreviewItem]:
