@@ -172,6 +172,7 @@ def test_a_chat_file_that_needed_repair_is_written_repaired(ftstudio: Run, tmp_p
     )
     ran = ftstudio("convert", source, tmp_path / "out.jsonl")
     assert ran.code == 0, ran.err
-    assert "The file was repaired as it was read" in ran.out
+    assert "Read 1 example from 14 lines." in ran.out
+    assert "renamed the roles “User” to “user”, “bot” to “assistant”" in ran.out
     written = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
     assert [m["role"] for m in written["messages"]] == ["user", "assistant"]

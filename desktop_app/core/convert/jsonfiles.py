@@ -29,6 +29,9 @@ ALREADY_CHAT = ConversionError(
 )
 
 
+_CHANGES_SHOWN = 5
+
+
 @dataclass
 class JsonSource:
     """The examples of a JSON/JSONL file, as read (after repair), with what the repair did."""
@@ -52,8 +55,14 @@ def read_json_source(
         if parsed.kind not in (RecordKind.BLANK, RecordKind.BROKEN):
             values.append(parsed.value)
     notes = []
-    if result.changed:
+    if result.changed and path.suffix.lower() == ".json":  # a .json file is rarely one per line
+        notes.append(f"Read {result.summary()}")
+    elif result.changed:
         notes.append(f"The file was repaired as it was read ({result.summary()[:-1]}).")
+    changes = [line for line in map(_beyond_layout, result.report_lines()) if line]
+    notes += changes[:_CHANGES_SHOWN]
+    if len(changes) > _CHANGES_SHOWN:
+        notes.append(f"… and {len(changes) - _CHANGES_SHOWN} more: ftstudio repair lists them all.")
     if result.left:
         notes.append(
             "These parts could not be read and were not brought in: "
@@ -61,6 +70,16 @@ def read_json_source(
             + ". Open the file in Finetune Studio to see them."
         )
     return JsonSource(dataset, values, notes, len(result.left))
+
+
+_LAYOUT = ("written over", "wrapped in", "out of the list", "end of the list", "on its own line")
+
+
+def _beyond_layout(line: str) -> str:
+    """A repair report line without what only changed the layout (“Line 5: renamed …”), or ""."""
+    where, _, what = line.partition(": ")
+    kept = [part for part in what.rstrip(".").split("; ") if not any(w in part for w in _LAYOUT)]
+    return f"{where}: {'; '.join(kept)}." if kept else ""
 
 
 def import_json(
