@@ -27,8 +27,7 @@ from desktop_app.core.convert.sharegpt import ShapeError
 from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.repair import LEFT, RepairResult, repair_dataset
-
-PREVIEW_LIMIT = 2000  # examples shown in the preview; the repair itself has no limit
+from desktop_app.core.repair.engine import PREVIEW_LIMIT
 
 
 @dataclass

@@ -34,6 +34,7 @@ from desktop_app.core.repair.scanner import (
 REPAIRED = "repaired"
 LEFT = "left"  # could not be repaired: kept as it was
 REMOVED = "removed"  # comments and the lines of a wrapper around the examples
+PREVIEW_LIMIT = 2000  # pieces whose text is kept for a preview; the repair itself has no limit
 
 
 @dataclass(slots=True)
@@ -269,7 +270,7 @@ class Repairer:
         self.examples += len(examples)
 
     def _preview_of(self, lines: list[_Line], examples: list[Any]) -> tuple[str, list[Any]]:
-        if not self._preview:
+        if not self._previewing:
             return "", []
         return "\n".join(ln.text for ln in lines), examples
 
@@ -289,9 +290,14 @@ class Repairer:
         after: list[Any] | None = None,
     ) -> None:
         text = before.text if isinstance(before, _Line) else before
-        if not self._preview:
+        if not self._previewing:
             text, after = "", None
         self.pieces.append(Piece(first, last, status, notes, text, list(after or [])))
+
+    @property
+    def _previewing(self) -> bool:
+        """Keep the text for a preview (of the first pieces only, so memory stays small)."""
+        return self._preview and len(self.pieces) < PREVIEW_LIMIT
 
     def _emit(self, record: Record) -> None:
         self._emit_record(record)
