@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "stats_cmd",
     "split_cmd",
     "convert_cmd",
+    "repair_cmd",
     "export_cmd",
     "train_cmd",
     "jobs_cmd",

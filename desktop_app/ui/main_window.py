@@ -143,9 +143,11 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self._build_actions()
         self._build_menus()
         self._restore_layout()
+        from desktop_app.ui.repair_wiring import install_repair
         from desktop_app.ui.window_extras import install_extras
 
         self.extras = install_extras(self)  # Training and Try menus, welcome, tour
+        self.repair = install_repair(self)  # the banner offering to repair a file
         self.follow_system_scheme()
         self.completed = True
         self.status_label.setText("")
@@ -426,6 +428,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
     def _ask_save_path(self) -> Path | None:
         document = self.document
         start = str(document.path) if document and document.path else "dataset.jsonl"
+        start = str(getattr(document, "suggested_path", None) or start)  # beside a repaired file
         name, _ = QFileDialog.getSaveFileName(self, "Save dataset as", start, FILE_FILTER)
         if not name:
             return None

@@ -9,13 +9,13 @@ from window_helpers import (
     answer_next_dialog,
     click,
     close_window,
+    drop_file,
     is_checked,
     make_window,
     open_and_check,
 )
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from desktop_app.core.review import ReviewStatus, sidecar_path
@@ -264,16 +264,7 @@ def test_new_from_template_and_save_as(qtbot, window, tmp_path: Path, monkeypatc
 
 
 def test_drop_a_file_opens_it(qtbot, window, sample_file: Path) -> None:
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(sample_file))])
-    event = QDropEvent(
-        QPoint(10, 10).toPointF(),
-        Qt.DropAction.CopyAction,
-        data,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    window.dropEvent(event)
+    drop_file(window, sample_file)
     qtbot.waitUntil(lambda: window.document.path == sample_file, timeout=5000)
     qtbot.waitUntil(lambda: is_checked(window), timeout=30_000)
 

@@ -79,3 +79,20 @@ def click(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
         widget.button(button).click()
 
     return act
+
+
+def drop_file(window: MainWindow, path: Path) -> None:
+    """Drop a file on the window as a file manager would."""
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPoint(10, 10).toPointF(),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)

@@ -43,11 +43,8 @@ def legacy_to_chat(dataset: Dataset, system: str | None = None) -> Conversion:
             "This file has no prompt/completion examples to convert.",
             "It may already be in chat format; open it in Finetune Studio or run ftstudio validate.",
         )
-    prompts = _strip_common_marker(
-        [p for _, p, _ in pairs], PROMPT_MARKERS, "prompt", notes, leading=False
-    )
-    completions = _strip_common_marker(
-        [c for _, _, c in pairs], COMPLETION_MARKERS, "completion", notes, leading=True
+    prompts, completions = strip_separators(
+        [p for _, p, _ in pairs], [c for _, _, c in pairs], notes
     )
     converted: list[tuple[int, dict[str, Any]]] = []
     for (line, _, _), user, reply in zip(pairs, prompts, completions, strict=True):
@@ -66,6 +63,16 @@ def legacy_to_chat(dataset: Dataset, system: str | None = None) -> Conversion:
         notes.add(f"Skipped {plural(blank, 'blank line')}.")
     ordered = sorted(converted + kept, key=lambda item: item[0])
     return Conversion([value for _, value in ordered], notes.render("line"))
+
+
+def strip_separators(
+    prompts: list[str], completions: list[str], notes: Notes
+) -> tuple[list[str], list[str]]:
+    """The old API's separators taken off the prompts and completions (when all of them have one)."""
+    return (
+        _strip_common_marker(prompts, PROMPT_MARKERS, "prompt", notes, leading=False),
+        _strip_common_marker(completions, COMPLETION_MARKERS, "completion", notes, leading=True),
+    )
 
 
 def _legacy_pair(value: dict[str, Any], line: int, notes: Notes) -> tuple[str, str] | None:

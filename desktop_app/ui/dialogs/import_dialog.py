@@ -1,4 +1,5 @@
-"""Import examples from a spreadsheet (CSV/TSV/XLSX with a column mapping), a prompt/completion
+"""Import examples from a spreadsheet (CSV/TSV/XLSX with a column mapping), a JSON/JSONL file of
+another shape (Alpaca, ShareGPT, chosen/rejected... see import_shapes.py), a prompt/completion
 JSONL file, a plain-text script of "User:" / "Assistant:" turns, or pasted text.
 
 The conversion itself is desktop_app.core.convert; this dialog picks the source, shows the first
@@ -39,18 +40,21 @@ from desktop_app.core.convert import Conversion, Table
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt.commands import InsertRecordsCommand
+from desktop_app.ui.dialogs.import_shapes import ShapePage
 
 PREVIEW_ROWS = 20
 NO_COLUMN = "(none)"
 
 SOURCES = (
     ("table", "Spreadsheet (CSV, TSV or Excel)"),
+    ("json", "JSON or JSONL examples (Alpaca, ShareGPT, chosen/rejected, …)"),
     ("legacy", "Prompt/completion file (older JSONL)"),
     ("script", "Script with User: / Assistant: turns (.txt)"),
     ("paste", "Pasted text"),
 )
 _FILTERS = {
     "table": "Spreadsheets (*.csv *.tsv *.xlsx *.xlsm)",
+    "json": "JSON files (*.json *.jsonl)",
     "legacy": "JSON Lines (*.jsonl *.json)",
     "script": "Text files (*.txt)",
 }
@@ -144,6 +148,10 @@ class ImportDialog(QDialog):
         self.pasted.textChanged.connect(self._schedule)
         self.pages.addWidget(self.pasted)
         self.pages.addWidget(QWidget())
+        self.shapes = ShapePage(getattr(parent, "pools", None))
+        self.shapes.changed.connect(self.update_preview)
+        self.shapes.failed.connect(self._show_error)
+        self.pages.addWidget(self.shapes)
         layout.addWidget(self.pages)
 
         layout.addWidget(QLabel("Preview (the first examples as they will be added):"))
@@ -187,7 +195,7 @@ class ImportDialog(QDialog):
     def _source_changed(self) -> None:
         kind = self.kind
         self.file_row.setEnabled(kind != "paste")
-        self.pages.setCurrentIndex({"table": 0, "paste": 1}.get(kind, 2))
+        self.pages.setCurrentIndex({"table": 0, "paste": 1, "json": 3}.get(kind, 2))
         self.table = None
         self._load()
 
@@ -214,6 +222,9 @@ class ImportDialog(QDialog):
                 self._show_error(exc)
                 return
             self._fill_columns(self.table)
+        if self.kind == "json" and self.path.text().strip():
+            self.shapes.load(Path(self.path.text().strip()))  # the preview follows when it is read
+            return
         self.update_preview()
 
     def _fill_columns(self, table: Table) -> None:
@@ -257,6 +268,13 @@ class ImportDialog(QDialog):
                 self.system_column.currentData(),
             )
         path = Path(path_text)
+        if kind == "json":
+            mapping = self.shapes.mapping()
+            if mapping is None or self.shapes.source is None:
+                return None
+            return convert.import_json(
+                path, system, mapping, self.shapes.source, refuse_unchanged=False
+            )
         if kind == "legacy":
             return convert.legacy_to_chat(Dataset.open(path), system)
         return convert.import_file(path, system=system)
@@ -294,6 +312,10 @@ class ImportDialog(QDialog):
         self.notes.setStyleSheet("color: #c62828;")
         self.import_button.setEnabled(False)
 
+    def done(self, result: int) -> None:
+        self.shapes.cancel()
+        super().done(result)
+
     def accept(self) -> None:
         if self.result is None or not self.result.values:
             return
@@ -308,7 +330,13 @@ class ImportDialog(QDialog):
 
 def _preview_cells(value: Any) -> tuple[str, str, str]:
     cells = {"system": [], "user": [], "assistant": []}
-    for message in edits.message_list(value, edits.CHAT_LIST):
+    lists = (
+        edits.CHAT_LIST,
+        edits.PROMPT_LIST,
+        edits.PREFERRED_LIST,
+    )  # a preference pair: its chosen reply
+    messages = [m for path in lists for m in edits.message_list(value, path)]
+    for message in messages:
         role = message.get("role") if isinstance(message, dict) else None
         if role in cells:
             cells[role].append(edits.text_of(message))

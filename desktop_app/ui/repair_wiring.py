@@ -1,0 +1,229 @@
+"""Offering to repair a file (or bring in its examples) when it opens, and doing it.
+
+`install_repair(window)` is called once from `MainWindow.complete()`. After a file has loaded,
+`plan_for` (core) runs on a worker with progress and Cancel in the banner; when the file is not
+one example per line, or holds another shape, the banner offers Preview and Repair. Repair is one
+undo step on the open document; the file on disk is untouched, and saving suggests a new name
+beside the original ("… (repaired).jsonl").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+
+from desktop_app.core.convert.opening import OpenPlan, plan_for
+from desktop_app.core.jsonline import RecordKind
+from desktop_app.qt.replace_command import ReplaceAllCommand
+from desktop_app.qt.workers import CancelToken, Worker, WorkerSignals
+from desktop_app.ui.dialogs.repair_preview import RepairPreview
+from desktop_app.ui.repair_banner import RepairBanner
+
+SHOW_WORKING_AFTER_MS = 300  # a quick look at a small file shows no progress bar at all
+
+
+def _plan(snapshot: Any, *, cancel: CancelToken, progress: Any) -> OpenPlan:
+    return plan_for(snapshot, progress=progress, cancelled=lambda: cancel.cancelled)
+
+
+class RepairController(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.banner = RepairBanner()
+        self.plan: OpenPlan | None = None
+        self._revision = -1
+        self._worker: Worker | None = None
+        self._signals: WorkerSignals | None = None
+        self._repair_after = False
+        self._working_timer = QTimer(self)
+        self._working_timer.setSingleShot(True)
+        self._working_timer.setInterval(SHOW_WORKING_AFTER_MS)
+        self._working_timer.timeout.connect(self._show_working)
+        self._wrap_central_widget()
+        self.banner.preview_requested.connect(self.preview)
+        self.banner.repair_requested.connect(self.repair)
+        self.banner.cancel_requested.connect(self.cancel)
+        self.banner.dismissed.connect(self.banner.hide)
+        window.document_changed.connect(self._on_document_changed)
+        self._on_document_changed()
+
+    def _wrap_central_widget(self) -> None:
+        """Put the banner above whatever the window shows in its middle."""
+        central = self.window.takeCentralWidget()
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.banner)
+        layout.addWidget(central, 1)
+        self.window.setCentralWidget(box)
+
+    # ---- looking at a newly opened file ------------------------------------------------------
+    @Slot()
+    def _on_document_changed(self) -> None:
+        self.cancel()
+        self.plan = None
+        self.banner.hide()
+        document = self.window.document
+        if document is not None:
+            document.loaded.connect(self.check)
+
+    @Slot()
+    def check(self) -> None:
+        """Look at the open file on a worker (a snapshot of its records)."""
+        document = self.window.document
+        if document is None or document.loading:
+            return
+        self.cancel()
+        from desktop_app.core.dataset import Dataset
+
+        dataset = document.dataset
+        snapshot = Dataset(list(dataset), path=dataset.path, bom=dataset.bom)
+        self._revision = dataset.revision
+        signals = WorkerSignals()
+        signals.progress.connect(self._on_progress)
+        signals.succeeded.connect(self._on_planned)
+        signals.cancelled.connect(self._on_cancelled)
+        signals.failed.connect(self._on_failed)
+        self._signals = signals
+        self._worker = self.window.pools.run(_plan, snapshot, signals=signals)
+        self._working_timer.start()
+
+    @Slot()
+    def cancel(self) -> None:
+        self._working_timer.stop()
+        self._repair_after = False
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker = self._signals = None
+            self.banner.hide()
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None
+
+    @Slot()
+    def _show_working(self) -> None:
+        if self._worker is not None:
+            self.banner.show_working("Looking at how this file is written…")
+
+    def _stale(self) -> bool:
+        """A signal from a look that was cancelled or replaced by a newer one."""
+        return self.sender() is not self._signals
+
+    @Slot(object)
+    def _on_progress(self, fraction: object) -> None:
+        if not self._stale() and isinstance(fraction, float | int):
+            self.banner.set_progress(float(fraction))
+
+    @Slot(object)
+    def _on_planned(self, plan: object) -> None:
+        if self._stale():
+            return
+        self._worker = None
+        self._working_timer.stop()
+        assert isinstance(plan, OpenPlan)
+        self.plan = plan
+        if not plan.worth_offering:
+            self.banner.hide()
+            return
+        if self._repair_after:
+            self._repair_after = False
+            self.repair()
+            return
+        self.banner.show_offer(plan.banner(), self._action())
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        if not self._stale():
+            self.banner.hide()
+
+    @Slot(object)
+    def _on_failed(self, error: object) -> None:
+        if self._stale():
+            return
+        self._worker = None
+        self.banner.hide()
+        self.window.status_label.setText(
+            "Finetune Studio could not look at how this file is written."
+        )
+
+    def _action(self) -> str:
+        return "&Bring In" if self.plan is not None and self.plan.converted else "&Repair"
+
+    # ---- the writer's choices ----------------------------------------------------------------
+    @Slot()
+    def preview(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        dialog = RepairPreview(plan.items, plan.banner(), self._action(), self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.repair()
+
+    @Slot()
+    def repair(self) -> None:
+        document, plan = self.window.document, self.plan
+        if document is None or plan is None:
+            return
+        if document.dataset.revision != self._revision:  # edited since: look again first
+            self.check()
+            self._repair_after = True
+            return
+        original = document.path
+        text = "Bring In Examples" if plan.converted else "Repair File"
+        command = ReplaceAllCommand(
+            document.dataset, plan.records, text, after=lambda done: self._after(done, original)
+        )
+        document.undo_stack.push(command)
+        self.banner.hide()
+        self.plan = None
+        self._land_in_editor()
+        left = len(plan.repair.left)
+        self.window.status_label.setText(
+            f"{plan.banner().split(': ', 1)[-1][:-1].capitalize()} — done. Undo puts it back; "
+            "the file on disk is unchanged until you save."
+            + (
+                f" {left} piece{'s' if left != 1 else ''} could not be read: see the Problems list."
+                if left
+                else ""
+            )
+        )
+
+    def _after(self, done: bool, original: Path | None) -> None:
+        """A repaired file is saved under a new name beside the original (Save As suggests it)."""
+        document = self.window.document
+        if document is None or original is None:
+            return
+        if done:
+            document.dataset.path = None
+            document.suggested_path = original.with_name(f"{original.stem} (repaired).jsonl")
+            self.window.display_name_override = f"{original.stem} (repaired).jsonl"
+        else:
+            document.dataset.path = original
+            document.suggested_path = None
+        document.path_changed.emit()
+
+    def _land_in_editor(self) -> None:
+        """Show the first example in the conversation editor (Raw JSON only for a broken line)."""
+        dataset = self.window.document.dataset
+        first = next(
+            (
+                i
+                for i, r in enumerate(dataset)
+                if r.parse().kind not in (RecordKind.BLANK, RecordKind.BROKEN)
+            ),
+            0,
+        )
+        pane, editor = self.window.examples_pane, self.window.editor
+        pane.select_record(first)
+        if 0 <= first < len(dataset) and dataset[first].parse().kind is not RecordKind.BROKEN:
+            editor.tabs.setCurrentIndex(editor.CONVERSATION_TAB)
+
+
+def install_repair(window: Any) -> RepairController:
+    return RepairController(window)
