@@ -122,3 +122,24 @@ def test_train_upload_bar(tmp_path: Path, terminal: bool) -> None:
         assert "Uploading branches.jsonl" in err and BAR in err
     else:
         assert "Uploading branches.jsonl" not in err and BAR not in err
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_checks_report_every_byte_once(tmp_path: Path, monkeypatch, jobs: int) -> None:
+    from desktop_app.core import analysis
+
+    monkeypatch.setattr(analysis, "RANGE_BYTES", 2048)  # many ranges from a small file
+    monkeypatch.setattr(analysis, "IN_PROCESS_BYTES", 0)  # and workers for them when jobs > 1
+    data = _dataset(tmp_path / "branches.jsonl", count=300)
+    seen: list[int] = []
+    analysis.analyze_file(data, jobs=jobs, previews=False, on_bytes=seen.append)
+    assert len(seen) > 5 and sum(seen) == data.stat().st_size
+
+
+def test_reading_a_dataset_reports_every_byte(tmp_path: Path) -> None:
+    from desktop_app.core.dataset import Dataset
+
+    data = _dataset(tmp_path / "branches.jsonl", count=300)
+    seen: list[int] = []
+    Dataset.open(data, on_bytes=seen.append)
+    assert sum(seen) == data.stat().st_size
