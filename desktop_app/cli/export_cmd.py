@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.output import EXIT_OK, open_dataset, print_note
+from desktop_app.cli.progress import add_quiet_option
 from desktop_app.cli.split_cmd import fraction
 from desktop_app.core.exports import TARGETS, FolderNotEmptyError, export_project
 
@@ -48,12 +49,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace an earlier export in the same folder"
     )
+    add_quiet_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    dataset = open_dataset(args.file)
-    validation = open_dataset(args.validation_file) if args.validation_file else None
+    dataset = open_dataset(args.file, quiet=args.quiet)
+    validation = (
+        open_dataset(args.validation_file, quiet=args.quiet) if args.validation_file else None
+    )
     try:
         result = export_project(
             dataset,

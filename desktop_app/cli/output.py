@@ -52,14 +52,19 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def open_dataset(path: str | os.PathLike[str]) -> Dataset:
-    """Open a JSONL dataset for a command; raises DatasetOpenError (exit 2) when it cannot be read."""
+def open_dataset(path: str | os.PathLike[str], *, quiet: bool = True) -> Dataset:
+    """Open a JSONL dataset for a command; raises DatasetOpenError (exit 2) when it cannot be read.
+    `quiet=False` shows a progress bar while it is read (on a terminal only)."""
+    from desktop_app.cli.progress import progress_bar
+
     path = Path(path)
     if not path.exists():
         raise DatasetOpenError(
             f"“{path}” could not be found.", "Check the file name and the folder you typed."
         )
-    return Dataset.open(path)
+    size = path.stat().st_size if path.is_file() else None
+    with progress_bar(f"Reading {path.name}", size, quiet=quiet) as bar:
+        return Dataset.open(path, on_bytes=bar.advance)
 
 
 def check_can_write(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:

@@ -20,12 +20,14 @@ from desktop_app.cli.output import (
     open_dataset,
     print_error,
 )
+from desktop_app.cli.progress import Bar, add_quiet_option, wanted
 from desktop_app.cli.provider_options import add_provider_options, note, opened_provider, say
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import Job, JobEvent, JobStatus, Provider, UploadSource
 from desktop_app.core.providers.errors import ProviderError
 from desktop_app.core.training import StartProgress, TrainingPlan, follow_job, start_job
+from desktop_app.core.uploads import UploadProgress
 
 MAX_LISTED_PROBLEMS = 8
 
@@ -76,6 +78,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="seconds between progress checks with --follow (default: 5, practice 1)",
     )
+    add_quiet_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -106,7 +109,11 @@ def run(args: argparse.Namespace) -> int:
         JobStore() as store,
         opened_provider(args.provider, args.base_url, args.account, pace=args.pace) as provider,
     ):
-        started = start_job(provider, plan, store=store, progress=_Progress())
+        progress = _Progress(args.quiet)
+        try:
+            started = start_job(provider, plan, store=store, progress=progress)
+        finally:
+            progress.close()
         job = started.job
         say(f"Started job {job.id} on {provider.label} (model {job.model}).")
         if not args.follow:
@@ -167,16 +174,38 @@ def _refuse_on_errors(train_path: Path, valid_path: Path | None, model: str, pro
 
 
 class _Progress:
-    """Prints each stage once, and upload progress in quarters."""
+    """Prints each stage once; upload progress as a bar on a terminal, otherwise in quarters."""
 
-    def __init__(self) -> None:
+    def __init__(self, quiet: bool) -> None:
         self._last: tuple[str, int] = ("", -1)
+        self._quiet = quiet
+        self._bar: Bar | None = None
+        self._bar_stage = ""
 
     def __call__(self, step: StartProgress) -> None:
-        quarter = int(step.upload.fraction * 4) if step.upload else 0
+        up = step.upload
+        if up is not None and not up.reused and wanted(self._quiet):
+            self._draw(step.stage, up)
+            if up.fraction < 1.0:
+                return
+        self.close()
+        quarter = int(up.fraction * 4) if up else 0
         if (step.stage, quarter) != self._last:
             self._last = (step.stage, quarter)
             note(step.message)
+
+    def _draw(self, stage: str, up: UploadProgress) -> None:
+        if self._bar_stage != stage:
+            self.close()
+            self._bar = Bar(f"Uploading {up.filename}", up.total, "B", shown=True)
+            self._bar_stage = stage
+        if self._bar is not None:
+            self._bar.move_to(up.sent)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 def _follow(provider: Provider, job: Job, store: JobStore, poll_seconds: float) -> int:

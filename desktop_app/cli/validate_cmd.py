@@ -7,11 +7,14 @@ Exit status: 0 when there are no errors, 1 when there are, 2 when the file canno
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_json, print_note
-from desktop_app.core.analysis import analyze_file
+from desktop_app.cli.progress import add_quiet_option, progress_bar
+from desktop_app.core.analysis import FileAnalysis, analyze_file
 from desktop_app.core.checks.provider_rules import PROVIDERS
 from desktop_app.core.models import DEFAULT_MODEL, find_model
 from desktop_app.core.report import build_report, format_text
@@ -50,6 +53,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--jobs", type=int, default=None, help="processes to use (default: one per core)"
     )
+    add_quiet_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -60,12 +64,8 @@ def run(args: argparse.Namespace) -> int:
             "the o200k_base encoding, and there is no length check or cost estimate."
         )
     provider = args.provider
-    analysis = analyze_file(args.file, args.model, provider, jobs=args.jobs, previews=False)
-    validation = None
-    if args.validation:
-        validation = analyze_file(
-            args.validation, args.model, provider, jobs=args.jobs, previews=False
-        )
+    analysis = _analyze(args.file, args)
+    validation = _analyze(args.validation, args) if args.validation else None
     report = build_report(analysis, model=args.model, provider=provider, validation=validation)
     if args.json:
         print_json(report.to_json())
@@ -73,3 +73,19 @@ def run(args: argparse.Namespace) -> int:
         per_code = sys.maxsize if args.all else 5
         sys.stdout.write("\n".join(format_text(report, per_code=per_code)) + "\n")
     return EXIT_PROBLEMS if report.errors else EXIT_OK
+
+
+def _analyze(file: str, args: argparse.Namespace) -> FileAnalysis:
+    """One file's checks, with a progress bar on a terminal."""
+    size = _size(file)
+    with progress_bar(f"Checking {Path(file).name}", size, quiet=args.quiet) as bar:
+        return analyze_file(
+            file, args.model, args.provider, jobs=args.jobs, previews=False, on_bytes=bar.advance
+        )
+
+
+def _size(file: str) -> int | None:
+    try:
+        return os.path.getsize(file)
+    except OSError:  # analyze_file says why, in plain words
+        return None

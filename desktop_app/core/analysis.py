@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -498,12 +498,14 @@ def analyze_file(
     *,
     jobs: int | None = None,
     previews: bool = True,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> FileAnalysis:
     """Summaries of every line of a file, streamed, on `jobs` processes (default: every core).
 
     This process works too: it takes byte ranges from the end of the file while the workers
     take them from the start, so `jobs` processes run in all. `previews=False` leaves the
-    previews empty (the command line does not show them; it saves memory).
+    previews empty (the command line does not show them; it saves memory). `on_bytes(n)` is
+    called with the size of each byte range once it is checked (for a progress bar).
     Raises DatasetOpenError (a plain sentence) when the file cannot be read.
     """
     path = Path(path)
@@ -512,8 +514,9 @@ def analyze_file(
     jobs = max(1, jobs or os.cpu_count() or 1)
     ranges = split_ranges(path, start, size, RANGE_BYTES)
     work = RangeWork(str(path), model, provider, previews)
+    done = on_bytes or (lambda _n: None)
     if jobs <= 1 or size < IN_PROCESS_BYTES or len(ranges) < 2:
-        return FileAnalysis(path, size, bom, _join(work.run(r) for r in ranges))
+        return FileAnalysis(path, size, bom, _join(_ran(work.run(r), r, done) for r in ranges))
     work.analyzer.counter.encoding  # noqa: B018 - load it before forking, so workers share it
     import multiprocessing
 
@@ -523,14 +526,25 @@ def analyze_file(
     method = "fork" if sys.platform == "linux" and single else "spawn"
     with multiprocessing.get_context(method).Pool(jobs - 1) as pool:
         with _without_cycle_collector():  # the summaries arriving hold no cycles either
-            results = _share(work, ranges, pool, jobs - 1)
+            results = _share(work, ranges, pool, jobs - 1, done)
         pool.close()
         pool.join()
     return FileAnalysis(path, size, bom, _join(iter(results)))
 
 
+def _ran(
+    result: RangeResult, byte_range: tuple[int, int], done: Callable[[int], None]
+) -> RangeResult:
+    done(byte_range[1] - byte_range[0])
+    return result
+
+
 def _share(
-    work: RangeWork, ranges: list[tuple[int, int]], pool: Any, workers: int
+    work: RangeWork,
+    ranges: list[tuple[int, int]],
+    pool: Any,
+    workers: int,
+    done: Callable[[int], None],
 ) -> list[RangeResult]:
     """Run the ranges on the pool (from the front) and here (from the back)."""
     results: list[RangeResult | None] = [None] * len(ranges)
@@ -542,11 +556,13 @@ def _share(
             front += 1
         if front < back:
             back -= 1
-            results[back] = work.run(ranges[back])
+            results[back] = _ran(work.run(ranges[back]), ranges[back], done)
         for index in [i for i, r in pending.items() if r.ready()]:
-            results[index] = summaries_from_tuples(pending.pop(index).get())
+            results[index] = _ran(
+                summaries_from_tuples(pending.pop(index).get()), ranges[index], done
+            )
     for index, result in pending.items():
-        results[index] = summaries_from_tuples(result.get())
+        results[index] = _ran(summaries_from_tuples(result.get()), ranges[index], done)
     return [r for r in results if r is not None]
 
 

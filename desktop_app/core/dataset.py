@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,11 +84,14 @@ class Dataset:
 
     # ---- reading -------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Dataset:
+    def open(
+        cls, path: str | os.PathLike[str], on_bytes: Callable[[int], None] | None = None
+    ) -> Dataset:
+        """Read a file; `on_bytes(n)` hears of each chunk read (for a progress bar)."""
         path = Path(path)
         try:
             with path.open("rb") as handle:
-                bom, records = _read_records(handle)
+                bom, records = _read_records(handle, on_bytes)
         except OSError as exc:
             raise open_error(path, exc) from exc
         return cls(records, path=path, bom=bom)
@@ -253,7 +256,9 @@ def open_error(path: Path, exc: OSError) -> DatasetOpenError:
     )
 
 
-def _read_records(handle: Any) -> tuple[bool, list[Record]]:
+def _read_records(
+    handle: Any, on_bytes: Callable[[int], None] | None = None
+) -> tuple[bool, list[Record]]:
     """Split a binary stream into records, chunk by chunk, so memory stays near the file size."""
     records: list[Record] = []
     carry = b""
@@ -261,6 +266,8 @@ def _read_records(handle: Any) -> tuple[bool, list[Record]]:
     bom = False
     while True:
         chunk = handle.read(_READ_CHUNK)
+        if on_bytes is not None:
+            on_bytes(len(chunk))
         if first:
             first = False
             if chunk.startswith(BOM):

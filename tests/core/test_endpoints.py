@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from tests.core.compare_support import QUICK_RETRY, answer, question, train
 
+from desktop_app.core import endpoints as endpoints_module
 from desktop_app.core import secrets
 from desktop_app.core.endpoints import (
     BASE,
@@ -157,9 +158,23 @@ def test_streaming_batches_text_and_stops_when_asked(server, pool) -> None:
     assert partial == "".join(seen) and len(partial) < len(answer(4))
 
 
-def test_closing_the_pool_ends_a_retry_wait_at_once(server) -> None:
+class WatchedPool(ProviderPool):
+    """A pool that says when a worker has entered its retry wait."""
+
+    def __init__(self) -> None:
+        self.waiting = threading.Event()
+        super().__init__()
+
+    def _wait(self, delay: float, cancel: threading.Event | None) -> None:
+        self.waiting.set()
+        super()._wait(delay, cancel)
+
+
+def test_closing_the_pool_ends_a_retry_wait_at_once(server, monkeypatch) -> None:
+    # The pool's clock stands still, so the 20-second wait can only end because the pool closed.
+    monkeypatch.setattr(endpoints_module, "time", SimpleNamespace(monotonic=lambda: 0.0))
     server.faults.add(Fault("status", path=r"/chat/completions$", status=429, retry_after=20))
-    pool = ProviderPool()
+    pool = WatchedPool()
     endpoint = Endpoint("practice", "gpt-4o-mini", server.base_url)
     errors: list[BaseException] = []
 
@@ -171,14 +186,12 @@ def test_closing_the_pool_ends_a_retry_wait_at_once(server) -> None:
 
     thread = threading.Thread(target=work)
     thread.start()
-    while not any(r.status == 429 for r in server.requests):
-        time.sleep(0.01)
-    time.sleep(0.5)  # the client has the answer and sits in its 20-second retry wait
-    started = time.monotonic()
+    assert pool.waiting.wait(30), "the client never started its retry wait"
+    assert [r.status for r in server.requests] == [429]
     pool.close()
-    thread.join(5)
+    thread.join(30)  # only a guard against a hang: the frozen clock never ends the wait
 
-    assert not thread.is_alive() and time.monotonic() - started < 2
+    assert not thread.is_alive()
     assert isinstance(errors[0], OperationCancelled)
     with pytest.raises(OperationCancelled):
         pool.get(endpoint)

@@ -13,7 +13,7 @@ import httpx2
 import openai
 import pytest
 
-from desktop_app.core.practice_server import PracticeConfig, PracticeServer
+from desktop_app.core.practice_server import PracticeConfig, PracticeServer, simulation
 
 
 def test_a_job_runs_from_validation_to_a_tuned_model(client, upload, make_jsonl, finished) -> None:
@@ -207,7 +207,22 @@ def test_unknown_models_and_files_are_refused_at_create(client, upload, make_jso
     assert "does not support the dpo" in dpo_error.value.message
 
 
-def test_cancel_pause_and_resume(make_jsonl) -> None:
+class MovableClock:
+    """The simulation's clock, which a test can move on at once (instead of sleeping)."""
+
+    def __init__(self) -> None:
+        self.ahead = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.ahead
+
+    def time(self) -> float:
+        return time.time() + self.ahead
+
+
+def test_cancel_pause_and_resume(make_jsonl, monkeypatch) -> None:
+    clock = MovableClock()
+    monkeypatch.setattr(simulation, "time", clock)
     # a slower pace, so the job is still running when it is paused
     with (
         PracticeServer(pace=5) as server,
@@ -231,7 +246,7 @@ def test_cancel_pause_and_resume(make_jsonl) -> None:
         paused = client.fine_tuning.jobs.pause(second.id)
         assert paused.status == "paused"
         steps = _metric_steps(client, second.id)
-        time.sleep(0.3)  # time passes while paused …
+        clock.ahead += 3600.0  # an hour passes while paused …
         assert _metric_steps(client, second.id) == steps  # … but no training happens
         assert client.fine_tuning.jobs.resume(second.id).status == "running"
         assert client.fine_tuning.jobs.cancel(second.id).status == "cancelled"

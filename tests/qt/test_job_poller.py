@@ -9,10 +9,13 @@ stops cleanly with a request in flight.
 from __future__ import annotations
 
 import json
-import time
+import threading
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
+
+from PySide6.QtCore import QCoreApplication
 
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import Fault, PracticeServer
@@ -21,6 +24,7 @@ from desktop_app.core.providers.errors import RateLimitError, ServerError
 from desktop_app.core.providers.practice import PracticeProvider
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.core.training import TrainingPlan, start_job
+from desktop_app.qt import job_poller
 from desktop_app.qt.job_poller import JobKey, JobPoller
 from desktop_app.qt.workers import WorkerPools
 
@@ -109,14 +113,17 @@ def test_a_tick_is_skipped_while_a_request_is_in_flight(
     qtbot, pools, server, provider, store
 ) -> None:
     key = start(provider, store)
-    server.faults.add(Fault("slow", path=rf"/fine_tuning/jobs/{key.job_id}$", delay=0.6, times=1))
+    answer = threading.Event()  # the server answers when the test says so
+    server.faults.add(
+        Fault("slow", path=rf"/fine_tuning/jobs/{key.job_id}$", release=answer, times=1)
+    )
     poller = make_poller(qtbot, pools, provider, store)
     before = job_requests(server, key.job_id)
     poller.watch(key)
     qtbot.waitUntil(lambda: poller.in_flight(key), timeout=2_000)
-    qtbot.wait(400)  # about 20 ticks while the slow answer is pending
-    assert poller.skipped_ticks >= 5
+    qtbot.waitUntil(lambda: poller.skipped_ticks >= 5, timeout=10_000)
     assert job_requests(server, key.job_id) == before + 1  # never a second one meanwhile
+    answer.set()
     qtbot.waitUntil(lambda: not poller.in_flight(key), timeout=5_000)
     assert poller.state(key).job is not None  # the slow answer arrived and was used
     poller.stop()
@@ -150,7 +157,7 @@ def test_failures_back_off_and_recover(qtbot, pools, server, provider, store) ->
 
 
 def test_a_rate_limit_waits_as_long_as_the_provider_asks(
-    qtbot, pools, server, provider, store
+    qtbot, pools, server, provider, store, monkeypatch
 ) -> None:
     key = start(provider, store)
     server.faults.add(
@@ -158,13 +165,15 @@ def test_a_rate_limit_waits_as_long_as_the_provider_asks(
             "status", path=rf"/fine_tuning/jobs/{key.job_id}$", status=429, retry_after=3, times=1
         )
     )
+    # the poller's clock stands still, so the next check's delay can be read exactly
+    monkeypatch.setattr(job_poller, "time", SimpleNamespace(monotonic=lambda: 1000.0))
     poller = make_poller(qtbot, pools, provider, store)
     with qtbot.waitSignal(poller.poll_failed, timeout=5_000) as failed:
         poller.watch(key)
     error = failed.args[1]
     assert isinstance(error, RateLimitError) and error.retry_after == 3
     assert "Try again in 3 seconds" in error.next_step
-    assert 2.5 < (poller.next_due_in(key) or 0) <= 3.0
+    assert poller.next_due_in(key) == 3.0  # the provider's wait, not the 0.05 s interval
     poller.stop()
 
 
@@ -183,20 +192,25 @@ def test_refresh_looks_once_at_a_finished_job(qtbot, pools, provider, store) -> 
     assert not fresh.is_watching(key) and finished == []  # it was already over: no notification
 
 
-def test_stop_cancels_a_request_in_flight(qtbot, pools, server, provider, store) -> None:
+def test_stop_drops_the_answer_of_a_request_in_flight(
+    qtbot, pools, server, provider, store
+) -> None:
     key = start(provider, store)
-    server.faults.add(Fault("slow", path=rf"/fine_tuning/jobs/{key.job_id}$", delay=1.0, times=1))
+    answer = threading.Event()  # the server answers when the test says so
+    server.faults.add(
+        Fault("slow", path=rf"/fine_tuning/jobs/{key.job_id}$", release=answer, times=1)
+    )
     poller = make_poller(qtbot, pools, provider, store)
     changed: list[object] = []
     poller.state_changed.connect(changed.append)
     poller.watch(key)
     qtbot.waitUntil(lambda: poller.in_flight(key), timeout=2_000)
-    started = time.monotonic()
     poller.stop()
     assert not poller.active and poller.watched == []
+    answer.set()  # the answer arrives after stop() (stop does not abandon the request itself)
     assert pools.wait(5_000)
-    assert time.monotonic() - started < 3.0
-    qtbot.wait(50)
+    QCoreApplication.sendPostedEvents()  # what the worker sent on its way out
+    QCoreApplication.processEvents()
     assert changed == []  # a result arriving after stop() is dropped
     poller.watch(key)  # a stopped poller stays stopped
     assert not poller.active

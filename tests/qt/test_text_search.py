@@ -4,12 +4,11 @@ disk in processes, or the lines in memory a slice at a time), always the same an
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 
 from desktop_app.core.file_search import SearchProcesses
 from desktop_app.core.search import Query, matching_rows
@@ -79,18 +78,25 @@ def test_small_searches_answer_at_once(document) -> None:
 
 
 def test_without_a_file_the_lines_are_searched_between_events(qtbot, document, monkeypatch) -> None:
-    monkeypatch.setattr(text_search, "SLICE_S", 0.001)
+    monkeypatch.setattr(text_search, "SLICE_S", -1.0)  # one slice of lines per turn of the loop
     document.search.disk = None
-    ticks = []
+    searched_when_ticked: list[int] = []  # lines searched so far, each time another event ran
+
+    def tick() -> None:
+        work = document.search._slices
+        if work is not None:
+            searched_when_ticked.append(work.at)
+
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(tick)
     timer.start(0)
     query = Query(r"refund\w*", regex=True)
     records = list(document.dataset)
     result = found_in_background(qtbot, document.search, query, records)
     timer.stop()
     assert result.hits == wanted(records, query)
-    assert len(ticks) > 2  # the window's events ran while it searched
+    # the window's events ran half-way through the search, not only before or after it
+    assert any(0 < at < len(records) for at in searched_when_ticked), searched_when_ticked
 
 
 def test_a_file_changed_on_disk_is_no_longer_trusted(qtbot, document, big_file: Path) -> None:
@@ -110,13 +116,20 @@ def test_a_newer_search_replaces_the_running_one(qtbot, document) -> None:
     document.search.found.connect(answers.append)
     assert document.search.find(Query("delivery"), records) is None
     assert document.search.find(Query("zebra"), records) is None
-    qtbot.waitUntil(lambda: bool(answers), timeout=20_000)
-    qtbot.wait(300)
+    settle(qtbot, document.search)
     assert [a.query for a in answers] == [Query("zebra")]
     document.search.find(Query("order"), records)
     document.search.cancel()
-    qtbot.wait(300)
+    settle(qtbot, document.search)
     assert len(answers) == 1
+
+
+def settle(qtbot, search: TextSearch) -> None:
+    """Wait until every search worker has ended and what it sent has been delivered."""
+    qtbot.waitUntil(lambda: not search.busy, timeout=20_000)
+    assert search._pool.waitForDone(20_000)
+    QCoreApplication.sendPostedEvents()  # the answers the workers queued for this thread
+    QCoreApplication.processEvents()
 
 
 def test_a_saved_file_is_searched_on_disk_again(qtbot, document, tmp_path: Path) -> None:
@@ -140,17 +153,33 @@ def test_a_saved_file_is_searched_on_disk_again(qtbot, document, tmp_path: Path)
     assert result.hits == wanted(list(dataset), query)
 
 
+class Clock:
+    """The clock the text search reads; it moves only when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
 class SlowDisk(SearchProcesses):
-    """Search processes reading from a slow drive (a network share, say)."""
+    """Search processes reading from a slow drive (a network share, say): each search moves the
+    search's clock on by ten seconds."""
+
+    def __init__(self, clock: Clock, count: int) -> None:
+        super().__init__(count=count)
+        self.clock = clock
 
     def search(self, copy, query, cancelled):  # type: ignore[no-untyped-def]
-        time.sleep(0.3)
+        self.clock.now += 10.0
         return super().search(copy, query, cancelled)
 
 
 def test_a_file_slow_to_read_is_searched_in_memory_after(qtbot, pools, big_file, monkeypatch):
-    monkeypatch.setattr(text_search, "SLOW_DISK_S", 0.2)
-    slow = SlowDisk(count=2)
+    clock = Clock()
+    monkeypatch.setattr(text_search, "time", clock)
+    slow = SlowDisk(clock, count=2)
     document = Document(pools)
     document.search.deleteLater()
     document.search = TextSearch(slow, parent=document)

@@ -209,11 +209,12 @@ def test_provider_rules_have_their_own_codes_and_plain_meanings() -> None:
     assert all(rule.meaning.endswith(".") and rule.family == "provider" for rule in RULES.values())
 
 
-def test_the_readme_lists_every_provider_rule_as_registered() -> None:
+def test_the_checks_reference_lists_every_provider_rule_as_registered() -> None:
     from pathlib import Path
 
     from desktop_app.core.checks.provider_rules import RULES
 
-    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "docs" / "checks-reference.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"| `{rule.code}` | {rule.severity} | {rule.meaning} |" in text, rule.code

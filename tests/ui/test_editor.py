@@ -96,11 +96,17 @@ def test_token_counts_appear_and_follow_typing(qtbot, editor, dataset, counter):
 
 def test_token_counts_wait_for_the_counter(qtbot, dataset, stack, counter):
     ready = {"counter": None}
+    asked: list[object] = []
+
+    def counter_when_ready():  # type: ignore[no-untyped-def]
+        asked.append(ready["counter"])
+        return ready["counter"]
+
     widget = ExampleEditor()
     qtbot.addWidget(widget)
-    widget.set_context(dataset, stack, lambda: ready["counter"])
+    widget.set_context(dataset, stack, counter_when_ready)
     widget.show_record(CHAT_LINE)
-    qtbot.wait(250)
+    qtbot.waitUntil(lambda: len(asked) >= 2)  # it found no counter, and asked again later
     assert {b.tokens.text() for b in widget.bubbles()} == {"…"}
     ready["counter"] = counter  # the tokenizer finished loading in the background
     qtbot.waitUntil(lambda: widget.bubbles()[0].tokens.text().endswith("tokens"), timeout=3000)

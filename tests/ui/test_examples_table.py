@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.review import ReviewStore
@@ -24,12 +24,19 @@ class PaintCounter(QObject):
         return False
 
 
+def _deliver_pending_paints() -> None:
+    """Hand out every update Qt has queued (a widget's update() posts one; offscreen, it paints
+    when the event is delivered), so what was asked for has been painted, and nothing else."""
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+
+
 def _painted_after(qtbot, table: ExamplesTable, change) -> int:  # type: ignore[no-untyped-def]
     counter = PaintCounter()
-    qtbot.wait(50)  # earlier paints done
+    _deliver_pending_paints()  # earlier paints done
     table.viewport().installEventFilter(counter)
     change()
-    qtbot.wait(100)
+    _deliver_pending_paints()
     table.viewport().removeEventFilter(counter)
     return counter.paints
 

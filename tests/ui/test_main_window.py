@@ -16,7 +16,7 @@ from window_helpers import (
 )
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop_app.core.review import ReviewStatus, sidecar_path
 from desktop_app.core.settings import Preferences
@@ -124,8 +124,10 @@ def test_keyboard_navigation(qtbot, window, sample_file: Path) -> None:
     assert window.side_tabs.currentWidget() is window.problems_pane
     window.act_next_problem.trigger()
     assert window.problems_pane.table.currentIndex().isValid()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     window.act_find.trigger()
-    assert window.examples_pane.search.hasFocus() or QApplication.focusWidget() is None
+    qtbot.waitUntil(window.examples_pane.search.hasFocus)
 
 
 def test_a_filter_keeps_the_current_example_the_selection_and_the_columns(
@@ -288,12 +290,13 @@ def test_layout_and_recent_files_are_remembered(qtbot, sample_file: Path) -> Non
 
 
 def test_theme_switch(qtbot, window) -> None:
+    def lightness() -> int:
+        return window.palette().color(window.backgroundRole()).lightness()
+
     window.theme_actions["dark"].trigger()
-    qtbot.wait(10)  # widgets take the new palette through a queued event
-    assert window.palette().color(window.backgroundRole()).lightness() < 100
+    qtbot.waitUntil(lambda: lightness() < 100)  # widgets take the palette in a queued event
     window.theme_actions["light"].trigger()
-    qtbot.wait(10)
-    assert window.palette().color(window.backgroundRole()).lightness() > 200
+    qtbot.waitUntil(lambda: lightness() > 200)
     assert window.prefs.theme == "light"
 
 

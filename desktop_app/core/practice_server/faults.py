@@ -5,7 +5,8 @@ prefix), skips the first `skip` matches and then affects the next `times` ones (
 
 - ``status``: answer with `status` (429, 500, 503, …) and OpenAI's error body, with a
   `retry-after` header when `retry_after` is set;
-- ``slow``: wait `delay` seconds before answering normally;
+- ``slow``: wait `delay` seconds before answering normally (or, with `release`, until that
+  event is set: tests decide when the answer comes, instead of guessing a time);
 - ``drop``: close the connection without answering, before doing anything;
 - ``drop_after``: do the work (create the job, store the file), then close without answering;
 - ``malformed``: answer 200 with a body that is not valid JSON.
@@ -30,6 +31,7 @@ class Fault:
     status: int = 500
     retry_after: float | None = None
     delay: float = 0.0
+    release: threading.Event | None = None
     seen: int = field(default=0, init=False)
     used: int = field(default=0, init=False)
 

@@ -1,9 +1,14 @@
-"""A small multipart/form-data reader (the stdlib no longer has one)."""
+"""Reading a multipart/form-data request body into its parts.
+
+The parsing is done by the maintained `multipart` package (the parser behind Bottle; the stdlib
+dropped `cgi`): it handles quoting, RFC 2231 / UTF-8 file names and binary bodies correctly.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+import multipart as _multipart
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,57 +23,39 @@ class MultipartError(ValueError):
     pass
 
 
-_PARAM = re.compile(r'(\w+)\*?="((?:[^"\\]|\\.)*)"|(\w+)=([^;\s]+)')
-
-
 def boundary_of(content_type: str) -> str:
-    if not content_type.lower().startswith("multipart/form-data"):
+    kind, options = _multipart.parse_options_header(content_type)
+    if kind != "multipart/form-data":
         raise MultipartError("expected multipart/form-data")
-    params = _params(content_type)
-    boundary = params.get("boundary")
+    boundary = options.get("boundary")
     if not boundary:
         raise MultipartError("the multipart boundary is missing")
-    return boundary
+    return str(boundary)
 
 
 def parse_multipart(content_type: str, body: bytes) -> dict[str, Part]:
     """The parts of a multipart body by field name (the last one wins for repeated names)."""
-    delimiter = b"--" + boundary_of(content_type).encode("latin-1")
-    chunks = body.split(delimiter)
-    if len(chunks) < 3:
-        raise MultipartError("the multipart body has no parts")
+    parser = _multipart.PushMultipartParser(boundary_of(content_type), content_length=len(body))
     parts: dict[str, Part] = {}
-    for chunk in chunks[1:-1]:
-        if chunk.startswith(b"\r\n"):
-            chunk = chunk[2:]
-        if chunk.endswith(b"\r\n"):
-            chunk = chunk[:-2]
-        head, sep, data = chunk.partition(b"\r\n\r\n")
-        if not sep:
-            raise MultipartError("a multipart part has no header end")
-        headers = _headers(head.decode("utf-8", errors="replace"))
-        disposition = _params(headers.get("content-disposition", ""))
-        name = disposition.get("name")
-        if not name:
-            raise MultipartError("a multipart part has no field name")
-        parts[name] = Part(name, data, disposition.get("filename"), headers.get("content-type"))
+    segment = None
+    chunks: list[bytes] = []
+    try:
+        for chunk in (body, b""):  # the empty chunk tells the parser the body ended
+            for event in parser.parse(chunk):
+                if isinstance(event, _multipart.MultipartSegment):
+                    segment, chunks = event, []
+                elif event is not None:
+                    chunks.append(bytes(event))
+                elif segment is not None:
+                    parts[segment.name or ""] = _part(segment, b"".join(chunks))
+    except _multipart.MultipartError as exc:
+        raise MultipartError(str(exc).rstrip(".")) from exc
+    if not parts:
+        raise MultipartError("the multipart body has no parts")
+    if "" in parts:
+        raise MultipartError("a multipart part has no field name")
     return parts
 
 
-def _headers(text: str) -> dict[str, str]:
-    out = {}
-    for line in text.split("\r\n"):
-        key, sep, value = line.partition(":")
-        if sep:
-            out[key.strip().lower()] = value.strip()
-    return out
-
-
-def _params(value: str) -> dict[str, str]:
-    out = {}
-    for match in _PARAM.finditer(value):
-        if match.group(1):
-            out[match.group(1).lower()] = match.group(2).replace('\\"', '"')
-        else:
-            out[match.group(3).lower()] = match.group(4).strip('"')
-    return out
+def _part(segment: _multipart.MultipartSegment, data: bytes) -> Part:
+    return Part(segment.name or "", data, segment.filename, segment.content_type)

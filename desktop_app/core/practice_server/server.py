@@ -252,7 +252,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _apply_fault_before(self, fault: Fault, record: RequestRecord) -> None:
         if fault.kind == "slow":
-            self.server.practice.stopping.wait(fault.delay)
+            stopping = self.server.practice.stopping
+            if fault.release is None:
+                stopping.wait(fault.delay)
+            while fault.release is not None and not stopping.is_set():
+                if fault.release.wait(0.05):  # (short waits, so that stopping ends it too)
+                    break
         elif fault.kind == "drop":
             raise _DropConnection()
         elif fault.kind == "malformed":

@@ -82,12 +82,12 @@ def test_two_models_answer_side_by_side_at_the_same_time(qtbot, services, server
         lambda busy: both_busy.append(busy and window.column_a.busy)
     )
 
+    def both_streaming() -> bool:  # each column has part of its reply, and neither is done
+        a, b = window.column_a, window.column_b
+        return bool(a.busy and b.busy and a.turns[-1].content and b.turns[-1].content)
+
     ask(qtbot, window, question(2))
-    qtbot.waitUntil(
-        lambda: bool(window.column_a.turns[-1].content and window.column_b.turns[-1].content),
-        timeout=10_000,
-    )
-    assert window.column_a.busy or window.column_b.busy
+    qtbot.waitUntil(both_streaming, timeout=10_000)
     wait_idle(qtbot, window)
 
     assert True in both_busy

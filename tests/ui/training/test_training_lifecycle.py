@@ -5,7 +5,6 @@ running": Qt warnings fail these tests, and the conftest fails a test that leave
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow
 
+from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import Fault
 from desktop_app.core.providers.base import UploadSource
 from desktop_app.core.training import TrainingPlan, start_job
@@ -29,6 +29,7 @@ from desktop_app.ui.training.start_job_dialog import StartJobDialog
 
 MODEL = "gpt-4.1-mini-2025-04-14"
 PARTS = {"multipart_threshold": 1024, "part_size": 512}  # a small file in many parts
+NEVER = 3600.0  # seconds: longer than any shutdown wait (20 s), so waiting it out would fail
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
@@ -93,16 +94,16 @@ def test_quitting_during_an_upload_stops_at_once(qtbot, tmp_path: Path) -> None:
     window.hub = hub
     dialog = confirmed_dialog(qtbot, hub, tmp_path)
     server = hub.practice.server
-    server.faults.add(Fault("slow", method="POST", path=r"/parts$", delay=30.0, times=0))
+    # An answer that never comes in a test's lifetime: shutdown can only succeed by cutting it off.
+    server.faults.add(Fault("slow", method="POST", path=r"/parts$", delay=NEVER, times=0))
     dialog.start_upload()
     qtbot.waitUntil(lambda: len(part_requests(server)) >= 1, timeout=10_000)
     assert hub.pools.busy
-    began = time.monotonic()
     window.close()
     assert window.shutdown_ok is True
-    assert time.monotonic() - began < 5.0
     assert not hub.pools.busy and hub.is_shut_down
-    assert hub.store is None or hub.store.list_jobs() == []
+    with JobStore() as store:  # the records on disk, not the hub's closed handle
+        assert store.list_jobs() == []
 
 
 def test_quitting_while_following_a_job_stops_at_once(qtbot, tmp_path: Path) -> None:
@@ -117,7 +118,7 @@ def test_quitting_while_following_a_job_stops_at_once(qtbot, tmp_path: Path) -> 
     job = start_job(provider, plan, store=hub.store).job
     key = JobKey("practice", "local", provider.base_url, job.id)
     hub.practice.server.faults.add(
-        Fault("slow", method="GET", path=rf"/jobs/{job.id}$", delay=30.0, times=0)
+        Fault("slow", method="GET", path=rf"/jobs/{job.id}$", delay=NEVER, times=0)
     )
     pane = hub.jobs_pane(window)
     window.setCentralWidget(pane)
@@ -125,12 +126,10 @@ def test_quitting_while_following_a_job_stops_at_once(qtbot, tmp_path: Path) -> 
     view = hub.open_job(key).view
     qtbot.waitUntil(lambda: hub.poller.in_flight(key), timeout=5_000)
     assert hub.poller.is_watching(key) and view.isVisible()
-    began = time.monotonic()
     window.close()
     assert window.shutdown_ok is True
-    assert time.monotonic() - began < 5.0
     assert not hub.poller.active and hub.poller.watched == []
-    assert hub.job_window(key) is None or not hub.job_window(key).isVisible()
+    assert hub.job_window(key) is None and not view.isVisible()
 
 
 def test_pause_resume_and_cancel_from_the_job_view(qtbot, practice_server, tmp_path: Path) -> None:
