@@ -11,7 +11,6 @@ import argparse
 import importlib
 import logging
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -23,6 +22,7 @@ from desktop_app.cli.output import (
     EXIT_UNREADABLE,
     print_error,
     print_user_error,
+    printable_streams,
 )
 from desktop_app.core.errors import UserFacingError
 
@@ -38,7 +38,6 @@ COMMAND_MODULES = [
     "practice_cmd",
     "compare_cmd",
 ]
-LOG_FILE = "ftstudio.log"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ftstudio command and return its exit code."""
+    printable_streams()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -100,15 +100,15 @@ def _report_bug(command: str) -> int:
 
 
 def _log_traceback() -> str:
+    """Write a scrubbed crash report (core.crash) to the log folder; its path, or ""."""
     try:
-        from desktop_app.core.appdirs import log_dir
+        from desktop_app.core.crash import build_report, write_crash_log
 
-        path = log_dir() / LOG_FILE
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
-        return str(path)
-    except OSError:
-        logging.getLogger(__name__).debug("could not write the log file", exc_info=True)
+        kind, error, tb = sys.exc_info()
+        assert kind is not None and error is not None
+        return str(write_crash_log(build_report(kind, error, tb)))
+    except Exception:
+        logging.getLogger(__name__).debug("could not write the crash report", exc_info=True)
         return ""
 
 

@@ -41,6 +41,7 @@ from desktop_app.core.providers.errors import (
     map_openai_error,
 )
 from desktop_app.core.providers.retry import RetryPolicy, call_with_retries
+from desktop_app.core.scrub import remember_key
 
 if TYPE_CHECKING:
     import openai
@@ -77,6 +78,7 @@ class OpenAIProvider(Provider):
     ) -> None:
         super().__init__(account=account, base_url=(base_url or self.default_base_url).rstrip("/"))
         self._api_key = api_key
+        remember_key(api_key)  # hidden, exactly, from every text the app writes from now on
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
         self._client_lock = threading.Lock()
