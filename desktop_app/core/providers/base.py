@@ -74,6 +74,7 @@ __all__ = [
     "UploadSource",
     "ValidationError",
     "decode_result_file",
+    "idempotency_key",
     "parse_result_csv",
 ]
 
@@ -459,7 +460,13 @@ class JobRequest:
     learning_rate_multiplier: float | None = None
     beta: float | None = None  # DPO only
     metadata: Mapping[str, str] = field(default_factory=dict)
-    client_token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # A dashed UUID (a bare 32-hex string would be hidden as key-shaped by the scrubber).
+    client_token: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def idempotency_key(self) -> str:
+        """Sent as the provider's Idempotency-Key header: a resent create makes nothing new."""
+        return idempotency_key("job", self.client_token)
 
     def hyperparameters(self) -> dict[str, Any]:
         hyper: dict[str, Any] = {
@@ -475,6 +482,11 @@ class JobRequest:
 
     def method_body(self) -> dict[str, Any]:
         return {"type": self.method, self.method: {"hyperparameters": self.hyperparameters()}}
+
+
+def idempotency_key(what: str, token: str) -> str:
+    """The Idempotency-Key of one create, derived from its pending record's token."""
+    return f"ftstudio-{what}-{token}"
 
 
 class UploadSource:
@@ -587,6 +599,7 @@ class Provider(ABC):
         purpose: str = "fine-tune",
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        token: str | None = None,  # the idempotency token of this upload (pending record)
     ) -> FileRef:
         """One request through the Files API (files up to 512 MB)."""
 
@@ -594,8 +607,10 @@ class Provider(ABC):
     def get_file(self, file_id: str) -> FileRef: ...
 
     @abstractmethod
-    def start_upload(self, filename: str, size: int, *, purpose: str = "fine-tune") -> str:
-        """Start a multipart upload (Uploads API); returns its id."""
+    def start_upload(
+        self, filename: str, size: int, *, purpose: str = "fine-tune", token: str | None = None
+    ) -> str:
+        """Start a multipart upload (Uploads API); returns its id. `token`: see upload_file."""
 
     @abstractmethod
     def upload_part(

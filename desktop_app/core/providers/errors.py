@@ -15,7 +15,8 @@ from typing import Any
 from desktop_app.core.errors import UserFacingError
 
 KEYS_STEP = (
-    "Open Settings → Keys (or run “ftstudio keys set --provider {kind}”) and paste a new key."
+    "Open Training → Keys and Providers… (or run “ftstudio keys set --provider {kind}”) and "
+    "paste a new key."
 )
 
 
@@ -83,6 +84,23 @@ class ServerError(ProviderError):
 
 class BadResponseError(ServerError):
     """The provider answered with something that is not the expected JSON."""
+
+
+class CreateUnconfirmedError(ProviderError):
+    """A create was sent, its answer was lost, and the look-up could not tell whether it worked.
+
+    The pending record is kept; the next start of the app or the command line looks again."""
+
+    maybe_created = True
+
+    def __init__(self, what: str = "Starting the job") -> None:
+        super().__init__(
+            f"{what}: the provider did not confirm it, and the app could not check whether it "
+            "was made.",
+            "Do not start it again. Finetune Studio checks with the provider the next time it "
+            "starts and adds the job to your list if it was made; you can also run "
+            "“ftstudio jobs” once the connection is back.",
+        )
 
 
 class NotSupportedError(ProviderError):
@@ -184,8 +202,9 @@ def map_openai_error(
         return _bad_response(provider, exc)
     if isinstance(exc, openai.APIStatusError):
         return _from_status(exc, provider=provider, kind=kind, what=what)
-    if isinstance(exc, ValueError | openai.OpenAIError):
-        # A 2xx answer whose body is not JSON surfaces as a ValueError from the JSON decoder.
+    if isinstance(exc, ValueError | AttributeError | TypeError | KeyError | openai.OpenAIError):
+        # A 2xx answer that is not the JSON the protocol says (an HTML page, a truncated body, a
+        # list where an object belongs) surfaces as one of these while it is read.
         return _bad_response(provider, exc)
     return ProviderError(
         f"Something went wrong while talking to {provider}.",
