@@ -21,6 +21,7 @@ from desktop_app.cli.output import (
     EXIT_OK,
     EXIT_UNREADABLE,
     print_error,
+    print_note,
     print_user_error,
     printable_streams,
 )
@@ -74,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_UNREADABLE
     try:
+        resolve_pending_starts()
         code: int = args.func(args)
     except UserFacingError as error:
         return print_user_error(error)
@@ -86,6 +88,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # noqa: BLE001 - a bug: log the traceback, show a sentence
         return _report_bug(args.command)
     return code
+
+
+def resolve_pending_starts() -> None:
+    """At every start: jobs whose start was sent but never confirmed are looked up and recorded.
+
+    Only reads the local job records unless one is pending; never stops the command."""
+    from desktop_app.core.jobstore import JobStore
+    from desktop_app.core.providers.base import Provider
+    from desktop_app.core.providers.registry import create_provider
+    from desktop_app.core.providers.retry import RetryPolicy
+    from desktop_app.core.training import resolve_all_pending
+
+    opened: list[Provider] = []
+
+    def connect(kind: str, account: str, base_url: str) -> Provider:
+        retry = RetryPolicy(max_attempts=2, base_delay=0.2)
+        opened.append(
+            create_provider(kind, base_url=base_url or None, account=account, retry=retry)
+        )
+        return opened[-1]
+
+    try:
+        store = JobStore()
+        if not store.path.is_file():  # no job was ever started on this computer
+            return
+        with store:
+            if not store.pending_creates():
+                return
+            adopted, unchecked = resolve_all_pending(store, connect)
+    except UserFacingError as error:  # unreadable job records: the command itself may not need them
+        logging.getLogger(__name__).info("pending starts not checked: %s", error.message)
+        return
+    finally:
+        for provider in opened:
+            provider.close()
+    for found in adopted:
+        print_note(found.message)
+    for sentence in unchecked:
+        print_note(sentence)
 
 
 def _report_bug(command: str) -> int:

@@ -10,6 +10,7 @@ No Qt here.
 from __future__ import annotations
 
 import contextlib
+import logging
 import platform
 import sys
 import threading
@@ -154,6 +155,8 @@ class CrashHandler:
         with contextlib.suppress(OSError):  # no log folder: the dialog still offers "Copy details"
             report = report.with_log_file(write_crash_log(report, self.folder))
         self.reports.append(report)
+        # the log gets one line (the traceback is in the scrubbed report only)
+        logging.getLogger(__name__).error("%s; report: %s", report.summary, report.log_file)
         if self.on_crash is not None:
             self.on_crash(report)
         return report

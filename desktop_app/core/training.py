@@ -48,6 +48,7 @@ from desktop_app.core.uploads import (
 
 log = logging.getLogger(__name__)
 PENDING_CREATE_GRACE = 600  # seconds: a create the provider does not list after this was never made
+PENDING_CREATE_GIVE_UP = 7 * 24 * 3600  # seconds of failed look-ups after which one is dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +216,10 @@ class Adopted:
     """A job found at the provider that the app started but had no record of."""
 
     job: Job
-    provider: str
+    provider: str  # display name
     account: str
+    kind: str = ""
+    base_url: str = ""
 
     @property
     def message(self) -> str:
