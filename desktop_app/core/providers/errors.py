@@ -217,6 +217,8 @@ def _from_status(exc: Any, *, provider: str, kind: str, what: str) -> ProviderEr
     status = int(exc.status_code)
     body = _error_body(exc.body)
     code = _str_or_none(body.get("code"))
+    if code is None and body.get("type") == "insufficient_quota":  # some services say it so
+        code = "insufficient_quota"
     param = _str_or_none(body.get("param"))
     said = _str_or_none(body.get("message")) or ""
     technical = f"HTTP {status}: {said}".strip() if said else _technical(exc)
