@@ -54,7 +54,7 @@ def test_a_lost_answer_and_a_failing_look_up_never_create_again(
     assert posts(server, "/fine_tuning/jobs") == 1
     assert len(server_jobs(server)) == 1
     assert "Do not start it again" in unconfirmed.value.next_step
-    (pending,) = store.pending_creates()  # kept for the next start
+    assert len(store.pending_creates()) == 1  # kept for the next start
 
     proxy.clear()  # the connection is back: the next start adopts the job, with a message
     adopted, unchecked = resolve_all_pending(store, lambda kind, account, url: provider)
