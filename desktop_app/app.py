@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app import __version__
 from desktop_app.core.appdirs import log_dir
 from desktop_app.core.logfile import LogFile
-from desktop_app.core.scrub import scrubbed_handler
+from desktop_app.core.scrub import install_log_scrubbing, scrubbed_handler
 
 log = logging.getLogger("desktop_app")
 
@@ -54,7 +54,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 # ---- logging and hooks ------------------------------------------------------------------------
 def setup_logging() -> tuple[Path, logging.Handler]:
     path = log_dir() / "finetune-studio.log"
-    handler = scrubbed_handler(LogFile(path))  # every line passes the one secret scrubber
+    install_log_scrubbing()  # every record, whichever handler gets it, is scrubbed when made
+    handler = scrubbed_handler(LogFile(path))  # and tracebacks once more as they are written
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

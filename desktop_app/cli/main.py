@@ -26,6 +26,7 @@ from desktop_app.cli.output import (
     printable_streams,
 )
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.scrub import install_log_scrubbing
 
 COMMAND_MODULES = [
     "validate_cmd",
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ftstudio command and return its exit code."""
     printable_streams()
+    install_log_scrubbing()  # a key never reaches a log line, whoever reads the logs
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -105,8 +105,31 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+_factory_installed = False
+
+
+def install_log_scrubbing() -> None:
+    """Scrub every log record as it is made, whichever handler gets it (once per process)."""
+    global _factory_installed
+    if _factory_installed:
+        return
+    _factory_installed = True
+    make = logging.getLogRecordFactory()
+
+    def scrubbed_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        if record.args or isinstance(record.msg, str):
+            _SCRUB_FILTER.filter(record)
+        return record
+
+    logging.setLogRecordFactory(scrubbed_record)
+
+
 def scrubbed_handler(handler: logging.Handler) -> logging.Handler:
     """The handler, with the scrub filter added once."""
     if not any(isinstance(f, ScrubFilter) for f in handler.filters):
         handler.addFilter(ScrubFilter())
     return handler
+
+
+_SCRUB_FILTER = ScrubFilter()

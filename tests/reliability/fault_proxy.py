@@ -42,7 +42,7 @@ class Rule:
     method: str = "*"
     times: int = 1
     status: int = 400
-    body: Any = None  # for ``status``: a dict, or a callable(request headers) -> dict
+    body: Any = None  # for ``status``: a dict, or a callable(the request headers) -> dict
     forward: bool = True  # for ``status``: False answers without the server seeing the request
     used: int = field(default=0, init=False)
 
@@ -159,7 +159,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(503, b'{"error": {"message": "proxy says no", "type": "server_error"}}')
             return
         if rule is not None and rule.kind == "status" and not rule.forward:
-            self._answer(rule.status, json.dumps(rule.body).encode())
+            self._answer(rule.status, self._made_body(rule))
             return
         status, headers, answer = self._forward(method, body)
         if rule is None:
@@ -177,8 +177,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif rule.kind == "wrong_type":
             self._answer(200, b'["not", "an", "object"]')
         else:  # status
-            made = rule.body(dict(self.headers)) if callable(rule.body) else rule.body
-            self._answer(rule.status, json.dumps(made).encode())
+            self._answer(rule.status, self._made_body(rule))
+
+    def _made_body(self, rule: Rule) -> bytes:
+        made = rule.body(self.headers) if callable(rule.body) else rule.body
+        return json.dumps(made).encode()
 
     def _forward(self, method: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         proxy = self.server.proxy
