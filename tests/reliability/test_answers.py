@@ -76,10 +76,8 @@ def test_the_command_line_follow_keeps_following(
     assert main(["keys", "set", "--provider", "compatible", "--base-url", url]) == 0
     proxy.add(Rule("truncate", ONE_JOB, method="GET", times=4))
     proxy.add(Rule("html", r"/events", method="GET", times=4))
-    code = main(
-        ["train", str(data), "--provider", "compatible", "--base-url", url]
-        + ["--model", "gpt-4o-mini", "--follow", "--poll-seconds", "0.01"]
-    )
+    where = ["--provider", "compatible", "--base-url", url, "--model", "gpt-4o-mini"]
+    code = main(["train", str(data), *where, "--follow", "--poll-seconds", "0.01"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "The fine-tuned model is ready" in out
