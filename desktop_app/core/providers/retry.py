@@ -141,6 +141,7 @@ def create_exactly_once(
                 continue
             uncertain = True
             log.info("%s: the answer was lost (%s); looking it up", what, type(error).__name__)
+            last = error
         found, answered = _look_up_with_backoff(look_up, policy, cancel, what)
         if found is not None:
             return found
@@ -148,13 +149,7 @@ def create_exactly_once(
             raise CreateUnconfirmedError(what)
         uncertain = False  # the server said it has nothing: sending again is safe
         if sends >= policy.max_attempts:
-            raise _marked(
-                ServerError(
-                    f"{what} did not get an answer after {sends} tries.",
-                    "Check your connection and try again in a few minutes. Nothing was made.",
-                ),
-                False,
-            )
+            raise _marked(last, False)  # the last trouble, and for sure nothing was made
 
 
 def _look_up_with_backoff(
