@@ -17,7 +17,9 @@ from desktop_app.core.errors import DatasetSaveError
 _MKSTEMP_PART = re.compile(r"[a-z0-9_]{8}")  # the random part of a tempfile.mkstemp name
 
 
-STALE_TEMPORARY_SECONDS = 900  # a save still writing after 15 minutes was killed: its file is debris
+STALE_TEMPORARY_SECONDS = (
+    900  # a save still writing after 15 minutes was killed: its file is debris
+)
 
 
 def temporary_prefix(path: Path) -> str:

@@ -261,10 +261,12 @@ def resolve_all_pending(
 ) -> tuple[list[Adopted], list[str]]:
     """At every start (app and command line): resolve the pending creates of every account.
 
-    `connect(kind, account, base_url)` opens a provider. Returns the adopted jobs and plain
-    sentences about accounts that could not be checked (they are checked at the next start)."""
+    `connect(kind, account, base_url)` gives a provider (the caller closes what it opened).
+    Returns the adopted jobs and plain sentences about accounts that could not be checked (they
+    are checked again at the next start)."""
     adopted: list[Adopted] = []
     unchecked: list[str] = []
+    _give_up_old(store)
     accounts = {(p.provider, p.account, p.base_url) for p in store.pending_creates()}
     for kind, account, base_url in sorted(accounts):
         try:
@@ -272,19 +274,24 @@ def resolve_all_pending(
         except UserFacingError as exc:
             unchecked.append(exc.message)
             continue
-        try:
-            label = provider.label or kind
-            adopted += [
-                Adopted(j, label, account) for j in resolve_pending_creates(provider, store)
-            ]
-            if store.pending_creates(kind, account):
-                unchecked.append(
-                    f"A job start at {label} is still unconfirmed; the app checks again at the "
-                    "next start. Do not start that job again."
-                )
-        finally:
-            provider.close()
+        label = provider.label or kind
+        for job in resolve_pending_creates(provider, store):
+            adopted.append(Adopted(job, label, account, kind, base_url))
+            log.info("adopted job %s found at %s", job.id, label)
+        if store.pending_creates(kind, account):
+            unchecked.append(
+                f"A job start at {label} is still unconfirmed; Finetune Studio checks again at "
+                "the next start. Do not start that job again."
+            )
     return adopted, unchecked
+
+
+def _give_up_old(store: JobStore) -> None:
+    """Forget a pending create no look-up could answer for a week (a practice server long gone)."""
+    for pending in store.pending_creates():
+        if time.time() - pending.started_at > PENDING_CREATE_GIVE_UP:
+            log.warning("gave up checking a job start from %s", pending.provider)
+            store.remove_pending_create(pending.client_token)
 
 
 def refresh_job(provider: Provider, store: JobStore | None, job_id: str) -> Job:

@@ -8,8 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from window_helpers import close_window, make_window, open_and_check
+
+from PySide6.QtCore import QTimer
 
 from desktop_app.app import Hooks
 from desktop_app.core import recovery

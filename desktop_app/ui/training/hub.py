@@ -186,7 +186,14 @@ class TrainingHub(QObject):
         def connect(kind: str, account: str, base_url: str) -> Provider:
             return self.providers.get(kind, account, base_url)
 
-        self.call(resolve_all_pending, store, connect, succeeded=self._on_pending_resolved)
+        def resolve(*, cancel: object, progress: object) -> object:
+            return resolve_all_pending(store, connect)
+
+        self.call(resolve, succeeded=self._on_pending_resolved, failed=self._on_pending_failed)
+
+    @Slot(object)
+    def _on_pending_failed(self, error: object) -> None:
+        log.warning("unconfirmed job starts not checked: %s", type(error).__name__)
 
     @Slot(object)
     def _on_pending_resolved(self, result: object) -> None:
