@@ -28,6 +28,7 @@ from desktop_app.cli.output import (
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.scrub import install_log_scrubbing
 
+LOG_FILE = "ftstudio.log"
 COMMAND_MODULES = [
     "validate_cmd",
     "stats_cmd",
@@ -68,6 +69,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one ftstudio command and return its exit code."""
     printable_streams()
     install_log_scrubbing()  # a key never reaches a log line, whoever reads the logs
+    log_handler = _open_log_file()
+    try:
+        return _run(argv)
+    finally:
+        if log_handler is not None:
+            logging.getLogger().removeHandler(log_handler)
+            log_handler.close()
+
+
+def _open_log_file() -> logging.Handler | None:
+    """The command line's scrubbed log (ftstudio.log in the log folder), which error messages
+    point to; None when the log folder cannot be written (the command still runs)."""
+    try:
+        from desktop_app.core.appdirs import log_dir
+        from desktop_app.core.logfile import LogFile
+        from desktop_app.core.scrub import scrubbed_handler
+
+        handler = scrubbed_handler(LogFile(log_dir() / LOG_FILE))
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)  # warnings and errors (the root logger's level)
+    return handler
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -80,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         resolve_pending_starts()
         code: int = args.func(args)
     except UserFacingError as error:
+        logging.getLogger(__name__).warning("%s (%s)", error.message, error.technical)
         return print_user_error(error)
     except KeyboardInterrupt:
         print_error("Stopped.")

@@ -41,6 +41,7 @@ from desktop_app.core.providers.metrics import (
 from desktop_app.core.providers.metrics import read_int as _int
 from desktop_app.core.providers.status import JobError, JobStatus
 from desktop_app.core.providers.upload_source import UploadSource, idempotency_key
+from desktop_app.core.scrub import scrub
 
 __all__ = [
     "CLIENT_TOKEN_KEY",
@@ -139,7 +140,7 @@ class Job:
         if isinstance(error, Mapping) and (error.get("code") or error.get("message")):
             job_error = JobError(
                 code=str(error.get("code") or ""),
-                message=str(error.get("message") or ""),
+                message=scrub(str(error.get("message") or "")),  # stored and shown: no keys
                 param=error.get("param") if isinstance(error.get("param"), str) else None,
             )
         method = data.get("method")

@@ -195,7 +195,8 @@ def map_openai_error(
     if isinstance(exc, openai.APIConnectionError):
         return NetworkError(
             f"Could not reach {provider}, or the connection broke.",
-            "Check your internet connection (and the base URL in Settings), then try again.",
+            "Check your internet connection (and the service's address under Training → Keys and "
+            "Providers…), then try again.",
             technical=_technical(exc),
         )
     if isinstance(exc, openai.APIResponseValidationError):
@@ -208,7 +209,7 @@ def map_openai_error(
         return _bad_response(provider, exc)
     return ProviderError(
         f"Something went wrong while talking to {provider}.",
-        "Try again. If it keeps happening, send the log file to support.",
+        "Try again. If it keeps happening, send the log file (in the log folder) to support.",
         technical=_technical(exc),
     )
 
