@@ -6,6 +6,8 @@ must never be more than the person started.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from tests.reliability.conftest import JOBS, LOOKUP, posts, server_jobs
 from tests.reliability.fault_proxy import FaultProxy, Rule
@@ -13,8 +15,13 @@ from tests.reliability.fault_proxy import FaultProxy, Rule
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import JobRequest, UploadSource
-from desktop_app.core.providers.errors import CreateUnconfirmedError, ProviderError
+from desktop_app.core.providers.errors import (
+    CreateUnconfirmedError,
+    OperationCancelled,
+    ProviderError,
+)
 from desktop_app.core.providers.practice import PracticeProvider
+from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.core.training import TrainingPlan, resolve_all_pending, start_job
 
 
@@ -146,3 +153,19 @@ def test_a_busy_answer_is_retried_and_still_makes_one_job(
     started = _start(provider, plan, store)
     assert posts(server, "/fine_tuning/jobs") == 1  # the refused one never reached it
     assert server_jobs(server) == [started.job.id]
+
+
+def test_cancel_while_looking_up_a_lost_create_keeps_it_pending(
+    server: PracticeServer, proxy: FaultProxy, store: JobStore, plan: TrainingPlan
+) -> None:
+    cancel = threading.Event()
+    proxy.add(Rule("drop", JOBS, method="POST"))
+    with (
+        PracticeProvider(
+            base_url=proxy.base_url, retry=RetryPolicy(wait=lambda _delay, _c: cancel.set())
+        ) as provider,
+        pytest.raises(OperationCancelled),
+    ):
+        start_job(provider, plan, store=store, cancel=cancel)
+    assert len(server_jobs(server)) == 1 and posts(server, "/fine_tuning/jobs") == 1
+    assert len(store.pending_creates()) == 1  # the job may exist: the next start looks it up
