@@ -272,7 +272,10 @@ def resolve_all_pending(
         try:
             provider = connect(kind, account, base_url)
         except UserFacingError as exc:
-            unchecked.append(exc.message)
+            unchecked.append(
+                f"A job start could not be confirmed yet: {exc.message} Finetune Studio checks "
+                "again at the next start. Do not start that job again."
+            )
             continue
         label = provider.label or kind
         for job in resolve_pending_creates(provider, store):

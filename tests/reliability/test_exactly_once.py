@@ -17,6 +17,7 @@ from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import JobRequest, UploadSource
 from desktop_app.core.providers.errors import (
     CreateUnconfirmedError,
+    MissingKeyError,
     OperationCancelled,
     ProviderError,
 )
@@ -169,3 +170,20 @@ def test_cancel_while_looking_up_a_lost_create_keeps_it_pending(
         start_job(provider, plan, store=store, cancel=cancel)
     assert len(server_jobs(server)) == 1 and posts(server, "/fine_tuning/jobs") == 1
     assert len(store.pending_creates()) == 1  # the job may exist: the next start looks it up
+
+
+def test_an_account_that_cannot_be_checked_is_named_and_stays_pending(store: JobStore) -> None:
+    store.add_pending_create(
+        "t-unchecked", provider="openai", account="default", base_url="", request={}
+    )
+
+    def connect(kind: str, account: str, url: str) -> PracticeProvider:
+        raise MissingKeyError("There is no API key for OpenAI yet.", "Add one.")
+
+    adopted, unchecked = resolve_all_pending(store, connect)
+    assert adopted == []
+    assert unchecked == [
+        "A job start could not be confirmed yet: There is no API key for OpenAI yet. Finetune "
+        "Studio checks again at the next start. Do not start that job again."
+    ]
+    assert len(store.pending_creates()) == 1
