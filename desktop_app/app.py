@@ -1,6 +1,7 @@
 """The GUI's composition root: `finetune-studio [FILE]`.
 
-Builds the QApplication, installs the error hooks (Python, threads, Qt messages → a log file),
+Builds the QApplication, installs the crash reporter (Python, threads, Qt slots → a scrubbed
+crash report, a recovery copy and a dialog) and Qt's message handler (→ the scrubbed log file),
 creates the services and the main window, shows it, and only then starts the work: a recovery
 offer after a crash, the file from the command line, or the bundled sample on the first start.
 Heavy modules (tiktoken, openai, QtCharts) load after the window is on screen.
@@ -12,11 +13,9 @@ import argparse
 import logging
 import sys
 import threading
-import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import (
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app import __version__
 from desktop_app.core.appdirs import log_dir
 from desktop_app.core.logfile import LogFile
+from desktop_app.core.scrub import install_log_scrubbing, scrubbed_handler
 
 log = logging.getLogger("desktop_app")
 
@@ -54,7 +54,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 # ---- logging and hooks ------------------------------------------------------------------------
 def setup_logging() -> tuple[Path, logging.Handler]:
     path = log_dir() / "finetune-studio.log"
-    handler = LogFile(path)
+    install_log_scrubbing()  # every record, whichever handler gets it, is scrubbed when made
+    handler = scrubbed_handler(LogFile(path))  # and tracebacks once more as they are written
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -63,40 +64,48 @@ def setup_logging() -> tuple[Path, logging.Handler]:
 
 
 class Hooks:
-    """sys.excepthook, threading.excepthook and Qt's message handler, restorable on exit."""
+    """The one exception hook (the crash reporter: sys.excepthook and threading.excepthook, so
+    errors in Qt slots and in background threads too) and Qt's message handler; restorable."""
 
     def __init__(self) -> None:
-        self._sys = sys.excepthook
-        self._threading = threading.excepthook
         self.window: Any = None
+        self.reporter: Any = None
 
     def install(self) -> None:
-        sys.excepthook = self.on_exception
-        threading.excepthook = self.on_thread_exception
+        from desktop_app.core.scrub import active_keys
+        from desktop_app.ui.crash_dialog import install_crash_reporter
+
+        # a scrubbed crash report in the log folder, a recovery copy, then the dialog
+        self.reporter = install_crash_reporter(
+            lambda: self.window, secrets=active_keys, before_dialog=self.force_recovery_copy
+        )
         qInstallMessageHandler(on_qt_message)
 
     def restore(self) -> None:
-        sys.excepthook = self._sys
-        threading.excepthook = self._threading
+        if self.reporter is not None:
+            self.reporter.uninstall()
+            self.reporter = None
         qInstallMessageHandler(None)
 
-    def on_exception(
-        self,
-        kind: type[BaseException],
-        error: BaseException,
-        tb: TracebackType | None,
-    ) -> None:
-        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
-        if self.window is not None and threading.current_thread() is threading.main_thread():
-            from desktop_app.ui.errors import show_error
+    def force_recovery_copy(self) -> None:
+        """Write the open dataset's recovery copy now, on this (the main) thread."""
+        document = getattr(self.window, "document", None)
+        if document is None or not document.is_modified or document.loading:
+            return
+        from desktop_app.qt.document import write_recovery_copy
 
-            show_error(self.window, error)
-
-    def on_thread_exception(self, args: threading.ExceptHookArgs) -> None:
-        trace = "".join(
-            traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        records, entries, unmatched = document.review.snapshot()
+        write_recovery_copy(
+            document.recovery_file,
+            list(document.dataset.iter_bytes()),
+            document.path,
+            records,
+            entries,
+            unmatched,
+            cancel=threading.Event(),
+            progress=lambda _value: None,
         )
-        log.error("unexpected error in a background thread:\n%s", trace)
+        log.info("recovery copy written after an unexpected error")
 
 
 def on_qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:

@@ -11,7 +11,6 @@ import argparse
 import importlib
 import logging
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -22,10 +21,14 @@ from desktop_app.cli.output import (
     EXIT_OK,
     EXIT_UNREADABLE,
     print_error,
+    print_note,
     print_user_error,
+    printable_streams,
 )
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.scrub import install_log_scrubbing
 
+LOG_FILE = "ftstudio.log"
 COMMAND_MODULES = [
     "validate_cmd",
     "stats_cmd",
@@ -39,7 +42,6 @@ COMMAND_MODULES = [
     "practice_cmd",
     "compare_cmd",
 ]
-LOG_FILE = "ftstudio.log"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +68,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ftstudio command and return its exit code."""
+    printable_streams()
+    install_log_scrubbing()  # a key never reaches a log line, whoever reads the logs
+    log_handler = _open_log_file()
+    try:
+        return _run(argv)
+    finally:
+        if log_handler is not None:
+            logging.getLogger().removeHandler(log_handler)
+            log_handler.close()
+
+
+def _open_log_file() -> logging.Handler | None:
+    """The command line's scrubbed log (ftstudio.log in the log folder), which error messages
+    point to; None when the log folder cannot be written (the command still runs)."""
+    try:
+        from desktop_app.core.appdirs import log_dir
+        from desktop_app.core.logfile import LogFile
+        from desktop_app.core.scrub import scrubbed_handler
+
+        handler = scrubbed_handler(LogFile(log_dir() / LOG_FILE))
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)  # warnings and errors (the root logger's level)
+    return handler
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -75,8 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_UNREADABLE
     try:
+        resolve_pending_starts()
         code: int = args.func(args)
     except UserFacingError as error:
+        logging.getLogger(__name__).warning("%s (%s)", error.message, error.technical)
         return print_user_error(error)
     except KeyboardInterrupt:
         print_error("Stopped.")
@@ -87,6 +119,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # noqa: BLE001 - a bug: log the traceback, show a sentence
         return _report_bug(args.command)
     return code
+
+
+def resolve_pending_starts() -> None:
+    """At every start: jobs whose start was sent but never confirmed are looked up and recorded.
+
+    Only reads the local job records unless one is pending; never stops the command."""
+    from desktop_app.core.jobstore import JobStore
+    from desktop_app.core.providers.base import Provider
+    from desktop_app.core.providers.registry import create_provider
+    from desktop_app.core.providers.retry import RetryPolicy
+    from desktop_app.core.training import resolve_all_pending
+
+    opened: list[Provider] = []
+
+    def connect(kind: str, account: str, base_url: str) -> Provider:
+        retry = RetryPolicy(max_attempts=2, base_delay=0.2)
+        opened.append(
+            create_provider(kind, base_url=base_url or None, account=account, retry=retry)
+        )
+        return opened[-1]
+
+    try:
+        store = JobStore()
+        if not store.path.is_file():  # no job was ever started on this computer
+            return
+        with store:
+            if not store.pending_creates():
+                return
+            adopted, unchecked = resolve_all_pending(store, connect)
+    except UserFacingError as error:  # unreadable job records: the command itself may not need them
+        logging.getLogger(__name__).info("pending starts not checked: %s", error.message)
+        return
+    finally:
+        for provider in opened:
+            provider.close()
+    for found in adopted:
+        print_note(found.message)
+    for sentence in unchecked:
+        print_note(sentence)
 
 
 def _report_bug(command: str) -> int:
@@ -101,15 +172,15 @@ def _report_bug(command: str) -> int:
 
 
 def _log_traceback() -> str:
+    """Write a scrubbed crash report (core.crash) to the log folder; its path, or ""."""
     try:
-        from desktop_app.core.appdirs import log_dir
+        from desktop_app.core.crash import build_report, write_crash_log
 
-        path = log_dir() / LOG_FILE
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
-        return str(path)
-    except OSError:
-        logging.getLogger(__name__).debug("could not write the log file", exc_info=True)
+        kind, error, tb = sys.exc_info()
+        assert kind is not None and error is not None
+        return str(write_crash_log(build_report(kind, error, tb)))
+    except Exception:
+        logging.getLogger(__name__).debug("could not write the crash report", exc_info=True)
         return ""
 
 

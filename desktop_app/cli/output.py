@@ -7,6 +7,7 @@ next step) and never shows a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ from typing import Any
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.errors import DatasetOpenError, UserFacingError
+from desktop_app.core.scrub import scrub, scrub_value
 
 EXIT_OK = 0  # the command did what was asked (validate: no errors found)
 EXIT_PROBLEMS = 1  # validate found errors, or the input cannot be used for what was asked
@@ -28,13 +30,13 @@ def print_error(message: str, next_step: str = "") -> None:
     lines = [message]
     if next_step:
         lines.append(next_step)
-    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.write(scrub("\n".join(lines)) + "\n")
     sys.stderr.flush()
 
 
 def print_note(text: str) -> None:
     """A side remark for the person at the terminal (stderr, so stdout stays clean for --json)."""
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(scrub(text) + "\n")
 
 
 def print_user_error(error: UserFacingError) -> int:
@@ -49,7 +51,19 @@ def exit_code_for(error: UserFacingError) -> int:
 
 def print_json(value: Any) -> None:
     """One JSON document on stdout (UTF-8, not ASCII-escaped), ending with a newline."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(scrub_value(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def printable_streams() -> None:
+    """stdout and stderr write a lone surrogate (an escaped “\\ud800” in a file) as “\\ud800”.
+
+    UTF-8 cannot hold one, so printing it would otherwise stop the command; the escape is also
+    what JSON uses, so --json output stays valid JSON."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 def open_dataset(path: str | os.PathLike[str], *, quiet: bool = True) -> Dataset:

@@ -12,6 +12,7 @@ from desktop_app.core.errors import UserFacingError
 from desktop_app.core.jobstore import JobRecord, JobStore
 from desktop_app.core.providers.base import Job, Provider
 from desktop_app.core.providers.registry import create_provider, provider_kinds
+from desktop_app.core.scrub import scrub
 
 PROVIDER_HELP = (
     "openai, azure (give the resource with --base-url), compatible (any OpenAI-compatible "
@@ -78,12 +79,12 @@ def provider_for_job(job_id: str, args: argparse.Namespace, store: JobStore) -> 
 
 
 def note(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(scrub(text) + "\n")
     sys.stderr.flush()
 
 
 def say(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(scrub(text) + "\n")
     sys.stdout.flush()
 
 

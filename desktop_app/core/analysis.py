@@ -28,7 +28,7 @@ from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.checks.messages import scan_texts
 from desktop_app.core.checks.plain import PlainPass, plain_fields, plain_pass, plain_piece
 from desktop_app.core.checks.provider_rules import LINE_RULES, example_problems
-from desktop_app.core.dataset import open_error
+from desktop_app.core.dataset import open_error, require_regular_file
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem
@@ -38,6 +38,7 @@ from desktop_app.core.tokens import (
     TOKENS_PER_NAME,
     ExampleTokens,
     TokenCounter,
+    encoded_length,
 )
 
 __all__ = [
@@ -148,23 +149,23 @@ class Analyzer:
         """Token lengths of every distinct role, content and name in the plain examples."""
         cache = self._text_cache  # roles and system prompts, kept across batches
         lengths: dict[str, int] = {}
-        encode = self.counter.encoding.encode_ordinary if passes else None
+        encoding = self.counter.encoding if passes else None
         for fast in passes:
             for role, content, name, _ in fast.fields:
                 if content not in lengths:
                     known = cache.get(content)
                     if known is None:
-                        known = len(encode(content)) if content else 0  # type: ignore[misc]
+                        known = encoded_length(encoding, content) if content else 0  # type: ignore[arg-type]
                         if role == "system" and len(content) < _CACHE_MAX_CHARS:
                             cache[content] = known
                     lengths[content] = known
                 if role not in lengths:
                     known = cache.get(role)
                     if known is None:
-                        known = cache[role] = len(encode(role)) if role else 0  # type: ignore[misc]
+                        known = cache[role] = encoded_length(encoding, role) if role else 0  # type: ignore[arg-type]
                     lengths[role] = known
                 if name is not None and name not in lengths:
-                    lengths[name] = len(encode(name)) if name else 0  # type: ignore[misc]
+                    lengths[name] = encoded_length(encoding, name) if name else 0  # type: ignore[arg-type]
         if len(cache) > _CACHE_MAX_ENTRIES:
             cache.clear()
         return lengths
@@ -568,6 +569,7 @@ def _share(
 
 def _probe(path: Path) -> tuple[int, bool]:
     """Size of the file and whether it starts with a byte-order mark; plain errors if unreadable."""
+    require_regular_file(path)  # a FIFO or /dev/zero would hang or never end
     try:
         with path.open("rb") as handle:
             head = handle.read(len(BOM))

@@ -5,11 +5,51 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from desktop_app.core.errors import DatasetSaveError
+
+_MKSTEMP_PART = re.compile(r"[a-z0-9_]{8}")  # the random part of a tempfile.mkstemp name
+
+
+STALE_TEMPORARY_SECONDS = (
+    900  # a save still writing after 15 minutes was killed: its file is debris
+)
+
+
+def temporary_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temporaries(path: Path, *, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
+    """Delete the temporary files interrupted saves of `path` left (`.NAME.*.tmp`, this app's own
+    naming) once they are older than `older_than` seconds; a save running now is left alone.
+    Returns how many were removed."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    prefix = temporary_prefix(path)
+    removed = 0
+    now = time.time()
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return 0
+    for name in names:
+        middle = name[len(prefix) : -len(".tmp")]
+        if not _MKSTEMP_PART.fullmatch(middle):
+            continue  # not a name tempfile.mkstemp makes: not ours
+        candidate = folder / name
+        with contextlib.suppress(OSError):
+            info = candidate.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
+                candidate.unlink()
+                removed += 1
+    return removed
 
 
 def write_atomic(path: Path, chunks: Iterable[bytes]) -> os.stat_result:
@@ -20,7 +60,7 @@ def write_atomic(path: Path, chunks: Iterable[bytes]) -> os.stat_result:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=".tmp", dir=folder)
     except OSError as exc:
         raise _save_error(path, exc) from exc
     try:

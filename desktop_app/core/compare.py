@@ -30,6 +30,7 @@ from desktop_app.core.atomic import write_atomic
 from desktop_app.core.compare_prompts import CompareError, Prompt
 from desktop_app.core.endpoints import Endpoint
 from desktop_app.core.errors import DatasetOpenError, DatasetSaveError, UserFacingError
+from desktop_app.core.scrub import scrub, scrub_value
 
 SCHEMA_VERSION = 1
 A, B, TIE = "a", "b", "tie"
@@ -473,7 +474,7 @@ class Comparison:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, lineterminator="\r\n")
         for row in self.csv_rows():
-            writer.writerow([_spreadsheet_safe(cell) for cell in row])
+            writer.writerow([_spreadsheet_safe(scrub(cell)) for cell in row])
         _write(target, buffer.getvalue().encode("utf-8-sig"))
         return target
 
@@ -484,7 +485,7 @@ def write_comparison(data: dict[str, Any], target: Path, *, may_move: bool = Fal
     With `may_move`, a folder that cannot be written sends the file to the app's data folder.
     Safe to call on a worker thread with a snapshot taken on the GUI thread.
     """
-    payload = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    payload = (json.dumps(scrub_value(data), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     try:
         _write(target, payload)
     except CompareError:

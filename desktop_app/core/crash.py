@@ -10,8 +10,8 @@ No Qt here.
 from __future__ import annotations
 
 import contextlib
+import logging
 import platform
-import re
 import sys
 import threading
 import time
@@ -24,38 +24,13 @@ from types import TracebackType
 
 from desktop_app.core.appdirs import log_dir
 from desktop_app.core.atomic import write_atomic
+from desktop_app.core.scrub import HIDDEN, scrub
+
+__all__ = ["HIDDEN", "CrashHandler", "CrashReport", "build_report", "scrub", "write_crash_log"]
 
 KEEP_CRASH_LOGS = 20
-HIDDEN = "[hidden]"
-
-# Shapes of secrets: OpenAI-style keys (sk-…, sess-…), other providers' prefixed keys,
-# Authorization / api-key headers and key=value pairs, and bare 32-hex Azure keys.
-_SECRET_PATTERNS = [
-    re.compile(r"\b(?:sk|sess|fw|tgp|rk|pk)[-_][A-Za-z0-9_\-]{8,}"),
-    re.compile(
-        r"(?i)\b(authorization|api[-_]?key|x-api-key)(\s*[:=]\s*)(bearer\s+)?['\"]?[^\s'\",}]+"
-    ),
-    re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._\-]{8,}"),
-    re.compile(r"\b[0-9a-f]{32}\b"),
-]
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
-
-
-def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """text without anything that looks like a key, nor any of the given secrets."""
-    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-        text = text.replace(secret, HIDDEN)
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(_replacement, text)
-    return text
-
-
-def _replacement(match: re.Match[str]) -> str:
-    groups = match.groups()
-    if len(groups) >= 2 and groups[0] is not None:  # keep "api_key=" / "Authorization: "
-        return f"{groups[0]}{groups[1]}{HIDDEN}"
-    return HIDDEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +155,8 @@ class CrashHandler:
         with contextlib.suppress(OSError):  # no log folder: the dialog still offers "Copy details"
             report = report.with_log_file(write_crash_log(report, self.folder))
         self.reports.append(report)
+        # the log gets one line (the traceback is in the scrubbed report only)
+        logging.getLogger(__name__).error("%s; report: %s", report.summary, report.log_file)
         if self.on_crash is not None:
             self.on_crash(report)
         return report

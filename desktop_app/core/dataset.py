@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.atomic import write_atomic
+from desktop_app.core.atomic import remove_stale_temporaries, write_atomic
 from desktop_app.core.errors import DatasetOpenError
 from desktop_app.core.events import Event
 from desktop_app.core.jsonline import ParsedLine, RecordKind, parse_line
@@ -89,6 +90,8 @@ class Dataset:
     ) -> Dataset:
         """Read a file; `on_bytes(n)` hears of each chunk read (for a progress bar)."""
         path = Path(path)
+        require_regular_file(path)
+        remove_stale_temporaries(path)
         try:
             with path.open("rb") as handle:
                 bom, records = _read_records(handle, on_bytes)
@@ -149,6 +152,7 @@ class Dataset:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("save() needs a path for a dataset that was never saved")
+        remove_stale_temporaries(target)
         write_atomic(target, self.iter_bytes())
         self.path = target
         for record in self._records:
@@ -230,6 +234,31 @@ class Dataset:
 
     def _touch(self) -> None:
         self.revision += 1
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def require_regular_file(path: Path) -> None:
+    """Refuse at once what is not a file on disk (a FIFO or a device would hang or never end)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise open_error(path, exc) from exc
+    if stat.S_ISDIR(mode):
+        raise open_error(path, IsADirectoryError(path))
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            raise DatasetOpenError(
+                f"“{path.name}” is not a regular file: it is {kind}, which cannot be opened as a "
+                "dataset.",
+                "Save the data to a .jsonl file first, then open that file.",
+            )
 
 
 def open_error(path: Path, exc: OSError) -> DatasetOpenError:

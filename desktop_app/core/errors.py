@@ -7,11 +7,15 @@ ever shows a traceback or a repr().
 
 from __future__ import annotations
 
+from desktop_app.core.scrub import scrub
+
 
 class UserFacingError(Exception):
     """An error whose text is written for the person using the app."""
 
     def __init__(self, message: str, next_step: str = "", *, technical: str = "") -> None:
+        # Provider answers can echo a key: every text of an error is scrubbed once, here.
+        message, next_step, technical = scrub(message), scrub(next_step), scrub(technical)
         super().__init__(message)
         self.message = message
         self.next_step = next_step

@@ -15,6 +15,7 @@ import json
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,6 +81,18 @@ MIGRATIONS: tuple[str, ...] = (
         base_url TEXT NOT NULL DEFAULT '',
         request_json TEXT NOT NULL,
         started_at INTEGER NOT NULL
+    );
+    """,
+    # 3: uploads in flight: the idempotency token a resent upload of the same content reuses
+    """
+    CREATE TABLE pending_uploads (
+        provider TEXT NOT NULL,
+        account TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        token TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        PRIMARY KEY (provider, account, sha256, purpose)
     );
     """,
 )
@@ -290,8 +303,11 @@ class JobStore:
         validation_sha256: str | None = None,
         dataset_path: str | None = None,
         client_token: str | None = None,
-    ) -> None:
-        """Insert or update a job; keeps provenance columns already recorded when given None."""
+    ) -> Job:
+        """Insert or update a job; keeps provenance columns already recorded when given None.
+
+        A finished, failed or cancelled job stays so: an older answer that arrives late (still
+        “running”) does not overwrite it. Returns the job as stored."""
         now = int(time.time())
         row = {
             "provider": provider,
@@ -327,11 +343,18 @@ class JobStore:
         columns = ", ".join(row)
         marks = ", ".join(f":{k}" for k in row)
         with self._transaction() as conn:
+            stored = conn.execute(
+                "SELECT * FROM jobs WHERE provider = ? AND account = ? AND job_id = ?",
+                (provider, account, job.id),
+            ).fetchone()
+            if stored is not None and _ends_sooner(_record(stored), job):
+                return _record(stored).job()
             conn.execute(
                 f"INSERT INTO jobs ({columns}) VALUES ({marks}) "
                 f"ON CONFLICT (provider, account, job_id) DO UPDATE SET {updates}",
                 row,
             )
+        return job
 
     def get(self, provider: str, account: str, job_id: str) -> JobRecord | None:
         with self._transaction() as conn:
@@ -421,6 +444,32 @@ class JobStore:
                 (client_token, provider, account, base_url, json.dumps(request), int(time.time())),
             )
 
+    def upload_token(self, provider: str, account: str, sha256: str, purpose: str) -> str:
+        """The idempotency token for uploading this content: written before the first request
+        and reused by every resend (also after a crash), until `finish_upload` removes it."""
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT token FROM pending_uploads WHERE provider = ? AND account = ? "
+                "AND sha256 = ? AND purpose = ?",
+                (provider, account, sha256, purpose),
+            ).fetchone()
+            if row is not None:
+                return str(row["token"])
+            token = str(uuid.uuid4())
+            conn.execute(
+                "INSERT INTO pending_uploads VALUES (?, ?, ?, ?, ?, ?)",
+                (provider, account, sha256, purpose, token, int(time.time())),
+            )
+        return token
+
+    def finish_upload(self, provider: str, account: str, sha256: str, purpose: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "DELETE FROM pending_uploads WHERE provider = ? AND account = ? AND sha256 = ? "
+                "AND purpose = ?",
+                (provider, account, sha256, purpose),
+            )
+
     def remove_pending_create(self, client_token: str) -> None:
         with self._transaction() as conn:
             conn.execute("DELETE FROM pending_creates WHERE client_token = ?", (client_token,))
@@ -445,6 +494,11 @@ class JobStore:
             )
             for r in rows
         ]
+
+
+def _ends_sooner(stored: JobRecord, job: Job) -> bool:
+    """True when the stored record already ended and `job` is an older answer saying otherwise."""
+    return stored.is_terminal and not job.is_terminal
 
 
 def _record(row: sqlite3.Row) -> JobRecord:

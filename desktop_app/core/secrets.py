@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.scrub import HIDDEN, looks_like_key, remember_key, scrub
+
+__all__ = ["HIDDEN", "looks_like_key", "remember_key", "scrub"]  # the one scrubber (core.scrub)
 
 SERVICE = "finetune-studio"
 ENVIRONMENT_KEYS = {
@@ -132,6 +135,7 @@ def set_key(provider: str, key: str, account: str = "default") -> None:
     key = key.strip()
     if not key:
         raise SecretsError("The key is empty.", "Paste the whole key and try again.")
+    remember_key(key)
     if not keyring_available():
         raise _no_store_error()
     try:
@@ -147,6 +151,7 @@ def set_session_key(provider: str, key: str, account: str = "default") -> None:
     key = key.strip()
     if not key:
         raise SecretsError("The key is empty.", "Paste the whole key and try again.")
+    remember_key(key)
     with _session_lock:
         _session_keys[username(provider, account)] = key
 
@@ -183,6 +188,12 @@ def _stored_key(provider: str, account: str) -> str | None:
 
 def find_key(provider: str, account: str = "default") -> tuple[str | None, KeySource]:
     """The key to use and where it came from: session, then password store, then environment."""
+    key, source = _find_key(provider, account)
+    remember_key(key)  # from now on this exact key is hidden from every text the app writes
+    return key, source
+
+
+def _find_key(provider: str, account: str) -> tuple[str | None, KeySource]:
     with _session_lock:
         session = _session_keys.get(username(provider, account))
     if session:

@@ -38,6 +38,8 @@ TOKENS_PER_EXAMPLE = 3  # the reply primer the Cookbook adds to every conversati
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1
 PARALLEL_MIN_CHARS = 4000  # texts at least this long are encoded on several threads
+HUGE_TEXT_CHARS = 1_000_000  # longer texts are encoded piece by piece (memory stays bounded)
+TOKEN_PIECE_CHARS = 8_000
 
 # Model families by prefix, for names the model list does not know (checked in order).
 _O200K_FAMILIES = re.compile(r"^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4)(\b|-|$)")
@@ -293,6 +295,27 @@ def _default_threads() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
+def encoded_length(encoding: tiktoken.Encoding, text: str) -> int:
+    """Tokens of `text`; a huge text is encoded in pieces, so memory stays near its own size.
+
+    tiktoken's BPE on one enormous word (50 MB of one repeated character) takes gigabytes; the
+    pieces end at a space where there is one, so the count stays exact for ordinary text (and
+    off by at most one token per piece otherwise — such a text is far over every limit anyway).
+    """
+    if len(text) <= HUGE_TEXT_CHARS:
+        return len(encoding.encode_ordinary(text))
+    total = 0
+    start = 0
+    while start < len(text):
+        end = min(start + TOKEN_PIECE_CHARS, len(text))
+        if end < len(text):
+            space = text.rfind(" ", start + TOKEN_PIECE_CHARS // 2, end)
+            end = space if space > start else end
+        total += len(encoding.encode_ordinary(text[start:end]))
+        start = end
+    return total
+
+
 class TokenCounter:
     """Counts tokens with one model's encoding (loaded on the first count, then shared)."""
 
@@ -306,7 +329,7 @@ class TokenCounter:
 
     def count_text(self, text: str) -> int:
         """Tokens of plain text; special-token text such as <|endoftext|> counts as ordinary text."""
-        return len(self.encoding.encode_ordinary(text)) if text else 0
+        return encoded_length(self.encoding, text) if text else 0
 
     def count_example(self, value: Any) -> ExampleTokens | None:
         """Counts for a chat or preference example; None when the value is neither."""
@@ -342,7 +365,11 @@ class TokenCounter:
             if num_threads > 1 and len(text) >= PARALLEL_MIN_CHARS:
                 long_texts.append(text)
             else:
-                lengths[text] = len(encoding.encode_ordinary(text))
+                lengths[text] = encoded_length(encoding, text)
+        huge = [t for t in long_texts if len(t) > HUGE_TEXT_CHARS]
+        for text in huge:
+            lengths[text] = encoded_length(encoding, text)
+        long_texts = [t for t in long_texts if len(t) <= HUGE_TEXT_CHARS]
         if long_texts:
             # tiktoken releases the GIL while encoding, so long texts gain from several threads;
             # for short ones the per-call thread hand-off costs more than it saves (measured).

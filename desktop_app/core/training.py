@@ -37,6 +37,7 @@ from desktop_app.core.providers.errors import (
     RateLimitError,
     ServerError,
 )
+from desktop_app.core.providers.retry import is_retryable
 from desktop_app.core.uploads import (
     FILES_API_LIMIT,
     PART_SIZE,
@@ -46,7 +47,8 @@ from desktop_app.core.uploads import (
 )
 
 log = logging.getLogger(__name__)
-PENDING_CREATE_MAX_AGE = 24 * 3600  # seconds after which an unresolved create is forgotten
+PENDING_CREATE_GRACE = 600  # seconds: a create the provider does not list after this was never made
+PENDING_CREATE_GIVE_UP = 7 * 24 * 3600  # seconds of failed look-ups after which one is dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,8 @@ def start_job(
 def _create(
     provider: Provider, request: JobRequest, store: JobStore, cancel: CancelToken | None
 ) -> Job:
-    """Create the job; a pending-create row survives a crash so a restart can find the job."""
+    """Create the job exactly once: the pending record is written before the request (its token
+    is the Idempotency-Key and the metadata the look-up finds) and resolved after it."""
     store.add_pending_create(
         request.client_token,
         provider=provider.kind,
@@ -200,16 +203,44 @@ def _create(
     )
     try:
         return provider.create_job(request, cancel=cancel)
-    except (ProviderError, OperationCancelled):
-        store.remove_pending_create(request.client_token)
+    except (ProviderError, OperationCancelled) as exc:
+        if not getattr(exc, "maybe_created", False):
+            store.remove_pending_create(request.client_token)  # the provider made nothing
+        else:
+            log.warning("a job create is unconfirmed; its pending record is kept to resolve later")
         raise
 
 
+@dataclass(frozen=True, slots=True)
+class Adopted:
+    """A job found at the provider that the app started but had no record of."""
+
+    job: Job
+    provider: str  # display name
+    account: str
+    kind: str = ""
+    base_url: str = ""
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Found the job {self.job.id} ({self.job.model}, {self.job.status_label.lower()}) at "
+            f"{self.provider}: it was started earlier but its answer never arrived. It is now in "
+            "your list of jobs; nothing was started twice."
+        )
+
+
 def resolve_pending_creates(provider: Provider, store: JobStore) -> list[Job]:
-    """After a crash: find the jobs whose create was sent but never answered, and record them."""
+    """Creates sent but never confirmed (a lost answer, a crash): find each job by its client
+    token and record it. Pending records whose look-up fails stay for the next start; one the
+    provider answers “no such job” for is forgotten once it is old enough to be sure."""
     found = []
     for pending in store.pending_creates(provider.kind, provider.account):
-        job = provider.find_job_by_token(pending.client_token)
+        try:
+            job = provider.find_job_by_token(pending.client_token)
+        except ProviderError as exc:
+            log.info("could not check an unconfirmed create yet: %s", type(exc).__name__)
+            continue
         if job is not None:
             store.record_job(
                 job,
@@ -220,16 +251,57 @@ def resolve_pending_creates(provider: Provider, store: JobStore) -> list[Job]:
             )
             store.remove_pending_create(pending.client_token)
             found.append(job)
-        elif time.time() - pending.started_at > PENDING_CREATE_MAX_AGE:
+        elif time.time() - pending.started_at > PENDING_CREATE_GRACE:
             store.remove_pending_create(pending.client_token)
     return found
 
 
+def resolve_all_pending(
+    store: JobStore, connect: Callable[[str, str, str], Provider]
+) -> tuple[list[Adopted], list[str]]:
+    """At every start (app and command line): resolve the pending creates of every account.
+
+    `connect(kind, account, base_url)` gives a provider (the caller closes what it opened).
+    Returns the adopted jobs and plain sentences about accounts that could not be checked (they
+    are checked again at the next start)."""
+    adopted: list[Adopted] = []
+    unchecked: list[str] = []
+    _give_up_old(store)
+    accounts = {(p.provider, p.account, p.base_url) for p in store.pending_creates()}
+    for kind, account, base_url in sorted(accounts):
+        try:
+            provider = connect(kind, account, base_url)
+        except UserFacingError as exc:
+            unchecked.append(
+                f"A job start could not be confirmed yet: {exc.message} Finetune Studio checks "
+                "again at the next start. Do not start that job again."
+            )
+            continue
+        label = provider.label or kind
+        for job in resolve_pending_creates(provider, store):
+            adopted.append(Adopted(job, label, account, kind, base_url))
+            log.info("adopted job %s found at %s", job.id, label)
+        if store.pending_creates(kind, account):
+            unchecked.append(
+                f"A job start at {label} is still unconfirmed; Finetune Studio checks again at "
+                "the next start. Do not start that job again."
+            )
+    return adopted, unchecked
+
+
+def _give_up_old(store: JobStore) -> None:
+    """Forget a pending create no look-up could answer for a week (a practice server long gone)."""
+    for pending in store.pending_creates():
+        if time.time() - pending.started_at > PENDING_CREATE_GIVE_UP:
+            log.warning("gave up checking a job start from %s", pending.provider)
+            store.remove_pending_create(pending.client_token)
+
+
 def refresh_job(provider: Provider, store: JobStore | None, job_id: str) -> Job:
-    """The job as the provider sees it now, saved to the job store."""
+    """The job as the provider sees it now, saved to the job store (an ended job stays ended)."""
     job = provider.get_job(job_id)
     if store is not None:
-        store.record_job(
+        job = store.record_job(
             job, provider=provider.kind, account=provider.account, base_url=provider.base_url
         )
     return job
@@ -289,7 +361,7 @@ def follow_job(
             failures = 0
         except (NetworkError, ServerError, RateLimitError) as exc:
             failures += 1
-            if failures >= max_failures:
+            if failures >= max_failures or not is_retryable(exc):
                 raise
             if on_trouble is not None:
                 on_trouble(exc)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import CancelToken, FileRef, Provider, UploadSource
 from desktop_app.core.providers.errors import NotFoundError, OperationCancelled, ProviderError
+from desktop_app.core.providers.retry import outcome_unknown
 
 log = logging.getLogger(__name__)
 FILES_API_LIMIT = 512 * 1024 * 1024
@@ -71,17 +72,32 @@ def upload(
             report(total, reused=True)
             return UploadResult(cached, sha256, reused=True)
     _check(cancel, source.filename)
+    # The pending record's token goes out as the Idempotency-Key: a resent upload (also after
+    # a crash) of the same content makes no second file where the provider honours it.
+    token = store.upload_token(kind, account, sha256, purpose) if store is not None else None
     report(0)
-    if total <= multipart_threshold or not provider.capabilities.multipart_upload:
-        # a provider without multipart uploads enforces its own size limit in upload_file
-        ref = provider.upload_file(
-            source, purpose=purpose, progress=lambda s, _t: report(s), cancel=cancel
-        )
-    else:
-        ref = _upload_in_parts(provider, source, purpose, part_size, report, cancel)
+    try:
+        if total <= multipart_threshold or not provider.capabilities.multipart_upload:
+            # a provider without multipart uploads enforces its own size limit in upload_file
+            ref = provider.upload_file(
+                source,
+                purpose=purpose,
+                progress=lambda s, _t: report(s),
+                cancel=cancel,
+                token=token,
+            )
+        else:
+            ref = _upload_in_parts(provider, source, purpose, part_size, report, cancel, token)
+    except (OperationCancelled, ProviderError) as exc:
+        if store is not None and not (isinstance(exc, ProviderError) and outcome_unknown(exc)):
+            store.finish_upload(
+                kind, account, sha256, purpose
+            )  # nothing made: a fresh key next time
+        raise
     report(total)
     if store is not None:
         store.remember_upload(kind, account, sha256, purpose, ref.id, source.filename, total)
+        store.finish_upload(kind, account, sha256, purpose)
     return UploadResult(ref, sha256, reused=False)
 
 
@@ -108,10 +124,11 @@ def _upload_in_parts(
     part_size: int,
     report: Callable[[int], None],
     cancel: CancelToken | None,
+    token: str | None,
 ) -> FileRef:
     if part_size <= 0:
         raise ValueError("part_size must be positive")
-    upload_id = provider.start_upload(source.filename, source.size, purpose=purpose)
+    upload_id = provider.start_upload(source.filename, source.size, purpose=purpose, token=token)
     part_ids: list[str] = []
     try:
         with source.open() as handle:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from desktop_app.core import recovery
-from desktop_app.core.atomic import write_atomic
+from desktop_app.core.atomic import remove_stale_temporaries, write_atomic
 from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.errors import DatasetSaveError
 from desktop_app.core.file_search import DiskCopy, FileStamp, line_ends
@@ -64,6 +64,7 @@ def save_files(
 ) -> DiskCopy:
     """Writer thread: the dataset (atomically), then its review sidecar. Returns what the file
     now holds (`chunks` are the BOM if any, then each record's bytes and ending)."""
+    remove_stale_temporaries(path)  # what killed saves of this file left behind
     written = write_atomic(path, _yielding(chunks))
     write_sidecar(path, build_sidecar(records, entries, unmatched))
     start = len(chunks[0]) if len(chunks) % 2 else 0  # (a BOM comes first, on its own)

@@ -126,7 +126,10 @@ def poll_job(
     provider = connect(key)
     job = provider.get_job(key.job_id)
     if store is not None and store.get(*key.record_key) is not None:
-        store.record_job(job, provider=key.provider, account=key.account, base_url=key.base_url)
+        # the stored job wins when it already ended (this answer may be older than it)
+        job = store.record_job(
+            job, provider=key.provider, account=key.account, base_url=key.base_url
+        )
     cancel.raise_if_cancelled()
     events = new_events(provider, key.job_id, seen) if provider.capabilities.events else []
     mentions = any("checkpoint" in e.message.lower() for e in events)

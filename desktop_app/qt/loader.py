@@ -22,7 +22,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.dataset import BOM, Record, _record
+from desktop_app.core.atomic import remove_stale_temporaries
+from desktop_app.core.dataset import BOM, Record, _record, require_regular_file
 from desktop_app.core.errors import DatasetOpenError
 from desktop_app.core.file_search import DiskCopy, FileStamp
 from desktop_app.core.review import ReviewEntry, SidecarMatcher, read_sidecar
@@ -64,6 +65,8 @@ def load_file(
     With `in_flight` (a Semaphore(0)), the reader waits after each batch until the receiver
     releases it once.
     """
+    require_regular_file(path)  # a FIFO or a device is refused at once, not waited on
+    remove_stale_temporaries(path)  # what killed saves of this file left behind
     matcher = SidecarMatcher(read_sidecar(path))
     try:
         handle = path.open("rb")

@@ -8,21 +8,19 @@ Details…". Every error shown is also written to the log.
 from __future__ import annotations
 
 import logging
-import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.scrub import scrub
 
 log = logging.getLogger(__name__)
-
-_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+|api[_-]?key\s*[=:]\s*\S+)", re.I)
 
 
 def redact(text: str) -> str:
     """Remove anything that looks like an API key from text meant for a dialog or a log."""
-    return _SECRET.sub("[hidden]", text)
+    return scrub(text)
 
 
 def describe(error: BaseException) -> tuple[str, str, str]:

@@ -95,7 +95,7 @@ def test_a_bug_is_a_sentence_and_a_log_file(
     assert ran.code == 70
     assert "internal error" in ran.err
     assert "Traceback" not in ran.err and "secret internals" not in ran.err
-    log = app_home / "logs" / "ftstudio.log"
+    (log,) = (app_home / "logs").glob("crash-*.log")
     assert str(log) in ran.err
     assert "RuntimeError: secret internals" in log.read_text(encoding="utf-8")
 

@@ -200,7 +200,7 @@ def test_train_without_a_key_says_how_to_add_one(ftstudio, dataset: Path) -> Non
     assert ran.code == 1
     assert ran.err == (
         "There is no API key for OpenAI yet.\n"
-        "Open Settings → Keys (or run “ftstudio keys set --provider openai”) and paste your key.\n"
+        "Open Training → Keys and Providers… (or run “ftstudio keys set --provider openai”) and paste your key.\n"
     )
 
 

@@ -20,7 +20,7 @@ def _job(status: str = "running", **extra: object) -> Job:
 def test_a_new_store_is_made_in_the_data_folder_at_the_latest_version(app_home: Path) -> None:
     with JobStore() as store:
         assert store.path == app_home / "data" / "jobs.sqlite3"
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         assert store.list_jobs() == []
 
 
@@ -116,7 +116,7 @@ def test_an_old_database_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
     old.close()
 
     with JobStore(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == SCHEMA_VERSION
         record = store.get("openai", "default", "ftjob-old")
         assert record is not None and record.method == "supervised" and record.job_json is None
         assert record.job().status == "succeeded"

@@ -181,7 +181,7 @@ def test_check_connection_and_a_revoked_key() -> None:
         ):
             revoked.list_jobs()
     assert rejected.value.message == "Your API key was rejected by OpenAI."
-    assert rejected.value.next_step.startswith("Open Settings → Keys")
+    assert rejected.value.next_step.startswith("Open Training → Keys and Providers…")
     assert "sk-old-key-1234" not in str(rejected.value) + rejected.value.technical
 
 

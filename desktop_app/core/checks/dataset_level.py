@@ -248,11 +248,15 @@ def _too_long(summaries: Sequence[Summary], info: ModelInfo | None) -> list[Prob
     limit = info.training_context if info is not None else None
     if info is None or limit is None:
         return []
+    longest = max((m.training_context or 0 for m in load_models().models), default=limit)
     return [
         _problem(
             TOO_LONG,
-            f"This example has {s.tokens:,} tokens; {info.label} learns from at most {limit:,} "
-            "tokens per example, so the end will be cut off.",
+            f"This example has {s.tokens:,} tokens: too long for any model (the longest "
+            f"learns from {longest:,} tokens per example). Split it into several examples."
+            if s.tokens > longest
+            else f"This example has {s.tokens:,} tokens; {info.label} learns from at most "
+            f"{limit:,} tokens per example, so the end will be cut off.",
             line,
         )
         for line, s in enumerate(summaries, 1)

@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -70,6 +70,10 @@ class PracticeServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.stopping = threading.Event()
+        self._answered: dict[tuple[str, str], tuple[int, Any]] = {}
+        self._idempotency_lock = threading.Lock()
+        self._idempotency_locks: dict[tuple[str, str], threading.Lock] = {}
+        self.replays = 0  # answers given again for a resent Idempotency-Key (tests count them)
 
     @property
     def port(self) -> int:
@@ -117,6 +121,24 @@ class PracticeServer:
 
     def __enter__(self) -> PracticeServer:
         return self.start()
+
+    def replayed(
+        self, method: str, path: str, headers: dict[str, str], route: Callable[[], tuple[int, Any]]
+    ) -> tuple[int, Any]:
+        """Like OpenAI: a POST carrying an Idempotency-Key the server has already answered gets
+        that first answer again, and nothing is created twice. Only successes are kept."""
+        key = headers.get("idempotency-key")
+        if method != "POST" or not key:
+            return route()
+        with self._idempotency_lock:
+            lock = self._idempotency_locks.setdefault((path, key), threading.Lock())
+        with lock:  # a resend that arrives while the first is still working waits for it
+            if (path, key) in self._answered:
+                self.replays += 1
+                return self._answered[(path, key)]
+            answer = route()
+            self._answered[(path, key)] = answer
+            return answer
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
@@ -212,7 +234,9 @@ class _Handler(BaseHTTPRequestHandler):
                 if fault.kind in ("status", "malformed", "drop"):
                     return
             self._authenticate(headers)
-            status, payload = self._route(method, path, url.query, headers, body)
+            status, payload = practice.replayed(
+                method, path, headers, lambda: self._route(method, path, url.query, headers, body)
+            )
             if fault is not None and fault.kind == "drop_after":
                 raise _DropConnection()
             record.status = status

@@ -11,20 +11,13 @@ from the provider's JSON, so the rest of the app never touches the `openai` pack
 
 from __future__ import annotations
 
-import base64
-import binascii
-import csv
-import io
-import re
 import threading
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from desktop_app.core.errors import DatasetOpenError, UserFacingError
 from desktop_app.core.providers.errors import (
     AccessDeniedError,
     AuthError,
@@ -40,6 +33,15 @@ from desktop_app.core.providers.errors import (
     ServerError,
     ValidationError,
 )
+from desktop_app.core.providers.metrics import (
+    Metrics,
+    decode_result_file,
+    parse_result_csv,
+)
+from desktop_app.core.providers.metrics import read_int as _int
+from desktop_app.core.providers.status import JobError, JobStatus
+from desktop_app.core.providers.upload_source import UploadSource, idempotency_key
+from desktop_app.core.scrub import scrub
 
 __all__ = [
     "CLIENT_TOKEN_KEY",
@@ -74,6 +76,7 @@ __all__ = [
     "UploadSource",
     "ValidationError",
     "decode_result_file",
+    "idempotency_key",
     "parse_result_csv",
 ]
 
@@ -81,31 +84,6 @@ CancelToken = threading.Event
 ProgressCallback = Callable[[int, int], None]  # (bytes sent, bytes in total)
 CLIENT_TOKEN_KEY = "ftstudio_client_token"  # job metadata key that makes a retried create safe
 T = TypeVar("T")
-
-
-class JobStatus:
-    VALIDATING_FILES = "validating_files"
-    QUEUED = "queued"
-    RUNNING = "running"
-    PAUSED = "paused"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
-    LABELS: ClassVar[dict[str, str]] = {
-        VALIDATING_FILES: "Checking the files",
-        QUEUED: "Waiting in line",
-        RUNNING: "Training",
-        "pausing": "Pausing",
-        PAUSED: "Paused",
-        SUCCEEDED: "Finished — the model is ready",
-        FAILED: "Failed",
-        CANCELLED: "Cancelled",
-    }
-
-    @classmethod
-    def label(cls, status: str) -> str:
-        return cls.LABELS.get(status, status.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,95 +101,6 @@ class Capabilities:
     chat_stream: bool = True
     result_files: bool = True
     needs_deployment: bool = False  # a tuned model must be deployed before it can answer (Azure)
-
-
-@dataclass(frozen=True, slots=True)
-class Metrics:
-    """Training metrics of one step (from a metrics event or a checkpoint); missing values None."""
-
-    step: int | None = None
-    total_steps: int | None = None
-    train_loss: float | None = None
-    train_accuracy: float | None = None  # mean token accuracy on the training batch
-    valid_loss: float | None = None
-    valid_accuracy: float | None = None
-    full_valid_loss: float | None = None  # on the whole validation file, at the end of an epoch
-    full_valid_accuracy: float | None = None
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Metrics:
-        return cls(
-            step=_int(data.get("step")),
-            total_steps=_int(data.get("total_steps")),
-            train_loss=_float(data.get("train_loss")),
-            train_accuracy=_float(
-                data.get("train_mean_token_accuracy", data.get("train_accuracy"))
-            ),
-            valid_loss=_float(data.get("valid_loss")),
-            valid_accuracy=_float(
-                data.get("valid_mean_token_accuracy", data.get("validation_mean_token_accuracy"))
-            ),
-            full_valid_loss=_float(data.get("full_valid_loss")),
-            full_valid_accuracy=_float(data.get("full_valid_mean_token_accuracy")),
-        )
-
-    def summary(self) -> str:
-        """“Step 12/40: training loss 0.84, accuracy 71%, validation loss 0.91”."""
-        parts = []
-        if self.step is not None:
-            total = f"/{self.total_steps}" if self.total_steps else ""
-            parts.append(f"Step {self.step}{total}:")
-        for label, value, percent in (
-            ("training loss", self.train_loss, False),
-            ("accuracy", self.train_accuracy, True),
-            ("validation loss", self.valid_loss, False),
-            ("validation accuracy", self.valid_accuracy, True),
-            ("full validation loss", self.full_valid_loss, False),
-        ):
-            if value is not None:
-                parts.append(f"{label} {value:.0%}," if percent else f"{label} {value:.3f},")
-        return " ".join(parts).rstrip(",")
-
-
-@dataclass(frozen=True, slots=True)
-class JobError:
-    """Why a job failed, as the provider said it."""
-
-    code: str
-    message: str
-    param: str | None = None
-
-    @property
-    def example_number(self) -> int | None:
-        """The example the provider names (“Example 12, message 2 …”), 1-based, or None."""
-        found = re.search(r"\bExample (\d+)\b", self.message)
-        return int(found.group(1)) if found else None
-
-    def explain(self) -> tuple[str, str]:
-        """(what happened, what to do) in plain words for the person training."""
-        which = "validation file" if self.param == "validation_file" else "training file"
-        if self.code == "invalid_n_examples":
-            return (
-                f"The provider needs more examples: {self.message}.",
-                "Add examples until the file has at least 10 (50 to 100 usually work much "
-                "better), then start the job again.",
-            )
-        if self.code in ("invalid_training_file", "invalid_validation_file", "invalid_file_format"):
-            number = self.example_number
-            where = f" Example {number} is the problem." if number else ""
-            return (
-                f"The provider could not use the {which}.{where} It said: {self.message}",
-                "Fix that example (the checks panel can help), then start the job again.",
-            )
-        if self.code == "server_error":
-            return (
-                "The job failed because of a problem on the provider's side.",
-                "Start the job again; you are normally not charged for a job that failed this way.",
-            )
-        return (
-            f"The job failed: {self.message}",
-            "Read the message, fix the cause, and try again.",
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +140,7 @@ class Job:
         if isinstance(error, Mapping) and (error.get("code") or error.get("message")):
             job_error = JobError(
                 code=str(error.get("code") or ""),
-                message=str(error.get("message") or ""),
+                message=scrub(str(error.get("message") or "")),  # stored and shown: no keys
                 param=error.get("param") if isinstance(error.get("param"), str) else None,
             )
         method = data.get("method")
@@ -459,7 +348,13 @@ class JobRequest:
     learning_rate_multiplier: float | None = None
     beta: float | None = None  # DPO only
     metadata: Mapping[str, str] = field(default_factory=dict)
-    client_token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # A dashed UUID (a bare 32-hex string would be hidden as key-shaped by the scrubber).
+    client_token: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def idempotency_key(self) -> str:
+        """Sent as the provider's Idempotency-Key header: a resent create makes nothing new."""
+        return idempotency_key("job", self.client_token)
 
     def hyperparameters(self) -> dict[str, Any]:
         hyper: dict[str, Any] = {
@@ -475,80 +370,6 @@ class JobRequest:
 
     def method_body(self) -> dict[str, Any]:
         return {"type": self.method, self.method: {"hyperparameters": self.hyperparameters()}}
-
-
-class UploadSource:
-    """The exact bytes to upload: in memory or a file on disk, plus an optional prefix (a BOM).
-
-    The content hash covers exactly what is sent, so the upload cache and the provenance copy
-    match what the provider received.
-    """
-
-    def __init__(
-        self,
-        filename: str,
-        *,
-        data: bytes | None = None,
-        path: Path | None = None,
-        prefix: bytes = b"",
-    ) -> None:
-        if (data is None) == (path is None):
-            raise ValueError("give exactly one of data or path")
-        self.filename = filename
-        self.data = data
-        self.path = Path(path) if path is not None else None
-        self.prefix = prefix
-        self._sha256: str | None = None
-
-    @classmethod
-    def from_bytes(cls, data: bytes, filename: str) -> UploadSource:
-        return cls(filename, data=data)
-
-    @classmethod
-    def from_path(cls, path: Path, filename: str | None = None) -> UploadSource:
-        return cls(filename or Path(path).name, path=Path(path))
-
-    def with_prefix(self, prefix: bytes) -> UploadSource:
-        """The same content with `prefix` in front, unless it already starts with it."""
-        if not prefix or self.head(len(prefix)) == prefix:
-            return self
-        return UploadSource(self.filename, data=self.data, path=self.path, prefix=prefix)
-
-    @property
-    def size(self) -> int:
-        body = len(self.data) if self.data is not None else _path_size(self.path)
-        return len(self.prefix) + body
-
-    def head(self, count: int) -> bytes:
-        with self.open() as handle:
-            return handle.read(count)
-
-    def open(self) -> IO[bytes]:
-        """A fresh binary stream over the whole content (prefix included)."""
-        if self.data is not None and not self.prefix:
-            return io.BytesIO(self.data)
-        if self.data is not None:
-            return io.BytesIO(self.prefix + self.data)
-        assert self.path is not None
-        handle = _open_path(self.path)
-        if not self.prefix:
-            return handle
-        return io.BufferedReader(_PrefixedReader(self.prefix, handle))
-
-    def chunks(self, size: int = 1024 * 1024) -> Iterator[bytes]:
-        with self.open() as handle:
-            while chunk := handle.read(size):
-                yield chunk
-
-    def sha256(self) -> str:
-        if self._sha256 is None:
-            import hashlib
-
-            digest = hashlib.sha256()
-            for chunk in self.chunks():
-                digest.update(chunk)
-            self._sha256 = digest.hexdigest()
-        return self._sha256
 
 
 class Provider(ABC):
@@ -587,6 +408,7 @@ class Provider(ABC):
         purpose: str = "fine-tune",
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        token: str | None = None,  # the idempotency token of this upload (pending record)
     ) -> FileRef:
         """One request through the Files API (files up to 512 MB)."""
 
@@ -594,8 +416,10 @@ class Provider(ABC):
     def get_file(self, file_id: str) -> FileRef: ...
 
     @abstractmethod
-    def start_upload(self, filename: str, size: int, *, purpose: str = "fine-tune") -> str:
-        """Start a multipart upload (Uploads API); returns its id."""
+    def start_upload(
+        self, filename: str, size: int, *, purpose: str = "fine-tune", token: str | None = None
+    ) -> str:
+        """Start a multipart upload (Uploads API); returns its id. `token`: see upload_file."""
 
     @abstractmethod
     def upload_part(
@@ -698,128 +522,10 @@ class Provider(ABC):
         return f"Connected to {self.label}: the key works."
 
 
-# ---- result files -------------------------------------------------------------------------
-def decode_result_file(raw: bytes) -> str:
-    """A results CSV as text, whether the provider sent it plain or base64-encoded."""
-    text = raw.decode("utf-8-sig", errors="replace")
-    stripped = text.strip()
-    if stripped and "," not in stripped.splitlines()[0]:
-        try:
-            decoded = base64.b64decode("".join(stripped.split()), validate=True)
-        except (binascii.Error, ValueError):
-            return text
-        return decoded.decode("utf-8-sig", errors="replace")
-    return text
-
-
-def parse_result_csv(text: str) -> list[Metrics]:
-    """Rows of a results CSV (step, train_loss, train_accuracy, valid_loss, …) as Metrics."""
-    rows = []
-    for row in csv.DictReader(io.StringIO(text)):
-        clean = {k.strip(): v for k, v in row.items() if k and v not in (None, "")}
-        rows.append(Metrics.from_dict({k: _number(v) for k, v in clean.items()}))
-    return rows
-
-
 # ---- small readers ------------------------------------------------------------------------
-def _number(value: Any) -> Any:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
-
-
-def _path_size(path: Path | None) -> int:
-    assert path is not None
-    try:
-        return path.stat().st_size
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
-
-
-def _open_path(path: Path) -> IO[bytes]:
-    try:
-        return path.open("rb")
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
-
-
-def _unreadable(path: Path, exc: OSError) -> UserFacingError:
-    return DatasetOpenError(
-        f"“{path.name}” could not be read for upload ({exc.strerror or 'the system refused'}).",
-        "Check that the file still exists and that you can open it, then try again.",
-    )
-
-
-class _PrefixedReader(io.RawIOBase):
-    """A readable, seekable stream of `prefix` followed by a file's bytes."""
-
-    def __init__(self, prefix: bytes, handle: IO[bytes]) -> None:
-        super().__init__()
-        self._prefix = prefix
-        self._handle = handle
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        if self._pos < len(self._prefix):
-            chunk = self._prefix[self._pos : self._pos + len(view)]
-        else:
-            chunk = self._handle.read(len(view))
-        view[: len(chunk)] = chunk
-        self._pos += len(chunk)
-        return len(chunk)
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        total = len(self._prefix) + _handle_size(self._handle)
-        target = {
-            io.SEEK_SET: offset,
-            io.SEEK_CUR: self._pos + offset,
-            io.SEEK_END: total + offset,
-        }[whence]
-        self._pos = max(0, target)
-        self._handle.seek(max(0, self._pos - len(self._prefix)))
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def close(self) -> None:
-        self._handle.close()
-        super().close()
-
-
-def _handle_size(handle: IO[bytes]) -> int:
-    import os
-
-    return os.fstat(handle.fileno()).st_size

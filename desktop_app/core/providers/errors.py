@@ -15,7 +15,8 @@ from typing import Any
 from desktop_app.core.errors import UserFacingError
 
 KEYS_STEP = (
-    "Open Settings → Keys (or run “ftstudio keys set --provider {kind}”) and paste a new key."
+    "Open Training → Keys and Providers… (or run “ftstudio keys set --provider {kind}”) and "
+    "paste a new key."
 )
 
 
@@ -83,6 +84,23 @@ class ServerError(ProviderError):
 
 class BadResponseError(ServerError):
     """The provider answered with something that is not the expected JSON."""
+
+
+class CreateUnconfirmedError(ProviderError):
+    """A create was sent, its answer was lost, and the look-up could not tell whether it worked.
+
+    The pending record is kept; the next start of the app or the command line looks again."""
+
+    maybe_created = True
+
+    def __init__(self, what: str = "Starting the job") -> None:
+        super().__init__(
+            f"{what}: the provider did not confirm it, and the app could not check whether it "
+            "was made.",
+            "Do not start it again. Finetune Studio checks with the provider the next time it "
+            "starts and adds the job to your list if it was made; you can also run "
+            "“ftstudio jobs” once the connection is back.",
+        )
 
 
 class NotSupportedError(ProviderError):
@@ -177,19 +195,21 @@ def map_openai_error(
     if isinstance(exc, openai.APIConnectionError):
         return NetworkError(
             f"Could not reach {provider}, or the connection broke.",
-            "Check your internet connection (and the base URL in Settings), then try again.",
+            "Check your internet connection (and the service's address under Training → Keys and "
+            "Providers…), then try again.",
             technical=_technical(exc),
         )
     if isinstance(exc, openai.APIResponseValidationError):
         return _bad_response(provider, exc)
     if isinstance(exc, openai.APIStatusError):
         return _from_status(exc, provider=provider, kind=kind, what=what)
-    if isinstance(exc, ValueError | openai.OpenAIError):
-        # A 2xx answer whose body is not JSON surfaces as a ValueError from the JSON decoder.
+    if isinstance(exc, ValueError | AttributeError | TypeError | KeyError | openai.OpenAIError):
+        # A 2xx answer that is not the JSON the protocol says (an HTML page, a truncated body, a
+        # list where an object belongs) surfaces as one of these while it is read.
         return _bad_response(provider, exc)
     return ProviderError(
         f"Something went wrong while talking to {provider}.",
-        "Try again. If it keeps happening, send the log file to support.",
+        "Try again. If it keeps happening, send the log file (in the log folder) to support.",
         technical=_technical(exc),
     )
 
@@ -198,6 +218,8 @@ def _from_status(exc: Any, *, provider: str, kind: str, what: str) -> ProviderEr
     status = int(exc.status_code)
     body = _error_body(exc.body)
     code = _str_or_none(body.get("code"))
+    if code is None and body.get("type") == "insufficient_quota":  # some services say it so
+        code = "insufficient_quota"
     param = _str_or_none(body.get("param"))
     said = _str_or_none(body.get("message")) or ""
     technical = f"HTTP {status}: {said}".strip() if said else _technical(exc)

@@ -155,6 +155,7 @@ class FireworksProvider(RestProvider):
         purpose: str = "fine-tune",
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        token: str | None = None,  # the idempotency token of this upload (pending record)
     ) -> FileRef:
         if source.size > MAX_UPLOAD_BYTES:
             raise NotSupportedError(

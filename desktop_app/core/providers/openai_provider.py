@@ -33,6 +33,7 @@ from desktop_app.core.providers.base import (
     Provider,
     UploadSource,
     decode_result_file,
+    idempotency_key,
 )
 from desktop_app.core.providers.errors import (
     BadResponseError,
@@ -40,7 +41,8 @@ from desktop_app.core.providers.errors import (
     ProviderError,
     map_openai_error,
 )
-from desktop_app.core.providers.retry import RetryPolicy, call_with_retries
+from desktop_app.core.providers.retry import RetryPolicy, call_with_retries, create_exactly_once
+from desktop_app.core.scrub import remember_key
 
 if TYPE_CHECKING:
     import openai
@@ -48,6 +50,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 JSONL_MIME = "application/jsonl"
+IDEMPOTENCY_HEADER = (
+    "Idempotency-Key"  # OpenAI's; a resent create with the same key makes nothing new
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,7 @@ class OpenAIProvider(Provider):
     ) -> None:
         super().__init__(account=account, base_url=(base_url or self.default_base_url).rstrip("/"))
         self._api_key = api_key
+        remember_key(api_key)  # hidden, exactly, from every text the app writes from now on
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
         self._client_lock = threading.Lock()
@@ -125,7 +131,6 @@ class OpenAIProvider(Provider):
         *,
         what: str,
         cancel: CancelToken | None = None,
-        recover: Callable[[], T | None] | None = None,
     ) -> T:
         return call_with_retries(
             attempt,
@@ -133,7 +138,6 @@ class OpenAIProvider(Provider):
             policy=self.retry,
             cancel=cancel,
             what=what,
-            recover=recover,
         )
 
     def map_error(self, exc: BaseException, what: str) -> ProviderError:
@@ -149,13 +153,17 @@ class OpenAIProvider(Provider):
         purpose: str = "fine-tune",
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        token: str | None = None,
     ) -> FileRef:
+        headers = _idempotency("file", token)
+
         def attempt() -> FileRef:
             with source.open() as handle:
                 reader = _reader(handle, source.size, progress, cancel)
                 created = self._upload_client().files.create(
                     file=(source.filename, reader, JSONL_MIME),
                     purpose=purpose,  # type: ignore[arg-type]
+                    extra_headers=headers,
                 )
             return FileRef.from_dict(_dump(created))
 
@@ -167,13 +175,18 @@ class OpenAIProvider(Provider):
             what=f"The file “{file_id}”",
         )
 
-    def start_upload(self, filename: str, size: int, *, purpose: str = "fine-tune") -> str:
+    def start_upload(
+        self, filename: str, size: int, *, purpose: str = "fine-tune", token: str | None = None
+    ) -> str:
+        headers = _idempotency("upload", token)
+
         def attempt() -> str:
             upload = self._client().uploads.create(
                 bytes=size,
                 filename=filename,
                 mime_type=JSONL_MIME,
                 purpose=purpose,  # type: ignore[arg-type]
+                extra_headers=headers,
             )
             return str(upload.id)
 
@@ -234,14 +247,20 @@ class OpenAIProvider(Provider):
         if request.seed is not None:
             body["seed"] = request.seed
 
-        def attempt() -> Job:
-            return Job.from_dict(_dump(self._client().fine_tuning.jobs.create(**body)))
+        headers = {IDEMPOTENCY_HEADER: request.idempotency_key}
 
-        return self._call(
+        def attempt() -> Job:
+            created = self._client().fine_tuning.jobs.create(**body, extra_headers=headers)
+            return _job(created)
+
+        what = "Creating the fine-tuning job"
+        return create_exactly_once(
             attempt,
-            what="Creating the fine-tuning job",
+            look_up=lambda: self.find_job_by_token(request.client_token),
+            to_error=lambda exc: self.map_error(exc, what),
+            policy=self.retry,
             cancel=cancel,
-            recover=lambda: self.find_job_by_token(request.client_token),
+            what=what,
         )
 
     def list_jobs(
@@ -397,13 +416,29 @@ class OpenAIProvider(Provider):
         return f"Connected to {self.label}: the key works."
 
 
+def _idempotency(what: str, token: str | None) -> dict[str, str]:
+    return {IDEMPOTENCY_HEADER: idempotency_key(what, token)} if token else {}
+
+
+def _job(created: Any) -> Job:
+    """A created job; an answer without a job id is not one (a proxy's page, a stray object)."""
+    job = Job.from_dict(_dump(created))
+    if not job.id:
+        raise TypeError("the answer to a create holds no job id")
+    return job
+
+
 def _dump(obj: Any) -> dict[str, Any]:
-    """An SDK object as a plain dict, undeclared fields (like `user_provided_suffix`) included."""
+    """An SDK object as a plain dict, undeclared fields (like `user_provided_suffix`) included.
+
+    Anything else (the text of an HTML page, a list) raises TypeError, which the error mapping
+    turns into BadResponseError: an answer that is not what the protocol says."""
     if isinstance(obj, dict):
         return obj
-    dumped = obj.model_dump()
+    dump = getattr(obj, "model_dump", None)
+    dumped = dump() if callable(dump) else None
     if not isinstance(dumped, dict):
-        raise TypeError("unexpected response object")
+        raise TypeError(f"unexpected answer of type {type(obj).__name__}")
     return dumped
 
 

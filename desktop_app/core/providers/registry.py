@@ -98,7 +98,7 @@ def create_provider(
         if not api_key:
             raise MissingKeyError(
                 f"There is no API key for {info.label} yet.",
-                f"Open Settings → Keys (or run “ftstudio keys set --provider {kind}"
+                f"Open Training → Keys and Providers… (or run “ftstudio keys set --provider {kind}"
                 + (f" --account {account}" if account != "default" else "")
                 + "”) and paste your key.",
             )

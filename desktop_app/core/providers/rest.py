@@ -27,6 +27,7 @@ from desktop_app.core.providers.base import (
 )
 from desktop_app.core.providers.errors import BadResponseError, NotSupportedError
 from desktop_app.core.providers.openai_provider import JSONL_MIME, OpenAIProvider, _reader
+from desktop_app.core.providers.retry import create_exactly_once
 
 if TYPE_CHECKING:
     from openai._types import RequestOptions
@@ -70,14 +71,25 @@ class RestProvider(OpenAIProvider):
         parse: Callable[[Any], Any] | None = None,
         recover: Callable[[], Any] | None = None,
     ) -> Any:
-        """POST JSON; `parse` turns the answer into what `recover` would find after a lost one."""
+        """POST JSON; `parse` turns the answer into what `recover` would find after a lost one.
+
+        With `recover` the POST is a create: sent exactly once (retry.create_exactly_once)."""
         options = _options(params)
 
         def attempt() -> Any:
             answer = self._client().post(url, cast_to=object, body=body, options=options)
             return parse(answer) if parse is not None else answer
 
-        return self._call(attempt, what=what, cancel=cancel, recover=recover)
+        if recover is None:
+            return self._call(attempt, what=what, cancel=cancel)
+        return create_exactly_once(
+            attempt,
+            look_up=recover,
+            to_error=lambda exc: self.map_error(exc, what),
+            policy=self.retry,
+            cancel=cancel,
+            what=what,
+        )
 
     def _delete(self, url: str, *, what: str) -> Any:
         return self._call(lambda: self._client().delete(url, cast_to=object), what=what)
@@ -120,7 +132,9 @@ class RestProvider(OpenAIProvider):
     def _not_offered(self, feature: str, step: str) -> NotSupportedError:
         return NotSupportedError(f"{self.label} does not offer {feature}.", step)
 
-    def start_upload(self, filename: str, size: int, *, purpose: str = "fine-tune") -> str:
+    def start_upload(
+        self, filename: str, size: int, *, purpose: str = "fine-tune", token: str | None = None
+    ) -> str:
         raise self._not_offered(
             "uploads in parts",
             "Files are sent in one piece; if the file is too large, split the dataset.",

@@ -94,6 +94,7 @@ class TogetherProvider(RestProvider):
         purpose: str = "fine-tune",
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        token: str | None = None,  # the idempotency token of this upload (pending record)
     ) -> FileRef:
         data = self._post_file(
             "/files/upload",

@@ -2,7 +2,7 @@
 its name, with the address when the place needs one.
 
 A trained model can show its checkpoints (fetched on a worker when asked). The picker never
-asks for a key: keys live in Settings → Keys (the keyring); local servers need none.
+asks for a key: keys live in Training → Keys and Providers… (the keyring); local servers need none.
 """
 
 from __future__ import annotations

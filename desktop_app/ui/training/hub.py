@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.jobstore import JobRecord, JobStore
+from desktop_app.core.providers.base import Provider
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.qt.job_poller import DEFAULT_TICK_MS, JobKey, JobPoller
 from desktop_app.qt.workers import Worker, WorkerPools, WorkerSignals
@@ -173,6 +174,40 @@ class TrainingHub(QObject):
         if key.account not in ("", "default", "local"):
             return f"{label} ({key.account})"
         return label
+
+    # ---- unconfirmed job starts ------------------------------------------------------------
+    def resolve_pending(self) -> None:
+        """At start: look up jobs whose start was sent but never confirmed (core.training)."""
+        store = self.store
+        if store is None:
+            return
+        from desktop_app.core.training import resolve_all_pending
+
+        def connect(kind: str, account: str, base_url: str) -> Provider:
+            return self.providers.get(kind, account, base_url)
+
+        def resolve(*, cancel: object, progress: object) -> object:
+            return resolve_all_pending(store, connect)
+
+        self.call(resolve, succeeded=self._on_pending_resolved, failed=self._on_pending_failed)
+
+    @Slot(object)
+    def _on_pending_failed(self, error: object) -> None:
+        log.warning("unconfirmed job starts not checked: %s", type(error).__name__)
+
+    @Slot(object)
+    def _on_pending_resolved(self, result: object) -> None:
+        adopted, unchecked = result  # type: ignore[misc]
+        for found in adopted:
+            self.message.emit(found.message)
+            if not found.job.is_terminal:
+                key = JobKey(found.kind, found.account, found.base_url, found.job.id)
+                self.poller.watch(key, found.job)
+        for sentence in unchecked:
+            self.message.emit(sentence)
+        if adopted:
+            for pane in self._panes:
+                pane.reload()
 
     # ---- entry points ----------------------------------------------------------------------
     def start_training(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,13 @@ from typing import Any
 from desktop_app.core.appdirs import config_dir
 from desktop_app.core.atomic import write_atomic
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.scrub import looks_like_key
 
 log = logging.getLogger(__name__)
 
 FILE_NAME = "providers.json"
 OPENAI_FAMILY = frozenset({"openai", "azure", "practice"})  # trained on models.json models
 SCHEMA_VERSION = 1
-_KEY_LIKE = re.compile(r"(^|[^A-Za-z0-9])(sk-[A-Za-z0-9_\-]{8,}|[A-Fa-f0-9]{32,})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +70,7 @@ class ProviderConfig:
 
 def check_not_a_key(text: str) -> None:
     """Refuse text that looks like an API key (it belongs in the key field, not the address)."""
-    if _KEY_LIKE.search(text):
+    if looks_like_key(text):
         raise UserFacingError(
             "That looks like an API key, not an address.",
             "Paste the key into the key field; the address is a URL such as "

@@ -1,4 +1,4 @@
-"""Settings → Keys: one API key per provider account, kept in the system's password store.
+"""Training → Keys and Providers…: one API key per provider account, kept in the system's password store.
 
 For each provider the dialog shows the key masked (“sk-…abcd”) and where it comes from, and lets
 the person add or replace it, check the connection, or remove it. Azure and OpenAI-compatible
@@ -408,7 +408,7 @@ class ProviderKeyBox(QGroupBox):
 
 # ---- the dialog -------------------------------------------------------------------------------
 class KeysDialog(QDialog):
-    """Settings → Keys."""
+    """Training → Keys and Providers…."""
 
     keys_changed = Signal(str)  # provider kind
 

@@ -104,4 +104,5 @@ def install_training(window: QMainWindow, **options: Any) -> TrainingHub:
         hub.example_requested.connect(go_to)
     hub.menu = TrainingMenu(window, hub)
     QTimer.singleShot(0, hub.resume)
+    QTimer.singleShot(0, hub.resolve_pending)  # job starts sent but never confirmed
     return hub

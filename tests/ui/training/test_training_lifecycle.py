@@ -181,7 +181,7 @@ def test_a_provider_that_cannot_pause_says_so_and_a_missing_key_is_explained(
     assert banner.startswith(
         "Could not check on the job just now: There is no API key for Together AI yet."
     )
-    assert "Settings → Keys" in banner
+    assert "Training → Keys and Providers…" in banner
 
 
 def test_the_same_content_is_not_uploaded_twice(
