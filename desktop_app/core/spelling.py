@@ -1,0 +1,260 @@
+"""Spell checking without Qt: which words of a text to check, the dictionaries, the word lists.
+
+Library: pyspellchecker (maintained, pure Python, MIT). It ships its dictionaries as gzipped
+word-frequency JSON package data, so the app bundles them without a download and without a native
+library. Hunspell was the alternative: spylls is pure Python but slow (milliseconds per word and
+seconds per suggestion list), and pyenchant needs the enchant C library and system dictionaries,
+which a PyInstaller bundle cannot count on. A lookup here is one dict lookup, cached per word.
+
+What is checked: words of letters (with inner apostrophes), split at hyphens. Not checked: web
+addresses, e-mail addresses, code (`inline`, ```blocks```, snake_case, camelCase, paths, file
+names, {placeholders}), ALL-CAPS words, words touching digits, single letters.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spellchecker import SpellChecker
+
+from desktop_app.core.atomic import write_atomic
+
+# The dictionaries the app ships (packaging/finetune-studio.spec collects exactly these files).
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "es": "Spanish (Español)",
+    "fr": "French (Français)",
+    "de": "German (Deutsch)",
+    "pt": "Portuguese (Português)",
+}
+DEFAULT_LANGUAGE = "en"
+MAX_SUGGESTIONS = 6
+SUGGESTION_BUDGET_S = 0.15  # the context menu waits at most this long for suggestions
+
+_SKIP = re.compile(
+    r"```.*?(?:```|\Z)"  # fenced code
+    r"|`[^`\n]*`"  # inline code
+    r"|\{[^{}\s]*\}"  # {placeholders}
+    r"|<[^<>\s]+>"  # <tags>
+    r"|\S+://\S*|\bwww\.\S+"  # web addresses
+    r"|\S+@\S+",  # e-mail addresses (and @handles)
+    re.DOTALL,
+)
+_CHUNK = re.compile(r"\S+")
+# A chunk with one of these is code, a path or a file name: none of its words are checked.
+_CODE_CHUNK = re.compile(r"[_/\\=#$%^*|~<>{}\[\]]|[^\W_]\.[^\W\d_]|::|\(\)")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+
+
+@dataclass(frozen=True, slots=True)
+class WordSpan:
+    start: int
+    end: int
+    word: str
+
+
+def words_to_check(text: str) -> list[WordSpan]:
+    """The words of `text` that a spell checker should look at, with their positions."""
+    out: list[WordSpan] = []
+    last = 0
+    for skipped in _SKIP.finditer(text):
+        _words_between(text, last, skipped.start(), out)
+        last = skipped.end()
+    _words_between(text, last, len(text), out)
+    return out
+
+
+def _words_between(text: str, start: int, end: int, out: list[WordSpan]) -> None:
+    for chunk in _CHUNK.finditer(text, start, end):
+        if _CODE_CHUNK.search(chunk.group()):
+            continue
+        for match in _WORD.finditer(text, chunk.start(), chunk.end()):
+            word = match.group()
+            if _worth_checking(text, match.start(), match.end(), word):
+                out.append(WordSpan(match.start(), match.end(), word))
+
+
+def _worth_checking(text: str, start: int, end: int, word: str) -> bool:
+    if len(word) < 2 or word.isupper():
+        return False
+    if any(c.isupper() for c in word[1:]):  # camelCase, iPhone, McDonald: names and code
+        return False
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (before.isdigit() or after.isdigit())  # 3rd, mp3, 10am
+
+
+def normalise(word: str) -> str:
+    """The form words are looked up and stored in: typographic apostrophes made plain, casefolded."""
+    return word.translate(_APOSTROPHES).casefold()
+
+
+# ---- dictionaries ---------------------------------------------------------------------------
+class Speller:
+    """One language's dictionary, with a verdict cache (lookups happen on every keystroke)."""
+
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"no dictionary for language {language!r}")
+        self.language = language
+        self._checker = SpellChecker(language=language, distance=1)
+        self._known = self._checker.word_frequency.dictionary
+        self._cache: dict[str, bool] = {}
+        self._lock = threading.Lock()  # suggestions may be computed on a worker thread
+
+    def knows(self, word: str) -> bool:
+        verdict = self._cache.get(word)
+        if verdict is None:
+            verdict = self._lookup(normalise(word))
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[word] = verdict
+        return verdict
+
+    def _lookup(self, key: str) -> bool:
+        # (the possessive: "the coffee's aroma")
+        return key in self._known or (key.endswith("'s") and key[:-2] in self._known)
+
+    def suggestions(self, word: str, budget_s: float = SUGGESTION_BUDGET_S) -> list[str]:
+        """Known words one edit away, or two when one finds none (within `budget_s`), most
+        frequent first, in the word's capitalisation."""
+        key = normalise(word)
+        deadline = time.monotonic() + budget_s
+        with self._lock:
+            first = self._checker.edit_distance_1(key)
+            found = {w for w in first if w in self._known}
+            if not found:
+                for near in first:
+                    found.update(w for w in self._checker.edit_distance_1(near) if w in self._known)
+                    if time.monotonic() > deadline:
+                        break
+        ranked = sorted(found - {key}, key=lambda w: (-self._known[w], w))[:MAX_SUGGESTIONS]
+        return [match_case(word, w) for w in ranked]
+
+
+def match_case(original: str, word: str) -> str:
+    if original[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+_SPELLERS: dict[str, Speller] = {}
+_SPELLERS_LOCK = threading.Lock()
+
+
+def load_speller(language: str) -> Speller:
+    """The speller for `language`, loaded once per process (English takes ~0.2 s, Portuguese ~0.5 s:
+    call this off the GUI thread)."""
+    with _SPELLERS_LOCK:
+        speller = _SPELLERS.get(language)
+    if speller is None:
+        speller = Speller(language)
+        with _SPELLERS_LOCK:
+            speller = _SPELLERS.setdefault(language, speller)
+    return speller
+
+
+def loaded_speller(language: str) -> Speller | None:
+    """The speller if it has been loaded already (never loads)."""
+    with _SPELLERS_LOCK:
+        return _SPELLERS.get(language)
+
+
+# ---- word lists -----------------------------------------------------------------------------
+class PersonalDictionary:
+    """The writer's own words, one per line in a UTF-8 text file in the app's config folder."""
+
+    FILE_NAME = "dictionary.txt"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.words: set[str] = set()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        self.words = {normalise(line.strip()) for line in lines if line.strip()}
+        self._lines = [line.strip() for line in lines if line.strip()]
+
+    def __contains__(self, word: str) -> bool:
+        return normalise(word) in self.words
+
+    def add(self, word: str) -> None:
+        """Add a word and write the file at once (raises OSError when it cannot be written)."""
+        word = word.strip()
+        if not word or word in self:
+            return
+        lines = [*self._lines, word]
+        write_atomic(self.path, [("\n".join(lines) + "\n").encode("utf-8")])
+        self._lines = lines
+        self.words.add(normalise(word))
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSpelling:
+    """A dataset's spelling settings, kept in its review sidecar under "spelling": the language
+    (None: the app's default) and the dataset's own words (brand and product names)."""
+
+    language: str | None = None
+    words: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.language is None and not self.words
+
+    @property
+    def effective_language(self) -> str:
+        return self.language or DEFAULT_LANGUAGE
+
+    def with_word(self, word: str) -> DatasetSpelling:
+        if normalise(word) in {normalise(w) for w in self.words}:
+            return self
+        return DatasetSpelling(self.language, (*self.words, word.strip()))
+
+    def with_language(self, language: str | None) -> DatasetSpelling:
+        return DatasetSpelling(language, self.words)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.language:
+            out["language"] = self.language
+        if self.words:
+            out["words"] = list(self.words)
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> DatasetSpelling:
+        if not isinstance(data, dict):
+            return cls()
+        language = data.get("language")
+        words = data.get("words")
+        return cls(
+            language if isinstance(language, str) and language in LANGUAGES else None,
+            tuple(w for w in words if isinstance(w, str) and w.strip())
+            if isinstance(words, list)
+            else (),
+        )
+
+
+class SpellCheck:
+    """The verdict for one text box: a language's dictionary plus the personal and dataset words."""
+
+    def __init__(self, speller: Speller, extra: Iterable[set[str]] = ()) -> None:
+        self.speller = speller
+        self.extra = list(extra)
+
+    def is_correct(self, word: str) -> bool:
+        if self.speller.knows(word):
+            return True
+        key = normalise(word)
+        return any(key in words for words in self.extra)
+
+    def misspelled(self, text: str) -> list[WordSpan]:
+        return [span for span in words_to_check(text) if not self.is_correct(span.word)]
