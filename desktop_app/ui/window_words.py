@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
-    QDialog,
-    QInputDialog,
     QMenu,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop_app.core.spelling import LANGUAGES
 from desktop_app.qt.spelling import SpellContext, SpellService
@@ -135,18 +134,23 @@ class Words(QObject):
         kind = event.type()
         if kind == QEvent.Type.ChildAdded and watched is self.window:
             child = event.child()  # type: ignore[attr-defined]
-            if isinstance(child, QDialog):
-                child.installEventFilter(self)
-        elif kind == QEvent.Type.Show and isinstance(watched, QDialog):
+            # still being constructed (its Python type is not known yet): look once it exists
+            QTimer.singleShot(0, lambda: self._new_child(child))
+        elif kind == QEvent.Type.Show and isinstance(watched, QWidget):
             self._spell_check_dialog(watched)
         return False
 
-    def _spell_check_dialog(self, dialog: QDialog) -> None:
+    def _new_child(self, child: QObject) -> None:
+        if isValid(child) and isinstance(child, QWidget) and child.inherits("QDialog"):
+            child.installEventFilter(self)
+            self._spell_check_dialog(child)
+
+    def _spell_check_dialog(self, dialog: QWidget) -> None:
         if self.context is None:
             return
         for box in dialog.findChildren(QPlainTextEdit) + dialog.findChildren(QTextEdit):
             wanted = box.property(SPELL_PROPERTY) or (  # the review note (QInputDialog)
-                isinstance(dialog, QInputDialog) and isinstance(box, QPlainTextEdit)
+                dialog.inherits("QInputDialog") and isinstance(box, QPlainTextEdit)
             )
             if wanted and not box.isReadOnly():
                 attach_spelling(box, self.context)
