@@ -87,7 +87,9 @@ def test_same_prompt_answered_differently() -> None:
     values.append(chat(S(), U("Question number 2?"), A("A different answer.")))
     [problem] = problems(values)
     assert (
-        problem.code == "conflicting_replies" and problem.line == 61 and "example 3" in problem.message
+        problem.code == "conflicting_replies"
+        and problem.line == 61
+        and "example 3" in problem.message
     )
 
 
