@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,19 +37,19 @@ DEFAULT_LANGUAGE = "en"
 MAX_SUGGESTIONS = 6
 SUGGESTION_BUDGET_S = 0.15  # the context menu waits at most this long for suggestions
 
-_SKIP = re.compile(
-    r"```.*?(?:```|\Z)"  # fenced code
+# One pass in the regex engine: things never checked (the "skip" group) or a word. A chunk (run of
+# non-spaces) holding a code character is skipped whole: the alternative is tried at its start.
+_TOKENS = re.compile(
+    r"(?P<skip>```.*?(?:```|\Z)"  # fenced code
     r"|`[^`\n]*`"  # inline code
     r"|\{[^{}\s]*\}"  # {placeholders}
     r"|<[^<>\s]+>"  # <tags>
     r"|\S+://\S*|\bwww\.\S+"  # web addresses
-    r"|\S+@\S+",  # e-mail addresses (and @handles)
+    r"|\S+@\S+"  # e-mail addresses (and @handles)
+    r"|\S*(?:[_/\\=#$%^*|~<>{}\[\]]|[^\W_]\.[^\W\d_]|::|\(\))\S*)"  # code, paths, file names
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)",
     re.DOTALL,
 )
-_CHUNK = re.compile(r"\S+")
-# A chunk with one of these is code, a path or a file name: none of its words are checked.
-_CODE_CHUNK = re.compile(r"[_/\\=#$%^*|~<>{}\[\]]|[^\W_]\.[^\W\d_]|::|\(\)")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 
 
@@ -60,35 +60,22 @@ class WordSpan:
     word: str
 
 
-def words_to_check(text: str) -> list[WordSpan]:
-    """The words of `text` that a spell checker should look at, with their positions."""
+def words_to_check(text: str, start: int = 0, end: int | None = None) -> list[WordSpan]:
+    """The words of `text` (or of text[start:end], cut at spaces) that a spell checker should
+    look at, with their positions."""
     out: list[WordSpan] = []
-    last = 0
-    for skipped in _SKIP.finditer(text):
-        _words_between(text, last, skipped.start(), out)
-        last = skipped.end()
-    _words_between(text, last, len(text), out)
-    return out
-
-
-def _words_between(text: str, start: int, end: int, out: list[WordSpan]) -> None:
-    for chunk in _CHUNK.finditer(text, start, end):
-        if _CODE_CHUNK.search(chunk.group()):
+    size = len(text)
+    for match in _TOKENS.finditer(text, start, size if end is None else end):
+        if match.lastgroup != "word":
             continue
-        for match in _WORD.finditer(text, chunk.start(), chunk.end()):
-            word = match.group()
-            if _worth_checking(text, match.start(), match.end(), word):
-                out.append(WordSpan(match.start(), match.end(), word))
-
-
-def _worth_checking(text: str, start: int, end: int, word: str) -> bool:
-    if len(word) < 2 or word.isupper():
-        return False
-    if any(c.isupper() for c in word[1:]):  # camelCase, iPhone, McDonald: names and code
-        return False
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    return not (before.isdigit() or after.isdigit())  # 3rd, mp3, 10am
+        word = match.group()
+        if len(word) < 2 or word.isupper() or not word[1:].islower():
+            continue  # single letters, CAPITALS, camelCase/iPhone/McDonald (names and code)
+        first, last = match.span()
+        if (first and text[first - 1].isdigit()) or (last < size and text[last].isdigit()):
+            continue  # 3rd, mp3, 10am
+        out.append(WordSpan(first, last, word))
+    return out
 
 
 def normalise(word: str) -> str:
@@ -256,5 +243,61 @@ class SpellCheck:
         key = normalise(word)
         return any(key in words for words in self.extra)
 
-    def misspelled(self, text: str) -> list[WordSpan]:
-        return [span for span in words_to_check(text) if not self.is_correct(span.word)]
+    def misspelled(self, text: str, start: int = 0, end: int | None = None) -> list[WordSpan]:
+        return [s for s in words_to_check(text, start, end) if not self.is_correct(s.word)]
+
+
+class ParagraphSpans:
+    """The misspelled words of one paragraph as it is edited: each update checks again only the
+    words around the change (typing into a 3,000-word paragraph checks one or two words), and
+    keeps the verdicts before and after it. Make a new one when the word lists change."""
+
+    __slots__ = ("spans", "text")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.spans: list[WordSpan] = []
+
+    def update(self, text: str, check: SpellCheck) -> list[WordSpan]:
+        old = self.text
+        if not old or "`" in text or "`" in old:  # code can span the change: check it all
+            spans = check.misspelled(text)
+        else:
+            start, new_end, old_end = _changed_region(old, text)
+            shift = len(text) - len(old)
+            spans = [s for s in self.spans if s.end <= start]
+            spans += check.misspelled(text, start, new_end)
+            spans += [
+                WordSpan(s.start + shift, s.end + shift, s.word)
+                for s in self.spans
+                if s.start >= old_end
+            ]
+        self.text, self.spans = text, spans
+        return spans
+
+
+def _common_length(same: Callable[[int], bool], limit: int) -> int:
+    """The largest n <= limit with same(n), by halving (slice comparisons run in C)."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _changed_region(old: str, new: str) -> tuple[int, int, int]:
+    """Where `new` differs from `old`, widened to whole chunks (runs of non-spaces): the start,
+    the end in `new` and the end in `old`."""
+    limit = min(len(old), len(new))
+    prefix = _common_length(lambda n: old[:n] == new[:n], limit)
+    suffix = _common_length(lambda n: old[len(old) - n :] == new[len(new) - n :], limit - prefix)
+    start = prefix
+    while start > 0 and not new[start - 1].isspace():
+        start -= 1
+    new_end = len(new) - suffix
+    while new_end < len(new) and not new[new_end].isspace():
+        new_end += 1
+    return start, new_end, new_end - (len(new) - len(old))

@@ -25,6 +25,7 @@ from desktop_app.core.review import ReviewStore
 from desktop_app.core.spelling import (
     LANGUAGES,
     DatasetSpelling,
+    ParagraphSpans,
     PersonalDictionary,
     SpellCheck,
     Speller,
@@ -203,10 +204,26 @@ class SpellHighlighter(QSyntaxHighlighter):
         self.format = QTextCharFormat()
         self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
         self.format.setUnderlineColor(QColor(Qt.GlobalColor.red))
-        context.changed.connect(self.rehighlight)
+        self._paragraphs: dict[int, ParagraphSpans] = {}  # by block number (checked by text)
+        context.changed.connect(self.recheck)
+
+    @Slot()
+    def recheck(self) -> None:
+        """Check every paragraph again (the language or a word list changed)."""
+        self._paragraphs.clear()
+        self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
-        spans = self.context.misspelled(text)
+        check = self.context.check()
+        if check is None:
+            return
+        number = self.currentBlock().blockNumber()
+        paragraph = self._paragraphs.get(number)
+        if paragraph is None:
+            if len(self._paragraphs) > 20_000:
+                self._paragraphs.clear()
+            paragraph = self._paragraphs[number] = ParagraphSpans()
+        spans = paragraph.update(text, check)
         if not spans:
             return
         to_qt = utf16_offsets(text)

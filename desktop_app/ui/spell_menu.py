@@ -34,11 +34,11 @@ class SpellMenu(QObject):
     def set_context(self, context: SpellContext) -> None:
         if context is self.context:
             return
-        self.context.changed.disconnect(self.highlighter.rehighlight)
+        self.context.changed.disconnect(self.highlighter.recheck)
         self.context = context
         self.highlighter.context = context
-        context.changed.connect(self.highlighter.rehighlight)
-        self.highlighter.rehighlight()
+        context.changed.connect(self.highlighter.recheck)
+        self.highlighter.recheck()
 
     # ---- the menu -----------------------------------------------------------------------
     @Slot(QPoint)

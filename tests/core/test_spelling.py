@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop_app.core.appdirs import config_dir
 from desktop_app.core.dataset import Dataset
@@ -12,6 +14,7 @@ from desktop_app.core.review import ReviewStore, build_sidecar, read_sidecar, wr
 from desktop_app.core.spelling import (
     LANGUAGES,
     DatasetSpelling,
+    ParagraphSpans,
     PersonalDictionary,
     SpellCheck,
     load_speller,
@@ -127,3 +130,62 @@ def test_unknown_language_in_a_sidecar_falls_back_to_the_default() -> None:
     assert DatasetSpelling.from_json({"language": "xx", "words": [3, "ok"]}) == DatasetSpelling(
         None, ("ok",)
     )
+
+
+_PIECES = [
+    "coffe",
+    "beans",
+    " ",
+    "roastd",
+    "it's",
+    "-",
+    "x_y",
+    "a.b",
+    "3rd",
+    "\t",
+    "Hous",
+    "`",
+    "{",
+    "}",
+    "@",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=400),
+            st.integers(min_value=0, max_value=6),
+            st.lists(st.sampled_from(_PIECES), max_size=4).map("".join),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_paragraph_spans_after_edits_equal_a_full_check(edits: list[tuple[int, int, str]]) -> None:
+    """Re-checking only around each change gives the same verdicts as checking everything."""
+    check = SpellCheck(load_speller("en"))
+    text = "Our roastr sells fresh coffe beans to the hous next door, it's 3rd time. " * 3
+    paragraph = ParagraphSpans()
+    paragraph.update(text, check)
+    for at, removed, inserted in edits:
+        at = min(at, len(text))
+        text = text[:at] + inserted + text[at + removed :]
+        assert paragraph.update(text, check) == check.misspelled(text), text
+
+
+def test_paragraph_spans_follow_typing_in_the_middle_and_at_the_end() -> None:
+    check = SpellCheck(load_speller("en"))
+    paragraph = ParagraphSpans()
+    text = "good coffe here and roastd beans"
+    assert [s.word for s in paragraph.update(text, check)] == ["coffe", "roastd"]
+    text = "good coffee here and roastd beans"  # corrected in the middle
+    assert [(s.word, s.start) for s in paragraph.update(text, check)] == [("roastd", 21)]
+    text += " brwn"  # typed at the end
+    assert [s.word for s in paragraph.update(text, check)] == ["roastd", "brwn"]
+    text = "x " + text  # typed at the start: later spans move
+    assert [(s.word, s.start) for s in paragraph.update(text, check)] == [
+        ("roastd", 23),
+        ("brwn", 36),
+    ]
