@@ -39,17 +39,20 @@ SUGGESTION_BUDGET_S = 0.15  # the context menu waits at most this long for sugge
 
 # One pass in the regex engine: things never checked (the "skip" group) or a word. A chunk (run of
 # non-spaces) holding a code character is skipped whole: the alternative is tried at its start.
+# Only the code alternatives match backticks (the others stop at one), so where code is can be
+# found by _CODE alone (ParagraphSpans relies on it).
+_CODE = r"```.*?(?:```|\Z)|`[^`\n]*`"  # fenced code, inline code
 _TOKENS = re.compile(
-    r"(?P<skip>```.*?(?:```|\Z)"  # fenced code
-    r"|`[^`\n]*`"  # inline code
+    rf"(?P<skip>{_CODE}"
     r"|\{[^{}\s]*\}"  # {placeholders}
-    r"|<[^<>\s]+>"  # <tags>
-    r"|\S+://\S*|\bwww\.\S+"  # web addresses
-    r"|\S+@\S+"  # e-mail addresses (and @handles)
-    r"|\S*(?:[_/\\=#$%^*|~<>{}\[\]]|[^\W_]\.[^\W\d_]|::|\(\))\S*)"  # code, paths, file names
+    r"|<[^<>\s`]+>"  # <tags>
+    r"|[^\s`]+://[^\s`]*|\bwww\.[^\s`]+"  # web addresses
+    r"|[^\s`]+@[^\s`]+"  # e-mail addresses (and @handles)
+    r"|[^\s`]*(?:[_/\\=#$%^*|~<>{}\[\]]|[^\W_]\.[^\W\d_]|::|\(\))[^\s`]*)"  # code, paths, files
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)",
     re.DOTALL,
 )
+_CODE_SPANS = re.compile(_CODE, re.DOTALL)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 
 
@@ -260,11 +263,11 @@ class ParagraphSpans:
 
     def update(self, text: str, check: SpellCheck) -> list[WordSpan]:
         old = self.text
-        if not old or "`" in text or "`" in old:  # code can span the change: check it all
-            spans = check.misspelled(text)
+        start, new_end, old_end = _changed_region(old, text)
+        shift = len(text) - len(old)
+        if not old or not _same_code_outside(old, text, start, old_end):
+            spans = check.misspelled(text)  # code (`…`) began or ended at the change
         else:
-            start, new_end, old_end = _changed_region(old, text)
-            shift = len(text) - len(old)
             spans = [s for s in self.spans if s.end <= start]
             spans += check.misspelled(text, start, new_end)
             spans += [
@@ -274,6 +277,18 @@ class ParagraphSpans:
             ]
         self.text, self.spans = text, spans
         return spans
+
+
+def _same_code_outside(old: str, new: str, start: int, old_end: int) -> bool:
+    """True when the code spans (`…`) of both texts lie outside the changed region and match."""
+    if "`" not in old and "`" not in new:
+        return True
+    shift = len(new) - len(old)
+    spans_old = [m.span() for m in _CODE_SPANS.finditer(old)]
+    spans_new = [m.span() for m in _CODE_SPANS.finditer(new)]
+    moved = [(a, b) if b <= start else (a + shift, b + shift) for a, b in spans_old]
+    outside = all(b <= start or a >= old_end for a, b in spans_old)
+    return outside and moved == spans_new
 
 
 def _common_length(same: Callable[[int], bool], limit: int) -> int:

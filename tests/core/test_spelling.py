@@ -152,6 +152,12 @@ _PIECES = [
 
 
 @given(
+    st.sampled_from(
+        [
+            "Our roastr sells fresh coffe beans to the hous next door, it's 3rd time. " * 3,
+            "Run `pip instal coffe` then ```brew roastd``` and `mix` beens at x_`y` " * 2,
+        ]
+    ),
     st.lists(
         st.tuples(
             st.integers(min_value=0, max_value=400),
@@ -160,13 +166,14 @@ _PIECES = [
         ),
         min_size=1,
         max_size=12,
-    )
+    ),
 )
 @settings(max_examples=200, deadline=None)
-def test_paragraph_spans_after_edits_equal_a_full_check(edits: list[tuple[int, int, str]]) -> None:
+def test_paragraph_spans_after_edits_equal_a_full_check(
+    text: str, edits: list[tuple[int, int, str]]
+) -> None:
     """Re-checking only around each change gives the same verdicts as checking everything."""
     check = SpellCheck(load_speller("en"))
-    text = "Our roastr sells fresh coffe beans to the hous next door, it's 3rd time. " * 3
     paragraph = ParagraphSpans()
     paragraph.update(text, check)
     for at, removed, inserted in edits:
