@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QTextEdit,
+    QWhatsThis,
     QWidget,
 )
 from shiboken6 import isValid
@@ -125,8 +126,11 @@ class Words(QObject):
         glossary = QAction(icon("help"), "&Glossary", self.window)
         glossary.setStatusTip("What tokens, epochs, validation, LoRA and other words mean")
         glossary.triggered.connect(lambda: show_glossary(self.window))
+        whats_this = QWhatsThis.createAction(self.window)  # Shift+F1, then click a field
+        whats_this.setText("What’s &This?")
         help_menu.insertAction(first, guide)
         help_menu.insertAction(first, glossary)
+        help_menu.insertAction(first, whats_this)
         self.guide_action, self.glossary_action = guide, glossary
 
     # ---- dialogs' text boxes and glossary links -----------------------------------------
