@@ -138,14 +138,15 @@ class Words(QObject):
         kind = event.type()
         if kind == QEvent.Type.ChildAdded and watched is self.window:
             child = event.child()  # type: ignore[attr-defined]
-            # still being constructed (its Python type is not known yet): look once it exists
+            # a dialog or window, still being constructed (its type is not known yet): look once it
+            # exists, and again each time it is shown
             QTimer.singleShot(0, lambda: self._new_child(child))
         elif kind == QEvent.Type.Show and isinstance(watched, QWidget):
             self._spell_check_dialog(watched)
         return False
 
     def _new_child(self, child: QObject) -> None:
-        if isValid(child) and isinstance(child, QWidget) and child.inherits("QDialog"):
+        if isValid(child) and isinstance(child, QWidget) and child.isWindow():
             child.installEventFilter(self)
             self._spell_check_dialog(child)
 

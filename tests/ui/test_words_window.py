@@ -120,8 +120,11 @@ def test_the_review_note_is_spell_checked(qtbot, window, sample_file) -> None:
 
     def act(dialog: QWidget) -> None:
         box = dialog.findChild(QPlainTextEdit)
-        found.append(box is not None and spell_menu_of(box) is not None)
-        dialog.reject()
+        try:  # attached once the dialog is shown
+            qtbot.waitUntil(lambda: box is not None and spell_menu_of(box) is not None)
+            found.append(True)
+        finally:
+            dialog.reject()
 
     answer_next_dialog(act)
     window.edit_note()
@@ -136,3 +139,20 @@ def test_problems_say_example_not_line(qtbot, window, sample_file) -> None:
     )
     assert "example" in window.counts_label.text()
     assert window.editor.header.text().startswith("Example ") or not window.editor.header.text()
+
+
+def test_the_system_prompt_dialog_is_spell_checked(qtbot, window, sample_file) -> None:
+    open_and_check(qtbot, window, sample_file)
+    found: list[bool] = []
+
+    def act(dialog: QWidget) -> None:
+        box = dialog.findChild(QPlainTextEdit)
+        try:  # attached once the dialog is shown
+            qtbot.waitUntil(lambda: box is not None and spell_menu_of(box) is not None)
+            found.append(True)
+        finally:
+            dialog.reject()
+
+    answer_next_dialog(act)
+    window.set_system_prompt()
+    assert found == [True]
