@@ -113,22 +113,27 @@ def test_spelling_menu_switches_the_datasets_language(window) -> None:
     assert window.words.language_actions["en"].isChecked()
 
 
-def test_the_review_note_is_spell_checked(qtbot, window, sample_file) -> None:
-    open_and_check(qtbot, window, sample_file)
-    window.examples_pane.select_record(0)
+def spell_checked_in_next_dialog(qtbot, open_dialog) -> bool:
+    """Open a modal dialog; True when its text box got spell checking once shown."""
     found: list[bool] = []
 
     def act(dialog: QWidget) -> None:
         box = dialog.findChild(QPlainTextEdit)
-        try:  # attached once the dialog is shown
+        try:
             qtbot.waitUntil(lambda: box is not None and spell_menu_of(box) is not None)
             found.append(True)
         finally:
             dialog.reject()
 
     answer_next_dialog(act)
-    window.edit_note()
-    assert found == [True]
+    open_dialog()
+    return found == [True]
+
+
+def test_the_review_note_is_spell_checked(qtbot, window, sample_file) -> None:
+    open_and_check(qtbot, window, sample_file)
+    window.examples_pane.select_record(0)
+    assert spell_checked_in_next_dialog(qtbot, window.edit_note)
 
 
 def test_problems_say_example_not_line(qtbot, window, sample_file) -> None:
@@ -143,16 +148,4 @@ def test_problems_say_example_not_line(qtbot, window, sample_file) -> None:
 
 def test_the_system_prompt_dialog_is_spell_checked(qtbot, window, sample_file) -> None:
     open_and_check(qtbot, window, sample_file)
-    found: list[bool] = []
-
-    def act(dialog: QWidget) -> None:
-        box = dialog.findChild(QPlainTextEdit)
-        try:  # attached once the dialog is shown
-            qtbot.waitUntil(lambda: box is not None and spell_menu_of(box) is not None)
-            found.append(True)
-        finally:
-            dialog.reject()
-
-    answer_next_dialog(act)
-    window.set_system_prompt()
-    assert found == [True]
+    assert spell_checked_in_next_dialog(qtbot, window.set_system_prompt)
