@@ -271,7 +271,7 @@ class OverviewPane(QWidget):
             kinds.append(f"{preference:,} preference pairs")
         text = f"{examples:,}" + (f" ({', '.join(kinds)})" if len(kinds) > 1 else "")
         if pending:
-            text += f" — {pending:,} lines still being checked"
+            text += f" — {pending:,} still being checked"
         self.labels["examples"].setText(text)
         parts = []
         if broken:
