@@ -31,10 +31,10 @@ os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ftstudio-bench-")
 
 
 def _words(language: str, count: int, rng: random.Random) -> list[str]:
-    from desktop_app.core.spelling import load_speller
+    from spellchecker import SpellChecker
 
-    speller = load_speller(language)
-    common = sorted(speller._known, key=lambda w: -speller._known[w])[:3000]  # noqa: SLF001
+    frequency = SpellChecker(language=language).word_frequency.dictionary
+    common = sorted(frequency, key=lambda w: -frequency[w])[:3000]
     out = []
     for _ in range(count):
         word = rng.choice(common)
