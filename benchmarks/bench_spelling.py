@@ -127,6 +127,7 @@ def main() -> None:
         print(f"load dictionary {code}: {time.perf_counter() - start:.2f} s")
     for name, (language, text) in texts(args.words).items():
         row = [f"{name} ({len(text.split()):,} words, {len(text):,} characters):"]
+        measure(text, language, 5, spelling=False)  # warm-up (first layouts, caches), not counted
         for spelling in (False, True):
             times, first = measure(text, language, args.keys, spelling)
             ms = sorted(t * 1000 for t in times)

@@ -234,7 +234,7 @@ class SpellHighlighter(QSyntaxHighlighter):
 
 def utf16_offsets(text: str) -> Any:
     """Maps Python string positions to Qt's (UTF-16) positions; they differ after an emoji."""
-    if text.isascii() or all(ord(c) < 0x10000 for c in text):
+    if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
         return lambda index: index
     starts = [0]
     for char in text:
