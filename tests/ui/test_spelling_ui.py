@@ -198,3 +198,23 @@ def test_spell_check_off_removes_the_underlines(qtbot, setup) -> None:
     assert not any(a.font().bold() for a in menu.actions())  # no suggestions either
     context.service.set_enabled(True)
     assert underlined(box(editor, 0)) == ["Wich", "Brewlab"]
+
+
+def test_preference_pair_replies_are_spell_checked(qtbot, pools) -> None:
+    pair = {
+        "input": {"messages": [{"role": "user", "content": "Descrbe our blend"}]},
+        "preferred_output": [{"role": "assistant", "content": "A smooth, nutty blnd."}],
+        "non_preferred_output": [{"role": "assistant", "content": "It is coffe."}],
+    }
+    dataset = Dataset.from_bytes(json.dumps(pair).encode() + b"\n")
+    stack = QUndoStack()
+    service = SpellService(pools, PersonalDictionary(config_dir() / "mine.txt"))
+    context = SpellContext(service, ReviewStore(dataset), stack)
+    editor = ExampleEditor()
+    qtbot.addWidget(editor)
+    editor.set_context(dataset, stack, lambda: None)
+    EditorSpelling(editor, context)
+    editor.show_record(0)
+    qtbot.waitUntil(lambda: context.check() is not None, timeout=10_000)
+    boxes = [b.editors[0] for b in editor.bubbles()]
+    qtbot.waitUntil(lambda: [underlined(b) for b in boxes] == [["Descrbe"], ["blnd"], ["coffe"]])
