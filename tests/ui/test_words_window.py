@@ -8,10 +8,17 @@ from pathlib import Path
 
 from window_helpers import answer_next_dialog, open_and_check
 
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPlainTextEdit, QWidget
 
 from desktop_app.core.glossary import LINK_PREFIX, load_glossary, parse_glossary
-from desktop_app.ui.dialogs.help_pages import GlossaryDialog, UserGuideDialog, open_glossary_link
+from desktop_app.ui.dialogs.help_pages import (
+    IMAGE_WIDTH,
+    GlossaryDialog,
+    UserGuideDialog,
+    _fragments,
+    open_glossary_link,
+)
 from desktop_app.ui.spell_menu import spell_menu_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +36,13 @@ def shown(kind: type) -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
 
 
+def _blocks(document):
+    block = document.begin()
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
 def test_help_menu_opens_the_glossary_and_the_user_guide(qtbot, window) -> None:
     help_menu = menu_titled(window, "&Help")
     action_titled(help_menu, "&Glossary").trigger()
@@ -43,6 +57,19 @@ def test_help_menu_opens_the_glossary_and_the_user_guide(qtbot, window) -> None:
     [guide] = shown(UserGuideDialog)
     assert "short guide for writers" in guide.text.toPlainText()
     assert "Spell check" in guide.text.toPlainText() and "Glossary" in guide.text.toPlainText()
+    images = [
+        fragment.charFormat().toImageFormat().width()
+        for block in _blocks(guide.text.document())
+        for fragment in _fragments(block)
+        if fragment.charFormat().isImageFormat()
+    ]
+    assert images and all(0 < width <= IMAGE_WIDTH for width in images)  # no sideways scrolling
+    assert not shown(GlossaryDialog)
+    guide.text.anchorClicked.emit(QUrl("glossary.md"))  # the guide's link to the glossary
+    [glossary] = shown(GlossaryDialog)
+    glossary.close()
+    guide.text.anchorClicked.emit(QUrl("no-such-page.md"))
+    assert guide.page == "user-guide.md"
     guide.close()
 
 

@@ -7,8 +7,17 @@ app open the glossary at that entry (`open_glossary_link`).
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QWhatsThisClickedEvent
+from PySide6.QtGui import (
+    QDesktopServices,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextFragment,
+    QWhatsThisClickedEvent,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,10 +30,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desktop_app.core.glossary import LINK_PREFIX, Term, load_glossary
+from desktop_app.core.glossary import GLOSSARY_FILE, LINK_PREFIX, Term, load_glossary
 from desktop_app.core.paths import docs_file
 
 USER_GUIDE_FILE = "user-guide.md"
+IMAGE_WIDTH = 740  # the guide's screenshots, shrunk to the dialog's width
+log = logging.getLogger(__name__)
 
 
 def _browser(parent: QWidget) -> QTextBrowser:
@@ -89,23 +100,70 @@ class GlossaryDialog(QDialog):
 
 
 class UserGuideDialog(QDialog):
-    """docs/user-guide.md, with its screenshots."""
+    """docs/user-guide.md, with its screenshots; links to other pages of docs/ open here too."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Finetune Studio user guide")
         self.setObjectName("user-guide-dialog")
-        path = docs_file(USER_GUIDE_FILE)
-        self.text = _browser(self)
-        self.text.setSearchPaths([str(path.parent)])
-        self.text.document().setBaseUrl(QUrl.fromLocalFile(str(path)))
-        self.text.setMarkdown(path.read_text(encoding="utf-8"))
+        self.text = QTextBrowser(self)
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._follow)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
         self.resize(820, 640)
+        self.show_page(USER_GUIDE_FILE)
+
+    def show_page(self, name: str) -> None:
+        path = docs_file(name)
+        self.text.setSearchPaths([str(path.parent)])
+        self.text.document().setBaseUrl(QUrl.fromLocalFile(str(path)))
+        self.text.setMarkdown(path.read_text(encoding="utf-8"))
+        _fit_images(self.text.document(), IMAGE_WIDTH)
+        self.page = name
+
+    @Slot(QUrl)
+    def _follow(self, url: QUrl) -> None:
+        name = url.fileName()
+        if url.isRelative() or url.isLocalFile():
+            if name == GLOSSARY_FILE:
+                show_glossary(self.parentWidget())
+            elif name.endswith(".md"):
+                try:
+                    self.show_page(name)
+                except FileNotFoundError:  # a page this version does not have: stay here
+                    log.info("help page %s not found", name)
+            return
+        _open_link(url)
+
+
+def _fit_images(document: QTextDocument, width: int) -> None:
+    """Screenshots at most `width` pixels wide (the height follows), so pages never scroll sideways."""
+    block = document.begin()
+    while block.isValid():
+        for fragment in _fragments(block):
+            image = fragment.charFormat().toImageFormat()
+            if fragment.charFormat().isImageFormat() and image.width() <= 0:
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(
+                    fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                )
+                image.setWidth(width)
+                cursor.setCharFormat(image)
+        block = block.next()
+
+
+def _fragments(block: QTextBlock) -> list[QTextFragment]:
+    out = []
+    iterator = block.begin()
+    while not iterator.atEnd():
+        out.append(iterator.fragment())
+        iterator += 1
+    return out
 
 
 _open: dict[str, QDialog] = {}
