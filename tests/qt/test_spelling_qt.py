@@ -9,8 +9,10 @@ from test_document import _open
 
 from PySide6.QtGui import QTextCharFormat, QTextDocument
 
+from desktop_app.core import recovery
 from desktop_app.core.review import read_sidecar
 from desktop_app.core.spelling import PersonalDictionary
+from desktop_app.qt.document import Document
 from desktop_app.qt.spelling import SpellContext, SpellHighlighter, SpellService
 
 
@@ -66,3 +68,19 @@ def test_dataset_words_and_language_are_undoable_and_saved(qtbot, pools, sample_
     again = _open(qtbot, pools, sample_file)
     assert again.review.spelling.language == "de" and again.review.spelling.words == ("Brewlab",)
     again.close()
+
+
+def test_the_recovery_copy_keeps_the_datasets_spelling(qtbot, pools, sample_file: Path) -> None:
+    doc = _open(qtbot, pools, sample_file)
+    service = SpellService(pools, PersonalDictionary(sample_file.parent / "mine.txt"))
+    context = SpellContext(service, doc.review, doc.undo_stack)
+    context.add_to_dataset("Brewlab")  # an undo step: the document is modified, autosave follows
+    with qtbot.waitSignal(doc.autosaved, timeout=10_000):
+        pass
+    copy = recovery.read_recovery(doc.recovery_file)
+    doc.undo_stack.setClean()
+    doc.close()
+    restored = Document.from_bytes(pools, copy.data)
+    restored.load_review(copy.review)
+    assert restored.review.spelling.words == ("Brewlab",)
+    restored.close()
