@@ -24,6 +24,7 @@ from typing import Any
 from spellchecker import SpellChecker
 
 from desktop_app.core.atomic import write_atomic
+from desktop_app.core.errors import UserFacingError
 
 # The dictionaries the app ships (packaging/finetune-studio.spec collects exactly these files).
 LANGUAGES: dict[str, str] = {
@@ -177,12 +178,21 @@ class PersonalDictionary:
         return normalise(word) in self.words
 
     def add(self, word: str) -> None:
-        """Add a word and write the file at once (raises OSError when it cannot be written)."""
+        """Add a word and write the file at once (UserFacingError when it cannot be written)."""
         word = word.strip()
         if not word or word in self:
             return
         lines = [*self._lines, word]
-        write_atomic(self.path, [("\n".join(lines) + "\n").encode("utf-8")])
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, [("\n".join(lines) + "\n").encode("utf-8")])
+        except (OSError, UserFacingError) as exc:
+            raise UserFacingError(
+                f"“{word}” could not be added to your dictionary: {self.path} cannot be written.",
+                "Check that you may write to that folder and that the disk is not full, then try "
+                "again. Until then the word stays underlined.",
+                technical=str(exc),
+            ) from exc
         self._lines = lines
         self.words.add(normalise(word))
 

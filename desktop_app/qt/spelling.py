@@ -77,7 +77,7 @@ class SpellService(QObject):
         self.ready.emit(speller.language)
 
     def add_personal(self, word: str) -> None:
-        """Raises OSError when the dictionary file cannot be written."""
+        """Raises UserFacingError when the dictionary file cannot be written."""
         self.personal.add(word)
         self.personal_changed.emit()
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPoint, Qt, Slot
 from PySide6.QtGui import QAction, QTextCursor, QUndoStack
-from PySide6.QtWidgets import QMenu, QMessageBox, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
+from desktop_app.core.errors import UserFacingError
 from desktop_app.core.spelling import LANGUAGES, WordSpan
 from desktop_app.qt.spelling import SpellContext, SpellHighlighter, utf16_offsets
+from desktop_app.ui.errors import show_error
 
 TextBox = QTextEdit | QPlainTextEdit
 
@@ -146,14 +148,8 @@ class SpellMenu(QObject):
     def _add_personal(self, word: str) -> None:
         try:
             self.context.add_to_personal(word)
-        except OSError as exc:
-            QMessageBox.warning(
-                self.edit,
-                "Could not add the word",
-                f"“{word}” could not be added to your dictionary: the file "
-                f"{self.context.service.personal.path} could not be written ({exc.strerror}).\n\n"
-                "Check that the folder exists and that you may write to it, then try again.",
-            )
+        except UserFacingError as error:
+            show_error(self.edit.window(), error, "Could not add the word")
 
 
 def _stack_action(menu: QMenu, stack: QUndoStack, *, redo: bool) -> QAction:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from desktop_app.core.appdirs import config_dir
 from desktop_app.core.dataset import Dataset
+from desktop_app.core.errors import UserFacingError
 from desktop_app.core.review import ReviewStore, build_sidecar, read_sidecar, write_sidecar
 from desktop_app.core.spelling import (
     LANGUAGES,
@@ -196,3 +197,13 @@ def test_paragraph_spans_follow_typing_in_the_middle_and_at_the_end() -> None:
         ("roastd", 23),
         ("brwn", 36),
     ]
+
+
+def test_a_dictionary_that_cannot_be_written_says_so_plainly(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    mine = PersonalDictionary(blocker / PersonalDictionary.FILE_NAME)
+    with pytest.raises(UserFacingError) as caught:
+        mine.add("Brewlab")
+    assert "could not be added to your dictionary" in caught.value.message
+    assert "Brewlab" not in mine  # nothing pretends to be saved

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from PySide6.QtGui import QAction, QTextCharFormat, QUndoStack
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QMenu, QMessageBox, QPlainTextEdit, QTextEdit
 
 from desktop_app.core.appdirs import config_dir
 from desktop_app.core.dataset import Dataset
@@ -218,3 +218,15 @@ def test_preference_pair_replies_are_spell_checked(qtbot, pools) -> None:
     qtbot.waitUntil(lambda: context.check() is not None, timeout=10_000)
     boxes = [b.editors[0] for b in editor.bubbles()]
     qtbot.waitUntil(lambda: [underlined(b) for b in boxes] == [["Descrbe"], ["blnd"], ["coffe"]])
+
+
+def test_a_failing_add_to_dictionary_is_explained(qtbot, setup, tmp_path) -> None:
+    editor, context, *_ = setup
+    blocker = tmp_path / "blocked"
+    blocker.write_text("x", encoding="utf-8")
+    context.service.personal = PersonalDictionary(blocker / "dictionary.txt")
+    action(menu_at(box(editor, 0), "Brewlab"), "Add “Brewlab” to My Dictionary").trigger()
+    error = editor.window().findChild(QMessageBox, "error-box")
+    assert error is not None and "could not be added to your dictionary" in error.text()
+    assert "Brewlab" in underlined(box(editor, 0))  # still underlined
+    error.close()
