@@ -142,8 +142,13 @@ class SpellContext(QObject):
         return self.spelling.effective_language
 
     def check(self) -> SpellCheck | None:
-        """The checker to use now; None while spell checking is off or the dictionary loads."""
-        return self._check if self.service.enabled else None
+        """The checker to use now; None while spell checking is off or the dictionary loads (the
+        first call starts loading it: nothing loads before a text box is shown)."""
+        if not self.service.enabled:
+            return None
+        if self._check is None:
+            self.service.speller(self.language)  # `ready` follows, then `changed`
+        return self._check
 
     def misspelled(self, text: str) -> list[WordSpan]:
         check = self.check()
@@ -185,7 +190,7 @@ class SpellContext(QObject):
     @Slot()
     @Slot(bool)
     def _refresh(self, *_: Any) -> None:
-        speller = self.service.speller(self.language)
+        speller = loaded_speller(self.language)
         self._dataset_words = {normalise(w) for w in self.spelling.words}
         self._check = (
             SpellCheck(speller, [self.service.personal.words, self._dataset_words])
