@@ -59,10 +59,10 @@ class Words(QObject):
         self.service = SpellService(window.pools, parent=self)
         self.context: SpellContext | None = None
         self.editor_spelling = EditorSpelling(window.editor)
-        window.document_changed.connect(self._on_document)
-        self._on_document()
         self._build_spelling_menu()
         self._extend_help()
+        window.document_changed.connect(self._on_document)
+        self._on_document()
         window.installEventFilter(self)  # new dialogs (ChildAdded), then their Show
 
     # ---- documents ----------------------------------------------------------------------
