@@ -17,6 +17,16 @@ for folder in sorted(p for p in RESOURCES.rglob("*") if p.is_dir() and p.name !=
         Path("resources", relative).as_posix()
     )
 
+# The user documentation (docs/) goes along as desktop_app.docs: Help ▸ User Guide and Glossary
+# show it (desktop_app.core.paths.docs_file).
+DOCS = Path(__file__).parent / "docs"
+resource_packages["desktop_app.docs"] = "docs"
+for folder in sorted(p for p in DOCS.rglob("*") if p.is_dir()):
+    relative = folder.relative_to(DOCS)
+    resource_packages["desktop_app.docs." + ".".join(relative.parts)] = str(
+        Path("docs", relative).as_posix()
+    )
+
 setup(
     packages=[*find_packages(include=["desktop_app", "desktop_app.*"]), *resource_packages],
     package_dir=resource_packages,

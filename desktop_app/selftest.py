@@ -178,6 +178,18 @@ def check_resources() -> str:
     return f"found in {resources_dir()}"
 
 
+def check_spelling() -> str:
+    """Every offered dictionary is in the bundle and knows a common word; the help pages too."""
+    from desktop_app.core.glossary import load_glossary
+    from desktop_app.core.spelling import LANGUAGES, load_speller
+
+    common = {"en": "house", "es": "casa", "fr": "maison", "de": "Haus", "pt": "casa"}
+    wrong = [code for code in LANGUAGES if not load_speller(code).knows(common[code])]
+    if wrong:
+        raise SelfTestFailure(f"the spelling dictionaries for {', '.join(wrong)} do not work")
+    return f"{len(LANGUAGES)} dictionaries, {len(load_glossary())} glossary entries"
+
+
 def load_sample() -> tuple[Any, str]:
     from desktop_app.core.dataset import Dataset
     from desktop_app.core.templates import sample_path
@@ -463,6 +475,7 @@ def run_all() -> Report:
     report = Report()
     report.run("environment", check_environment)
     report.run("resources", check_resources)
+    report.run("spelling and help pages", check_spelling)
     with NetworkGuard() as guard:
         dataset, clean, errors = None, [], None
         try:

@@ -26,3 +26,12 @@ def resources_dir() -> Path:
 def resource(*parts: str) -> Path:
     """A file inside the resources folder."""
     return resources_dir().joinpath(*parts)
+
+
+def docs_file(name: str) -> Path:
+    """A file of the user documentation (docs/): installed as desktop_app/docs by the wheel and
+    the bundle, the top-level docs/ folder in a source checkout."""
+    for folder in (_PACKAGE_DIR / "docs", _PACKAGE_DIR.parent / "docs"):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"The help file {name} is missing; please reinstall Finetune Studio.")

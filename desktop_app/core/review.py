@@ -25,10 +25,14 @@ from typing import Any
 from desktop_app.core.atomic import write_atomic
 from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.events import Event
+from desktop_app.core.spelling import DatasetSpelling
 
 SIDECAR_SUFFIX = ".ftstudio.json"
 FORMAT = "finetune-studio-review"
 SCHEMA_VERSION = 1
+# File-wide sections of a sidecar (not about one line), kept as they are: "spelling" (the dataset's
+# spelling language and its own words, core/spelling.py) and any section a newer version wrote.
+_OWN_KEYS = {"format", "schema_version", "entries", "unmatched"}
 
 
 class ReviewStatus(StrEnum):
@@ -131,6 +135,7 @@ class SidecarMatcher:
         self._seen: dict[tuple[int, str], int] = {}
         self.unmatched: list[dict[str, Any]] = []
         self.matches: dict[int, ReviewEntry] = {}
+        self.sections: dict[str, Any] = sidecar_sections(sidecar)
         if not sidecar:
             return
         for item in _entries(sidecar):
@@ -180,6 +185,11 @@ def _unmatched(sidecar: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
+def sidecar_sections(sidecar: dict[str, Any] | None) -> dict[str, Any]:
+    """The sidecar's file-wide sections (everything but the format and the line entries)."""
+    return {k: v for k, v in (sidecar or {}).items() if k not in _OWN_KEYS}
+
+
 def read_sidecar(dataset_path: Path) -> dict[str, Any] | None:
     """The sidecar's JSON, or None when there is none (or it cannot be read as a sidecar)."""
     path = sidecar_path(dataset_path)
@@ -196,6 +206,7 @@ def build_sidecar(
     records: Sequence[Record],
     entries: Sequence[ReviewEntry | None],
     unmatched: Sequence[dict[str, Any]] = (),
+    sections: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The sidecar JSON for these records (keys computed from the bytes as they are now)."""
     marked = [i for i, e in enumerate(entries) if e is not None and not e.is_empty]
@@ -216,6 +227,7 @@ def build_sidecar(
             item = {"size": size, "key": digest, "occurrence": occurrence, "line": index + 1}
             out.append(item | entry.to_json())
     data: dict[str, Any] = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "entries": out}
+    data.update({k: v for k, v in (sections or {}).items() if k not in _OWN_KEYS and v})
     if unmatched:
         data["unmatched"] = list(unmatched)
     return data
@@ -224,7 +236,7 @@ def build_sidecar(
 def write_sidecar(dataset_path: Path, data: dict[str, Any]) -> None:
     """Write the sidecar atomically; a dataset without any review data gets no sidecar."""
     path = sidecar_path(dataset_path)
-    if not data.get("entries") and not data.get("unmatched"):
+    if not data.get("entries") and not data.get("unmatched") and not sidecar_sections(data):
         if path.exists():
             path.unlink()
         return
@@ -242,7 +254,9 @@ class ReviewStore:
         self._records: list[Record] = list(dataset)
         self._removed: dict[int, tuple[Record, ReviewEntry]] = {}
         self.unmatched: list[dict[str, Any]] = []
+        self.sections: dict[str, Any] = {}  # file-wide sidecar sections ("spelling", …)
         self.changed: Event[int, int] = Event()  # first, last (inclusive)
+        self.spelling_changed: Event[[]] = Event()
         self.tags_changed: Event[[]] = Event()
         dataset.inserted.connect(self._on_inserted)
         dataset.removing.connect(self._on_removing)
@@ -283,7 +297,9 @@ class ReviewStore:
         return counts
 
     def has_data(self) -> bool:
-        return bool(self.unmatched) or any(e is not None and not e.is_empty for e in self._entries)
+        return bool(self.unmatched or sidecar_sections(self.sections)) or any(
+            e is not None and not e.is_empty for e in self._entries
+        )
 
     # ---- writing (the undo commands call these)
     def set_entries(self, indexes: Sequence[int], entries: Sequence[ReviewEntry]) -> None:
@@ -302,12 +318,32 @@ class ReviewStore:
         self.set_entries(indexes, [e.with_field(field, value) for e in old])
         return old
 
-    def load(self, matches: dict[int, ReviewEntry], unmatched: list[dict[str, Any]]) -> None:
+    @property
+    def spelling(self) -> DatasetSpelling:
+        return DatasetSpelling.from_json(self.sections.get("spelling"))
+
+    def set_spelling(self, spelling: DatasetSpelling) -> None:
+        """The dataset's spelling language and words (saved in the sidecar with the dataset)."""
+        if spelling.is_empty:
+            self.sections.pop("spelling", None)
+        else:
+            self.sections["spelling"] = spelling.to_json()
+        self.spelling_changed.emit()
+
+    def load(
+        self,
+        matches: dict[int, ReviewEntry],
+        unmatched: list[dict[str, Any]],
+        sections: dict[str, Any] | None = None,
+    ) -> None:
         """Take the entries found in a sidecar (or a recovery file)."""
         for index, entry in matches.items():
             if 0 <= index < len(self._entries):
                 self._entries[index] = entry
         self.unmatched = list(unmatched)
+        if sections is not None:
+            self.sections = dict(sections)
+            self.spelling_changed.emit()
         if matches:
             self.changed.emit(min(matches), max(matches))
             self.tags_changed.emit()
@@ -317,7 +353,7 @@ class ReviewStore:
         return list(self.dataset), list(self._entries), list(self.unmatched)
 
     def to_json(self) -> dict[str, Any]:
-        return build_sidecar(*self.snapshot())
+        return build_sidecar(*self.snapshot(), sections=self.sections)
 
     def _tag_set(self, indexes: Sequence[int]) -> set[str]:
         return {t for i in indexes for t in self.get(i).tags}

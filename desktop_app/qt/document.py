@@ -61,12 +61,13 @@ def save_files(
     *,
     cancel: CancelToken,
     progress: Callable[[object], None],
+    sections: dict[str, Any] | None = None,
 ) -> DiskCopy:
     """Writer thread: the dataset (atomically), then its review sidecar. Returns what the file
     now holds (`chunks` are the BOM if any, then each record's bytes and ending)."""
     remove_stale_temporaries(path)  # what killed saves of this file left behind
     written = write_atomic(path, _yielding(chunks))
-    write_sidecar(path, build_sidecar(records, entries, unmatched))
+    write_sidecar(path, build_sidecar(records, entries, unmatched, sections))
     start = len(chunks[0]) if len(chunks) % 2 else 0  # (a BOM comes first, on its own)
     ends = line_ends(chunks[1:] if start else chunks, start)
     return DiskCopy(path, FileStamp.of(written), records, ends, start)
@@ -82,8 +83,9 @@ def write_recovery_copy(
     *,
     cancel: CancelToken,
     progress: Callable[[object], None],
+    sections: dict[str, Any] | None = None,
 ) -> Path:
-    review = build_sidecar(records, entries, unmatched)
+    review = build_sidecar(records, entries, unmatched, sections)
     recovery.write_recovery(file, _yielding(chunks), original_path=original, review=review)
     return file
 
@@ -187,7 +189,7 @@ class Document(QObject):
         assert isinstance(result, LoadResult)
         self._load_worker = None
         self.dataset.revision = 0
-        self.review.load(result.matches, result.unmatched)
+        self.review.load(result.matches, result.unmatched, result.sections)
         self.loading = False
         self.loading_changed.emit(False)
         self.loaded.emit()
@@ -225,7 +227,7 @@ class Document(QObject):
         """Match review entries (from a sidecar or a recovery file) to the records."""
         matcher = SidecarMatcher(sidecar)
         matcher.feed(0, list(self.dataset))
-        self.review.load(*matcher.finish())
+        self.review.load(*matcher.finish(), matcher.sections)
 
     # ---- state ---------------------------------------------------------------------------
     @property
@@ -276,7 +278,15 @@ class Document(QObject):
         signals.succeeded.connect(self._on_saved)
         signals.failed.connect(self._on_save_failed)
         worker = self.pools.run(
-            save_files, target, chunks, records, entries, unmatched, writer=True, signals=signals
+            save_files,
+            target,
+            chunks,
+            records,
+            entries,
+            unmatched,
+            writer=True,
+            signals=signals,
+            sections=dict(self.review.sections),
         )
         self._save_worker = worker
         return worker
@@ -297,6 +307,7 @@ class Document(QObject):
             unmatched,
             cancel=CancelToken(),
             progress=lambda _value: None,
+            sections=dict(self.review.sections),
         )
         self._after_save(saved)
 
@@ -365,6 +376,7 @@ class Document(QObject):
             unmatched,
             writer=True,
             signals=signals,
+            sections=dict(self.review.sections),
         )
 
     @Slot(object)

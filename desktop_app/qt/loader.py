@@ -51,6 +51,7 @@ class LoadResult:
     matches: dict[int, ReviewEntry] = field(default_factory=dict)
     unmatched: list[dict[str, Any]] = field(default_factory=list)
     disk: DiskCopy | None = None  # what was read, for searching the file itself (None: changed)
+    sections: dict[str, Any] = field(default_factory=dict)  # file-wide sidecar sections
 
 
 def load_file(
@@ -135,7 +136,7 @@ def load_file(
     matches, unmatched = matcher.finish()
     start = len(BOM) if bom else 0
     disk = DiskCopy(path, stamp, everything, ends, start) if same and stamp else None
-    return LoadResult(path, total, matches, unmatched, disk)
+    return LoadResult(path, total, matches, unmatched, disk, matcher.sections)
 
 
 def _last(ends: array[int], bom: bool) -> int:

@@ -46,7 +46,7 @@ class ProblemRole(IntEnum):
 
 _HEADERS = {
     ProblemColumn.SEVERITY: "",
-    ProblemColumn.LINE: "Line",
+    ProblemColumn.LINE: "Example",
     ProblemColumn.MESSAGE: "Problem",
 }
 _SEVERITY_LABEL = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
@@ -154,7 +154,7 @@ class ProblemsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(problem)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            where = "whole dataset" if record_index is None else f"line {record_index + 1}"
+            where = "whole dataset" if record_index is None else f"example {record_index + 1}"
             return f"{_SEVERITY_LABEL[problem.severity]}, {where}: {problem.message}"
         if role == ProblemRole.PROBLEM:
             return problem

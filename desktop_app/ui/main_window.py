@@ -145,9 +145,11 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self._restore_layout()
         from desktop_app.ui.repair_wiring import install_repair
         from desktop_app.ui.window_extras import install_extras
+        from desktop_app.ui.window_words import install_words
 
         self.extras = install_extras(self)  # Training and Try menus, welcome, tour
         self.repair = install_repair(self)  # the banner offering to repair a file
+        self.words = install_words(self)  # spell checking, Help ▸ Glossary / User Guide
         self.follow_system_scheme()
         self.completed = True
         self.status_label.setText("")

@@ -72,8 +72,8 @@ class WindowStatus:
             self.counts_label.setText("")
             return
         analysis = document.analysis
-        lines = len(document.dataset)
-        text = f"{lines:,} line{'s' if lines != 1 else ''}"
+        lines = len(document.dataset)  # (what the examples table shows, one row per line)
+        text = f"{lines:,} example{'s' if lines != 1 else ''}"
         if analysis.enabled:
             text += (
                 f" · {analysis.error_count:,} error{'s' if analysis.error_count != 1 else ''}"

@@ -76,8 +76,8 @@ def test_duplicates_point_at_the_first_copy() -> None:
     values.append(reordered)  # same example, keys in another order
     found = [p for p in problems(values) if p.code == "duplicate_example"]
     assert [(p.line, p.message) for p in found] == [
-        (11, "This example is an exact copy of line 4."),
-        (62, "This example is an exact copy of line 6."),
+        (11, "This example is an exact copy of example 4."),
+        (62, "This example is an exact copy of example 6."),
     ]
     assert all(p.fix is not None and p.fix.code == "remove_example" for p in found)
 
@@ -87,7 +87,9 @@ def test_same_prompt_answered_differently() -> None:
     values.append(chat(S(), U("Question number 2?"), A("A different answer.")))
     [problem] = problems(values)
     assert (
-        problem.code == "conflicting_replies" and problem.line == 61 and "line 3" in problem.message
+        problem.code == "conflicting_replies"
+        and problem.line == 61
+        and "example 3" in problem.message
     )
 
 
@@ -96,7 +98,7 @@ def test_examples_also_in_the_validation_file() -> None:
     validation = [chat(U("Unrelated?"), A("Yes.")), training[42]]
     found = problems(training, validation=summaries(validation))
     assert [(p.code, p.line) for p in found] == [("in_validation_file", 43)]
-    assert "line 2" in found[0].message
+    assert "example 2" in found[0].message
     assert codes(training, validation=summaries([chat(U("Other?"), A("No."))])) == []
 
 

@@ -129,6 +129,7 @@ def test_licences_for_every_component() -> None:
         "keyring",
         "platformdirs",
         "openpyxl",
+        "pyspellchecker",
         "python",
         "finetune studio",
     ):

@@ -194,3 +194,24 @@ def test_linux_build_keeps_a_console_and_strips(linux) -> None:
     assert exe["console"] is True and exe["strip"] is True and exe["upx"] is False
     assert exe["name"] == "finetune-studio"
     assert linux["COLLECT"].kwargs["name"] == "finetune-studio"
+
+
+def test_spelling_dictionaries_of_the_offered_languages_are_collected(linux) -> None:
+    from desktop_app.core.spelling import LANGUAGES
+
+    assert linux["namespace"]["SPELLING_LANGUAGES"] == list(LANGUAGES)
+    datas = linux["Analysis"].kwargs["datas"]
+    shipped = {Path(src).name for src, dest in datas if dest == "spellchecker/resources"}
+    assert shipped == {f"{code}.json.gz" for code in LANGUAGES}
+    assert all(Path(src).is_file() for src, dest in datas if dest == "spellchecker/resources")
+    size = sum(Path(src).stat().st_size for src, dest in datas if dest == "spellchecker/resources")
+    assert size < 5 * 1024 * 1024  # a small share of the bundle's 150 MiB target
+    keep = linux["namespace"]["_keep"]
+    assert keep(("spellchecker/resources/de.json.gz", "/x", "DATA"))
+    assert not keep(("spellchecker/resources/ru.json.gz", "/x", "DATA"))
+
+
+def test_help_pages_are_bundled_where_docs_file_finds_them(linux) -> None:
+    datas = linux["Analysis"].kwargs["datas"]
+    assert (str(ROOT / "docs"), "desktop_app/docs") in datas
+    assert (ROOT / "docs" / "glossary.md").is_file() and (ROOT / "docs" / "user-guide.md").is_file()

@@ -42,6 +42,8 @@ def test_wheel_holds_the_resources(wheel: Path) -> None:
         "desktop_app/resources/tiktoken/o200k_base.tiktoken.gz",
         "desktop_app/resources/tiktoken/cl100k_base.tiktoken.gz",
         "desktop_app/core/dataset.py",
+        "desktop_app/docs/glossary.md",
+        "desktop_app/docs/user-guide.md",
     ):
         assert required in names
 

@@ -278,7 +278,7 @@ def test_import_at_a_chosen_position(qtbot, dataset, stack):
     dialog.set_source("paste")
     dialog.pasted.setPlainText("User: Hi\nAssistant: Hello")
     dialog.update_preview()
-    assert "added from line 2 on" in dialog.notes.text()
+    assert "added from example 2 on" in dialog.notes.text()
     dialog.import_button.click()
     assert dataset.value(1)["messages"][1]["content"] == "Hello"
     stack.undo()

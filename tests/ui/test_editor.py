@@ -77,7 +77,7 @@ def test_chat_example_shows_one_bubble_per_message(editor):
     assert bubbles[2].train is not None and bubbles[2].train.isChecked()
     assert bubbles[0].train is None
     assert "x-note" in bubbles[2].extras.text()
-    assert editor.header.text().startswith("Line 1")
+    assert editor.header.text().startswith("Example 1")
     assert editor.tabs.isTabEnabled(editor.CONVERSATION_TAB)
 
 
@@ -357,7 +357,7 @@ def test_editor_follows_inserts_removals_and_outside_undo(editor, dataset, stack
     editor.show_record(PAIR_LINE)
     stack.push(InsertRecordsCommand(dataset, 0, [{"messages": []}], "Add"))
     assert editor.current_index() == PAIR_LINE + 1
-    assert editor.header.text().startswith(f"Line {PAIR_LINE + 2}")
+    assert editor.header.text().startswith(f"Example {PAIR_LINE + 2}")
     stack.push(RemoveRecordsCommand(dataset, [PAIR_LINE + 1], "Delete"))
     assert editor.current_index() is None
     assert editor.header.text() == "No example selected"

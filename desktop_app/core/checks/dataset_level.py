@@ -195,7 +195,7 @@ def _format_mix(summaries: Sequence[Summary]) -> list[Problem]:
     return [
         _problem(
             MIXED_FORMATS,
-            f"This line is {this}, but most of the file is {most}. A training file holds only "
+            f"This example is {this}, but most of the file is {most}. A training file holds only "
             "one kind; move it to a separate file.",
             line,
         )
@@ -276,7 +276,7 @@ def _duplicates(summaries: Sequence[Summary]) -> list[Problem]:
             found.append(
                 _problem(
                     DUPLICATE_EXAMPLE,
-                    f"This example is an exact copy of line {earlier}.",
+                    f"This example is an exact copy of example {earlier}.",
                     line,
                     Fix(FIX_REMOVE_EXAMPLE, "Remove this copy"),
                 )
@@ -288,7 +288,7 @@ def _duplicates(summaries: Sequence[Summary]) -> list[Problem]:
                 found.append(
                     _problem(
                         CONFLICTING_REPLIES,
-                        f"This example has the same conversation as line {seen[0]}, but a "
+                        f"This example has the same conversation as example {seen[0]}, but a "
                         "different final reply.",
                         line,
                     )
@@ -304,7 +304,7 @@ def _leaks(summaries: Sequence[Summary], validation: Sequence[Summary]) -> list[
     return [
         _problem(
             IN_VALIDATION,
-            f"This example is also in the validation file (line {in_validation[s.content_hash]}). "
+            f"This example is also in the validation file (example {in_validation[s.content_hash]}). "
             "Keep each example on one side only.",
             line,
             Fix(FIX_REMOVE_EXAMPLE, "Remove it from the training file"),

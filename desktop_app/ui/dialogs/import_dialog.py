@@ -299,7 +299,7 @@ class ImportDialog(QDialog):
             self.notes.setText("Choose what to import to see a preview.")
         else:
             count = len(values)
-            where = "at the end" if self.at is None else f"from line {self.at + 1} on"
+            where = "at the end" if self.at is None else f"from example {self.at + 1} on"
             lines = [f"{count} example{'s' if count != 1 else ''} will be added {where}."]
             lines += [f"• {note}" for note in result.notes]
             self.notes.setText("\n".join(lines))

@@ -28,7 +28,7 @@ class ScopeChooser(QWidget):
         count = len(self.selected)
         self.selection = QRadioButton(f"The {count} selected example{'s' if count != 1 else ''}")
         self.selection.setToolTip("Change only the examples selected in the list")
-        self.everything = QRadioButton(f"All {len(dataset)} lines")
+        self.everything = QRadioButton(f"All {len(dataset)} examples")
         self.everything.setToolTip("Change every example in the file")
         group = QButtonGroup(self)
         for button in (self.selection, self.everything):

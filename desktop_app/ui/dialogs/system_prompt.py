@@ -68,6 +68,7 @@ class SystemPromptDialog(QDialog):
         layout.addWidget(label)
         self.prompt = QPlainTextEdit()
         self.prompt.setAccessibleName("System prompt")
+        self.prompt.setProperty("spellCheck", True)  # (ui/window_words.py)
         self.prompt.setToolTip("The instructions every example starts with")
         self.prompt.setPlaceholderText(
             "For example: You are Brightline's support assistant. Answer kindly and briefly."

@@ -160,7 +160,7 @@ class ConversationView(QScrollArea):
         converted = edits.legacy_to_chat(value)
         if converted is not None:
             self._offer(
-                "This line is an older prompt/completion example. Chat models learn from "
+                "This example is in the older prompt/completion format. Chat models learn from "
                 "conversations, so it cannot be used as it is. Converting turns the prompt into "
                 "a user message and the completion into the assistant's reply.",
                 "Convert to chat",

@@ -172,7 +172,7 @@ class ExampleEditor(QWidget):
     def _update_header(self, total: int | None = None) -> None:
         if self._index is None or self._parsed is None:
             return
-        parts = [f"Line {self._index + 1}", _KIND_LABELS[self._parsed.kind]]
+        parts = [f"Example {self._index + 1}", _KIND_LABELS[self._parsed.kind]]
         bubbles = self.conversation.bubbles
         if bubbles:
             parts.append(f"{len(bubbles)} message{'s' if len(bubbles) != 1 else ''}")

@@ -342,7 +342,7 @@ class MessageBubble(QFrame):
     def _content_edited(self, text: str) -> None:
         ref = self.ref
         self._emit(
-            Change(lambda v: edits.set_content(v, ref, text), "Type", f"{ref_key(ref)}:content")
+            Change(lambda v: edits.set_content(v, ref, text), "Typing", f"{ref_key(ref)}:content")
         )
 
     def _part_edited(self, index: int, text: str) -> None:
@@ -350,7 +350,7 @@ class MessageBubble(QFrame):
         self._emit(
             Change(
                 lambda v: edits.set_part_text(v, ref, index, text),
-                "Type",
+                "Typing",
                 f"{ref_key(ref)}:part{index}",
             )
         )

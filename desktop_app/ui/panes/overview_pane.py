@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.estimate import estimate
+from desktop_app.core.glossary import link
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.models import ModelInfo, find_model, load_models
 from desktop_app.core.review import ReviewStatus
 from desktop_app.qt.analysis_store import AnalysisStore
+from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 
 UPDATE_DELAY_MS = 300
 BUSY_UPDATE_DELAY_MS = 2000  # while a big file is being checked: a calmer rhythm
@@ -170,6 +172,24 @@ class OverviewPane(QWidget):
         layout.addWidget(counts)
         layout.addWidget(training)
         layout.addWidget(self.chart_box, 1)
+        self._explain_words(layout)
+
+    def _explain_words(self, layout: QVBoxLayout) -> None:
+        """What's This texts (Shift+F1) and a line of links into Help ▸ Glossary."""
+        explain(self.labels["tokens"], "Tokens are the pieces of text a model reads.", "tokens")
+        explain(self.epochs_spin, "How many times training reads every example.", "epochs")
+        explain(self.model_combo, "The model your tuned model starts from.", "base-model")
+        explain(self.provider_combo, "The service that trains the model.", "provider")
+        words = ", ".join(
+            link(key, text)
+            for key, text in (
+                ("tokens", "tokens"),
+                ("epochs", "epochs"),
+                ("base-model", "base model"),
+            )
+        )
+        self.glossary_links = glossary_label(f"What do {words} mean? See the glossary.", self)
+        layout.addWidget(self.glossary_links)
 
     # ---- wiring --------------------------------------------------------------------------
     def set_analysis(self, analysis: AnalysisStore | None, review: Any = None) -> None:
@@ -251,7 +271,7 @@ class OverviewPane(QWidget):
             kinds.append(f"{preference:,} preference pairs")
         text = f"{examples:,}" + (f" ({', '.join(kinds)})" if len(kinds) > 1 else "")
         if pending:
-            text += f" — {pending:,} lines still being checked"
+            text += f" — {pending:,} still being checked"
         self.labels["examples"].setText(text)
         parts = []
         if broken:

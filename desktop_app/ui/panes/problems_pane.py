@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.problems import Problem
 from desktop_app.qt.problems_model import ProblemColumn, ProblemsModel
+from desktop_app.ui.dialogs.help_pages import explain
 from desktop_app.ui.icons import icon
 
 
@@ -68,6 +69,11 @@ class ProblemsPane(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        explain(
+            self.table,
+            "Each problem names the example it is in: example 12 is the 12th in your file.",
+            "example",
+        )
 
     def set_model(self, model: ProblemsModel | None) -> None:
         self.model = model
@@ -79,7 +85,9 @@ class ProblemsPane(QWidget):
         header.setSectionResizeMode(ProblemColumn.SEVERITY, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(ProblemColumn.SEVERITY, 28)
         header.setSectionResizeMode(ProblemColumn.LINE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(ProblemColumn.LINE, 52)
+        header.resizeSection(
+            ProblemColumn.LINE, max(52, self.fontMetrics().horizontalAdvance("Example") + 18)
+        )
         header.setSectionResizeMode(ProblemColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
         model.rebuilt.connect(self._update_summary)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)

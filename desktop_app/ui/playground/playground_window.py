@@ -57,6 +57,7 @@ class PlaygroundWindow(QWidget):
     # ---- building --------------------------------------------------------------------------
     def _build(self) -> None:
         self.system = QPlainTextEdit(self)
+        self.system.setProperty("spellCheck", True)  # (ui/window_words.py)
         self.system.setObjectName("system-edit")
         self.system.setPlaceholderText(
             "Optional: instructions for the model (the system prompt), as in your examples"
@@ -97,6 +98,7 @@ class PlaygroundWindow(QWidget):
         self.splitter.setChildrenCollapsible(False)
 
         self.question = QPlainTextEdit(self)
+        self.question.setProperty("spellCheck", True)
         self.question.setObjectName("question-edit")
         self.question.setPlaceholderText("Write a message… (Ctrl+Enter sends)")
         self.question.setAccessibleName("Your message")

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QFrame, QTableView, QWidget
 
 from desktop_app.core.providers.base import Checkpoint, Job, JobEvent, JobStatus
 from desktop_app.qt.job_poller import JobKey
@@ -360,3 +361,17 @@ class CheckpointsModel(QAbstractTableModel):
         self.beginResetModel()
         self._items = list(items)
         self.endResetModel()
+
+
+def job_table(parent: QWidget, name: str, accessible: str) -> QTableView:
+    """A read-only table for one of these models, in the job view's style."""
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.setFrameShape(QFrame.Shape.StyledPanel)
+    return table

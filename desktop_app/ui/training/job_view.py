@@ -9,8 +9,7 @@ when the provider's message names an example, a button selects that example in t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,204 +17,35 @@ from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.dataset import Dataset
-from desktop_app.core.jobstore import JobRecord, JobStore
+from desktop_app.core.glossary import link
+from desktop_app.core.jobstore import JobRecord
 from desktop_app.core.providers.base import Job, JobStatus, parse_result_csv
-from desktop_app.core.training import provenance_path
 from desktop_app.qt.job_poller import JobKey, JobState
-from desktop_app.qt.workers import CancelToken
 from desktop_app.ui import theme
+from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
-from desktop_app.ui.training.connections import ProviderCache, capabilities_for
-from desktop_app.ui.training.job_models import CheckpointsModel, EventsModel, clock, when
-from desktop_app.ui.training.provenance import ProvenanceDiff, diff_against, find_example
+from desktop_app.ui.training.connections import capabilities_for
+from desktop_app.ui.training.job_models import CheckpointsModel, EventsModel, job_table, when
+from desktop_app.ui.training.job_timeline import StatusTimeline, banner, step_times
+from desktop_app.ui.training.job_work import Provenance, job_action, read_provenance
 
 if TYPE_CHECKING:
     from desktop_app.ui.training.charts import MetricsCharts
     from desktop_app.ui.training.hub import TrainingHub
 
 log = logging.getLogger(__name__)
-
-STEPS = (
-    (JobStatus.VALIDATING_FILES, "Checking the files"),
-    (JobStatus.QUEUED, "Waiting in line"),
-    (JobStatus.RUNNING, "Training"),
-    ("done", "Model ready"),
-)
-ORDER = {
-    JobStatus.VALIDATING_FILES: 0,
-    JobStatus.QUEUED: 1,
-    JobStatus.RUNNING: 2,
-    "pausing": 2,
-    JobStatus.PAUSED: 2,
-    JobStatus.SUCCEEDED: 3,
-    JobStatus.FAILED: 3,
-    JobStatus.CANCELLED: 3,
-}
-
-
-# ---- worker functions (no widgets here) ---------------------------------------------------------
-def job_action(
-    providers: ProviderCache,
-    key: JobKey,
-    action: str,
-    store: JobStore | None,
-    *,
-    cancel: CancelToken,
-    progress: Callable[[object], None],
-) -> Job:
-    """Worker: cancel, pause or resume a job; the app's record follows the answer."""
-    provider = providers.for_key(key)
-    if action == "cancel":
-        job = provider.cancel_job(key.job_id)
-    elif action == "pause":
-        job = provider.pause_job(key.job_id)
-    else:
-        job = provider.resume_job(key.job_id)
-    if store is not None and store.get(*key.record_key) is not None:
-        store.record_job(job, provider=key.provider, account=key.account, base_url=key.base_url)
-    return job
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    copies: list[Path]
-    missing: list[str]  # hashes whose copy is gone
-    diff: ProvenanceDiff | None
-    compared_with: str  # plain words: which dataset the copy was compared with
-    example: tuple[int | None, int | None] = (None, None)  # failure: (record index, example no.)
-
-
-def read_provenance(
-    record: JobRecord | None,
-    dataset: Dataset | None,
-    example_number: int | None,
-    in_validation: bool,
-    *,
-    cancel: CancelToken,
-    progress: Callable[[object], None],
-) -> Provenance:
-    """Worker: the stored copies, the comparison with the dataset, the failing example."""
-    if record is None:
-        return Provenance([], [], None, "")
-    copies: list[Path] = []
-    missing: list[str] = []
-    for sha in (record.training_sha256, record.validation_sha256):
-        if not sha:
-            continue
-        path = provenance_path(sha)
-        if path.is_file():
-            copies.append(path)
-        else:
-            missing.append(sha)
-    compared_with = ""
-    target = dataset
-    if target is not None:
-        compared_with = "the dataset open in the editor"
-    elif record.dataset_path and Path(record.dataset_path).is_file():
-        target = Dataset.open(record.dataset_path)
-        compared_with = f"“{Path(record.dataset_path).name}” as saved on disk"
-    diff = diff_against(copies, target) if copies and target is not None else None
-    example: tuple[int | None, int | None] = (None, None)
-    if example_number is not None:
-        wanted = record.validation_sha256 if in_validation else record.training_sha256
-        copy = provenance_path(wanted) if wanted else None
-        if copy is not None and copy.is_file():
-            example = find_example(copy, example_number, dataset)
-    return Provenance(copies, missing, diff, compared_with, example)
-
-
-# ---- pieces -----------------------------------------------------------------------------------
-class StatusTimeline(QWidget):
-    """Checking the files → Waiting in line → Training → Model ready (or Failed / Cancelled)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("status-timeline")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 4)
-        self.labels: list[QLabel] = []
-        for number, (_status, text) in enumerate(STEPS):
-            if number:
-                arrow = QLabel("→", self)
-                arrow.setEnabled(False)
-                layout.addWidget(arrow)
-            label = QLabel(text, self)
-            label.setObjectName(f"timeline-step-{number}")
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setMinimumWidth(130)
-            self.labels.append(label)
-            layout.addWidget(label)
-        layout.addStretch(1)
-        self.current = -1
-
-    def set_job(self, job: Job | None, times: dict[int, int | None]) -> None:
-        if job is None:
-            return
-        at = ORDER.get(job.status, 0)
-        self.current = at
-        accent = theme.severity_color("info").name()
-        bad = theme.severity_color("error").name()
-        for number, label in enumerate(self.labels):
-            text = STEPS[number][1]
-            if number == 2 and job.status in (JobStatus.PAUSED, "pausing"):
-                text = "Paused"
-            if number == 3:
-                text = {
-                    JobStatus.SUCCEEDED: "Model ready",
-                    JobStatus.FAILED: "Failed",
-                    JobStatus.CANCELLED: "Cancelled",
-                }.get(job.status, "Model ready")
-            stamp = clock(times.get(number))
-            done = number < at or (number == 3 and job.is_terminal)
-            mark = "✔ " if done and not (number == 3 and job.status != JobStatus.SUCCEEDED) else ""
-            if number == 3 and job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
-                mark = "✖ "
-            label.setText(f"{mark}{text}" + (f"\n{stamp}" if stamp else ""))
-            if number == at and not job.is_terminal:
-                label.setStyleSheet(f"font-weight: bold; color: {accent};")
-            elif number == 3 and job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
-                label.setStyleSheet(f"font-weight: bold; color: {bad};")
-            elif done:
-                label.setStyleSheet("font-weight: bold;")
-            else:
-                label.setStyleSheet("color: palette(mid);")
-
-
-def _step_times(job: Job, state: JobState) -> dict[int, int | None]:
-    times: dict[int, int | None] = {0: job.created_at, 3: job.finished_at}
-    for event in state.events:
-        text = event.message.lower()
-        if 1 not in times and ("queued" in text or "queue" in text):
-            times[1] = event.created_at
-        if 2 not in times and "job started" in text:
-            times[2] = event.created_at
-    return times
-
-
-def _banner(parent: QWidget, name: str, color: str) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet(
-        f"QLabel#{name} {{ border: 1px solid {color}; border-radius: 4px; padding: 8px; }}"
-    )
-    label.hide()
-    return label
 
 
 # ---- the view ---------------------------------------------------------------------------------
@@ -261,8 +91,8 @@ class JobView(QWidget):
         self.copy_button.hide()
 
         self.timeline = StatusTimeline(self)
-        self.poll_banner = _banner(self, "poll-banner", theme.severity_color("warning").name())
-        self.failure = _banner(self, "failure-box", theme.severity_color("error").name())
+        self.poll_banner = banner(self, "poll-banner", theme.severity_color("warning").name())
+        self.failure = banner(self, "failure-box", theme.severity_color("error").name())
         self.example_button = QPushButton(icon("search"), "Show the example in the editor", self)
         self.example_button.setObjectName("show-example-button")
         self.example_button.clicked.connect(self.show_failing_example)
@@ -320,15 +150,18 @@ class JobView(QWidget):
             "when the job ends."
         )
         self.tabs.addTab(charts_page, "Progress")
+        explain(
+            self.charts, "Training loss: how far the model's replies are from yours.", "validation"
+        )
 
         self.events_model = EventsModel(self)
-        self.events_table = _table(self, "events-table", "Events")
+        self.events_table = job_table(self, "events-table", "Events")
         self.events_table.setModel(self.events_model)
         self.events_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tabs.addTab(self.events_table, "Events")
 
         self.checkpoints_model = CheckpointsModel(self)
-        self.checkpoints_table = _table(self, "checkpoints-table", "Checkpoints")
+        self.checkpoints_table = job_table(self, "checkpoints-table", "Checkpoints")
         self.checkpoints_table.setModel(self.checkpoints_model)
         self.checkpoints_table.horizontalHeader().setSectionResizeMode(
             4, QHeaderView.ResizeMode.Stretch
@@ -336,12 +169,11 @@ class JobView(QWidget):
         checkpoints_page = QWidget(self)
         checkpoints_layout = QVBoxLayout(checkpoints_page)
         checkpoints_layout.addWidget(self.checkpoints_table, 1)
-        hint = QLabel(
-            "Checkpoints are saved copies of the model from along the way; you can chat with one "
-            "by its name if it did better than the final model.",
+        hint = glossary_label(
+            f"{link('checkpoint', 'Checkpoints')} are saved copies of the model from along the "
+            "way; you can chat with one by its name if it did better than the final model.",
             checkpoints_page,
         )
-        hint.setWordWrap(True)
         checkpoints_layout.addWidget(hint)
         self.tabs.addTab(checkpoints_page, "Checkpoints")
 
@@ -462,7 +294,7 @@ class JobView(QWidget):
         self.title.setText(f"Job {job.id} — {job.model}")
         self.status_label.setText(self._status_text(job))
         self.details.setText(self._details_text(job))
-        self.timeline.set_job(job, _step_times(job, state))
+        self.timeline.set_job(job, step_times(job, state))
         self._update_events(state)
         self.checkpoints_model.set_checkpoints(state.checkpoints)
         if state.result_text is not None and self.result_text.toPlainText() != state.result_text:
@@ -532,7 +364,7 @@ class JobView(QWidget):
             self.failure.show()
             return
         what, step = job.error.explain()
-        self.failure.setText(f"<b>{_html(what)}</b><br>{_html(step)}")
+        self.failure.setText(f"<b>{escape(what)}</b><br>{escape(step)}")
         self.failure.show()
         number = job.error.example_number
         if number is not None and self._failure_example != number:
@@ -544,7 +376,11 @@ class JobView(QWidget):
         example = self.provenance.example if self.provenance is not None else (None, None)
         record, number = example
         if record is not None:
-            self.example_button.setText(f"Show example {number} in the editor (line {record + 1})")
+            self.example_button.setText(f"Show example {record + 1} in the editor")
+            self.example_button.setToolTip(
+                f"The service named example {number} of the uploaded training file; "
+                f"it is example {record + 1} of your dataset."
+            )
             self.example_button.setEnabled(True)
             self.example_button.show()
         elif self._failure_example is not None:
@@ -697,17 +533,17 @@ class JobView(QWidget):
             return
         lines = []
         source = Path(record.dataset_path).name if record.dataset_path else "an unsaved dataset"
-        lines.append(f"<b>Trained on:</b> {_html(source)}")
+        lines.append(f"<b>Trained on:</b> {escape(source)}")
         if record.dataset_path:
-            lines.append(f"Dataset file: {_html(record.dataset_path)}")
+            lines.append(f"Dataset file: {escape(record.dataset_path)}")
         for path in result.copies:
-            lines.append(f"Exact copy of what was sent: {_html(str(path))}")
+            lines.append(f"Exact copy of what was sent: {escape(str(path))}")
         if result.missing:
             lines.append("The kept copy of the files sent is missing (it may have been deleted).")
         if result.diff is not None:
             lines.append(
-                f"<br><b>Compared with {_html(result.compared_with)}:</b> "
-                f"{_html(result.diff.summary())}"
+                f"<br><b>Compared with {escape(result.compared_with)}:</b> "
+                f"{escape(result.diff.summary())}"
             )
             lines.append(
                 f"Examples sent: {result.diff.trained:,} · examples now: {result.diff.current:,}"
@@ -757,20 +593,3 @@ class JobWindow(QWidget):
         self.view.stop()
         self.closed.emit(self.key)
         super().closeEvent(event)
-
-
-def _table(parent: QWidget, name: str, accessible: str) -> QTableView:
-    table = QTableView(parent)
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.setFrameShape(QFrame.Shape.StyledPanel)
-    return table
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

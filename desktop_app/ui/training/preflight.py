@@ -151,9 +151,9 @@ class Finding:
         where = ""
         if self.problem.line is not None:
             where = (
-                f"Validation file, line {self.problem.line}: "
+                f"Validation file, example {self.problem.line}: "
                 if self.in_validation_file
-                else f"Line {self.problem.line}: "
+                else f"Example {self.problem.line}: "
             )
         elif self.in_validation_file:
             where = "Validation file: "

@@ -54,12 +54,12 @@ def test_checks_block_and_each_problem_links_to_its_example(qtbot, hub: Training
 
     assert dialog.outcome.blocked
     texts = [dialog.errors_list.item(i).text() for i in range(dialog.errors_list.count())]
-    assert any(t.startswith("Line 2:") for t in texts), texts  # the broken line
+    assert any(t.startswith("Example 2:") for t in texts), texts  # the broken line
     assert any("fewer examples" in t or "at least" in t for t in texts), texts
     assert "must be fixed before training" in dialog.check_title.text()
     assert not dialog.confirm_check.isVisible() and not dialog.start_button.isEnabled()
 
-    row = next(i for i, t in enumerate(texts) if t.startswith("Line 2:"))
+    row = next(i for i, t in enumerate(texts) if t.startswith("Example 2:"))
     with qtbot.waitSignal(hub.example_requested, timeout=2_000) as selected:
         item = dialog.errors_list.item(row)
         rect = dialog.errors_list.visualItemRect(item)
@@ -96,7 +96,7 @@ def test_a_failed_job_is_explained_and_points_at_the_example(
         assert "could not use the training file" in text and "Example 4 is the problem" in text
         assert "Fix that example" in text
         assert "Traceback" not in text and "Error(" not in text
-        assert view.example_button.text() == "Show example 4 in the editor (line 5)"
+        assert view.example_button.text() == "Show example 5 in the editor"
         with qtbot.waitSignal(hub.example_requested, timeout=2_000) as selected:
             qtbot.mouseClick(view.example_button, Qt.MouseButton.LeftButton)
         assert selected.args == [4, -1]

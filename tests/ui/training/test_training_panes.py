@@ -237,7 +237,9 @@ def test_the_checks_follow_the_rules_of_the_chosen_provider(qtbot, hub: Training
     assert outcomes["together"].blocked
     [error] = outcomes["together"].errors
     assert error.record_index == 12
-    assert error.text.startswith("Line 13: Message 2 has the role “user” like the message before")
+    assert error.text.startswith(
+        "Example 13: Message 2 has the role “user” like the message before"
+    )
 
 
 def test_preference_data_trains_with_dpo_where_the_model_supports_it(

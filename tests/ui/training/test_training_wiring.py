@@ -56,7 +56,7 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
     assert dialog.outcome.blocked
     texts = [dialog.errors_list.item(i).text() for i in range(dialog.errors_list.count())]
-    row = next(i for i, text in enumerate(texts) if text.startswith("Line 4:"))
+    row = next(i for i, text in enumerate(texts) if text.startswith("Example 4:"))
     rect = dialog.errors_list.visualItemRect(dialog.errors_list.item(row))
     qtbot.mouseClick(dialog.errors_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: window.examples_pane.current_record() == 3, timeout=5_000)
