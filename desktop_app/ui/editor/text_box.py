@@ -43,6 +43,7 @@ class GrowingTextEdit(QTextEdit):
     def __init__(self, parent: QWidget | None = None, *, min_lines: int = 1) -> None:
         super().__init__(parent)
         self._quiet = False
+        self._shown = ""  # the text last shown or typed: format-only changes are not typing
         self._min_lines = min_lines
         self.setAcceptRichText(False)
         self.setTabChangesFocus(True)
@@ -66,6 +67,7 @@ class GrowingTextEdit(QTextEdit):
         self._quiet = True
         try:
             self.setPlainText(text)
+            self._shown = text
         finally:
             self._quiet = False
         cursor = self.textCursor()
@@ -73,8 +75,12 @@ class GrowingTextEdit(QTextEdit):
         self.setTextCursor(cursor)
 
     def _on_text_changed(self) -> None:
-        if not self._quiet:
-            self.edited.emit(self.toPlainText())
+        # textChanged also fires when only formats change (spell-check underlines being drawn).
+        text = self.toPlainText()
+        if self._quiet or text == self._shown:
+            return
+        self._shown = text
+        self.edited.emit(text)
 
     def _fit(self) -> None:
         line = self.fontMetrics().lineSpacing()

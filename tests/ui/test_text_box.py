@@ -1,0 +1,27 @@
+"""The text box reports the writer's typing, never a change of formats only."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextCursor
+
+from desktop_app.ui.editor.text_box import GrowingTextEdit
+
+
+class _Underline(QSyntaxHighlighter):
+    def highlightBlock(self, text: str) -> None:
+        marks = QTextCharFormat()
+        marks.setFontUnderline(True)
+        self.setFormat(0, len(text), marks)
+
+
+def test_underlines_drawn_later_are_not_typing(qtbot) -> None:
+    box = GrowingTextEdit()
+    qtbot.addWidget(box)
+    typed: list[str] = []
+    box.edited.connect(typed.append)
+    box.set_text("A reply with a mispelled word")
+    _Underline(box.document()).rehighlight()  # what the spell checker does once its words load
+    assert typed == []
+    box.moveCursor(QTextCursor.MoveOperation.End)
+    box.insertPlainText("!")
+    assert typed == ["A reply with a mispelled word!"]
