@@ -25,7 +25,9 @@ from desktop_app.core.estimate import Estimate, estimate
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.models import ModelCatalog, ModelInfo, load_models
 from desktop_app.core.problems import Problem, Severity
+from desktop_app.core.provider_dates import refusal
 from desktop_app.core.providers.base import ModelRef, UploadSource
+from desktop_app.core.today import today as current_day
 from desktop_app.ui.training.provider_config import OPENAI_FAMILY
 
 BATCH = 500
@@ -249,7 +251,7 @@ def run_checks(
     )
     findings += [Finding(p) for p in problems if p.severity is not Severity.INFO]
     findings += _method_findings(dataset, method)
-    findings += _wind_down_findings(provider, catalog, today or date.today())
+    findings += _wind_down_findings(provider, catalog, today or current_day())
 
     info = catalog.find(model) or unknown_model(model)
     totals = [
@@ -340,20 +342,10 @@ def _method_findings(dataset: Dataset, method: str) -> list[Finding]:
 
 
 def _wind_down_findings(provider: str, catalog: ModelCatalog, today: date) -> list[Finding]:
-    if provider != "openai":
-        return []
-    try:
-        facts = catalog.provider("openai")
-    except KeyError:
-        return []
-    if facts.no_new_jobs_from is not None and today >= facts.no_new_jobs_from:
-        return [
-            _error(
-                "openai_no_new_jobs",
-                f"OpenAI stopped accepting new fine-tuning jobs on {facts.no_new_jobs_from}. "
-                "Pick another provider (Azure OpenAI or an OpenAI-compatible service).",
-            )
-        ]
+    """An error when the provider takes no new jobs today (OpenAI from 2027-01-06)."""
+    refused = refusal(provider, today, catalog)
+    if refused is not None:
+        return [_error("openai_no_new_jobs", f"{refused.message} {refused.next_step}")]
     return []
 
 
