@@ -11,7 +11,11 @@ from datetime import datetime
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.jobstore import JobRecord, JobStore
 from desktop_app.core.providers.base import Job, Provider
-from desktop_app.core.providers.registry import create_provider, provider_kinds
+from desktop_app.core.providers.registry import (
+    create_provider,
+    environment_base_url,
+    provider_kinds,
+)
 
 PROVIDER_HELP = (
     "openai, azure (give the resource with --base-url), compatible (any OpenAI-compatible "
@@ -41,7 +45,9 @@ def add_provider_options(parser: argparse.ArgumentParser, *, required: bool) -> 
 def opened_provider(
     kind: str, base_url: str | None, account: str | None, *, pace: float = 1.0
 ) -> Iterator[Provider]:
-    """A provider for the command; `--provider practice` without a URL starts its own server."""
+    """A provider for the command; `--provider practice` without a URL (or a local
+    OPENAI_BASE_URL) starts its own server."""
+    base_url = base_url or environment_base_url(kind)
     if kind == "practice" and not base_url:
         from desktop_app.core.providers.practice import PracticeSession
 

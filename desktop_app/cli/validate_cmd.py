@@ -13,7 +13,8 @@ from typing import Any
 from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_json, print_note
 from desktop_app.core.analysis import analyze_file
 from desktop_app.core.checks.provider_rules import PROVIDERS
-from desktop_app.core.models import DEFAULT_MODEL, find_model
+from desktop_app.core.models import load_models
+from desktop_app.core.provider_dates import default_model, default_provider, refusal
 from desktop_app.core.report import build_report, format_text
 
 
@@ -31,14 +32,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="the .jsonl dataset")
     parser.add_argument(
         "--model",
-        default=DEFAULT_MODEL,
-        help=f"model to check limits and prices for (default: {DEFAULT_MODEL})",
+        default=None,
+        help="model to check limits and prices for (default: the provider's usual model)",
     )
     parser.add_argument(
         "--provider",
         choices=[p for p in PROVIDERS if p != "practice"],
-        default="openai",
-        help="add the rules of the provider that will train on it (default: openai)",
+        default=None,
+        help="add the rules of the provider that will train on it (default: OpenAI until it "
+        "stops taking jobs on 2027-01-06, then Azure OpenAI, which keeps the same models)",
     )
     parser.add_argument(
         "--validation",
@@ -54,12 +56,20 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if find_model(args.model) is None:
+    provider = args.provider or default_provider()
+    args.model = args.model or default_model(provider) or default_model(default_provider())
+    if args.provider is None and provider != "openai":
+        print_note(
+            f"Note: checking with the rules of {_label(provider)}, a provider that still trains."
+        )
+    refused = refusal(provider, command_line=True)
+    if refused is not None:  # the checks still run: the data may go elsewhere
+        print_note(f"Note: {refused.message.replace(' Nothing was sent.', '')} {refused.next_step}")
+    if load_models().find(args.model, provider) is None:
         print_note(
             f"Note: ftstudio does not know the model “{args.model}”, so tokens are counted with "
             "the o200k_base encoding, and there is no length check or cost estimate."
         )
-    provider = args.provider
     analysis = analyze_file(args.file, args.model, provider, jobs=args.jobs, previews=False)
     validation = None
     if args.validation:
@@ -73,3 +83,10 @@ def run(args: argparse.Namespace) -> int:
         per_code = sys.maxsize if args.all else 5
         sys.stdout.write("\n".join(format_text(report, per_code=per_code)) + "\n")
     return EXIT_PROBLEMS if report.errors else EXIT_OK
+
+
+def _label(kind: str) -> str:
+    try:
+        return load_models().provider(kind).label
+    except KeyError:
+        return kind
