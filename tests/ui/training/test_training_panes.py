@@ -248,11 +248,11 @@ def test_preference_data_trains_with_dpo_where_the_model_supports_it(
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model_combo.count() > 0, timeout=10_000)
     dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(MODEL))
-    assert dialog.method == "dpo" and dialog.beta_spin.isVisibleTo(dialog)
+    assert dialog.method == "dpo" and dialog.settings.beta_row_visible  # behind "Advanced"
     dialog.model_combo.setCurrentIndex(dialog.model_combo.findData("gpt-4o-mini-2024-07-18"))
     assert dialog.method == "supervised"
     assert "cannot learn from them" in dialog.method_note.text()
-    assert not dialog.beta_spin.isVisibleTo(dialog)
+    assert not dialog.settings.beta_row_visible
     dialog.start_checks()
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
     assert dialog.outcome.blocked
