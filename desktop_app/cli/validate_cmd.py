@@ -16,6 +16,7 @@ from desktop_app.core.checks.provider_rules import PROVIDERS
 from desktop_app.core.models import load_models
 from desktop_app.core.provider_dates import default_model, default_provider, refusal
 from desktop_app.core.report import build_report, format_text
+from desktop_app.core.where_to_train import rules_summary
 
 
 def register(subparsers: Any) -> None:
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     refused = refusal(provider, command_line=True)
     if refused is not None:  # the checks still run: the data may go elsewhere
         print_note(f"Note: {refused.message.replace(' Nothing was sent.', '')} {refused.next_step}")
+    if args.provider is not None:
+        print_note(rules_summary(provider))
     if load_models().find(args.model, provider) is None:
         print_note(
             f"Note: ftstudio does not know the model “{args.model}”, so tokens are counted with "

@@ -75,6 +75,7 @@ class ProviderFacts:
     preference_training: bool = True  # the app can start preference (DPO) jobs here
     last_message: str = ""  # the role every conversation must end with ("" when free)
     default_model: str = ""
+    rules_note: str = ""  # its own data rules in a few words (the checks apply them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,7 @@ def _provider(name: str, entry: dict[str, Any]) -> ProviderFacts:
         preference_training=bool(entry.get("preference_training", True)),
         last_message=str(entry.get("last_message", "")),
         default_model=str(entry.get("default_model", "")),
+        rules_note=str(entry.get("rules_note", "")),
     )
 
 

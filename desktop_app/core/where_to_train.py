@@ -68,3 +68,28 @@ def where_to_train(day: date | None = None, catalog: ModelCatalog | None = None)
         recommendation=str(data.get("recommendation", "")),
         checked=date.fromisoformat(checked) if checked else None,
     )
+
+
+def rules_summary(kind: str, catalog: ModelCatalog | None = None) -> str:
+    """The provider's data rules in one line, for the start dialog and `validate --provider`."""
+    catalog = catalog or load_models()
+    try:
+        facts = catalog.provider("openai" if kind == "practice" else kind)
+    except KeyError:
+        return ""
+    size = facts.max_file_bytes
+    limit = f"{size / 1024**3:,.0f} GB" if size >= 1024**3 else f"{size // 1024**2:,} MB"
+    if facts.upload_part_bytes:
+        limit += " per piece (larger files go in parts)"
+    parts = [
+        f"at least {facts.min_examples:,} example{'s' if facts.min_examples != 1 else ''}",
+        f"files up to {limit}",
+        "preference pairs (DPO): " + ("yes" if facts.preference_training else "not here"),
+    ]
+    if facts.roles:
+        parts.append("roles: " + ", ".join(facts.roles))
+    if facts.last_message:
+        parts.append(f"every conversation ends with the {facts.last_message}'s reply")
+    if facts.rules_note:
+        parts.append(facts.rules_note)
+    return f"{facts.label}'s rules: " + "; ".join(parts) + "."

@@ -200,6 +200,21 @@ def test_validate_defaults_to_a_provider_that_still_trains(
     with pretend_today(CUT_OFF):
         explicit = ftstudio("validate", dataset, "--provider", "openai")
     assert "takes no new fine-tuning jobs since 6 January 2027" in explicit.err
+    assert "OpenAI's rules: at least 10 examples" in explicit.err
+
+
+def test_validate_with_nebius_applies_its_rules(ftstudio, tmp_path: Path) -> None:
+    path = _write(tmp_path / "open_ended.jsonl", 12)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    last = json.loads(lines[-1])
+    last["messages"].append({"role": "user", "content": "And on Sundays?"})
+    path.write_text("\n".join([*lines[:-1], json.dumps(last)]) + "\n", encoding="utf-8")
+    ran = ftstudio("validate", path, "--provider", "nebius", "--json")
+    assert ran.code == 1
+    codes = {p["code"] for p in json.loads(ran.out)["problems"]}
+    assert "nebius_last_message_assistant" in codes
+    assert "every conversation ends with the assistant's reply" in ran.err
+    assert ftstudio("validate", path, "--provider", "together").code == 0
 
 
 def test_practice_never_follows_openai_base_url_off_this_computer(monkeypatch) -> None:

@@ -146,3 +146,37 @@ def test_tuned_models_are_marked_before_and_after_their_base_stops(
     )
     assert dates.retirement_notice("ft:gpt-4.1-mini:x::y", "openai", date(2026, 6, 1)) is None
     assert dates.retirement_notice("ft:gpt-4.1-mini:x::y", "practice", day) is None
+
+
+def test_each_providers_rules_in_one_line() -> None:
+    from desktop_app.core.where_to_train import rules_summary
+
+    assert rules_summary("openai").startswith(
+        "OpenAI's rules: at least 10 examples; files up to 512 MB"
+    )
+    fireworks = rules_summary("fireworks")
+    assert "at least 3 examples" in fireworks and "preference pairs (DPO): not here" in fireworks
+    assert "roles: system, user, assistant;" in fireworks and "3,000,000" in fireworks
+    nebius = rules_summary("nebius")
+    assert "every conversation ends with the assistant's reply" in nebius
+    assert "turns alternate" in rules_summary("together")
+    assert "byte-order mark" in rules_summary("azure")
+    assert rules_summary("practice") == rules_summary("openai")
+
+
+def test_the_guide_follows_the_date() -> None:
+    from desktop_app.core.where_to_train import where_to_train
+
+    before = where_to_train(NO_NEW_JOBS + BEFORE)
+    kinds = [row.provider for row in before.rows]
+    assert kinds == ["openai", "azure", "together", "fireworks", "nebius", "compatible", "practice"]
+    assert before.rows[0].countdown == "OpenAI: no new jobs from 6 January 2027 — 1 day left."
+    assert before.checked == date(2026, 12, 7) and "Together AI" in before.recommendation
+    after = where_to_train(NO_NEW_JOBS)
+    assert "openai" not in [row.provider for row in after.rows]
+    assert {row.provider for row in after.rows if row.try_at_once} >= {
+        "together",
+        "nebius",
+        "practice",
+    }
+    assert not next(r for r in after.rows if r.provider == "azure").try_at_once

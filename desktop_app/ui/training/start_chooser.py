@@ -31,6 +31,7 @@ from desktop_app.core.models import ModelCatalog
 from desktop_app.core.provider_dates import accepts_new_jobs, countdown, default_model, long_date
 from desktop_app.core.providers.base import ModelRef
 from desktop_app.core.providers.registry import default_account, provider_info
+from desktop_app.core.where_to_train import rules_summary
 from desktop_app.qt.workers import CancelToken
 from desktop_app.ui.icons import icon
 from desktop_app.ui.training.connections import OPENAI_FAMILY, ProviderCache, training_kinds
@@ -230,7 +231,7 @@ class ProviderModelChooser(QWidget):
         kind = self.provider_kind
         info = provider_info(kind)
         notes = [n for n in info.notes if not n.startswith("OpenAI is winding down")]
-        self.provider_note.setText(" ".join(notes))
+        self.provider_note.setText(" ".join([*notes, rules_summary(kind, self.catalog)]).strip())
         left = countdown(kind, catalog=self.catalog)
         self.form.setRowVisible(self.wind_down, bool(left))
         if left:

@@ -120,7 +120,9 @@ def test_open_model_lists_are_never_empty_without_a_key_and_name_the_right_provi
     )
     assert "Together" not in dialog.model_info.text() + dialog.key_line.text()
     assert "showing the models the app knows (checked 7 December 2026)" in dialog.model_info.text()
+    assert "every conversation ends with the assistant's reply" in dialog.provider_note.text()
     _pick(dialog, "fireworks")
+    assert "Fireworks AI's rules: at least 3 examples" in dialog.provider_note.text()
     assert "Fireworks AI needs an address first" in dialog.key_line.text()
     assert "Together" not in dialog.key_line.text()
 
