@@ -135,7 +135,7 @@ class StartJobDialog(QDialog):
         inner = QVBoxLayout(content)
         inner.addWidget(intro)
         inner.addWidget(self.guide_toggle)
-        inner.addWidget(self.guide)
+        inner.addWidget(self.guide, 10)  # the room left goes to the guide while it is open
         inner.addWidget(self.chooser)
         inner.addWidget(self.settings)
         inner.addStretch(1)

@@ -23,7 +23,8 @@ ProviderRole = Qt.ItemDataRole.UserRole + 1
 
 
 def _cells(row: GuideRow) -> tuple[str, ...]:
-    dates = f"{row.countdown} {row.dates}".strip() if row.countdown else row.dates
+    left = row.countdown.split(": ", 1)[-1]  # “no new jobs from 6 January 2027 — 30 days left.”
+    dates = f"{left[:1].upper()}{left[1:]} {row.dates}".strip() if row.countdown else row.dates
     return (row.label, row.needs, row.models, row.try_it, row.price, dates)
 
 
@@ -58,7 +59,8 @@ class WhereToTrainGuide(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setMinimumHeight(220)
+        self.table.setMinimumHeight(260)
+        self.table.setCurrentCell(-1, -1)  # no provider looks chosen before the person chooses
         self.table.itemActivated.connect(self._on_activated)
         self.table.itemDoubleClicked.connect(self._on_activated)
         self.checked = QLabel(f"{self.guide.checked_text} Double-click a row to train there.", self)

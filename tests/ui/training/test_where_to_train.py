@@ -55,7 +55,7 @@ def test_the_guide_has_a_row_per_provider_and_a_recommendation(qtbot, open_dialo
     assert "No account anywhere yet?" in guide.recommendation.text()
     assert "Together AI" in guide.recommendation.text()
     openai = guide.row_text("openai")
-    assert "no new jobs from 6 January 2027 — 1 day left" in openai
+    assert "No new jobs from 6 January 2027 — 1 day left." in openai
     assert "deployment" in guide.row_text("azure") and "billed by the hour" in guide.row_text(
         "azure"
     )
