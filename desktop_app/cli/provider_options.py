@@ -19,8 +19,9 @@ from desktop_app.core.providers.registry import (
 
 PROVIDER_HELP = (
     "openai, azure (give the resource with --base-url), compatible (any OpenAI-compatible "
-    "service, with --base-url), together (Together AI), fireworks (Fireworks AI) or practice "
-    "(a simulated job on this computer)"
+    "service, with --base-url or OPENAI_BASE_URL), together (Together AI), fireworks (Fireworks "
+    "AI, with your account ID as --base-url), nebius (Nebius Token Factory) or practice (a "
+    "simulated job on this computer)"
 )
 
 
@@ -31,8 +32,9 @@ def add_provider_options(parser: argparse.ArgumentParser, *, required: bool) -> 
     parser.add_argument(
         "--base-url",
         metavar="URL",
-        help="the service's address: an Azure resource name or endpoint, an OpenAI-compatible "
-        "base URL, or a running practice server (http://127.0.0.1:PORT/v1)",
+        help="the service's address, for every provider (gateways, proxies, tests): an Azure "
+        "resource name or endpoint, an OpenAI-compatible base URL, a Fireworks account, or a "
+        "running practice server (http://127.0.0.1:PORT/v1)",
     )
     parser.add_argument(
         "--account",
@@ -81,6 +83,20 @@ def provider_for_job(job_id: str, args: argparse.Namespace, store: JobStore) -> 
     record = records[0]
     with opened_provider(record.provider, record.base_url or None, record.account) as provider:
         yield provider
+
+
+def say_retiring(rows: list[tuple[str, str | None, str]]) -> None:
+    """For each (job id, tuned model, provider) whose base stops answering soon or did: the date
+    and what to do."""
+    from desktop_app.core.provider_dates import retirement_notice
+
+    for job_id, model, provider in rows:
+        notice = retirement_notice(model or "", provider)
+        if notice is not None:
+            say(
+                f"Note: {job_id}: {notice.text.replace(' (Move this model…)', '')} "
+                f"(ftstudio train --from-job {job_id} --provider …)"
+            )
 
 
 def note(text: str) -> None:

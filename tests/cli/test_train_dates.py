@@ -226,3 +226,27 @@ def test_practice_never_follows_openai_base_url_off_this_computer(monkeypatch) -
     assert environment_base_url("openai") is None  # OpenAI itself keeps its own address
     monkeypatch.setenv("OPENAI_BASE_URL", "http://localhost:9999/v1")
     assert environment_base_url("practice") == "http://localhost:9999/v1"
+
+
+def test_jobs_lists_say_when_a_tuned_model_stops_answering(ftstudio) -> None:
+    from desktop_app.core.providers.base import Job
+
+    old = "ft:gpt-4.1-mini-2025-04-14:acme:voice:abc123"
+    with JobStore() as store:
+        job = Job(
+            id="ftjob-old",
+            status="succeeded",
+            model="gpt-4.1-mini-2025-04-14",
+            fine_tuned_model=old,
+        )
+        store.record_job(job, provider="openai", account="default")
+    with pretend_today(date(2027, 1, 13)):
+        before = ftstudio("jobs")
+    with pretend_today(date(2027, 1, 14)):
+        after = ftstudio("jobs")
+    with pretend_today(date(2026, 6, 1)):
+        early = ftstudio("jobs")
+    assert "Note: ftjob-old: Stops answering on 14 January 2027 (1 day left)" in before.out
+    assert "ftstudio train --from-job ftjob-old --provider" in before.out
+    assert "Note: ftjob-old: Stopped answering on 14 January 2027" in after.out
+    assert "Note:" not in early.out
