@@ -63,6 +63,12 @@ def _places() -> list[Place]:
         ),
         Place("together", "Together AI", "together"),
         Place("fireworks", "Fireworks AI", "fireworks", True, "your Fireworks account ID"),
+        Place(
+            "nebius",
+            "Nebius Token Factory",
+            "nebius",
+            note="A tuned LoRA of Llama 3.1 8B or 3.3 70B answers at once; others need an endpoint.",
+        ),
         Place("compatible", "Other OpenAI-compatible service", "compatible", True, "https://…/v1"),
     ]
     for found in PRESETS:

@@ -80,6 +80,10 @@ def test_the_playground_marks_it_and_never_offers_a_base_model_past_its_shut_dow
         picker.place.setCurrentIndex(picker.place.findData("openai"))
         names = [picker.model.itemData(i) for i in range(picker.model.count())]
         assert "gpt-4.1-mini-2025-04-14" in names
+        picker.place.setCurrentIndex(picker.place.findData("nebius"))  # where a moved model runs
+        picker.model.setEditText("meta-llama/Meta-Llama-3.1-8B-Instruct-LoRA:ferns")
+        assert picker.endpoint().kind == "nebius" and "answers at once" in picker.note.text()
+        picker.place.setCurrentIndex(picker.place.findData("openai"))
     with pretend_today(SHUTDOWN):
         picker.refresh()
         picker.place.setCurrentIndex(picker.place.findData("openai"))
