@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -89,7 +89,8 @@ def provider_item_text(kind: str, catalog: ModelCatalog) -> str:
         return label
     if accepts_new_jobs(kind, catalog=catalog):
         return f"{label} — {left.split(': ', 1)[-1].rstrip('.')}"
-    return f"{label} — no new jobs (since {long_date(catalog.provider(kind).no_new_jobs_from)})"  # type: ignore[arg-type]
+    last = catalog.provider(kind).no_new_jobs_from
+    return f"{label} — no new jobs (since {long_date(last)})" if last else label
 
 
 class ProviderModelChooser(QWidget):
@@ -358,6 +359,7 @@ class ProviderModelChooser(QWidget):
         self.changed.emit()
 
 
-def _item(combo: QComboBox, row: int):  # type: ignore[no-untyped-def]
+def _item(combo: QComboBox, row: int) -> QStandardItem | None:
+    """The combo box's row as a QStandardItem (to grey one out), None for another model."""
     model = combo.model()
     return model.item(row) if isinstance(model, QStandardItemModel) else None
