@@ -28,7 +28,7 @@ from desktop_app.cli.provider_options import add_provider_options, note, opened_
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.move_model import find_job, moved_data
-from desktop_app.core.provider_dates import default_model, refusal
+from desktop_app.core.provider_dates import countdown, default_model, refusal
 from desktop_app.core.providers.base import Job, JobEvent, JobStatus, Provider, UploadSource
 from desktop_app.core.providers.errors import ProviderError
 from desktop_app.core.training import StartProgress, TrainingPlan, follow_job, start_job
@@ -98,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
     refused = refusal(args.provider, command_line=True)
     if refused is not None:  # before anything is read or sent
         raise refused
+    left = countdown(args.provider)
+    if left:
+        note(left)
     if args.epochs is not None and not 1 <= args.epochs <= 50:
         raise UserFacingError("--epochs must be between 1 and 50.", "Pick a number in that range.")
     if args.pace <= 0:

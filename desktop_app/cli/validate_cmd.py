@@ -14,7 +14,7 @@ from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_json, print_not
 from desktop_app.core.analysis import analyze_file
 from desktop_app.core.checks.provider_rules import PROVIDERS
 from desktop_app.core.models import load_models
-from desktop_app.core.provider_dates import default_model, default_provider, refusal
+from desktop_app.core.provider_dates import countdown, default_model, default_provider, refusal
 from desktop_app.core.report import build_report, format_text
 from desktop_app.core.where_to_train import rules_summary
 
@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print_note(f"Note: {refused.message.replace(' Nothing was sent.', '')} {refused.next_step}")
     if args.provider is not None:
         print_note(rules_summary(provider))
+        if refused is None and countdown(provider):
+            print_note(countdown(provider))
     if load_models().find(args.model, provider) is None:
         print_note(
             f"Note: ftstudio does not know the model “{args.model}”, so tokens are counted with "

@@ -94,6 +94,7 @@ def test_the_day_before_openai_still_trains_and_base_url_works_for_it(
             *FAST,
         )
     assert ran.code == 0, ran.err
+    assert "OpenAI: no new jobs from 6 January 2027 — 1 day left." in ran.err
     # no --model: OpenAI's usual model; the job ran on the server --base-url named
     assert re.search(r"Started job ftjob-\w+ on OpenAI \(model gpt-4.1-mini-2025-04-14\)", ran.out)
     with JobStore() as store:

@@ -17,6 +17,18 @@ from desktop_app.ui.panes.overview_pane import BIN_EDGES, histogram
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
+@pytest.fixture(autouse=True)
+def before_openais_cut_off():
+    """These tests were written a month before OpenAI's cut-off and assume that day (OpenAI is
+    the default provider); the dates themselves are tested below and in test_provider_dates."""
+    from datetime import date
+
+    from desktop_app.core.today import pretend_today
+
+    with pretend_today(date(2026, 12, 7)):
+        yield
+
+
 def test_histogram_bins() -> None:
     bins = histogram([10, 70, 70, 300, 5000])
     assert bins[:5] == [("0–63", 1), ("64–127", 2), ("128–255", 0), ("256–511", 1), ("512–1k", 0)]

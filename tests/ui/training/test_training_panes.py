@@ -190,19 +190,24 @@ def test_notifications_fall_back_to_the_status_bar(qtbot) -> None:
 
 # ---- the start dialog's choices -----------------------------------------------------------------
 def test_openai_shows_the_wind_down_dates_and_asks_for_a_key(qtbot, hub: TrainingHub) -> None:
-    dialog = hub.start_training(None, chat_dataset(12))
-    qtbot.addWidget(dialog)
-    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("openai"))
-    assert dialog.wind_down.isVisible()
-    text = dialog.wind_down.text()
-    assert "2027-01-06" in text and "winding down" in text
-    qtbot.waitUntil(lambda: "no API key" in dialog.key_line.text(), timeout=5_000)
-    dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(MODEL))
-    assert "shuts down on 2027-01-14" in dialog.model_info.text()
-    assert dialog.model_combo.findData("gpt-4.1-nano-2025-04-14") < 0  # shut down: not offered
-    assert dialog.model_combo.findData("davinci-002") < 0  # legacy completion model
-    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("practice"))
-    assert not dialog.wind_down.isVisible()
+    from datetime import date
+
+    from desktop_app.core.today import pretend_today
+
+    with pretend_today(date(2026, 12, 7)):  # a month before OpenAI's cut-off
+        dialog = hub.start_training(None, chat_dataset(12))
+        qtbot.addWidget(dialog)
+        dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("openai"))
+        assert dialog.wind_down.isVisible()
+        text = dialog.wind_down.text()
+        assert "2027-01-06" in text and "winding down" in text
+        qtbot.waitUntil(lambda: "no API key" in dialog.key_line.text(), timeout=5_000)
+        dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(MODEL))
+        assert "shuts down on 2027-01-14" in dialog.model_info.text()
+        assert dialog.model_combo.findData("gpt-4.1-nano-2025-04-14") < 0  # shut down: not offered
+        assert dialog.model_combo.findData("davinci-002") < 0  # legacy completion model
+        dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("practice"))
+        assert not dialog.wind_down.isVisible()
 
 
 def test_the_checks_follow_the_rules_of_the_chosen_provider(qtbot, hub: TrainingHub) -> None:
