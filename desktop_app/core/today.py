@@ -1,17 +1,20 @@
 """Today's date, read in one place so that dates can decide (and tests can pick the day).
 
 Every rule that depends on the calendar (OpenAI's last day for new jobs, models that stop
-answering) asks `today()`. Tests use `pretend_today(date(2027, 1, 7))`; by hand, `faketime`
-changes the system clock the app reads here.
+answering) asks `today()`. Tests use `pretend_today(date(2027, 1, 7))`; the test suite pins the
+day it was written for with FINETUNE_STUDIO_TODAY=YYYY-MM-DD (child processes inherit it); by
+hand, `faketime` changes the system clock the app reads here.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+ENVIRONMENT = "FINETUNE_STUDIO_TODAY"
 _lock = threading.Lock()
 _pretend: date | None = None
 
@@ -20,7 +23,15 @@ def today() -> date:
     """The local calendar date (or the one a test pretends it is)."""
     with _lock:
         pretend = _pretend
-    return pretend if pretend is not None else date.today()
+    if pretend is not None:
+        return pretend
+    pinned = os.environ.get(ENVIRONMENT, "").strip()
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:  # a mistyped value never stops the app: the real date then
+            pass
+    return date.today()
 
 
 @contextmanager

@@ -18,8 +18,14 @@ AZURE_41 = date(2027, 10, 14)
 BEFORE = timedelta(days=-1)
 
 
-def test_today_is_the_system_date_unless_a_test_pretends() -> None:
+def test_today_is_the_system_date_unless_a_test_pretends(monkeypatch) -> None:
+    monkeypatch.delenv("FINETUNE_STUDIO_TODAY")  # the suite's pinned day
     assert today() == date.today()
+    monkeypatch.setenv("FINETUNE_STUDIO_TODAY", "2027-01-06")
+    assert today() == date(2027, 1, 6)
+    monkeypatch.setenv("FINETUNE_STUDIO_TODAY", "not a date")
+    assert today() == date.today()
+    monkeypatch.delenv("FINETUNE_STUDIO_TODAY")
     with pretend_today(date(2027, 1, 7)):
         assert today() == date(2027, 1, 7)
         with pretend_today(date(2030, 1, 1)):
