@@ -161,3 +161,22 @@ def test_practice_mode_says_start_practice_run(qtbot, open_dialog) -> None:
     assert dialog.start_button.text() == PRACTICE_START_TEXT
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
     assert "practice run" in dialog.confirm_check.text()
+
+
+def test_nebius_rules_block_in_the_start_dialog(qtbot, hub: TrainingHub) -> None:
+    from training_helpers import chat_example  # type: ignore[import-not-found]
+
+    from desktop_app.core.dataset import Dataset
+
+    open_ended = {"messages": [{"role": "user", "content": "Anyone there?"}]}
+    dialog = hub.start_training(
+        None, Dataset.from_values([chat_example(i) for i in range(12)] + [open_ended])
+    )
+    qtbot.addWidget(dialog)
+    _pick(dialog, "nebius")
+    assert dialog.model == "meta-llama/Meta-Llama-3.1-8B-Instruct"  # its usual model, no key yet
+    dialog.start_checks()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    assert dialog.outcome.blocked
+    [error] = [f for f in dialog.outcome.errors if "Nebius" in f.text]
+    assert error.record_index == 12 and "assistant's reply" in error.text
