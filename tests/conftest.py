@@ -26,6 +26,9 @@ os.environ["XDG_CONFIG_HOME"] = str(_SESSION_HOME / "xdg-config")
 os.environ["XDG_CACHE_HOME"] = str(_SESSION_HOME / "xdg-cache")
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("OPENAI_BASE_URL", None)
+# The tests were written on 2026-12-07 and assume that day (OpenAI still takes jobs); the date
+# rules are tested by pretending each day (desktop_app.core.today). Child processes inherit it.
+os.environ["FINETUNE_STUDIO_TODAY"] = "2026-12-07"
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -21,6 +21,7 @@ from desktop_app.cli.provider_options import (
     provider_for_job,
     record_row,
     say,
+    say_retiring,
 )
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.errors import NotSupportedError
@@ -84,6 +85,7 @@ def _list(args: argparse.Namespace, store: JobStore) -> int:
             )
         else:
             print_table(JOB_HEADER, [record_row(r) for r in records])
+            say_retiring([(r.job_id, r.fine_tuned_model, r.provider) for r in records])
         return EXIT_OK
     with opened_provider(args.provider, args.base_url, args.account) as provider:
         page = provider.list_jobs(after=args.after, limit=args.limit)
@@ -97,6 +99,7 @@ def _list(args: argparse.Namespace, store: JobStore) -> int:
             say(f"{provider.label} has no fine-tuning jobs for this account.")
         else:
             print_table(JOB_HEADER, [job_row(j, provider.kind) for j in page.items])
+            say_retiring([(j.id, j.fine_tuned_model, provider.kind) for j in page.items])
         if page.next_after:
             say(f"More jobs: add --after {page.next_after}")
     return EXIT_OK
@@ -135,6 +138,7 @@ def _show(args: argparse.Namespace, store: JobStore) -> int:
             return EXIT_OK
         for line in describe_job(job):
             say(line)
+        say_retiring([(job.id, job.fine_tuned_model, provider.kind)])
         if checkpoints:
             say("Checkpoints:")
             for checkpoint in checkpoints:

@@ -11,13 +11,18 @@ from datetime import datetime
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.jobstore import JobRecord, JobStore
 from desktop_app.core.providers.base import Job, Provider
-from desktop_app.core.providers.registry import create_provider, provider_kinds
+from desktop_app.core.providers.registry import (
+    create_provider,
+    environment_base_url,
+    provider_kinds,
+)
 from desktop_app.core.scrub import scrub
 
 PROVIDER_HELP = (
     "openai, azure (give the resource with --base-url), compatible (any OpenAI-compatible "
-    "service, with --base-url), together (Together AI), fireworks (Fireworks AI) or practice "
-    "(a simulated job on this computer)"
+    "service, with --base-url or OPENAI_BASE_URL), together (Together AI), fireworks (Fireworks "
+    "AI, with your account ID as --base-url), nebius (Nebius Token Factory) or practice (a "
+    "simulated job on this computer)"
 )
 
 
@@ -28,8 +33,9 @@ def add_provider_options(parser: argparse.ArgumentParser, *, required: bool) -> 
     parser.add_argument(
         "--base-url",
         metavar="URL",
-        help="the service's address: an Azure resource name or endpoint, an OpenAI-compatible "
-        "base URL, or a running practice server (http://127.0.0.1:PORT/v1)",
+        help="the service's address, for every provider (gateways, proxies, tests): an Azure "
+        "resource name or endpoint, an OpenAI-compatible base URL, a Fireworks account, or a "
+        "running practice server (http://127.0.0.1:PORT/v1)",
     )
     parser.add_argument(
         "--account",
@@ -42,7 +48,9 @@ def add_provider_options(parser: argparse.ArgumentParser, *, required: bool) -> 
 def opened_provider(
     kind: str, base_url: str | None, account: str | None, *, pace: float = 1.0
 ) -> Iterator[Provider]:
-    """A provider for the command; `--provider practice` without a URL starts its own server."""
+    """A provider for the command; `--provider practice` without a URL (or a local
+    OPENAI_BASE_URL) starts its own server."""
+    base_url = base_url or environment_base_url(kind)
     if kind == "practice" and not base_url:
         from desktop_app.core.providers.practice import PracticeSession
 
@@ -76,6 +84,20 @@ def provider_for_job(job_id: str, args: argparse.Namespace, store: JobStore) -> 
     record = records[0]
     with opened_provider(record.provider, record.base_url or None, record.account) as provider:
         yield provider
+
+
+def say_retiring(rows: list[tuple[str, str | None, str]]) -> None:
+    """For each (job id, tuned model, provider) whose base stops answering soon or did: the date
+    and what to do."""
+    from desktop_app.core.provider_dates import retirement_notice
+
+    for job_id, model, provider in rows:
+        notice = retirement_notice(model or "", provider)
+        if notice is not None:
+            say(
+                f"Note: {job_id}: {notice.text.replace(' (Move this model…)', '')} "
+                f"(ftstudio train --from-job {job_id} --provider …)"
+            )
 
 
 def note(text: str) -> None:

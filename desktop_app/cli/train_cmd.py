@@ -5,11 +5,15 @@ does), and errors stop the command before anything is sent. With --follow, statu
 training metrics are printed until the job ends; the exit status is then 0 when it succeeded
 and 1 when it failed or was cancelled.
 `--provider practice` without --base-url starts a practice server inside this command.
+`--from-job JOB_ID` trains the exact files an earlier job was sent (“move this model”), and a
+provider that takes no new jobs today (OpenAI from 2027-01-06) is refused before anything is read
+or sent.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,8 @@ from desktop_app.cli.progress import Bar, add_quiet_option, wanted
 from desktop_app.cli.provider_options import add_provider_options, note, opened_provider, say
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.jobstore import JobStore
+from desktop_app.core.move_model import find_job, moved_data
+from desktop_app.core.provider_dates import countdown, default_model, refusal
 from desktop_app.core.providers.base import Job, JobEvent, JobStatus, Provider, UploadSource
 from desktop_app.core.providers.errors import ProviderError
 from desktop_app.core.training import StartProgress, TrainingPlan, follow_job, start_job
@@ -41,10 +47,19 @@ def register(subparsers: Any) -> None:
             "job's progress until it ends (exit status 0: succeeded, 1: failed or cancelled)."
         ),
     )
-    parser.add_argument("file", metavar="FILE", help="the .jsonl training dataset")
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?", help="the .jsonl training dataset (not with --from-job)"
+    )
     add_provider_options(parser, required=True)
     parser.add_argument(
-        "--model", required=True, help="the base model, e.g. gpt-4.1-mini-2025-04-14"
+        "--model",
+        help="the base model, e.g. gpt-4.1-mini-2025-04-14 (default: the provider's usual one)",
+    )
+    parser.add_argument(
+        "--from-job",
+        metavar="JOB_ID",
+        help="train the exact training and validation files of an earlier job (move a model "
+        "to another provider)",
     )
     parser.add_argument(
         "--validation-file", metavar="V", help="a .jsonl file of validation examples"
@@ -83,27 +98,36 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    refused = refusal(args.provider, command_line=True)
+    if refused is not None:  # before anything is read or sent
+        raise refused
+    left = countdown(args.provider)
+    if left:
+        note(left)
     if args.epochs is not None and not 1 <= args.epochs <= 50:
         raise UserFacingError("--epochs must be between 1 and 50.", "Pick a number in that range.")
     if args.pace <= 0:
         raise UserFacingError(
             "--pace must be more than 0.", "Use 1 for the usual pace, 10 to go ten times faster."
         )
-    train_path = Path(args.file)
-    valid_path = Path(args.validation_file) if args.validation_file else None
-    training, method = _training_source(train_path)
-    validation = _training_source(valid_path)[0] if valid_path else None
+    model = args.model or default_model(args.provider)
+    if not model:
+        raise UserFacingError(
+            "Say which base model to train with --model.",
+            "The service's own model list names them (for example in its dashboard).",
+        )
+    data = _from_job(args) if args.from_job else _from_files(args)
     if not args.no_checks:
-        _refuse_on_errors(train_path, valid_path, args.model, args.provider)
+        _refuse_on_errors(data.train_path, data.valid_path, model, args.provider)
     plan = TrainingPlan(
-        model=args.model,
-        training=training,
-        validation=validation,
+        model=model,
+        training=data.training,
+        validation=data.validation,
         suffix=args.suffix,
         seed=args.seed,
-        method=args.method or method,
+        method=args.method or data.method,
         n_epochs=args.epochs,
-        dataset_path=str(train_path.resolve()),
+        dataset_path=data.dataset_path,
     )
     with (
         JobStore() as store,
@@ -116,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
             progress.close()
         job = started.job
         say(f"Started job {job.id} on {provider.label} (model {job.model}).")
+        if data.old_model:
+            say(_compare_hint(data, args.provider))
         if not args.follow:
             say(f"See how it is doing with: ftstudio job {job.id}")
             return EXIT_OK
@@ -123,6 +149,69 @@ def run(args: argparse.Namespace) -> int:
         if poll is None:
             poll = 1.0 if provider.kind == "practice" else 5.0
         return _follow(provider, job, store, poll)
+
+
+@dataclass(frozen=True, slots=True)
+class _Data:
+    training: UploadSource
+    validation: UploadSource | None
+    method: str
+    train_path: Path  # what the offline checks read
+    valid_path: Path | None
+    dataset_path: str | None
+    old_model: str = ""  # with --from-job: the model being moved, and where it runs
+    old_provider: str = ""
+    prompts: Path | None = None  # with --from-job: the validation prompts for the comparison
+
+
+def _from_files(args: argparse.Namespace) -> _Data:
+    if not args.file:
+        raise UserFacingError(
+            "Name the dataset to train on (FILE), or an earlier job with --from-job JOB_ID.",
+            "For example: ftstudio train data.jsonl --provider together",
+        )
+    train_path = Path(args.file)
+    valid_path = Path(args.validation_file) if args.validation_file else None
+    training, method = _training_source(train_path)
+    validation = _training_source(valid_path)[0] if valid_path else None
+    return _Data(training, validation, method, train_path, valid_path, str(train_path.resolve()))
+
+
+def _from_job(args: argparse.Namespace) -> _Data:
+    """The files an earlier job was sent, exactly (FILE and --validation-file are not allowed)."""
+    if args.file or args.validation_file:
+        raise UserFacingError(
+            "--from-job trains the files that job was sent; leave out FILE and --validation-file.",
+            f"Run: ftstudio train --from-job {args.from_job} --provider {args.provider}",
+        )
+    with JobStore() as store:
+        moved = moved_data(find_job(store, args.from_job))
+    note(
+        f"Training the files job {args.from_job} was sent ({moved.record.provider}, "
+        f"model {moved.record.model})."
+    )
+    return _Data(
+        moved.training,
+        moved.validation,
+        moved.method,
+        moved.training_copy,
+        moved.validation_copy,
+        moved.record.dataset_path,
+        old_model=moved.old_model,
+        old_provider=moved.record.provider,
+        prompts=moved.validation_copy or moved.training_copy,
+    )
+
+
+def _compare_hint(data: _Data, provider: str) -> str:
+    which = "validation" if data.valid_path else "training"
+    return (
+        f"When it is done, compare it with {data.old_model} on the {which} prompts, blind: "
+        f"ftstudio compare {data.prompts} --provider {data.old_provider} --model-a "
+        f"{data.old_model} --provider-b {provider} --model-b NEW_MODEL --out compare.csv "
+        "--save compare.json; open compare.json in the playground to rate the replies without "
+        "seeing which model wrote them."
+    )
 
 
 def _training_source(path: Path) -> tuple[UploadSource, str]:

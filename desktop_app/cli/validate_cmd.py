@@ -16,8 +16,10 @@ from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_json, print_not
 from desktop_app.cli.progress import add_quiet_option, progress_bar
 from desktop_app.core.analysis import FileAnalysis, analyze_file
 from desktop_app.core.checks.provider_rules import PROVIDERS
-from desktop_app.core.models import DEFAULT_MODEL, find_model
+from desktop_app.core.models import load_models
+from desktop_app.core.provider_dates import countdown, default_model, default_provider, refusal
 from desktop_app.core.report import build_report, format_text
+from desktop_app.core.where_to_train import rules_summary
 
 
 def register(subparsers: Any) -> None:
@@ -34,14 +36,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="the .jsonl dataset")
     parser.add_argument(
         "--model",
-        default=DEFAULT_MODEL,
-        help=f"model to check limits and prices for (default: {DEFAULT_MODEL})",
+        default=None,
+        help="model to check limits and prices for (default: the provider's usual model)",
     )
     parser.add_argument(
         "--provider",
         choices=[p for p in PROVIDERS if p != "practice"],
-        default="openai",
-        help="add the rules of the provider that will train on it (default: openai)",
+        default=None,
+        help="add the rules of the provider that will train on it (default: OpenAI until it "
+        "stops taking jobs on 2027-01-06, then Azure OpenAI, which keeps the same models)",
     )
     parser.add_argument(
         "--validation",
@@ -58,14 +61,26 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if find_model(args.model) is None:
+    provider = args.provider or default_provider()
+    args.model = args.model or default_model(provider) or default_model(default_provider())
+    if args.provider is None and provider != "openai":
+        print_note(
+            f"Note: checking with the rules of {_label(provider)}, a provider that still trains."
+        )
+    refused = refusal(provider, command_line=True)
+    if refused is not None:  # the checks still run: the data may go elsewhere
+        print_note(f"Note: {refused.message.replace(' Nothing was sent.', '')} {refused.next_step}")
+    if args.provider is not None:
+        print_note(rules_summary(provider))
+        if refused is None and countdown(provider):
+            print_note(countdown(provider))
+    if load_models().find(args.model, provider) is None:
         print_note(
             f"Note: ftstudio does not know the model “{args.model}”, so tokens are counted with "
             "the o200k_base encoding, and there is no length check or cost estimate."
         )
-    provider = args.provider
-    analysis = _analyze(args.file, args)
-    validation = _analyze(args.validation, args) if args.validation else None
+    analysis = _analyze(args.file, args, provider)
+    validation = _analyze(args.validation, args, provider) if args.validation else None
     report = build_report(analysis, model=args.model, provider=provider, validation=validation)
     if args.json:
         print_json(report.to_json())
@@ -75,12 +90,12 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if report.errors else EXIT_OK
 
 
-def _analyze(file: str, args: argparse.Namespace) -> FileAnalysis:
+def _analyze(file: str, args: argparse.Namespace, provider: str) -> FileAnalysis:
     """One file's checks, with a progress bar on a terminal."""
     size = _size(file)
     with progress_bar(f"Checking {Path(file).name}", size, quiet=args.quiet) as bar:
         return analyze_file(
-            file, args.model, args.provider, jobs=args.jobs, previews=False, on_bytes=bar.advance
+            file, args.model, provider, jobs=args.jobs, previews=False, on_bytes=bar.advance
         )
 
 
@@ -89,3 +104,10 @@ def _size(file: str) -> int | None:
         return os.path.getsize(file)
     except OSError:  # analyze_file says why, in plain words
         return None
+
+
+def _label(kind: str) -> str:
+    try:
+        return load_models().provider(kind).label
+    except KeyError:
+        return kind

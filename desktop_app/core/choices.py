@@ -6,5 +6,5 @@ desktop_app.core.providers.registry registers a provider for each kind; the chec
 for each; desktop_app.core.models lists the default model with its facts.
 """
 
-PROVIDERS = ("openai", "azure", "compatible", "practice", "together", "fireworks")
+PROVIDERS = ("openai", "azure", "compatible", "practice", "together", "fireworks", "nebius")
 DEFAULT_MODEL = "gpt-4.1-mini-2025-04-14"

@@ -18,6 +18,7 @@ from typing import Any
 from desktop_app.core.choices import DEFAULT_MODEL as DEFAULT_MODEL  # re-exported
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.paths import resource
+from desktop_app.core.today import today as current_day
 
 METHODS = ("supervised", "dpo", "vision", "reinforcement")
 _DATE_SUFFIX = re.compile(r"-\d{4}-\d{2}-\d{2}$")
@@ -54,7 +55,7 @@ class ModelInfo:
         """True when the model is listed as shut down or its shutdown date has passed."""
         if self.status == "shut_down":
             return True
-        day = today or date.today()
+        day = today or current_day()
         return self.shutdown_date is not None and day >= self.shutdown_date
 
 
@@ -69,6 +70,12 @@ class ProviderFacts:
     upload_part_bytes: int | None
     no_new_jobs_from: date | None
     notes: str = ""
+    checked: date | None = None  # when these facts were last checked
+    roles: tuple[str, ...] = ()  # message roles it takes (empty: not known)
+    preference_training: bool = True  # the app can start preference (DPO) jobs here
+    last_message: str = ""  # the role every conversation must end with ("" when free)
+    default_model: str = ""
+    rules_note: str = ""  # its own data rules in a few words (the checks apply them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,18 +84,37 @@ class ModelCatalog:
     models: tuple[ModelInfo, ...]
     providers: tuple[ProviderFacts, ...]
     source: Path | None = None
+    default_providers: tuple[str, ...] = ("openai",)  # the first that still trains is the default
+    guide: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     _index: dict[str, ModelInfo] = field(default_factory=dict, repr=False, compare=False)
 
-    def find(self, name: str) -> ModelInfo | None:
-        """The listed model for an id, alias, dated id or fine-tuned name; None if unknown."""
+    def find(self, name: str, provider: str | None = None) -> ModelInfo | None:
+        """The listed model for an id, alias, dated id or fine-tuned name; None if unknown.
+
+        With `provider`, that provider's entry wins (Azure lists the same ids as OpenAI with its
+        own dates); without, or when it has none, the first listed entry answers.
+        """
         key = base_model_name(name).lower()
         if not key:
             return None
-        found = self._index.get(key)
-        if found is None:
-            undated = _DATE_SUFFIX.sub("", key)
-            found = self._index.get(undated) if undated != key else None
-        return found
+        keys = [key]
+        undated = _DATE_SUFFIX.sub("", key)
+        if undated != key:
+            keys.append(undated)
+        if provider:
+            for wanted in keys:
+                found = self._index.get(f"{provider}\t{wanted}")
+                if found is not None:
+                    return found
+        for wanted in keys:
+            found = self._index.get(wanted)
+            if found is not None:
+                return found
+        return None
+
+    def models_for(self, provider: str) -> tuple[ModelInfo, ...]:
+        """The models listed for one provider, in the file's order."""
+        return tuple(m for m in self.models if m.provider == provider)
 
     def provider(self, name: str = "openai") -> ProviderFacts:
         for facts in self.providers:
@@ -167,11 +193,16 @@ def _catalog(data: dict[str, Any], path: Path) -> ModelCatalog:
             index.setdefault(alias.lower(), model)
     for model in models:
         index.setdefault(model.family.lower(), model)
+    for model in models:  # per provider: “azure\tgpt-4.1-mini-2025-04-14”
+        for name in (model.id, *model.aliases, model.family):
+            index.setdefault(f"{model.provider}\t{name.lower()}", model)
     return ModelCatalog(
         checked=date.fromisoformat(data["checked"]),
         models=models,
         providers=providers,
         source=path,
+        default_providers=tuple(str(p) for p in data.get("default_providers", ("openai",))),
+        guide=dict(data.get("guide") or {}),
         _index=index,
     )
 
@@ -216,6 +247,12 @@ def _provider(name: str, entry: dict[str, Any]) -> ProviderFacts:
         upload_part_bytes=_optional_int(entry.get("upload_part_bytes")),
         no_new_jobs_from=_optional_date(entry.get("no_new_jobs_from")),
         notes=str(entry.get("wind_down_note", "")),
+        checked=_optional_date(entry.get("checked")),
+        roles=tuple(str(r) for r in entry.get("roles", ())),
+        preference_training=bool(entry.get("preference_training", True)),
+        last_message=str(entry.get("last_message", "")),
+        default_model=str(entry.get("default_model", "")),
+        rules_note=str(entry.get("rules_note", "")),
     )
 
 

@@ -12,9 +12,10 @@ from typing import Any
 from desktop_app.core.analysis import FileAnalysis, dataset_problems
 from desktop_app.core.checks import REGISTRY
 from desktop_app.core.checks.provider_rules import RULES as PROVIDER_RULES
+from desktop_app.core.checks.provider_rules import facts_name
 from desktop_app.core.estimate import Estimate, estimate
 from desktop_app.core.jsonline import RecordKind
-from desktop_app.core.models import find_model
+from desktop_app.core.models import load_models
 from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.stats import Distribution, distribution
 from desktop_app.core.tokens import encoding_name_for_model
@@ -108,7 +109,7 @@ def build_report(
     epochs: int | None = None,
 ) -> ValidationReport:
     summaries = analysis.summaries
-    info = find_model(model)
+    info = load_models().find(model, facts_name(provider))  # that provider's price and dates
     whole = dataset_problems(
         summaries,
         model=model,

@@ -1,8 +1,11 @@
 """API keys: in the operating system's password store (keyring), one per provider account.
 
 Keys are stored under the service “finetune-studio” with the user name “<provider>:<account>”.
-`OPENAI_API_KEY` (and `AZURE_OPENAI_API_KEY` for Azure) in the environment is honoured and never
-stored. Without a usable password store the app says so in plain words and can keep a key for
+A key in the environment (`OPENAI_API_KEY`, `AZURE_OPENAI_API_KEY`, `TOGETHER_API_KEY`, …) is
+honoured, never stored, and takes precedence over a stored one, as the openai SDK and CLI do; the
+key status says which one is used. For an OpenAI-compatible service, `OPENAI_API_KEY` counts only
+for the service named by `OPENAI_BASE_URL` (the two travel together), so an OpenAI key is never
+sent to another service. Without a usable password store the app says so in plain words and can keep a key for
 this session only, in memory; it never falls back to a file of its own.
 
 A key is never logged, never part of an error message or a repr; show it with `mask()`.
@@ -26,6 +29,8 @@ ENVIRONMENT_KEYS = {
     "azure": "AZURE_OPENAI_API_KEY",
     "together": "TOGETHER_API_KEY",
     "fireworks": "FIREWORKS_API_KEY",
+    "nebius": "NEBIUS_API_KEY",
+    "compatible": "OPENAI_API_KEY",  # only for the service at OPENAI_BASE_URL (_environment_key)
 }
 
 _session_keys: dict[str, str] = {}
@@ -186,8 +191,22 @@ def _stored_key(provider: str, account: str) -> str | None:
         raise _store_error("read", exc) from None
 
 
+def _environment_key(provider: str, account: str) -> str:
+    variable = ENVIRONMENT_KEYS.get(provider)
+    if not variable:
+        return ""
+    if provider == "compatible":
+        from urllib.parse import urlsplit
+
+        url = os.environ.get("OPENAI_BASE_URL", "").strip()
+        if not url or (urlsplit(url).netloc or url) != account:
+            return ""
+    return os.environ.get(variable, "").strip()
+
+
 def find_key(provider: str, account: str = "default") -> tuple[str | None, KeySource]:
-    """The key to use and where it came from: session, then password store, then environment."""
+    """The key to use and where it came from: one typed for this session, then the environment
+    (it takes precedence over a stored key, as for the openai SDK), then the password store."""
     key, source = _find_key(provider, account)
     remember_key(key)  # from now on this exact key is hidden from every text the app writes
     return key, source
@@ -198,14 +217,20 @@ def _find_key(provider: str, account: str) -> tuple[str | None, KeySource]:
         session = _session_keys.get(username(provider, account))
     if session:
         return session, KeySource.SESSION
+    from_env = _environment_key(provider, account)
+    if from_env:
+        return from_env, KeySource.ENVIRONMENT
     stored = _stored_key(provider, account)
     if stored:
         return stored, KeySource.KEYRING
-    variable = ENVIRONMENT_KEYS.get(provider)
-    from_env = os.environ.get(variable, "").strip() if variable else ""
-    if from_env:
-        return from_env, KeySource.ENVIRONMENT
     return None, KeySource.NONE
+
+
+def _has_stored_key(provider: str, account: str) -> bool:
+    try:
+        return bool(_stored_key(provider, account))
+    except SecretsError:
+        return False
 
 
 def get_key(provider: str, account: str = "default") -> str | None:
@@ -220,6 +245,8 @@ def key_status(provider: str, account: str = "default") -> KeyStatus:
         where = backend_description()
     elif source is KeySource.ENVIRONMENT:
         where = f"Using the key from the environment variable {ENVIRONMENT_KEYS[provider]} (not stored)."
+        if _has_stored_key(provider, account):
+            where += " It takes precedence over the key stored in your password store."
     else:
         where = "No key is set."
     return KeyStatus(provider, account, source, mask(key), where)

@@ -50,6 +50,7 @@ class Extras(QObject):
             parent=window,
         )
         self.try_services.example_added.connect(window.examples_pane.select_record)
+        self.training.compare_requested.connect(self.compare_moved)  # “Move this model”
         self.tour: Any = None
         help_menu = _menu_titled(window, "&Help")
         self._move_before(self.training.menu.menu, help_menu)
@@ -111,6 +112,13 @@ class Extras(QObject):
         start_comparison(
             self.window, self.try_services, selected=self.window.examples_pane.selected_records()
         )
+
+    @Slot(object)
+    def compare_moved(self, pair: object) -> None:
+        from desktop_app.ui.training.moving import MovedPair, compare_blind
+
+        if isinstance(pair, MovedPair):
+            compare_blind(self.window, self.try_services, pair)
 
     @Slot()
     def open_compare(self) -> None:

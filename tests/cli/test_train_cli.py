@@ -195,10 +195,16 @@ def test_keys_status_check_tests_the_key(ftstudio, monkeypatch) -> None:
 
 
 def test_train_without_a_key_says_how_to_add_one(ftstudio, dataset: Path) -> None:
-    ran = ftstudio("train", dataset, "--provider", "openai", "--model", "gpt-4o-mini")
+    from datetime import date
+
+    from desktop_app.core.today import pretend_today
+
+    with pretend_today(date(2027, 1, 5)):  # OpenAI's last day for new jobs
+        ran = ftstudio("train", dataset, "--provider", "openai", "--model", "gpt-4o-mini")
 
     assert ran.code == 1
     assert ran.err == (
+        "OpenAI: no new jobs from 6 January 2027 — 1 day left.\n"
         "There is no API key for OpenAI yet.\n"
         "Open Training → Keys and Providers… (or run “ftstudio keys set --provider openai”) and paste your key.\n"
     )

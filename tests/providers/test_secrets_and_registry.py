@@ -64,9 +64,29 @@ def test_the_environment_key_is_honoured_never_stored(monkeypatch, isolated_keyr
     keyring_file = Path(isolated_keyring.file_path)
     assert not keyring_file.exists() or b"sk-from-env" not in keyring_file.read_bytes()
     secrets.set_key("openai", "sk-stored-777777777777")
-    assert (
-        secrets.get_key("openai") == "sk-stored-777777777777"
-    )  # a saved key wins over the environment
+    # as for the openai SDK and CLI, the environment wins over a stored key, and the app says so
+    assert secrets.get_key("openai") == "sk-from-env-5555555555"
+    status = secrets.key_status("openai")
+    assert status.source is secrets.KeySource.ENVIRONMENT
+    assert "takes precedence over the key stored" in status.where
+    monkeypatch.delenv("OPENAI_API_KEY")
+    assert secrets.find_key("openai") == ("sk-stored-777777777777", secrets.KeySource.KEYRING)
+
+
+def test_openai_environment_pair_serves_the_compatible_service_it_names(
+    monkeypatch, isolated_keyring
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-pair-1234567890")
+    # without OPENAI_BASE_URL the OpenAI key is never offered to another service
+    assert secrets.get_key("compatible", "api.example.com") is None
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://api.example.com/v1")
+    assert secrets.get_key("compatible", "api.example.com") == "sk-env-pair-1234567890"
+    assert secrets.get_key("compatible", "other.example.com") is None
+    monkeypatch.setenv("NEBIUS_API_KEY", "nebius-env-key-0987654321")
+    assert secrets.find_key("nebius") == (
+        "nebius-env-key-0987654321",
+        secrets.KeySource.ENVIRONMENT,
+    )
 
 
 def test_without_a_keyring_the_app_explains_and_offers_a_session_key() -> None:

@@ -17,6 +17,18 @@ from desktop_app.ui.panes.overview_pane import BIN_EDGES, histogram
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
+@pytest.fixture(autouse=True)
+def before_openais_cut_off():
+    """These tests were written a month before OpenAI's cut-off and assume that day (OpenAI is
+    the default provider); the dates themselves are tested below and in test_provider_dates."""
+    from datetime import date
+
+    from desktop_app.core.today import pretend_today
+
+    with pretend_today(date(2026, 12, 7)):
+        yield
+
+
 def test_histogram_bins() -> None:
     bins = histogram([10, 70, 70, 300, 5000])
     assert bins[:5] == [("0–63", 1), ("64–127", 2), ("128–255", 0), ("256–511", 1), ("512–1k", 0)]
@@ -91,6 +103,7 @@ def test_choosing_a_provider_adds_its_rules_to_the_problems(qtbot, window, tmp_p
         "Together AI",
         "Fireworks AI",
         "OpenAI-compatible service",
+        "Nebius Token Factory",
     ]
 
     pane.provider_combo.setCurrentIndex(pane.provider_combo.findData("together"))
@@ -103,10 +116,19 @@ def test_choosing_a_provider_adds_its_rules_to_the_problems(qtbot, window, tmp_p
     assert [(p.line, p.message_index) for p in found] == [(13, 1)]
     window.side_tabs.setCurrentWidget(pane)
     pane.refresh()
+    # Together's own models now (its catalogue): the app has no price of Together's
+    assert pane.current_model() == "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
+    assert pane.labels["cost"].text() == (
+        "Together AI prices this model on its own price list; the app has no price for it"
+    )
+    pane.provider_combo.setCurrentIndex(pane.provider_combo.findData("azure"))
+    assert pane.current_model() == "gpt-4.1-mini-2025-04-14"  # Azure keeps OpenAI's models
+    qtbot.waitUntil(lambda: is_checked(window), timeout=30_000)  # the rules changed: checked again
+    pane.refresh()
     assert (
         pane.labels["cost"]
         .text()
-        .startswith("Together AI sets its own prices; at OpenAI's, about $")
+        .startswith("Azure OpenAI sets its own prices; at OpenAI's, about $")
     )
 
     pane.provider_combo.setCurrentIndex(pane.provider_combo.findData("openai"))
@@ -114,3 +136,34 @@ def test_choosing_a_provider_adds_its_rules_to_the_problems(qtbot, window, tmp_p
         lambda: "together_turns_alternate" not in analysis.problem_codes and is_checked(window),
         timeout=30_000,
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "provider", "note"),
+    [
+        ("2027-01-05", "openai", "OpenAI: no new jobs from 6 January 2027 — 1 day left."),
+        ("2027-01-06", "azure", ""),
+        ("2027-10-13", "azure", ""),
+        ("2027-10-14", "together", ""),
+    ],
+)
+def test_the_estimate_defaults_to_a_provider_that_still_trains(
+    qtbot, day: str, provider: str, note: str
+) -> None:
+    from datetime import date
+
+    from desktop_app.core.today import pretend_today
+    from desktop_app.ui.panes.overview_pane import OverviewPane
+
+    with pretend_today(date.fromisoformat(day)):
+        pane = OverviewPane("gpt-4.1-mini-2025-04-14", None, provider="openai")
+        qtbot.addWidget(pane)
+        assert pane.current_provider() == provider
+        assert pane.provider_note.text() == note
+        models = [pane.model_combo.itemData(i) for i in range(pane.model_combo.count())]
+        assert pane.current_model() in models
+        if day >= "2027-10-14":
+            assert "gpt-4.1-mini-2025-04-14" not in models
+        pane.provider_combo.setCurrentIndex(pane.provider_combo.findData("openai"))
+        if day >= "2027-01-06":  # chosen on purpose after the cut-off: said plainly
+            assert "takes no new fine-tuning jobs since 6 January 2027" in pane.provider_note.text()

@@ -19,7 +19,6 @@ from desktop_app.core.models import (
     ModelCatalog,
     ModelInfo,
     ProviderFacts,
-    find_model,
     load_models,
 )
 from desktop_app.core.problems import Fix, Problem, Severity
@@ -133,7 +132,7 @@ def dataset_problems(
     resources/models.json, and its own rules from provider_rules."""
     catalog = catalog or load_models()
     facts = catalog.provider(provider_rules.facts_name(provider))
-    info = find_model(model, catalog)
+    info = catalog.find(model, provider_rules.facts_name(provider))  # Azure has its own dates
     found: list[Problem] = []
     found += _counts(summaries, facts)
     found += _format_mix(summaries)

@@ -7,7 +7,9 @@
 Together AI wants turns to alternate after the optional system message, pictures only as base64
 data inside user messages, and exactly one reply on each side of a preference pair (the Together
 SDK's file check and data-preparation docs). Fireworks AI takes at most 3,000,000 examples and, in
-this app, trains on chat examples only. Minimum counts and file sizes come from each provider's
+this app, trains on chat examples only. Nebius Token Factory wants every conversation to end with
+the assistant's reply (PROVIDERS.md §3.8). A role the provider's documentation does not list is
+a warning. Minimum counts, file sizes, roles and preference support come from each provider's
 facts in resources/models.json. Providers without extra rules give no problems.
 """
 
@@ -97,11 +99,35 @@ FIREWORKS_NO_PAIRS = rule(
     "Use Together AI or OpenAI for preference training (DPO).",
     family=F,
 )
+NEBIUS_LAST = rule(
+    "nebius_last_message_assistant",
+    Severity.ERROR,
+    "Nebius needs every conversation to end with the assistant's reply.",
+    "Add the reply the model should learn as the last message, or remove the unanswered "
+    "message at the end.",
+    family=F,
+)
+ROLE_NOT_LISTED = rule(
+    "role_not_listed_by_provider",
+    Severity.WARNING,
+    "The provider's documentation does not list this message role; it may refuse the example.",
+    "Use the roles system, user and assistant, or train on a provider that takes this role.",
+    family=F,
+)
+NO_PAIRS = rule(
+    "provider_no_preference_pairs",
+    Severity.ERROR,
+    "Finetune Studio cannot start preference (DPO) training on this provider.",
+    "Use Together AI, Azure OpenAI or OpenAI for preference pairs, or train on chat examples.",
+    family=F,
+)
 FIREWORKS_MAX_EXAMPLES = 3_000_000
 _IMAGE_PREFIXES = tuple(f"data:image/{fmt};base64," for fmt in ("jpeg", "png", "webp"))
 
 _FACTS_OF = {"practice": "openai"}  # the practice server follows OpenAI's rules
-LINE_RULES = frozenset({"together"})  # providers with rules about single examples
+# providers with rules about single examples (Fireworks: roles; Nebius: the last message, roles)
+LINE_RULES = frozenset({"together", "fireworks", "nebius"})
+_OPENAI_ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
 
 
 def facts_name(provider: str) -> str:
@@ -116,8 +142,12 @@ def example_problems(provider: str, value: Any, line: int | None) -> list[Proble
     out = Findings(line)
     kind = classify(value)
     if kind is RecordKind.CHAT:
-        _together_chat(value, out)
-    elif kind is RecordKind.PREFERENCE:
+        if provider == "together":
+            _together_chat(value, out)
+        _roles(provider, value, out)
+        if provider == "nebius":
+            _nebius_last(value, out)
+    elif kind is RecordKind.PREFERENCE and provider == "together":
         _together_pair(value, out)
     return out.problems
 
@@ -141,6 +171,8 @@ def dataset_rules(
         )
     if provider == "fireworks":
         found += _fireworks(items)
+    elif not facts.preference_training:
+        found += _no_pairs(items, facts)
     return found
 
 
@@ -236,6 +268,64 @@ def _together_pair(pair: Mapping[str, Any], out: Findings) -> None:
                 "needs it to end with the user's message.",
                 field="input.messages",
             )
+
+
+# ---- roles, the last message, preference pairs (from each provider's facts) ---------------------
+def _allowed_roles(provider: str) -> frozenset[str]:
+    from desktop_app.core.models import load_models
+
+    try:
+        roles = load_models().provider(facts_name(provider)).roles
+    except KeyError:
+        return _OPENAI_ROLES
+    return frozenset(roles) if roles else _OPENAI_ROLES
+
+
+def _roles(provider: str, example: Mapping[str, Any], out: Findings) -> None:
+    """Roles OpenAI takes but this provider's documentation does not list (others: common checks)."""
+    messages = example.get("messages")
+    if not isinstance(messages, list):
+        return
+    allowed = _allowed_roles(provider)
+    for index, message in enumerate(messages):
+        role = message.get("role") if isinstance(message, Mapping) else None
+        if isinstance(role, str) and role in _OPENAI_ROLES and role not in allowed:
+            out.add(
+                ROLE_NOT_LISTED,
+                f"{nth(index)} has the role “{role}”, which this provider's documentation does "
+                f"not list (it lists {', '.join(sorted(allowed))}).",
+                message_index=index,
+                field="role",
+            )
+
+
+def _nebius_last(example: Mapping[str, Any], out: Findings) -> None:
+    messages = example.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return
+    last = messages[-1]
+    role = last.get("role") if isinstance(last, Mapping) else None
+    if isinstance(role, str) and role != "assistant":
+        out.add(
+            NEBIUS_LAST,
+            f"The conversation ends with a “{role}” message; Nebius needs it to end with the "
+            "assistant's reply.",
+            message_index=len(messages) - 1,
+            field="role",
+        )
+
+
+def _no_pairs(items: Sequence[Any], facts: ProviderFacts) -> list[Problem]:
+    pairs = sum(1 for item in items if _kind(item) is RecordKind.PREFERENCE)
+    if not pairs:
+        return []
+    return [
+        _dataset_problem(
+            NO_PAIRS,
+            f"The file holds {pairs:,} preference pair{'s' if pairs != 1 else ''}; Finetune Studio "
+            f"trains on {facts.label} with chat examples only.",
+        )
+    ]
 
 
 # ---- Fireworks --------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from desktop_app.core.providers.base import Job
 from desktop_app.core.providers.errors import NotFoundError, NotSupportedError
 from desktop_app.core.providers.openai_provider import OpenAIProvider
 
+NEBIUS_BASE_URL = "https://api.tokenfactory.nebius.com/v1"
+
 
 def compatible_account(base_url: str) -> str:
     """The host (“api.example.com”) names the account in the keyring by default."""
@@ -48,3 +50,16 @@ class CompatibleProvider(OpenAIProvider):
                 technical=exc.technical,
                 status=exc.status,
             ) from exc
+
+
+class NebiusProvider(CompatibleProvider):
+    """Nebius Token Factory: the OpenAI-compatible provider with Nebius's address and name.
+
+    Its own data rule (every conversation ends with the assistant's reply) lives with the other
+    provider rules (core.checks.provider_rules)."""
+
+    kind = "nebius"
+
+    def __init__(self, *, api_key: str, base_url: str | None = None, **kwargs: object) -> None:
+        super().__init__(api_key=api_key, base_url=base_url or NEBIUS_BASE_URL, **kwargs)
+        self.label = "Nebius Token Factory"

@@ -73,6 +73,21 @@ def default_account(kind: str, base_url: str | None = None) -> str:
     return "default"
 
 
+def environment_base_url(kind: str) -> str | None:
+    """OPENAI_BASE_URL, as the openai SDK and CLI read it, for the OpenAI-compatible provider
+    and for practice mode (there only when it points at this computer: practice data never
+    leaves it)."""
+    import os
+    from urllib.parse import urlsplit
+
+    url = os.environ.get("OPENAI_BASE_URL", "").strip()
+    if not url or kind not in ("compatible", "practice"):
+        return None
+    if kind == "practice" and urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return url
+
+
 def create_provider(
     kind: str,
     *,
@@ -84,6 +99,7 @@ def create_provider(
     """A ready provider. Without `api_key` the key comes from the keyring or the environment."""
     info = provider_info(kind)
     factory = _PROVIDERS[kind][1]
+    base_url = base_url or environment_base_url(kind)
     if info.needs_base_url and not base_url:
         raise ProviderError(
             f"{info.label} needs an address (base URL).",
@@ -164,7 +180,8 @@ register_provider(
         needs_base_url=True,
         base_url_hint="https://api.example.com/v1",
         notes=(
-            "Any service that speaks OpenAI's fine-tuning API, for example Nebius Token Factory.",
+            "Any service that speaks OpenAI's fine-tuning API. OPENAI_BASE_URL and "
+            "OPENAI_API_KEY in the environment work here, as for the openai SDK.",
         ),
     ),
     _compatible,
@@ -225,4 +242,29 @@ register_provider(
         ),
     ),
     _fireworks,
+)
+
+
+def _nebius(**kwargs: Any) -> Provider:
+    from desktop_app.core.providers.compatible import NebiusProvider
+
+    return NebiusProvider(**kwargs)
+
+
+register_provider(
+    ProviderInfo(
+        "nebius",
+        "Nebius Token Factory",
+        needs_key=True,
+        needs_base_url=False,
+        default_base_url="https://api.tokenfactory.nebius.com/v1",
+        base_url_hint="https://api.tokenfactory.nebius.com/v1",
+        notes=(
+            "Open models (Llama, Qwen, Gemma, gpt-oss) through OpenAI's own fine-tuning API. "
+            "Every example must end with the assistant's reply; chat examples only.",
+            "LoRAs of Llama 3.1 8B and 3.3 70B can answer at once (serverless); others need a "
+            "dedicated endpoint.",
+        ),
+    ),
+    _nebius,
 )

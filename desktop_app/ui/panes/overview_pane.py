@@ -28,7 +28,16 @@ from PySide6.QtWidgets import (
 from desktop_app.core.estimate import estimate
 from desktop_app.core.glossary import link
 from desktop_app.core.jsonline import RecordKind
-from desktop_app.core.models import ModelInfo, find_model, load_models
+from desktop_app.core.models import ModelInfo, load_models
+from desktop_app.core.provider_dates import (
+    accepts_new_jobs,
+    countdown,
+    default_model,
+    default_provider,
+    model_offered,
+    offered_models,
+    refusal,
+)
 from desktop_app.core.review import ReviewStatus
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label
@@ -94,6 +103,8 @@ class OverviewPane(QWidget):
         self.last_histogram: list[tuple[str, int]] = []
         self._stale = True
         self._build(model, epochs, provider)
+        if self.current_provider() != provider:  # the stored one takes no new jobs any more
+            QTimer.singleShot(0, self._announce_choice)
 
     def _build(self, model: str, epochs: int | None, provider: str) -> None:
         counts = QGroupBox("Dataset", self)
@@ -121,23 +132,21 @@ class OverviewPane(QWidget):
             "Who will train the model. The checks add that provider's own rules, for example "
             "Together's alternating turns or Fireworks' minimum of 3 examples."
         )
+        if not accepts_new_jobs(provider):  # e.g. OpenAI from 2027-01-06: one that still trains
+            provider = default_provider()
+            if load_models().find(model, provider) is None or not _offered(provider, model):
+                model = default_model(provider)
         for facts in load_models().providers:
             self.provider_combo.addItem(facts.label, facts.name)
         self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(provider)))
         self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
+        self.provider_note = QLabel(training)
+        self.provider_note.setObjectName("overview-provider-note")
+        self.provider_note.setWordWrap(True)
         self.model_combo = QComboBox(training)
         self.model_combo.setAccessibleName("Model to train")
         self.model_combo.setToolTip("The base model: it decides token counts, limits and price")
-        for info in _trainable_models():
-            price = info.training_price_per_million
-            suffix = f" — ${price:g} per 1M tokens" if price is not None else ""
-            self.model_combo.addItem(f"{info.label}{suffix}", info.id)
-        found = self.model_combo.findData(model)
-        if found < 0:
-            info = find_model(model)
-            self.model_combo.addItem(info.label if info else model, model)
-            found = self.model_combo.count() - 1
-        self.model_combo.setCurrentIndex(found)
+        self._fill_models(provider, model)
         self.model_combo.currentIndexChanged.connect(self._on_model_changed)
         self.epochs_spin = QSpinBox(training)
         self.epochs_spin.setRange(0, 50)
@@ -149,6 +158,7 @@ class OverviewPane(QWidget):
         )
         self.epochs_spin.valueChanged.connect(self._on_epochs_changed)
         tform.addRow("Provider:", self.provider_combo)
+        tform.addRow("", self.provider_note)
         tform.addRow("Model:", self.model_combo)
         tform.addRow("Epochs:", self.epochs_spin)
         for key, title in (
@@ -229,9 +239,47 @@ class OverviewPane(QWidget):
     def epochs(self) -> int | None:
         return self.epochs_spin.value() or None
 
+    @Slot()
+    def _announce_choice(self) -> None:
+        """Tell the window (its settings and checks) about the provider chosen for it."""
+        self.provider_changed.emit(self.current_provider())
+        self.model_changed.emit(self.current_model())
+
+    def _fill_models(self, provider: str, model: str) -> None:
+        """The provider's trainable models today (its catalogue), keeping `model` if listed."""
+        catalog = load_models()
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        for info in _trainable_models(provider):
+            price = info.training_price_per_million
+            suffix = f" — ${price:g} per 1M tokens" if price is not None else ""
+            self.model_combo.addItem(f"{info.label}{suffix}", info.id)
+        found = self.model_combo.findData(model)
+        if found < 0:
+            info = catalog.find(model, provider)
+            self.model_combo.addItem(info.label if info else model, model)
+            found = self.model_combo.count() - 1
+        self.model_combo.setCurrentIndex(found)
+        self.model_combo.blockSignals(False)
+        left = countdown(provider)
+        refused = refusal(provider)
+        note = (
+            f"{refused.message.replace(' Nothing was sent.', '')} {refused.next_step}"
+            if refused
+            else left
+        )
+        self.provider_note.setText(note)
+        self.provider_note.setVisible(bool(note))
+
     @Slot(int)
     def _on_provider_changed(self, _index: int) -> None:
-        self.provider_changed.emit(self.current_provider())
+        provider = self.current_provider()
+        current = self.current_model()
+        keep = _offered(provider, current)
+        self._fill_models(provider, current if keep else default_model(provider) or current)
+        self.provider_changed.emit(provider)
+        if not keep:
+            self.model_changed.emit(self.current_model())
         self.schedule()
 
     @Slot(int)
@@ -301,7 +349,7 @@ class OverviewPane(QWidget):
         self._draw_histogram(self.last_histogram)
 
     def _refresh_estimate(self, tokens: list[int]) -> None:
-        info = find_model(self.current_model())
+        info = load_models().find(self.current_model(), self.current_provider())
         if info is None or not tokens:
             for key in ("epochs", "trained", "cost"):
                 self.labels[key].setText("–")
@@ -315,14 +363,24 @@ class OverviewPane(QWidget):
                 f"{result.trained_tokens:,} ({result.capped_examples:,} long examples are cut "
                 f"to {result.training_context:,} tokens)"
             )
-        if result.cost_usd is None:
-            self.labels["cost"].setText("No per-token price for this model")
+        label = self.provider_combo.currentText()
+        if result.cost_usd is None:  # Azure lists OpenAI's models: OpenAI's price as a guide
+            reference = load_models().find(info.id, "openai")
+            if reference is not None and reference.training_price_per_million is not None:
+                guide = estimate(tokens, reference, self.epochs())
+                self.labels["cost"].setText(
+                    f"{label} sets its own prices; at OpenAI's, about ${guide.cost_usd:,.2f} at "
+                    f"${guide.price_per_million:g} per 1M tokens"
+                )
+            else:
+                self.labels["cost"].setText(
+                    f"{label} prices this model on its own price list; the app has no price for it"
+                )
             return
         cost = f"about ${result.cost_usd:,.2f} at ${result.price_per_million:g} per 1M tokens"
-        if self.current_provider() == "openai":
+        if info.provider == self.current_provider():
             self.labels["cost"].setText(cost)
         else:
-            label = self.provider_combo.currentText()
             self.labels["cost"].setText(f"{label} sets its own prices; at OpenAI's, {cost}")
 
     def _draw_histogram(self, bins: list[tuple[str, int]]) -> None:
@@ -375,10 +433,14 @@ class OverviewPane(QWidget):
             old.deleteLater()
 
 
-def _trainable_models() -> list[ModelInfo]:
-    catalog = load_models()
-    return [
-        m
-        for m in catalog.models
-        if m.provider == "openai" and not m.is_shut_down() and m.status == "available"
-    ]
+def _trainable_models(provider: str) -> list[ModelInfo]:
+    """The catalogue's models for `provider` that can still be trained (its own dates)."""
+    offered = offered_models(provider)
+    if offered or accepts_new_jobs(provider):
+        return offered
+    catalog = load_models()  # past its cut-off but chosen on purpose: the models still running
+    return [m for m in catalog.models_for(provider) if model_offered(m)]
+
+
+def _offered(provider: str, model: str) -> bool:
+    return any(m.id == model for m in _trainable_models(provider))

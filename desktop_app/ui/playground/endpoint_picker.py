@@ -29,6 +29,7 @@ from desktop_app.core.endpoints import (
     preset,
 )
 from desktop_app.core.models import load_models
+from desktop_app.core.provider_dates import retirement_notice
 from desktop_app.qt.workers import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.playground.services import TryServices
@@ -62,6 +63,12 @@ def _places() -> list[Place]:
         ),
         Place("together", "Together AI", "together"),
         Place("fireworks", "Fireworks AI", "fireworks", True, "your Fireworks account ID"),
+        Place(
+            "nebius",
+            "Nebius Token Factory",
+            "nebius",
+            note="A tuned LoRA of Llama 3.1 8B or 3.3 70B answers at once; others need an endpoint.",
+        ),
         Place("compatible", "Other OpenAI-compatible service", "compatible", True, "https://…/v1"),
     ]
     for found in PRESETS:
@@ -90,8 +97,11 @@ def _default_address(kind: str) -> str:
 
 
 def _catalog_models() -> list[str]:
+    """OpenAI's base models that still answer today (never one past its shut-down)."""
     return [
-        m.id for m in load_models().models if m.provider == "openai" and m.status == "available"
+        m.id
+        for m in load_models().models
+        if m.provider == "openai" and m.status == "available" and not m.is_shut_down()
     ]
 
 
@@ -179,9 +189,9 @@ class EndpointPicker(QWidget):
         for endpoint in self._items_for(place):
             self.model.addItem(endpoint.display_name, endpoint.model)
             self.model.setItemData(self.model.count() - 1, endpoint, EndpointRole)
-            self.model.setItemData(
-                self.model.count() - 1, endpoint.model, Qt.ItemDataRole.ToolTipRole
-            )
+            notice = retirement_notice(endpoint.model, endpoint.kind)
+            tip = f"{endpoint.model}\n{notice.text}" if notice else endpoint.model
+            self.model.setItemData(self.model.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.model.setEditable(place.key != TRAINED)
         if self.model.isEditable():
             self.model.lineEdit().setPlaceholderText(self._model_hint(place))
@@ -227,7 +237,9 @@ class EndpointPicker(QWidget):
         self.checkpoints.setVisible(tuned and endpoint.model not in self._checkpoints)
         self.checkpoints.setEnabled(not self._loading_for)
         where = f"Runs at {endpoint.where}." if endpoint is not None else ""
-        self.note.setText(place.note or where)
+        note = place.note or where
+        notice = retirement_notice(endpoint.model, endpoint.kind) if endpoint is not None else None
+        self.note.setText(f"⚠ {notice.text} {note}".strip() if notice else note)
         self.changed.emit()
 
     @Slot()

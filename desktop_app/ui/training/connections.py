@@ -31,6 +31,7 @@ _CLASSES = {
     "practice": ("desktop_app.core.providers.practice", "PracticeProvider"),
     "together": ("desktop_app.core.providers.together", "TogetherProvider"),
     "fireworks": ("desktop_app.core.providers.fireworks", "FireworksProvider"),
+    "nebius": ("desktop_app.core.providers.compatible", "NebiusProvider"),
 }
 
 

@@ -55,6 +55,7 @@ class TrainingHub(QObject):
     job_started = Signal(object)  # JobKey of a job the start dialog created
     keys_changed = Signal(str)  # provider kind whose key or address changed
     message = Signal(str)  # a short status line for the main window
+    compare_requested = Signal(object)  # moving.MovedPair: compare old and new blind (playground)
 
     def __init__(
         self,
@@ -223,9 +224,19 @@ class TrainingHub(QObject):
 
         dialog = StartJobDialog(self, dataset, path=path, name=name, parent=parent)
         dialog.problem_activated.connect(self.example_requested)
-        dialog.job_started.connect(self._on_job_started)
+        dialog.job_started.connect(self.on_job_started)
         dialog.open()
         return dialog
+
+    def move_model(self, parent: QWidget | None, key: JobKey) -> StartJobDialog | None:
+        """“Move this model”: the start dialog on the exact files the job was sent."""
+        from desktop_app.ui.training.moving import open_move_dialog
+
+        store = self.store
+        record = store.get(*key.record_key) if store is not None else None
+        if record is None:
+            return None
+        return open_move_dialog(self, parent, record)
 
     def show_keys(self, parent: QWidget | None) -> KeysDialog:
         """Open the Keys settings dialog (non-blocking; returns the dialog)."""
@@ -290,7 +301,7 @@ class TrainingHub(QObject):
 
     # ---- reactions -------------------------------------------------------------------------
     @Slot(object)
-    def _on_job_started(self, key: object) -> None:
+    def on_job_started(self, key: object) -> None:
         if not isinstance(key, JobKey):
             return
         for pane in self._panes:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QTableView, QWidget
 
+from desktop_app.core.provider_dates import RetirementNotice, long_date, retirement_notice
 from desktop_app.core.providers.base import Checkpoint, Job, JobEvent, JobStatus
 from desktop_app.qt.job_poller import JobKey
 
@@ -58,6 +59,12 @@ class JobRow:
     provider_label: str
     recorded: bool  # the app has its own record of this job (started here)
     note: str = ""  # e.g. “practice job; ended when the app closed”
+
+    @property
+    def retiring(self) -> RetirementNotice | None:
+        """When the tuned model's base stops answering soon (or did): what to tell (today's date)."""
+        tuned = self.job.fine_tuned_model
+        return retirement_notice(tuned, self.key.provider) if tuned else None
 
 
 class JobColumn(IntEnum):
@@ -126,6 +133,8 @@ class JobsModel(QAbstractTableModel):
             return row.job.created_at or 0
         if role == Qt.ItemDataRole.DecorationRole and column is JobColumn.STATUS:
             return self._icons.get(STATUS_ICONS.get(row.job.status, ""))
+        if role == Qt.ItemDataRole.DecorationRole and column is JobColumn.TUNED and row.retiring:
+            return self._icons.get("severity-warning")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -144,7 +153,12 @@ class JobsModel(QAbstractTableModel):
         if column is JobColumn.TOKENS:
             return number(job.trained_tokens)
         if column is JobColumn.TUNED:
-            return job.fine_tuned_model or ""
+            retiring = row.retiring
+            if retiring is None:
+                return job.fine_tuned_model or ""
+            day = long_date(retiring.shutdown)
+            mark = "no longer answers" if retiring.gone else f"stops answering on {day}"
+            return f"{job.fine_tuned_model} — {mark}"
         if column is JobColumn.JOB:
             return job.id
         return row.provider_label
@@ -156,6 +170,8 @@ class JobsModel(QAbstractTableModel):
             lines.append("Started from this app (its files are kept for reference).")
         if row.note:
             lines.append(row.note[:1].upper() + row.note[1:] + ".")
+        if row.retiring is not None:
+            lines.append(row.retiring.text)
         return "\n".join(lines)
 
     # ---- access ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.jobstore import JobRecord
 from desktop_app.core.providers.base import Job
 from desktop_app.core.providers.registry import default_account, provider_info
 from desktop_app.qt.job_poller import JobKey
@@ -36,6 +37,7 @@ from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon, icon_set
 from desktop_app.ui.training.connections import ProviderCache, provider_label, training_kinds
 from desktop_app.ui.training.job_models import STATUS_ICONS, JobColumn, JobRow, JobsModel, KeyRole
+from desktop_app.ui.training.moving import can_move, moved_pair
 
 if TYPE_CHECKING:
     from desktop_app.ui.training.hub import TrainingHub
@@ -99,11 +101,29 @@ class JobsPane(QWidget):
         self.open_button.setObjectName("jobs-open")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._open_current)
+        self.move_button = QPushButton(icon("train"), "Move this model…", self)
+        self.move_button.setObjectName("jobs-move")
+        self.move_button.setToolTip(
+            "Train the exact files this job was sent on another provider (before its model "
+            "stops answering)"
+        )
+        self.move_button.setEnabled(False)
+        self.move_button.clicked.connect(self._move_current)
+        self.compare_button = QPushButton(icon("compare"), "Compare old and new…", self)
+        self.compare_button.setObjectName("jobs-compare")
+        self.compare_button.setToolTip(
+            "Ask both models (trained on the same file) the validation prompts and rate the "
+            "replies without seeing which model wrote them"
+        )
+        self.compare_button.setEnabled(False)
+        self.compare_button.clicked.connect(self._compare_current)
         top = QHBoxLayout()
         top.addWidget(QLabel("Show jobs:", self))
         top.addWidget(self.source_combo, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.open_button)
+        top.addWidget(self.move_button)
+        top.addWidget(self.compare_button)
 
         self.model = JobsModel(icon_set(tuple(set(STATUS_ICONS.values()))), self)
         self.table = QTableView(self)
@@ -313,6 +333,35 @@ class JobsPane(QWidget):
     @Slot(QModelIndex, QModelIndex)
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.open_button.setEnabled(current.isValid())
+        record = self._current_record()
+        self.move_button.setEnabled(can_move(record))
+        store = self.hub.store
+        self.compare_button.setEnabled(
+            store is not None and record is not None and moved_pair(store, record) is not None
+        )
+
+    def _current_record(self) -> JobRecord | None:
+        key = self.table.currentIndex().data(KeyRole)
+        store = self.hub.store
+        if not isinstance(key, JobKey) or store is None:
+            return None
+        try:
+            return store.get(*key.record_key)
+        except UserFacingError:
+            return None
+
+    @Slot()
+    def _move_current(self) -> None:
+        key = self.table.currentIndex().data(KeyRole)
+        if isinstance(key, JobKey):
+            self.hub.move_model(self.window(), key)
+
+    @Slot()
+    def _compare_current(self) -> None:
+        store = self.hub.store
+        pair = moved_pair(store, self._current_record()) if store is not None else None
+        if pair is not None:
+            self.hub.compare_requested.emit(pair)
 
     def stop(self) -> None:
         self._stopped = True

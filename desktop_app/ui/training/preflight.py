@@ -20,12 +20,15 @@ from desktop_app.core.analysis import RecordSummary
 from desktop_app.core.checker_process import CALL_RECORDS
 from desktop_app.core.checker_process import shared as shared_checker
 from desktop_app.core.checks.dataset_level import dataset_problems
+from desktop_app.core.checks.provider_rules import facts_name
 from desktop_app.core.dataset import Dataset, DatasetKind
 from desktop_app.core.estimate import Estimate, estimate
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.models import ModelCatalog, ModelInfo, load_models
 from desktop_app.core.problems import Problem, Severity
+from desktop_app.core.provider_dates import accepts_new_jobs, offered_models, refusal
 from desktop_app.core.providers.base import ModelRef, UploadSource
+from desktop_app.core.today import today as current_day
 from desktop_app.ui.training.provider_config import OPENAI_FAMILY
 
 BATCH = 500
@@ -69,23 +72,28 @@ class ModelChoice:
 
 
 def model_choices(
-    kind: str, listed: Sequence[ModelRef] | None, catalog: ModelCatalog | None = None
+    kind: str,
+    listed: Sequence[ModelRef] | None,
+    catalog: ModelCatalog | None = None,
+    today: date | None = None,
 ) -> list[ModelChoice]:
-    """Models to offer for `kind`: the data file's trainable models (OpenAI-family services) plus
-    what the provider lists that can be trained (its fine-tuned models; for other services,
-    everything they list)."""
+    """Models to offer for `kind` today. OpenAI-family services: the data file's trainable models
+    plus the provider's own fine-tuned models. Other services: the provider's live list once it
+    arrives (with what the data file knows about each), the data file's catalogue until then —
+    so no list is empty without a key. Nothing past its shut-down, nothing from a provider that
+    takes no new jobs."""
     catalog = catalog or load_models()
-    today = date.today()
+    day = today or current_day()
+    if not accepts_new_jobs(kind, day, catalog):
+        return []
+    facts = facts_name(kind)
     listed_by_id = {m.id: m for m in listed or ()}
+    openai_family = kind in OPENAI_FAMILY
+    live = [ref for ref in listed or () if not ref.is_fine_tuned]
     choices: list[ModelChoice] = []
     seen: set[str] = set()
-    openai_family = kind in OPENAI_FAMILY
-    if openai_family:
-        for info in catalog.models:
-            if info.provider != "openai" or info.status != "available" or info.is_shut_down(today):
-                continue  # shut down, or legacy (prompt/completion models, not chat)
-            if info.methods == ("reinforcement",):
-                continue
+    if openai_family or not live:
+        for info in offered_models(kind, day, catalog):
             ref = listed_by_id.get(info.id)
             shutdown = (ref.shutdown_date if ref and ref.shutdown_date else None) or (
                 info.shutdown_date.isoformat() if info.shutdown_date else None
@@ -97,7 +105,9 @@ def model_choices(
             continue
         if openai_family and not ref.is_fine_tuned:
             continue  # not something the app knows how to train
-        known = catalog.find(ref.id)
+        known = catalog.find(ref.id, facts)
+        if known is not None and known.is_shut_down(day):
+            continue  # past its shut-down (or its base is): never offered
         label = f"Your model {ref.id}" if ref.is_fine_tuned else ref.id
         shutdown = ref.shutdown_date or (
             known.shutdown_date.isoformat() if known and known.shutdown_date else None
@@ -249,9 +259,9 @@ def run_checks(
     )
     findings += [Finding(p) for p in problems if p.severity is not Severity.INFO]
     findings += _method_findings(dataset, method)
-    findings += _wind_down_findings(provider, catalog, today or date.today())
+    findings += _wind_down_findings(provider, catalog, today or current_day())
 
-    info = catalog.find(model) or unknown_model(model)
+    info = catalog.find(model, facts_name(provider)) or unknown_model(model)
     totals = [
         s.tokens
         for s in training_side
@@ -340,20 +350,10 @@ def _method_findings(dataset: Dataset, method: str) -> list[Finding]:
 
 
 def _wind_down_findings(provider: str, catalog: ModelCatalog, today: date) -> list[Finding]:
-    if provider != "openai":
-        return []
-    try:
-        facts = catalog.provider("openai")
-    except KeyError:
-        return []
-    if facts.no_new_jobs_from is not None and today >= facts.no_new_jobs_from:
-        return [
-            _error(
-                "openai_no_new_jobs",
-                f"OpenAI stopped accepting new fine-tuning jobs on {facts.no_new_jobs_from}. "
-                "Pick another provider (Azure OpenAI or an OpenAI-compatible service).",
-            )
-        ]
+    """An error when the provider takes no new jobs today (OpenAI from 2027-01-06)."""
+    refused = refusal(provider, today, catalog)
+    if refused is not None:
+        return [_error("openai_no_new_jobs", f"{refused.message} {refused.next_step}")]
     return []
 
 

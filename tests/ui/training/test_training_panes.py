@@ -190,19 +190,24 @@ def test_notifications_fall_back_to_the_status_bar(qtbot) -> None:
 
 # ---- the start dialog's choices -----------------------------------------------------------------
 def test_openai_shows_the_wind_down_dates_and_asks_for_a_key(qtbot, hub: TrainingHub) -> None:
-    dialog = hub.start_training(None, chat_dataset(12))
-    qtbot.addWidget(dialog)
-    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("openai"))
-    assert dialog.wind_down.isVisible()
-    text = dialog.wind_down.text()
-    assert "2027-01-06" in text and "winding down" in text
-    qtbot.waitUntil(lambda: "no API key" in dialog.key_line.text(), timeout=5_000)
-    dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(MODEL))
-    assert "shuts down on 2027-01-14" in dialog.model_info.text()
-    assert dialog.model_combo.findData("gpt-4.1-nano-2025-04-14") < 0  # shut down: not offered
-    assert dialog.model_combo.findData("davinci-002") < 0  # legacy completion model
-    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("practice"))
-    assert not dialog.wind_down.isVisible()
+    from datetime import date
+
+    from desktop_app.core.today import pretend_today
+
+    with pretend_today(date(2026, 12, 7)):  # a month before OpenAI's cut-off
+        dialog = hub.start_training(None, chat_dataset(12))
+        qtbot.addWidget(dialog)
+        dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("openai"))
+        assert dialog.wind_down.isVisible()
+        text = dialog.wind_down.text()
+        assert "2027-01-06" in text and "winding down" in text
+        qtbot.waitUntil(lambda: "no API key" in dialog.key_line.text(), timeout=5_000)
+        dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(MODEL))
+        assert "shuts down on 2027-01-14" in dialog.model_info.text()
+        assert dialog.model_combo.findData("gpt-4.1-nano-2025-04-14") < 0  # shut down: not offered
+        assert dialog.model_combo.findData("davinci-002") < 0  # legacy completion model
+        dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("practice"))
+        assert not dialog.wind_down.isVisible()
 
 
 def test_the_checks_follow_the_rules_of_the_chosen_provider(qtbot, hub: TrainingHub) -> None:
@@ -250,11 +255,11 @@ def test_preference_data_trains_with_dpo_where_the_model_supports_it(
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model_combo.count() > 0, timeout=10_000)
     dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(MODEL))
-    assert dialog.method == "dpo" and dialog.beta_spin.isVisibleTo(dialog)
+    assert dialog.method == "dpo" and dialog.settings.beta_row_visible  # behind "Advanced"
     dialog.model_combo.setCurrentIndex(dialog.model_combo.findData("gpt-4o-mini-2024-07-18"))
     assert dialog.method == "supervised"
     assert "cannot learn from them" in dialog.method_note.text()
-    assert not dialog.beta_spin.isVisibleTo(dialog)
+    assert not dialog.settings.beta_row_visible
     dialog.start_checks()
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
     assert dialog.outcome.blocked
