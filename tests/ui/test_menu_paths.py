@@ -3,9 +3,10 @@ Check Spelling”) exists among the real main window's menus, and every “X men
 
 Texts read: the string literals of desktop_app (docstrings aside: they are not shown) and the
 Markdown pages (docs/, README.md, CONTRIBUTING.md; the app shows docs/ in Help). An arrow (→ or
-▸) between two capitalised words is a path: it must start at a top-level menu and each step must
-be an item of the menu before it (its “…” may be left out), unless it is one of the few non-menu paths below (another
-program's screens, a job's timeline). So a new wrong path fails here, whatever its first word.
+▸; or > -> › » with spaces around) between a word and a capitalised word, outside code, is a
+path: it must start at a top-level menu, and each step must be an item of the menu before it
+(its “…” may be left out), unless it is one of the few non-menu paths below (another program's
+screens, a job's timeline). So a new wrong path fails here, whatever its first word.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import QMenu, QMenuBar
 from desktop_app.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
-ARROW = re.compile(r"[ \u00a0]*(?:→|▸)[ \u00a0]*")
+# → and ▸ (the two styles the texts use); ASCII and other arrows only with spaces around them
+ARROW = re.compile(r"[ \u00a0]*(?:→|▸)[ \u00a0]*|[ \u00a0]+(?:->|=>|>|›|»)[ \u00a0]+")
 LEFT_WORD = re.compile(r"([A-Za-z][\w’'.-]*…?)$")
+CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 NAMED_MENU = re.compile(r"\b(?:the|The|its|an?) ([A-Z][a-z]+) menu\b")
 # Paths that are not this app's menus: each exact phrase holds the arrow(s) it excuses.
 NOT_MENUS = {
@@ -151,13 +154,15 @@ def path_problems(text: str, tree: Menu) -> list[str]:
     """Each menu path in `text` that the window does not have, said plainly."""
     problems: list[str] = []
     done = 0
+    text = CODE.sub(" ", text)  # commands and code are not paths ("`a` → `b`", "echo x > File")
     for arrow in ARROW.finditer(text):
         if arrow.start() < done:
             continue  # a later step of a path already followed
         left = LEFT_WORD.search(text[: arrow.start()])
-        right = text[arrow.end() : arrow.end() + 1]
-        if left is None or not right.isupper():
-            continue  # not a path to a name ("2 or → for", "`a` → `b`", "{} → {}")
+        right = text[arrow.end() : arrow.end() + 2]
+        ascii_arrow = not ("→" in arrow.group(0) or "▸" in arrow.group(0))
+        if left is None or not right[:1].isupper() or (ascii_arrow and not right[1:].islower()):
+            continue  # not a path to a name ("2 or → for", "{} → {}", "size > LIMIT")
         if _excused(text, left.start(), arrow.end()):
             continue
         title = next(
@@ -205,7 +210,8 @@ def test_the_collector_finds_wrong_paths_in_either_arrow_style(window: MainWindo
     right = [
         "Open Training → Keys and Providers… (or run “ftstudio keys set”)",
         "Use Edit ▸ Spelling ▸ Check Spelling, or File ▸ Save As, then Help ▸ Glossary.",
-        "Edit → Undo in the main window; Try → Compare Two Models.",
+        "Edit → Undo in the main window; Try → Compare Two Models; Help > About Finetune Studio.",
+        "<b>The job failed.</b> if size > LIMIT: x -> y; run `echo hi > Modelfile`",
         "Pick the Edit menu; deploy it (Azure AI Foundry → Deployments).",
         "Score it 2 or → for the second; {} → {}; `a.yaml` → `train`",
     ]
@@ -221,6 +227,8 @@ def test_the_collector_finds_wrong_paths_in_either_arrow_style(window: MainWindo
         "Use Edit ▸ Undo ▸ Again": "“Edit → Undo” has no submenu",
         "View ▸ Appearance ▸ Sepia": "no such item in “View → Appearance”",
         "Open the Tools menu.": "“Tools menu” is not a menu",
+        "Choose Settings > Keys.": "“Settings → …” does not start at a menu",
+        "Choose Edit -> Undo -> Redo.": "“Edit → Undo” has no submenu",
     }
     for text, problem in wrong.items():
         problems = path_problems(text, tree)
