@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 SENTINEL_ENV = "FINETUNE_STUDIO_SELFTEST_KEY"
 CRASH_TIMEOUT_S = 20.0
+WaitUntil = Callable[[Callable[[], bool], float], bool]  # selftest.wait_until
 
 
 class DeliberateSelfTestError(RuntimeError):
@@ -49,30 +50,40 @@ def sentinel_key() -> str:
     return given or "selftest~" + secrets.token_urlsafe(18)
 
 
-def check_crash_report(window: Any, wait_until: Any) -> str:
+def check_crash_report(window: Any, wait_until: WaitUntil) -> str:
     """Raise inside a slot with the real hook installed; the report must exist and hold no key."""
-    from desktop_app.app import Hooks
     from desktop_app.core.appdirs import log_dir
-    from desktop_app.core.scrub import HIDDEN, remember_key
+    from desktop_app.core.scrub import remember_key
 
     key = sentinel_key()
     shaped = "sk-selftest" + secrets.token_hex(12)  # found by its shape, never remembered
     remember_key(key)  # as core.secrets does for every key it hands out
     folder = log_dir()
     before = set(folder.glob("crash-*.log"))
+    _crash_in_a_slot(window, f"key {key}, header api_key={shaped}", (key, shaped), wait_until)
+    written = sorted(set(folder.glob("crash-*.log")) - before)
+    if len(written) != 1:
+        raise _failure(f"expected one new crash report in {folder}, found {len(written)}")
+    _inspect(written[0], (key, shaped))
+    return f"an error in a slot wrote {written[0].name} to the log folder, without the key"
+
+
+def _crash_in_a_slot(window: Any, text: str, keys: tuple[str, ...], wait_until: WaitUntil) -> None:
+    """Install the app's hook (no dialog), fail in a slot, wait until the window side saw it."""
+    from desktop_app.app import Hooks
+
     hooks = Hooks(show_dialog=False)
     hooks.window = window
     hooks.install()
+    reporter = hooks.reporter
     trigger = _Trigger()
     try:
         with _captured_log() as lines:
-            handler = hooks.reporter.handler
-            trigger.fire.emit(f"deliberate self-test error; key {key}, header api_key={shaped}")
-            if not wait_until(lambda: bool(handler.reports), CRASH_TIMEOUT_S):
+            trigger.fire.emit(f"deliberate self-test error; {text}")
+            if not wait_until(lambda: bool(reporter.handler.reports), CRASH_TIMEOUT_S):
                 raise _failure(f"no crash was reported within {CRASH_TIMEOUT_S:.0f} s")
-        if any(key in line or shaped in line for line in lines):
+        if any(key in line for key in keys for line in lines):
             raise _failure("the log line about the crash holds the key")
-        reporter = hooks.reporter
         if not wait_until(lambda: reporter.handled >= 1, CRASH_TIMEOUT_S):
             raise _failure("the crash reached the log folder but not the window")
         if reporter.dialog is not None:
@@ -80,18 +91,20 @@ def check_crash_report(window: Any, wait_until: Any) -> str:
     finally:
         hooks.restore()
         trigger.deleteLater()
-    written = sorted(set(folder.glob("crash-*.log")) - before)
-    if len(written) != 1:
-        raise _failure(f"expected one new crash report in {folder}, found {len(written)}")
-    text = written[0].read_text(encoding="utf-8")
+
+
+def _inspect(report: Path, keys: tuple[str, ...]) -> None:
+    """The report describes the deliberate error, hides the keys, and no log file holds them."""
+    from desktop_app.core.scrub import HIDDEN
+
+    text = report.read_text(encoding="utf-8")
     if DeliberateSelfTestError.__name__ not in text:
-        raise _failure(f"{written[0].name} does not describe the deliberate error")
-    leaked = [str(p.name) for p in _files(folder) if _holds(p, (key, shaped))]
+        raise _failure(f"{report.name} does not describe the deliberate error")
+    leaked = [p.name for p in report.parent.rglob("*") if p.is_file() and _holds(p, keys)]
     if leaked:
         raise _failure(f"a key was written to {', '.join(leaked)} in the log folder")
     if HIDDEN not in text:
-        raise _failure(f"{written[0].name} does not show where the key was hidden")
-    return f"an error in a slot wrote {written[0].name} to the log folder, without the key"
+        raise _failure(f"{report.name} does not show where the key was hidden")
 
 
 @contextmanager
@@ -115,13 +128,9 @@ def _captured_log() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def _files(folder: Path) -> list[Path]:
-    return [path for path in folder.rglob("*") if path.is_file()]
-
-
-def _holds(path: Path, secrets_: tuple[str, ...]) -> bool:
+def _holds(path: Path, keys: tuple[str, ...]) -> bool:
     data = path.read_bytes()
-    return any(secret.encode("utf-8") in data for secret in secrets_)
+    return any(key.encode("utf-8") in data for key in keys)
 
 
 def _failure(message: str) -> Exception:
