@@ -65,11 +65,13 @@ def setup_logging() -> tuple[Path, logging.Handler]:
 
 class Hooks:
     """The one exception hook (the crash reporter: sys.excepthook and threading.excepthook, so
-    errors in Qt slots and in background threads too) and Qt's message handler; restorable."""
+    errors in Qt slots and in background threads too) and Qt's message handler; restorable.
+    `show_dialog=False` (the self-test) writes the reports but opens no dialog."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, show_dialog: bool = True) -> None:
         self.window: Any = None
         self.reporter: Any = None
+        self.show_dialog = show_dialog
 
     def install(self) -> None:
         from desktop_app.core.scrub import active_keys
@@ -77,7 +79,10 @@ class Hooks:
 
         # a scrubbed crash report in the log folder, a recovery copy, then the dialog
         self.reporter = install_crash_reporter(
-            lambda: self.window, secrets=active_keys, before_dialog=self.force_recovery_copy
+            lambda: self.window,
+            secrets=active_keys,
+            before_dialog=self.force_recovery_copy,
+            show_dialog=self.show_dialog,
         )
         qInstallMessageHandler(on_qt_message)
 

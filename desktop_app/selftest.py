@@ -1,11 +1,12 @@
 """`finetune-studio --self-test`: prove this installation (or frozen bundle) works, offline.
 
-Opens the main window offscreen, loads the bundled sample dataset, runs every check, counts
-tokens with both bundled encodings while a socket guard refuses any connection that is not to
-this computer, reports the keyring backend and the TLS trust store, checks that the file
-analysis can use worker processes, then starts the practice server and trains a short practice
-job to success through the provider interface (the real `openai` client over HTTP). It prints a
-short report and returns 0, or 1 naming what failed.
+Opens the main window offscreen, loads the bundled sample dataset, runs every check, raises a
+deliberate error inside a Qt slot and checks that a crash report reached the log folder without
+the (sentinel) key (selftest_crash.py), counts tokens with both bundled encodings while a socket
+guard refuses any connection that is not to this computer, reports the keyring backend and the
+TLS trust store, checks that the file analysis can use worker processes, then starts the
+practice server and trains a short practice job to success through the provider interface (the
+real `openai` client over HTTP). It prints a short report and returns 0, or 1 naming what failed.
 
 Options (after --self-test):
   --report PATH        also write the report to PATH (so does FINETUNE_STUDIO_SELFTEST_REPORT);
@@ -448,6 +449,12 @@ def main_window(*, deferred: bool = False) -> Iterator[Any]:
         window.deleteLater()
 
 
+def check_crash_report(window: Any, wait: Callable[[Callable[[], bool], float], bool]) -> str:
+    from desktop_app.selftest_crash import check_crash_report as check
+
+    return check(window, wait)
+
+
 # ---- entry points ---------------------------------------------------------------------------
 def _print(text: str) -> None:
     stream = sys.stdout
@@ -518,6 +525,7 @@ def _window_checks(report: Report, dataset: Any, errors: int | None) -> None:
             )
             if dataset is not None:
                 report.run("sample in the window", lambda: check_sample_in_window(window, errors))
+            report.run("crash report", lambda: check_crash_report(window, wait_until))
     except Exception as exc:  # noqa: BLE001
         report.add("main window", False, _describe(exc))
 

@@ -3,7 +3,9 @@
 1. Runs `dist/finetune-studio/finetune-studio --self-test` offscreen, with its own empty app
    folder (FINETUNE_STUDIO_HOME), XDG folders and no access to a real keychain; fails on a
    non-zero exit, on stderr output that is not on the short list of expected Qt notices, or when
-   the bundle reports another version than pyproject.toml.
+   the bundle reports another version than pyproject.toml. The self-test gets a sentinel key
+   (FINETUNE_STUDIO_SELFTEST_KEY) for its deliberate crash; afterwards no file in its folders
+   and nothing it printed may hold that key.
 2. Times the first painted main window of the frozen app against a bare PySide6 window run by
    this same Python (median of a few runs each, wall clock from process start to the first
    paint) and prints both and the ratio (target: at most 2×; printed, not enforced).
@@ -33,6 +35,7 @@ PROBE_RUNS = 5
 STARTUP_TARGET_RATIO = 2.0
 MAX_BUNDLE_MIB = float(os.environ.get("FTSTUDIO_MAX_BUNDLE_MIB", "150"))
 FIRST_PAINT = "FIRST_PAINT"
+SENTINEL_ENV = "FINETUNE_STUDIO_SELFTEST_KEY"  # desktop_app/selftest_crash.py
 
 # stderr lines that are expected and harmless (each with the reason).
 EXPECTED_STDERR = [
@@ -100,6 +103,8 @@ def run_self_test(exe: Path, env: dict[str, str], home: Path) -> list[str]:
     """Run the frozen self-test; returns the problems found (empty when it passed)."""
     report_path = home / "selftest-report.txt"
     command = [str(exe), "--self-test", "--report", str(report_path)]
+    sentinel = "smoke~sentinel~" + os.urandom(12).hex()  # never a real key
+    env = {**env, SENTINEL_ENV: sentinel}
     print("$", " ".join(command), flush=True)
     started = time.monotonic()
     try:
@@ -125,6 +130,9 @@ def run_self_test(exe: Path, env: dict[str, str], home: Path) -> list[str]:
     stray = unexpected_stderr(result.stderr)
     if stray:
         problems.append("unexpected output on stderr:\n    " + "\n    ".join(stray[:40]))
+    leaks = [str(p) for p in home.rglob("*") if p.is_file() and sentinel.encode() in p.read_bytes()]
+    if sentinel in result.stdout + result.stderr or leaks:
+        problems.append("the sentinel key was printed or written: " + ", ".join(leaks))
     found = re.search(r"version (\S+) \(frozen bundle\)", report)
     if not found:
         problems.append("the report does not say it ran from the frozen bundle")

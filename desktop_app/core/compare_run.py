@@ -1,14 +1,16 @@
 """Running a comparison: the token and cost estimate shown first, then the requests.
 
-Requests run on a bounded thread pool (`settings.concurrency`); one failed prompt never stops the
-others, an endpoint that cannot answer at all (a model that does not exist, a rejected key) is
-not asked again in the same run, and a cancelled run keeps every reply that arrived (requests in
-flight stop at their next streamed piece and are asked again by the next run).
+Requests run on a bounded thread pool (`settings.concurrency`) and hand each result back to the
+thread that started the run, which reports it; one failed prompt never stops the others, an
+endpoint that cannot answer at all (a model that does not exist, a rejected key) is not asked
+again in the same run, and a cancelled run keeps every reply that arrived (requests in flight
+stop at their next streamed piece and are asked again by the next run).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -213,15 +215,15 @@ def run_comparison(
 
     `providers` is a pair (for A and B) or a function that opens the provider for an endpoint
     (such as `ProviderPool.get`); a provider that cannot be opened fails its side's prompts.
-    `on_result` is called from worker threads for each reply or failure as it arrives (in the
-    app it forwards to the GUI thread; `comparison.apply` stores it). Does not change the
-    comparison itself. Returns when every request has ended, or soon after `cancel` is set:
+    `on_result` is called on the thread that called this function, for each reply or failure as
+    it arrives: the request threads hand their results over a queue, so a caller on a Qt pool
+    thread may emit signals from the callback (`comparison.apply` stores it). Does not change
+    the comparison itself. Returns when every request has ended, or soon after `cancel` is set:
     requests in flight stop at their next streamed piece and are not reported.
     """
     cells = list(todo if todo is not None else comparison.pending())
     sides = {side: _Side(comparison.endpoint(side), _opener(providers, side)) for side in SIDES}
-    counts = {"answered": 0, "failed": 0}
-    counts_lock = threading.Lock()
+    arrived: queue.SimpleQueue[tuple[Result, bool] | None] = queue.SimpleQueue()
     workers = max(1, min(MAX_CONCURRENCY, comparison.settings.concurrency))
 
     def ask(index: int, side: str) -> None:
@@ -233,19 +235,31 @@ def run_comparison(
             fatal = state.fatal
         if provider is None or fatal is not None:
             error = fatal or UserFacingError("This model could not be reached.")
-            report(Result(index, side, Reply.failed(error, sent=False)), failed=True)
+            arrived.put((Result(index, side, Reply.failed(error, sent=False)), True))
             return
         reply = _ask_one(provider, comparison, index, side, cancel, state)
         if reply is not None and not cancel.is_set():
-            report(Result(index, side, reply), failed=not reply.ok)
+            arrived.put((Result(index, side, reply), not reply.ok))
 
-    def report(result: Result, *, failed: bool) -> None:
-        with counts_lock:
-            counts["failed" if failed else "answered"] += 1
-        on_result(result)
-
+    counts = {"answered": 0, "failed": 0}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="compare") as pool:
         futures = [pool.submit(ask, index, side) for index, side in _interleaved(cells)]
+        for future in futures:  # after its result: a task's result is queued before it ends
+            future.add_done_callback(lambda _future: arrived.put(None))
+        try:
+            ending = len(futures)
+            while ending:
+                item = arrived.get()
+                if item is None:
+                    ending -= 1
+                    continue
+                result, failed = item
+                counts["failed" if failed else "answered"] += 1
+                on_result(result)  # here, on the caller's thread
+        except BaseException:
+            for future in futures:  # a failing callback: ask nothing more
+                future.cancel()
+            raise
     for future in futures:  # all done: the pool waited; queued ones saw `cancel` and returned
         future.result()  # ask() catches a prompt's errors; anything here is a bug, raised
     return RunReport(len(cells), counts["answered"], counts["failed"], cancel.is_set())

@@ -136,10 +136,14 @@ class QtCrashReporter(QObject):
         secrets: Callable[[], Iterable[str]] = tuple,
         before_dialog: Callable[[], None] | None = None,
         parent: QObject | None = None,
+        *,
+        show_dialog: bool = True,
     ) -> None:
         super().__init__(parent)
         self.parent_getter = parent_getter
         self.before_dialog = before_dialog
+        self.show_dialog = show_dialog  # False in `--self-test`: report, but open no dialog
+        self.handled = 0  # crashes seen on the main thread
         self.dialog: CrashDialog | None = None
         self.handler = CrashHandler(on_crash=self.crashed.emit, secrets=secrets)
         self.crashed.connect(self._show, Qt.ConnectionType.QueuedConnection)
@@ -157,6 +161,9 @@ class QtCrashReporter(QObject):
             # the dialog must appear even if writing the recovery copy fails
             with contextlib.suppress(Exception):
                 self.before_dialog()
+        self.handled += 1
+        if not self.show_dialog:
+            return
         if self.dialog is not None and self.dialog.isVisible():
             return  # one dialog at a time; every crash is in the log folder anyway
         self.dialog = CrashDialog(report, self.parent_getter())
@@ -175,8 +182,10 @@ def install_crash_reporter(
     parent_getter: Callable[[], QWidget | None],
     secrets: Callable[[], Iterable[str]] = tuple,
     before_dialog: Callable[[], None] | None = None,
+    *,
+    show_dialog: bool = True,
 ) -> QtCrashReporter:
     """Create and install the reporter (keep the returned object; uninstall() on exit)."""
-    reporter = QtCrashReporter(parent_getter, secrets, before_dialog)
+    reporter = QtCrashReporter(parent_getter, secrets, before_dialog, show_dialog=show_dialog)
     reporter.install()
     return reporter

@@ -33,6 +33,7 @@ from desktop_app.core.compare_prompts import (
 )
 from desktop_app.core.compare_run import (
     Price,
+    RunReport,
     SideEstimate,
     estimate_run,
     inference_price,
@@ -85,10 +86,10 @@ def make_comparison(server: PracticeServer, model_a: str, model_b: str, count: i
 
 
 def run(comparison: Comparison, server: PracticeServer, *, read: float = 10.0, cancel=None):
-    results: list[tuple[Result, str]] = []
+    results: list[tuple[Result, int]] = []
 
     def on_result(result: Result) -> None:
-        results.append((result, threading.current_thread().name))
+        results.append((result, threading.get_ident()))
         comparison.apply(result)
 
     with practice_provider(server, read) as pa, practice_provider(server, read) as pb:
@@ -228,13 +229,25 @@ def test_unusable_prompt_files_say_why(tmp_path: Path) -> None:
 
 
 # ---- running against the practice server ---------------------------------------------------
-def test_a_run_fills_every_row_from_worker_threads(server, tuned) -> None:
+def test_a_run_fills_every_row_reported_on_the_thread_that_runs_it(server, tuned) -> None:
+    """Requests go out on the run's own pool threads, but every result is reported on the thread
+    that called run_comparison (in the app a Qt pool thread, the only one that may emit)."""
     comparison = make_comparison(server, BASE_MODEL, tuned, count=5, concurrency=3)
+    outcome: list[tuple[RunReport, list[tuple[Result, int]]]] = []
+    callers: list[int] = []
 
-    report, results = run(comparison, server)
+    def worker() -> None:
+        callers.append(threading.get_ident())
+        report, results = run(comparison, server)
+        outcome.append((report, results))
 
+    thread = threading.Thread(target=worker, name="the-worker")
+    thread.start()
+    thread.join()
+
+    report, results = outcome[0]
     assert (report.asked, report.answered, report.failed, report.cancelled) == (10, 10, 0, False)
-    assert all(name.startswith("compare") for _, name in results)
+    assert len(results) == 10 and {ident for _, ident in results} == set(callers)
     assert comparison.finished and not comparison.pending()
     for number, row in enumerate(comparison.rows, 1):
         assert row.b is not None and row.b.text == answer(number) == row.prompt.reference

@@ -1,16 +1,22 @@
 """desktop_app.selftest from source: the whole run passes, a failing check is named, the
-network guard refuses other computers, and `--self-test` reaches it through both commands."""
+network guard refuses other computers, the crash check finds a report without the key (and
+notices one with it), and `--self-test` reaches it through both commands."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from desktop_app import selftest
+from PySide6.QtWidgets import QApplication
+
+from desktop_app import selftest, selftest_crash
+from desktop_app.core import crash
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,6 +78,7 @@ def test_run_in_process_passes_every_real_check_and_names_a_broken_one(
         "worker processes",
         "search processes",
         "no network",
+        "crash report",
     ):
         assert any(line.startswith(f"  ok   {name}") for line in text.splitlines()), name
     assert "job succeeded" in text
@@ -88,9 +95,13 @@ def test_run_in_process_passes_every_real_check_and_names_a_broken_one(
 )
 def test_self_test_command_passes_as_a_subprocess(command: list[str], tmp_path: Path) -> None:
     report_file = tmp_path / "report.txt"
+    sentinel = "Zq9~subprocess-sentinel~" + tmp_path.name
+    env = {**os.environ, selftest_crash.SENTINEL_ENV: sentinel}
+    env["FINETUNE_STUDIO_HOME"] = str(tmp_path / "home")
     result = subprocess.run(
         [sys.executable, *command, "--report", str(report_file)],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=180,
@@ -99,6 +110,13 @@ def test_self_test_command_passes_as_a_subprocess(command: list[str], tmp_path: 
     assert result.returncode == 0, result.stdout + result.stderr
     text = report_file.read_text(encoding="utf-8")
     assert "Result: passed" in text and "(from source)" in text
+    assert "ok   crash report" in text
+    # the deliberate crash stays in its report: not on stderr, nowhere with the key
+    assert "DeliberateSelfTestError" not in result.stderr
+    assert sentinel not in result.stdout + result.stderr
+    written = [p for p in (tmp_path / "home").rglob("*") if p.is_file()]
+    assert any(p.name.startswith("crash-") for p in written)
+    assert not [p for p in written if sentinel.encode() in p.read_bytes()]
 
 
 @pytest.mark.slow
@@ -122,3 +140,35 @@ def test_the_startup_probe_times_the_frame_the_app_shows_first(qtbot) -> None:
     with selftest.main_window(deferred=True) as window:
         assert not window.completed and window.status_label.text() == "Starting…"
         assert selftest.wait_for_first_paint(window) > 0
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")  # offscreen QPA
+def test_the_crash_check_finds_a_scrubbed_report_and_opens_no_dialog(
+    qtbot, app_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sentinel = "Zq9~selftest-sentinel~" + __name__  # any shape: only the exact key finds it
+    monkeypatch.setenv(selftest_crash.SENTINEL_ENV, sentinel)
+    hooks_before = (sys.excepthook, threading.excepthook)
+    with selftest.main_window() as window:
+        detail = selftest.check_crash_report(window, selftest.wait_until)
+        shown = [w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible()]
+        assert "crash-dialog" not in shown
+    assert (sys.excepthook, threading.excepthook) == hooks_before
+    reports = list((app_home / "logs").glob("crash-*.log"))
+    assert len(reports) == 1 and reports[0].name in detail
+    text = reports[0].read_text(encoding="utf-8")
+    assert "DeliberateSelfTestError" in text and "fail" in text  # raised in the slot
+    assert sentinel not in text and "sk-selftest" not in text and crash.HIDDEN in text
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")  # offscreen QPA
+def test_the_crash_check_fails_when_a_key_reaches_the_report(
+    qtbot, app_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crash, "scrub", lambda text, secrets=(): text)  # a broken scrubber
+    with selftest.main_window() as window:
+        report = selftest.Report()
+        assert not report.run(
+            "crash report", lambda: selftest.check_crash_report(window, selftest.wait_until)
+        )
+    assert "a key was written to crash-" in report.text()

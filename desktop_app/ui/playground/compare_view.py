@@ -431,7 +431,8 @@ def run_job(
     cancel: CancelToken,
     progress: Any,
 ) -> RunReport:
-    """Worker: run the comparison; each result goes to the GUI thread through `progress`."""
+    """Worker: run the comparison; each result goes to the GUI thread through `progress`, which
+    run_comparison calls on this (Qt pool) thread, never on its request threads."""
     return run_comparison(comparison, providers.get, cancel=stop, on_result=progress, todo=todo)
 
 

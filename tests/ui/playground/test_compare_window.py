@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from pathlib import Path
 
 from tests.core.compare_support import answer, examples
@@ -25,10 +26,16 @@ from desktop_app.core.compare import TIE, A, B, Comparison, Reply, Result, RunSe
 from desktop_app.core.compare_prompts import prompts_from_dataset
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.endpoints import BASE, TUNED, Endpoint
-from desktop_app.ui.playground import open_comparison, show_comparison
+from desktop_app.ui.playground import compare_view, open_comparison, show_comparison
 from desktop_app.ui.playground.compare_dialog import CompareSetupDialog
 from desktop_app.ui.playground.compare_model import Column, CompareTableModel, FullTextRole
-from desktop_app.ui.playground.compare_view import RATING, SUMMARY, TABLE, CompareWindow
+from desktop_app.ui.playground.compare_view import (
+    RATING,
+    SUMMARY,
+    TABLE,
+    CompareWindow,
+    run_job,
+)
 from desktop_app.ui.theme import severity_color
 
 
@@ -147,6 +154,34 @@ def test_results_fill_the_table_as_they_arrive(qtbot, services, server) -> None:
         assert model.data(model.index(row, Column.REFERENCE), FullTextRole) == answer(row + 1)
     assert not window.again_button.isEnabled()
     qtbot.waitUntil(lambda: window.saved_label.text().startswith("Saved to"), timeout=5000)
+
+
+def test_progress_is_reported_only_from_the_worker_thread(
+    qtbot, services, server, monkeypatch
+) -> None:
+    """No Qt signal from a thread Qt does not know: each result reaches the worker's progress
+    signal from the Qt pool thread running the job, not from the requests' own threads."""
+    worker_threads: list[int] = []
+    reporting_threads: list[int] = []
+
+    def recording_job(*args, progress, **kwargs):
+        worker_threads.append(threading.get_ident())
+
+        def report(result: object) -> None:
+            reporting_threads.append(threading.get_ident())
+            progress(result)
+
+        return run_job(*args, progress=report, **kwargs)
+
+    monkeypatch.setattr(compare_view, "run_job", recording_job)
+    window = window_for(qtbot, services, comparison_for(services, 4, concurrency=4))
+
+    window.start()
+    wait_run(qtbot, window)
+
+    assert window.progress.value() == 8 and len(reporting_threads) == 8
+    assert len(worker_threads) == 1 and set(reporting_threads) == set(worker_threads)
+    assert worker_threads[0] != threading.get_ident()  # the job ran off the GUI thread
 
 
 def test_stopping_keeps_the_replies_that_arrived(qtbot, services, server) -> None:
