@@ -18,7 +18,7 @@ from tests.exports.cases import (
     PREFERENCE_TARGETS,
 )
 from tests.exports.cases import TARGETS as TARGET_NAMES
-from tests.exports.validators import VALIDATORS
+from tests.exports.validators import VALIDATORS, load_yaml
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.exports import TARGETS, ExportError, FolderNotEmptyError, export_project
@@ -321,7 +321,7 @@ def test_base_model_and_chat_template_follow_the_writers_choice(
     )
     assert "meta-llama/Llama-3.2-1B-Instruct" in text
     if target == "llama-factory":
-        assert 'template: "llama3"' in (out / "train.yaml").read_text(encoding="utf-8")
+        assert load_yaml(out / "train.yaml")["template"] == "llama3"
     if target == "unsloth":
         from tests.exports.validators import script_settings
 

@@ -119,9 +119,12 @@ def trl_rows(folder: Path, settings: dict[str, Any]) -> Rows:
 def trl(folder: Path) -> Rows:
     settings = script_settings(folder / "train.py")
     assert isinstance(settings["BASE_MODEL"], str) and settings["BASE_MODEL"]
-    script_settings(folder / "merge.py")
+    merge = script_settings(folder / "merge.py")
+    assert "BASE_MODEL" not in merge, "the model is named in train.py only"
+    assert merge["ADAPTER_DIR"] == settings["ADAPTER_DIR"] != settings["CHECKPOINT_DIR"]
+    assert not settings["CHECKPOINT_DIR"].startswith(settings["ADAPTER_DIR"] + "/")
     requirements = (folder / "requirements.txt").read_text(encoding="utf-8").split()
-    assert any(r.startswith("trl") for r in requirements)
+    assert "trl>=1.1" in requirements  # 1.0.0 cannot mark the replies of Qwen2.5's template
     return trl_rows(folder, settings)
 
 
@@ -189,8 +192,15 @@ def llama_factory(folder: Path) -> Rows:
         names["valid"] = config["eval_dataset"]
     assert config["stage"] in ("sft", "dpo") and config["finetuning_type"] == "lora"
     assert isinstance(config["template"], str) and config["template"]
-    merge = load_yaml(folder / "merge.yaml")
-    assert merge["adapter_name_or_path"] == config["output_dir"]
+    assert not (folder / "merge.yaml").exists(), "the model is named in train.yaml only"
+    merge = (folder / "merge.py").read_text(encoding="utf-8")
+    script_settings(folder / "merge.py")
+    for key in ("model_name_or_path", "output_dir", "template", "finetuning_type"):
+        assert f'train["{key}"]' in merge, f"merge.py must take {key} from train.yaml"
+        assert key in config
+    assert isinstance(config["bf16"], bool)
+    requirements = (folder / "requirements.txt").read_text(encoding="utf-8").split()
+    assert any(r.startswith("llamafactory") for r in requirements)
     rows: Rows = {}
     for split, name in names.items():
         entry = info[name]

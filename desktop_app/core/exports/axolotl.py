@@ -14,7 +14,7 @@ from typing import Any
 from desktop_app.core.exports import base_models, trying, yaml_text
 from desktop_app.core.exports.base_models import short_name
 from desktop_app.core.exports.common import ASSISTANT, Conversation, Note, Preference
-from desktop_app.core.exports.job import ExportJob
+from desktop_app.core.exports.job import ExportJob, gated_model_note
 
 NAME = "axolotl"
 LABEL = "Axolotl"
@@ -207,6 +207,10 @@ The first run downloads `{job.base_model}`. When it finishes, your adapter is in
 {trying.playground(servers)}
 ## Settings worth changing
 
-In `config.yml`: `base_model` (for example `meta-llama/Llama-3.2-1B-Instruct`), `num_epochs`,
-`learning_rate`, `sequence_len` (longer examples are cut), `micro_batch_size`.
+In `config.yml`, the one place the model is named: `base_model` (for example
+`meta-llama/Llama-3.2-1B-Instruct`), `num_epochs`, `learning_rate`, `sequence_len` (longer
+examples are cut), `micro_batch_size`. The commands above name `{job.base_model}`; if you change
+`base_model`, use your model there too.
+
+{gated_model_note()}
 """

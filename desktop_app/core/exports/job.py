@@ -141,3 +141,31 @@ download the trainer and the base model the first time you run them.
 
 def examples(count: int) -> str:
     return plural(count, "example")
+
+
+def python_setup(requirements: str = "requirements.txt") -> str:
+    """README steps: a virtual environment, PyTorch for this computer, then the trainer with the
+    installed PyTorch pinned (pip would otherwise swap a CPU PyTorch for a CUDA build of several
+    GB when a package asks for a newer one)."""
+    return f"""```bash
+python3 -m venv .venv
+source .venv/bin/activate
+pip install torch
+python -c "import torch; print('torch==' + torch.__version__)" > torch-pin.txt
+pip install -c torch-pin.txt -r {requirements}
+```
+
+`pip install torch` gives the NVIDIA (CUDA) build on Linux and Windows. For another build (a
+computer without an NVIDIA GPU, or another CUDA version), replace that line with the command
+https://pytorch.org/get-started/locally/ gives for your computer. The `torch-pin.txt` line keeps
+the PyTorch you chose: without it, installing the trainer can replace it with another build.
+"""
+
+
+def gated_model_note() -> str:
+    """README text: some models on Hugging Face need a login and an accepted licence."""
+    return (
+        "Some models need a Hugging Face account: `meta-llama/…` models (and some Gemma models) are "
+        "gated. Accept the licence on the model's page at https://huggingface.co, then run "
+        "`hf auth login` once and paste an access token before training."
+    )
