@@ -49,6 +49,8 @@ def got_chat(target: str, rows: list[dict[str, Any]]) -> list[list[meaning.Event
         return [meaning.axolotl_events(r["messages"]) for r in rows]
     if target == "llama-factory":
         return [meaning.joined(meaning.llama_factory_events(r["messages"])) for r in rows]
+    if target == "vertex":
+        return [meaning.vertex_events(r) for r in rows]
     return [meaning.openai_events(r["messages"]) for r in rows]
 
 
@@ -120,8 +122,7 @@ def test_chat_export_says_what_it_changed_with_line_numbers(
         "Changed the role “developer” to “system” in 1 example (line 8)",
         "Joined the text parts of a message into one text in 1 example (line 8)",
         "pictures, sound or files in a message (line 9)",
-        "tool-call arguments of 2 examples as JSON objects instead of text (lines 10 and 15)",
-        f"Removed the field “function_call” from 1 message (line 10); {label} does not read it.",
+        *TOOL_NOTES.get(target, default_tool_notes(label)),
         f"Removed the field “metadata” from 1 example (line 11); {label} does not read it.",
         f"Removed the field “name” from 1 message (line 11); {label} does not read it.",
         "after the last reply to learn from in 2 examples (lines 6 and 12)",
@@ -130,6 +131,22 @@ def test_chat_export_says_what_it_changed_with_line_numbers(
     readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     for note in result.notes:
         assert note in readme
+
+
+def default_tool_notes(label: str) -> list[str]:
+    return [
+        "tool-call arguments of 2 examples as JSON objects instead of text (lines 10 and 15)",
+        f"Removed the field “function_call” from 1 message (line 10); {label} does not read it.",
+    ]
+
+
+# Vertex leaves tool use out before reading the messages, so no note speaks of their fields
+TOOL_NOTES = {
+    "vertex": [
+        "Left out 2 examples with tool calls or tool results (lines 10 and 15); Vertex AI takes "
+        "those in its own function-calling format"
+    ]
+}
 
 
 def test_weight_handling_is_reported_per_target(chat_dataset: Dataset, tmp_path: Path) -> None:
@@ -341,8 +358,13 @@ def test_readme_has_the_exact_commands_and_local_server_urls(
         "unsloth": "python train.py",
         "axolotl": "axolotl train config.yml",
         "llama-factory": "llamafactory-cli train train.yaml",
+        "vertex": "-d @tuning-job.json",
     }[target]
     assert command in readme
+    if target == "vertex":  # tuned and tried in Google Cloud, not on a local server
+        assert "gcloud storage cp data/train.jsonl gs://YOUR_BUCKET/finetune-studio/" in readme
+        assert "/endpoints/openapi" in readme and "Playground" in readme
+        return
     for url in ("http://localhost:11434/v1", "http://localhost:1234/v1"):
         assert url in readme
     if target == "mlx-lm":

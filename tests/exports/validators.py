@@ -244,10 +244,48 @@ def _check_sharegpt(messages: list[dict[str, Any]], tags: dict[str, str], rankin
     assert len(messages) % 2 == (1 if ranking else 0), "wrong number of turns"
 
 
+# ---- Vertex AI (Gemini): systemInstruction + contents with user/model turns of text parts -------
+def _text_parts(parts: Any) -> None:
+    assert isinstance(parts, list) and parts, "parts must be a non-empty list"
+    for part in parts:
+        assert set(part) == {"text"} and isinstance(part["text"], str), part
+
+
+def vertex(folder: Path) -> Rows:
+    request = json.loads((folder / "tuning-job.json").read_text(encoding="utf-8"))
+    assert isinstance(request["baseModel"], str) and request["baseModel"]
+    assert 1 <= len(request["tunedModelDisplayName"]) <= 128
+    spec = request["supervisedTuningSpec"]
+    assert set(spec) <= {"trainingDatasetUri", "validationDatasetUri", "hyperParameters"}
+    rows: Rows = {}
+    for key, name in (("trainingDatasetUri", "train"), ("validationDatasetUri", "valid")):
+        path = folder / "data" / f"{name}.jsonl"
+        if key not in spec:
+            assert not path.exists(), f"{path.name} is not named in the tuning job"
+            continue
+        assert spec[key].startswith("gs://") and spec[key].endswith(f"/{name}.jsonl")
+        rows[name] = read_jsonl(path)
+    assert len(rows.get("valid", [])) <= 5000, "Vertex reads at most 5,000 validation examples"
+    for items in rows.values():
+        for row in items:
+            assert set(row) <= {"systemInstruction", "contents"} and "contents" in row, row.keys()
+            if "systemInstruction" in row:
+                assert set(row["systemInstruction"]) == {"parts"}
+                _text_parts(row["systemInstruction"]["parts"])
+            contents = row["contents"]
+            assert contents and contents[0]["role"] == "user" and contents[-1]["role"] == "model"
+            for index, content in enumerate(contents):
+                assert set(content) == {"role", "parts"}
+                assert content["role"] == ("user" if index % 2 == 0 else "model"), "turns alternate"
+                _text_parts(content["parts"])
+    return rows
+
+
 VALIDATORS = {
     "mlx-lm": mlx_lm,
     "trl": trl,
     "unsloth": unsloth,
     "axolotl": axolotl,
     "llama-factory": llama_factory,
+    "vertex": vertex,
 }

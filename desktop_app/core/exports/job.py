@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core.dataset import DatasetKind
 from desktop_app.core.exports.common import (
     Conversation,
+    ConversionLog,
     FolderWriter,
     Note,
     Preference,
@@ -19,6 +22,11 @@ from desktop_app.core.exports.common import (
     plural,
     tidy_conversation,
     tidy_preference,
+)
+
+LOCAL_TRAINING = (
+    "Everything below runs on your own computer. Finetune Studio downloaded nothing; the commands "
+    "here\ndownload the trainer and the base model the first time you run them."
 )
 
 
@@ -81,6 +89,23 @@ class ExportJob:
             out.append(conversation)
         return out
 
+    def chat_rows(
+        self,
+        source: Source,
+        convert: Callable[[Conversation, ConversionLog], dict[str, Any]],
+        *,
+        untrained: Note | None = None,
+    ) -> list[dict[str, Any]]:
+        """The source's chat examples converted by `convert`; one it cannot convert (Skip) is
+        left out and counted in the source's log."""
+        rows = []
+        for conversation in self.chats(source, untrained=untrained):
+            try:
+                rows.append(convert(conversation, source.log))
+            except Skip as skip:
+                source.log.add(skip.note, conversation.line)
+        return rows
+
     def preferences(self, source: Source) -> list[Preference]:
         out = []
         for example in source.examples:
@@ -104,8 +129,10 @@ class ExportJob:
         return notes
 
     # ---- README parts -----------------------------------------------------------------------
-    def readme_head(self, title: str, files: list[tuple[str, str]]) -> str:
-        """Title, what was exported from where, the folder's files, and what was changed."""
+    def readme_head(
+        self, title: str, files: list[tuple[str, str]], *, where: str = LOCAL_TRAINING
+    ) -> str:
+        """Title, what was exported from where, where it runs, its files, and what was changed."""
         from desktop_app import __version__
 
         train = self.counts.get("train", 0)
@@ -124,8 +151,7 @@ class ExportJob:
 Exported by Finetune Studio {__version__} on {date.today().isoformat()} from {self.source_name}:
 {train:,} {what} for training{valid_text}. Base model: `{self.base_model}`.
 
-Everything below runs on your own computer. Finetune Studio downloaded nothing; the commands here
-download the trainer and the base model the first time you run them.
+{where}
 
 ## What is in this folder
 
@@ -151,14 +177,15 @@ def python_setup(requirements: str = "requirements.txt") -> str:
 python3 -m venv .venv
 source .venv/bin/activate
 pip install torch
-python -c "import torch; print('torch==' + torch.__version__)" > torch-pin.txt
+pip freeze | grep -E "^torch(vision|audio)?==" > torch-pin.txt
 pip install -c torch-pin.txt -r {requirements}
 ```
 
 `pip install torch` gives the NVIDIA (CUDA) build on Linux and Windows. For another build (a
 computer without an NVIDIA GPU, or another CUDA version), replace that line with the command
 https://pytorch.org/get-started/locally/ gives for your computer. The `torch-pin.txt` line keeps
-the PyTorch you chose: without it, installing the trainer can replace it with another build.
+the PyTorch you chose (and its torchvision and torchaudio, if you installed them): without it,
+installing the trainer can replace a CPU PyTorch with a CUDA build of several GB.
 """
 
 

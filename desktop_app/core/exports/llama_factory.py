@@ -102,13 +102,8 @@ def build(job: ExportJob) -> None:
         if job.is_preference:
             converted.append([_pair_row(p) for p in job.preferences(source)])
         else:
-            rows = []
-            for conversation in job.chats(source, untrained=learned_anyway(job.target)):
-                try:
-                    rows.append(_chat_row(conversation, source.log))
-                except Skip as skip:
-                    source.log.add(skip.note, conversation.line)
-            converted.append(rows)
+            untrained = learned_anyway(job.target)
+            converted.append(job.chat_rows(source, _chat_row, untrained=untrained))
     train = converted[0]
     valid = converted[1] if len(converted) > 1 else []
     if not train:
