@@ -68,7 +68,7 @@ install_torch() { # VENV
             return 1
         }
     fi
-    "$1/bin/python" -c "import torch; torch.ones(1) + 1" || {
+    "$1/bin/python" -W ignore -c "import torch; torch.ones(1) + 1" || {
         echo "   This PyTorch does not load without a GPU (a CUDA build?); use a CPU build (TORCH_SPEC)."
         return 1
     }
