@@ -18,7 +18,7 @@ from tests.exports.cases import (
     PREFERENCE_TARGETS,
 )
 from tests.exports.cases import TARGETS as TARGET_NAMES
-from tests.exports.validators import VALIDATORS, load_yaml
+from tests.exports.validators import VALIDATORS, load_yaml, script_settings
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.exports import TARGETS, ExportError, FolderNotEmptyError, export_project
@@ -340,8 +340,6 @@ def test_base_model_and_chat_template_follow_the_writers_choice(
     if target == "llama-factory":
         assert load_yaml(out / "train.yaml")["template"] == "llama3"
     if target == "unsloth":
-        from tests.exports.validators import script_settings
-
         settings = script_settings(out / "train.py")
         assert settings["ASSISTANT_MARKER"] == "<|start_header_id|>assistant<|end_header_id|>\n\n"
 
@@ -411,3 +409,45 @@ def test_real_world_files_export_or_refuse_in_plain_words(
             if missing:
                 assert any(n.startswith("Left out") for n in result.notes)
     assert exported >= 4
+
+
+def test_trl_export_names_the_model_once_and_learns_replies_where_trl_can(
+    chat_dataset: Dataset, tmp_path: Path
+) -> None:
+    export_project(chat_dataset, "trl", tmp_path / "qwen")
+    qwen = script_settings(tmp_path / "qwen/train.py")
+    assert qwen["ASSISTANT_ONLY_LOSS"] is True and qwen["BASE_MODEL"].startswith("Qwen/")
+    merge = (tmp_path / "qwen/merge.py").read_text(encoding="utf-8")
+    assert "Qwen" not in merge, "merge.py must not name (or download) the default model"
+    result = export_project(
+        chat_dataset, "trl", tmp_path / "llama", base_model="meta-llama/Llama-3.2-1B-Instruct"
+    )
+    assert script_settings(tmp_path / "llama/train.py")["ASSISTANT_ONLY_LOSS"] is False
+    assert any("learns whole conversations" in note for note in result.notes)
+    readme = (tmp_path / "llama/README.md").read_text(encoding="utf-8")
+    assert "hf auth login" in readme and "licence" in readme
+    assert "-c torch-pin.txt -r requirements.txt" in readme
+
+
+def test_llama_factory_export_runs_without_a_gpu_and_merges_from_train_yaml(
+    chat_dataset: Dataset, tmp_path: Path
+) -> None:
+    out = tmp_path / "lf"
+    export_project(chat_dataset, "llama-factory", out, base_model="Qwen/Qwen2.5-1.5B-Instruct")
+    config = load_yaml(out / "train.yaml")
+    assert config["bf16"] is False  # bf16 stops LLaMA-Factory on a computer without a GPU
+    assert "Qwen2.5-1.5B" not in (out / "merge.py").read_text(encoding="utf-8")
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "llamafactory-cli train train.yaml bf16=true" in readme and "python merge.py" in readme
+    assert "-c torch-pin.txt -r requirements.txt" in readme
+
+
+@pytest.mark.parametrize("target", TARGET_NAMES)
+def test_readmes_use_the_current_hugging_face_command(
+    target: str, chat_dataset: Dataset, tmp_path: Path
+) -> None:
+    export_project(chat_dataset, target, tmp_path / "out")
+    readme = (tmp_path / "out/README.md").read_text(encoding="utf-8")
+    assert "huggingface-cli" not in readme  # gone from huggingface_hub; `hf download` replaced it
+    if target in ("trl", "unsloth", "axolotl", "llama-factory"):
+        assert "hf download" in readme

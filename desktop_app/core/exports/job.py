@@ -192,7 +192,7 @@ installing the trainer can replace a CPU PyTorch with a CUDA build of several GB
 def gated_model_note() -> str:
     """README text: some models on Hugging Face need a login and an accepted licence."""
     return (
-        "Some models need a Hugging Face account: `meta-llama/…` models (and some Gemma models) are "
-        "gated. Accept the licence on the model's page at https://huggingface.co, then run "
+        "Some models need a Hugging Face account: `meta-llama/…` models (and some Gemma models)\n"
+        "are gated. Accept the licence on the model's page at https://huggingface.co, then run\n"
         "`hf auth login` once and paste an access token before training."
     )
