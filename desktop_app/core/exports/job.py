@@ -169,23 +169,28 @@ def examples(count: int) -> str:
     return plural(count, "example")
 
 
-def python_setup(requirements: str = "requirements.txt") -> str:
-    """README steps: a virtual environment, PyTorch for this computer, then the trainer with the
-    installed PyTorch pinned (pip would otherwise swap a CPU PyTorch for a CUDA build of several
-    GB when a package asks for a newer one)."""
+def python_setup(packages: str = "torch") -> str:
+    """README steps: a virtual environment, PyTorch (`packages`: torch, and torchvision and
+    torchaudio where the trainer asks for them) for this computer, then the trainer with that
+    PyTorch pinned (pip would otherwise swap a CPU build for a CUDA build of several GB)."""
     return f"""```bash
 python3 -m venv .venv
 source .venv/bin/activate
-pip install torch
+pip install {packages}
 pip freeze | grep -E "^torch(vision|audio)?==" > torch-pin.txt
-pip install -c torch-pin.txt -r {requirements}
+pip install -c torch-pin.txt -r requirements.txt
 ```
 
-`pip install torch` gives the NVIDIA (CUDA) build on Linux and Windows. For another build (a
-computer without an NVIDIA GPU, or another CUDA version), replace that line with the command
-https://pytorch.org/get-started/locally/ gives for your computer. The `torch-pin.txt` line keeps
-the PyTorch you chose (and its torchvision and torchaudio, if you installed them): without it,
-installing the trainer can replace a CPU PyTorch with a CUDA build of several GB.
+The third line gives the NVIDIA (CUDA) build on Linux and Windows. On a computer without an NVIDIA
+GPU, use PyTorch's CPU build instead:
+
+```bash
+pip install {packages} --index-url https://download.pytorch.org/whl/cpu
+```
+
+For another CUDA version, https://pytorch.org/get-started/locally/ gives the command. The
+`torch-pin.txt` line keeps the PyTorch you chose: without it, installing the trainer can replace
+a CPU PyTorch with a CUDA build of several GB.
 """
 
 

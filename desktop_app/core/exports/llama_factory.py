@@ -311,7 +311,7 @@ def _readme(job: ExportJob, has_validation: bool) -> str:
 You need Python 3.10 or newer and, for reasonable speed, an NVIDIA GPU (Linux, or Windows); a
 computer without one trains too, slowly. In this folder:
 
-{python_setup()}
+{python_setup("torch torchvision torchaudio")}
 ## 2. Train
 
 ```bash
