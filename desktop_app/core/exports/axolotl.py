@@ -193,6 +193,10 @@ source .venv/bin/activate
 pip install axolotl
 ```
 {tools_tip}
+Without an NVIDIA GPU, Axolotl stops with “Torch not compiled with CUDA enabled”: its LoRA kernels
+need one. Adding `lora_mlp_kernel: false`, `lora_qkv_kernel: false` and `lora_o_kernel: false` to
+`config.yml` lets it train on the processor, very slowly: enough to try the folder out.
+
 ## 2. Train
 
 ```bash
