@@ -1,4 +1,4 @@
-"""`ftstudio export FILE --target T --out DIR`: a ready-to-run folder for a local trainer."""
+"""`ftstudio export FILE --target T --out DIR`: a ready-to-run folder for a local trainer or Vertex AI."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ def register(subparsers: Any) -> None:
     targets = "\n".join(f"  {t.name:<14} {t.summary}" for t in TARGETS.values())
     parser = subparsers.add_parser(
         "export",
-        help="write a ready-to-run folder for a trainer on your own computer",
+        help="write a ready-to-run folder for a trainer on your computer or Google Vertex AI",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Write a folder that trains a model from a dataset on your own computer: the data in\n"
-            "the trainer's format, a configuration with settings for a small model, and a README\n"
-            "with the exact commands, including how to try the result in a local server.\n"
-            "Nothing is downloaded now; the commands in the README download what they need.\n\n"
+            "Write a folder that trains a model from a dataset on your own computer (or, with\n"
+            "--target vertex, in your Google Cloud project): the data in the trainer's format, its\n"
+            "settings, and a README with the exact commands, including how to try the result.\n"
+            "Nothing is downloaded or sent now; the commands in the README do that.\n\n"
             f"Targets:\n{targets}"
         ),
     )

@@ -66,7 +66,7 @@ class WindowMenus:
             self.export_for,
             None,
             "export",
-            "Write a ready-to-run folder for a trainer on your own computer",
+            "Write a ready-to-run folder for a trainer on your computer or Google Vertex AI",
         )
         self.act_close = a("&Close", self.close_document, K.Close, None, "Close this dataset")
         self.act_quit = a("&Quit", self.close, K.Quit, None, "Quit Finetune Studio")

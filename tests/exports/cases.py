@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-TARGETS = ["mlx-lm", "trl", "unsloth", "axolotl", "llama-factory"]
+TARGETS = ["mlx-lm", "trl", "unsloth", "axolotl", "llama-factory", "vertex"]
 PREFERENCE_TARGETS = ["trl", "unsloth", "axolotl", "llama-factory"]
 SYS = {"role": "system", "content": "You answer as a patient librarian."}
 WEATHER_TOOL = {
@@ -117,7 +117,7 @@ CHAT_LINES: dict[int, Any] = {
 
 # lines every target leaves out, and the lines only some targets leave out
 LEFT_OUT = {7, 9}
-LEFT_OUT_BY_TARGET = {"llama-factory": {14, 15}}
+LEFT_OUT_BY_TARGET = {"llama-factory": {14, 15}, "vertex": {10, 14, 15}}
 
 PREFERENCE_LINES: dict[int, Any] = {
     1: {

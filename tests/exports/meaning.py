@@ -110,6 +110,20 @@ def axolotl_events(messages: list[dict[str, Any]]) -> list[Event]:
     return out
 
 
+def vertex_events(row: dict[str, Any]) -> list[Event]:
+    """Events of a Gemini row: system parts, then one event per part of each user/model turn."""
+    events: list[Event] = [
+        ("system", part["text"]) for part in row.get("systemInstruction", {}).get("parts", [])
+    ]
+    for content in row["contents"]:
+        for part in content["parts"]:
+            if content["role"] == "model":
+                events.append(("assistant", part["text"], True))
+            else:
+                events.append(("user", part["text"]))
+    return events
+
+
 def prefixes_for_last_reply(events: list[Event]) -> list[list[Event]]:
     """What a trainer that learns only the LAST message must see: one example per learned reply.
 

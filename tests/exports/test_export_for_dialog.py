@@ -94,3 +94,23 @@ def test_a_failed_export_is_shown_in_plain_words(
     for box in boxes:
         box.close()
     dialog.close()
+
+
+def test_vertex_export_from_the_dialog_writes_gemini_rows(
+    qtbot, chat_file: Path, tmp_path: Path
+) -> None:
+    dialog = ExportForDialog(Dataset.open(chat_file))
+    qtbot.addWidget(dialog)
+    _pick(dialog, "vertex")
+    assert dialog.base_model.placeholderText() == "gemini-2.5-flash"
+    assert "Google Cloud" in dialog.summary.text()
+    out = tmp_path / "for-vertex"
+    dialog.folder.setText(str(out))
+    dialog.base_model.setText("gemini-2.5-flash-lite")
+    with qtbot.waitSignal(dialog.exported, timeout=20_000) as done:
+        dialog.export_button.click()
+    rows = VALIDATORS["vertex"](out)
+    assert done.args[0].train_examples == len(rows["train"])
+    assert "gemini-2.5-flash-lite" in (out / "tuning-job.json").read_text(encoding="utf-8")
+    assert "tool calls or tool results (lines 10 and 15)" in dialog.notes.toPlainText()
+    dialog.close()

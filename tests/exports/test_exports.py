@@ -18,7 +18,7 @@ from tests.exports.cases import (
     PREFERENCE_TARGETS,
 )
 from tests.exports.cases import TARGETS as TARGET_NAMES
-from tests.exports.validators import VALIDATORS
+from tests.exports.validators import VALIDATORS, load_yaml, script_settings
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.exports import TARGETS, ExportError, FolderNotEmptyError, export_project
@@ -49,6 +49,8 @@ def got_chat(target: str, rows: list[dict[str, Any]]) -> list[list[meaning.Event
         return [meaning.axolotl_events(r["messages"]) for r in rows]
     if target == "llama-factory":
         return [meaning.joined(meaning.llama_factory_events(r["messages"])) for r in rows]
+    if target == "vertex":
+        return [meaning.vertex_events(r) for r in rows]
     return [meaning.openai_events(r["messages"]) for r in rows]
 
 
@@ -120,8 +122,7 @@ def test_chat_export_says_what_it_changed_with_line_numbers(
         "Changed the role “developer” to “system” in 1 example (line 8)",
         "Joined the text parts of a message into one text in 1 example (line 8)",
         "pictures, sound or files in a message (line 9)",
-        "tool-call arguments of 2 examples as JSON objects instead of text (lines 10 and 15)",
-        f"Removed the field “function_call” from 1 message (line 10); {label} does not read it.",
+        *TOOL_NOTES.get(target, default_tool_notes(label)),
         f"Removed the field “metadata” from 1 example (line 11); {label} does not read it.",
         f"Removed the field “name” from 1 message (line 11); {label} does not read it.",
         "after the last reply to learn from in 2 examples (lines 6 and 12)",
@@ -130,6 +131,22 @@ def test_chat_export_says_what_it_changed_with_line_numbers(
     readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     for note in result.notes:
         assert note in readme
+
+
+def default_tool_notes(label: str) -> list[str]:
+    return [
+        "tool-call arguments of 2 examples as JSON objects instead of text (lines 10 and 15)",
+        f"Removed the field “function_call” from 1 message (line 10); {label} does not read it.",
+    ]
+
+
+# Vertex leaves tool use out before reading the messages, so no note speaks of their fields
+TOOL_NOTES = {
+    "vertex": [
+        "Left out 2 examples with tool calls or tool results (lines 10 and 15); Vertex AI takes "
+        "those in its own function-calling format"
+    ]
+}
 
 
 def test_weight_handling_is_reported_per_target(chat_dataset: Dataset, tmp_path: Path) -> None:
@@ -321,10 +338,8 @@ def test_base_model_and_chat_template_follow_the_writers_choice(
     )
     assert "meta-llama/Llama-3.2-1B-Instruct" in text
     if target == "llama-factory":
-        assert 'template: "llama3"' in (out / "train.yaml").read_text(encoding="utf-8")
+        assert load_yaml(out / "train.yaml")["template"] == "llama3"
     if target == "unsloth":
-        from tests.exports.validators import script_settings
-
         settings = script_settings(out / "train.py")
         assert settings["ASSISTANT_MARKER"] == "<|start_header_id|>assistant<|end_header_id|>\n\n"
 
@@ -341,8 +356,13 @@ def test_readme_has_the_exact_commands_and_local_server_urls(
         "unsloth": "python train.py",
         "axolotl": "axolotl train config.yml",
         "llama-factory": "llamafactory-cli train train.yaml",
+        "vertex": "-d @tuning-job.json",
     }[target]
     assert command in readme
+    if target == "vertex":  # tuned and tried in Google Cloud, not on a local server
+        assert "gcloud storage cp data/train.jsonl gs://YOUR_BUCKET/finetune-studio/" in readme
+        assert "/endpoints/openapi" in readme and "Playground" in readme
+        return
     for url in ("http://localhost:11434/v1", "http://localhost:1234/v1"):
         assert url in readme
     if target == "mlx-lm":
@@ -389,3 +409,45 @@ def test_real_world_files_export_or_refuse_in_plain_words(
             if missing:
                 assert any(n.startswith("Left out") for n in result.notes)
     assert exported >= 4
+
+
+def test_trl_export_names_the_model_once_and_learns_replies_where_trl_can(
+    chat_dataset: Dataset, tmp_path: Path
+) -> None:
+    export_project(chat_dataset, "trl", tmp_path / "qwen")
+    qwen = script_settings(tmp_path / "qwen/train.py")
+    assert qwen["ASSISTANT_ONLY_LOSS"] is True and qwen["BASE_MODEL"].startswith("Qwen/")
+    merge = (tmp_path / "qwen/merge.py").read_text(encoding="utf-8")
+    assert "Qwen" not in merge, "merge.py must not name (or download) the default model"
+    result = export_project(
+        chat_dataset, "trl", tmp_path / "llama", base_model="meta-llama/Llama-3.2-1B-Instruct"
+    )
+    assert script_settings(tmp_path / "llama/train.py")["ASSISTANT_ONLY_LOSS"] is False
+    assert any("learns whole conversations" in note for note in result.notes)
+    readme = (tmp_path / "llama/README.md").read_text(encoding="utf-8")
+    assert "hf auth login" in readme and "licence" in readme
+    assert "-c torch-pin.txt -r requirements.txt" in readme
+
+
+def test_llama_factory_export_runs_without_a_gpu_and_merges_from_train_yaml(
+    chat_dataset: Dataset, tmp_path: Path
+) -> None:
+    out = tmp_path / "lf"
+    export_project(chat_dataset, "llama-factory", out, base_model="Qwen/Qwen2.5-1.5B-Instruct")
+    config = load_yaml(out / "train.yaml")
+    assert config["bf16"] is False  # bf16 stops LLaMA-Factory on a computer without a GPU
+    assert "Qwen2.5-1.5B" not in (out / "merge.py").read_text(encoding="utf-8")
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "llamafactory-cli train train.yaml bf16=true" in readme and "python merge.py" in readme
+    assert "-c torch-pin.txt -r requirements.txt" in readme
+
+
+@pytest.mark.parametrize("target", TARGET_NAMES)
+def test_readmes_use_the_current_hugging_face_command(
+    target: str, chat_dataset: Dataset, tmp_path: Path
+) -> None:
+    export_project(chat_dataset, target, tmp_path / "out")
+    readme = (tmp_path / "out/README.md").read_text(encoding="utf-8")
+    assert "huggingface-cli" not in readme  # gone from huggingface_hub; `hf download` replaced it
+    if target in ("trl", "unsloth", "axolotl", "llama-factory"):
+        assert "hf download" in readme

@@ -119,9 +119,12 @@ def trl_rows(folder: Path, settings: dict[str, Any]) -> Rows:
 def trl(folder: Path) -> Rows:
     settings = script_settings(folder / "train.py")
     assert isinstance(settings["BASE_MODEL"], str) and settings["BASE_MODEL"]
-    script_settings(folder / "merge.py")
+    merge = script_settings(folder / "merge.py")
+    assert "BASE_MODEL" not in merge, "the model is named in train.py only"
+    assert merge["ADAPTER_DIR"] == settings["ADAPTER_DIR"] != settings["CHECKPOINT_DIR"]
+    assert not settings["CHECKPOINT_DIR"].startswith(settings["ADAPTER_DIR"] + "/")
     requirements = (folder / "requirements.txt").read_text(encoding="utf-8").split()
-    assert any(r.startswith("trl") for r in requirements)
+    assert "trl>=1.1" in requirements  # 1.0.0 cannot mark the replies of Qwen2.5's template
     return trl_rows(folder, settings)
 
 
@@ -189,8 +192,15 @@ def llama_factory(folder: Path) -> Rows:
         names["valid"] = config["eval_dataset"]
     assert config["stage"] in ("sft", "dpo") and config["finetuning_type"] == "lora"
     assert isinstance(config["template"], str) and config["template"]
-    merge = load_yaml(folder / "merge.yaml")
-    assert merge["adapter_name_or_path"] == config["output_dir"]
+    assert not (folder / "merge.yaml").exists(), "the model is named in train.yaml only"
+    merge = (folder / "merge.py").read_text(encoding="utf-8")
+    script_settings(folder / "merge.py")
+    for key in ("model_name_or_path", "output_dir", "template", "finetuning_type"):
+        assert f'train["{key}"]' in merge, f"merge.py must take {key} from train.yaml"
+        assert key in config
+    assert isinstance(config["bf16"], bool)
+    requirements = (folder / "requirements.txt").read_text(encoding="utf-8").split()
+    assert any(r.startswith("llamafactory") for r in requirements)
     rows: Rows = {}
     for split, name in names.items():
         entry = info[name]
@@ -234,10 +244,48 @@ def _check_sharegpt(messages: list[dict[str, Any]], tags: dict[str, str], rankin
     assert len(messages) % 2 == (1 if ranking else 0), "wrong number of turns"
 
 
+# ---- Vertex AI (Gemini): systemInstruction + contents with user/model turns of text parts -------
+def _text_parts(parts: Any) -> None:
+    assert isinstance(parts, list) and parts, "parts must be a non-empty list"
+    for part in parts:
+        assert set(part) == {"text"} and isinstance(part["text"], str), part
+
+
+def vertex(folder: Path) -> Rows:
+    request = json.loads((folder / "tuning-job.json").read_text(encoding="utf-8"))
+    assert isinstance(request["baseModel"], str) and request["baseModel"]
+    assert 1 <= len(request["tunedModelDisplayName"]) <= 128
+    spec = request["supervisedTuningSpec"]
+    assert set(spec) <= {"trainingDatasetUri", "validationDatasetUri", "hyperParameters"}
+    rows: Rows = {}
+    for key, name in (("trainingDatasetUri", "train"), ("validationDatasetUri", "valid")):
+        path = folder / "data" / f"{name}.jsonl"
+        if key not in spec:
+            assert not path.exists(), f"{path.name} is not named in the tuning job"
+            continue
+        assert spec[key].startswith("gs://") and spec[key].endswith(f"/{name}.jsonl")
+        rows[name] = read_jsonl(path)
+    assert len(rows.get("valid", [])) <= 5000, "Vertex reads at most 5,000 validation examples"
+    for items in rows.values():
+        for row in items:
+            assert set(row) <= {"systemInstruction", "contents"} and "contents" in row, row.keys()
+            if "systemInstruction" in row:
+                assert set(row["systemInstruction"]) == {"parts"}
+                _text_parts(row["systemInstruction"]["parts"])
+            contents = row["contents"]
+            assert contents and contents[0]["role"] == "user" and contents[-1]["role"] == "model"
+            for index, content in enumerate(contents):
+                assert set(content) == {"role", "parts"}
+                assert content["role"] == ("user" if index % 2 == 0 else "model"), "turns alternate"
+                _text_parts(content["parts"])
+    return rows
+
+
 VALIDATORS = {
     "mlx-lm": mlx_lm,
     "trl": trl,
     "unsloth": unsloth,
     "axolotl": axolotl,
     "llama-factory": llama_factory,
+    "vertex": vertex,
 }

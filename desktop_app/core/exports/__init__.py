@@ -1,4 +1,5 @@
-"""Ready-to-run export folders for local trainers (MLX-LM, TRL, Unsloth, Axolotl, LLaMA-Factory)."""
+"""Ready-to-run export folders for local trainers (MLX-LM, TRL, Unsloth, Axolotl, LLaMA-Factory)
+and for Google Vertex AI (Gemini)."""
 
 from desktop_app.core.exports.common import MANIFEST, ExportError, FolderNotEmptyError
 from desktop_app.core.exports.job import ExportResult

@@ -14,7 +14,7 @@ from typing import Any
 from desktop_app.core.exports import base_models, trying, yaml_text
 from desktop_app.core.exports.base_models import short_name
 from desktop_app.core.exports.common import ASSISTANT, Conversation, Note, Preference
-from desktop_app.core.exports.job import ExportJob
+from desktop_app.core.exports.job import ExportJob, gated_model_note
 
 NAME = "axolotl"
 LABEL = "Axolotl"
@@ -193,6 +193,10 @@ source .venv/bin/activate
 pip install axolotl
 ```
 {tools_tip}
+Without an NVIDIA GPU, Axolotl stops with “Torch not compiled with CUDA enabled”: its LoRA kernels
+need one. Adding `lora_mlp_kernel: false`, `lora_qkv_kernel: false` and `lora_o_kernel: false` to
+`config.yml` lets it train on the processor, very slowly: enough to try the folder out.
+
 ## 2. Train
 
 ```bash
@@ -207,6 +211,10 @@ The first run downloads `{job.base_model}`. When it finishes, your adapter is in
 {trying.playground(servers)}
 ## Settings worth changing
 
-In `config.yml`: `base_model` (for example `meta-llama/Llama-3.2-1B-Instruct`), `num_epochs`,
-`learning_rate`, `sequence_len` (longer examples are cut), `micro_batch_size`.
+In `config.yml`, the one place the model is named: `base_model` (for example
+`meta-llama/Llama-3.2-1B-Instruct`), `num_epochs`, `learning_rate`, `sequence_len` (longer
+examples are cut), `micro_batch_size`. The commands above name `{job.base_model}`; if you change
+`base_model`, use your model there too.
+
+{gated_model_note()}
 """

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core.dataset import DatasetKind
 from desktop_app.core.exports.common import (
     Conversation,
+    ConversionLog,
     FolderWriter,
     Note,
     Preference,
@@ -19,6 +22,11 @@ from desktop_app.core.exports.common import (
     plural,
     tidy_conversation,
     tidy_preference,
+)
+
+LOCAL_TRAINING = (
+    "Everything below runs on your own computer. Finetune Studio downloaded nothing; the commands "
+    "here\ndownload the trainer and the base model the first time you run them."
 )
 
 
@@ -81,6 +89,23 @@ class ExportJob:
             out.append(conversation)
         return out
 
+    def chat_rows(
+        self,
+        source: Source,
+        convert: Callable[[Conversation, ConversionLog], dict[str, Any]],
+        *,
+        untrained: Note | None = None,
+    ) -> list[dict[str, Any]]:
+        """The source's chat examples converted by `convert`; one it cannot convert (Skip) is
+        left out and counted in the source's log."""
+        rows = []
+        for conversation in self.chats(source, untrained=untrained):
+            try:
+                rows.append(convert(conversation, source.log))
+            except Skip as skip:
+                source.log.add(skip.note, conversation.line)
+        return rows
+
     def preferences(self, source: Source) -> list[Preference]:
         out = []
         for example in source.examples:
@@ -104,8 +129,10 @@ class ExportJob:
         return notes
 
     # ---- README parts -----------------------------------------------------------------------
-    def readme_head(self, title: str, files: list[tuple[str, str]]) -> str:
-        """Title, what was exported from where, the folder's files, and what was changed."""
+    def readme_head(
+        self, title: str, files: list[tuple[str, str]], *, where: str = LOCAL_TRAINING
+    ) -> str:
+        """Title, what was exported from where, where it runs, its files, and what was changed."""
         from desktop_app import __version__
 
         train = self.counts.get("train", 0)
@@ -124,8 +151,7 @@ class ExportJob:
 Exported by Finetune Studio {__version__} on {date.today().isoformat()} from {self.source_name}:
 {train:,} {what} for training{valid_text}. Base model: `{self.base_model}`.
 
-Everything below runs on your own computer. Finetune Studio downloaded nothing; the commands here
-download the trainer and the base model the first time you run them.
+{where}
 
 ## What is in this folder
 
@@ -141,3 +167,37 @@ download the trainer and the base model the first time you run them.
 
 def examples(count: int) -> str:
     return plural(count, "example")
+
+
+def python_setup(packages: str = "torch") -> str:
+    """README steps: a virtual environment, PyTorch (`packages`: torch, and torchvision and
+    torchaudio where the trainer asks for them) for this computer, then the trainer with that
+    PyTorch pinned (pip would otherwise swap a CPU build for a CUDA build of several GB)."""
+    return f"""```bash
+python3 -m venv .venv
+source .venv/bin/activate
+pip install {packages}
+pip freeze | grep -E "^torch(vision|audio)?==" > torch-pin.txt
+pip install -c torch-pin.txt -r requirements.txt
+```
+
+The third line gives the NVIDIA (CUDA) build on Linux and Windows. On a computer without an NVIDIA
+GPU, use PyTorch's CPU build instead:
+
+```bash
+pip install {packages} --index-url https://download.pytorch.org/whl/cpu
+```
+
+For another CUDA version, https://pytorch.org/get-started/locally/ gives the command. The
+`torch-pin.txt` line keeps the PyTorch you chose: without it, installing the trainer can replace
+a CPU PyTorch with a CUDA build of several GB.
+"""
+
+
+def gated_model_note() -> str:
+    """README text: some models on Hugging Face need a login and an accepted licence."""
+    return (
+        "Some models need a Hugging Face account: `meta-llama/…` models (and some Gemma models)\n"
+        "are gated. Accept the licence on the model's page at https://huggingface.co, then run\n"
+        "`hf auth login` once and paste an access token before training."
+    )

@@ -1,5 +1,8 @@
 """Export for LLaMA-Factory: ShareGPT-style JSONL with OpenAI tags, `dataset_info.json`, `train.yaml`.
 
+The model is named once, in `train.yaml`; `merge.py` reads it from there and calls LLaMA-Factory's
+own export (a `merge.yaml` for `llamafactory-cli export` would have to repeat it).
+
 LLaMA-Factory's `sharegpt` formatting reads `messages` with `role`/`content` tags, an optional
 first system message, then user (or tool result) and assistant (or function call) turns in strict
 alternation, ending with a reply. It does not read OpenAI `tool_calls`: each becomes a
@@ -27,7 +30,7 @@ from desktop_app.core.exports.common import (
     Skip,
     learned_anyway,
 )
-from desktop_app.core.exports.job import ExportJob
+from desktop_app.core.exports.job import ExportJob, gated_model_note, python_setup
 
 NAME = "llama-factory"
 LABEL = "LLaMA-Factory"
@@ -40,6 +43,8 @@ TRAIN_NAME = "finetune_studio_train"
 VALID_NAME = "finetune_studio_valid"
 OUTPUT_DIR = "saves/lora"
 MERGED_DIR = "saves/merged"
+# 0.9.5 was run with these exports (scripts/check-exports.sh); 0.10 may change the config keys
+REQUIREMENTS = "llamafactory>=0.9.5,<0.10\n"
 TAGS = {
     "role_tag": "role",
     "content_tag": "content",
@@ -97,13 +102,8 @@ def build(job: ExportJob) -> None:
         if job.is_preference:
             converted.append([_pair_row(p) for p in job.preferences(source)])
         else:
-            rows = []
-            for conversation in job.chats(source, untrained=learned_anyway(job.target)):
-                try:
-                    rows.append(_chat_row(conversation, source.log))
-                except Skip as skip:
-                    source.log.add(skip.note, conversation.line)
-            converted.append(rows)
+            untrained = learned_anyway(job.target)
+            converted.append(job.chat_rows(source, _chat_row, untrained=untrained))
     train = converted[0]
     valid = converted[1] if len(converted) > 1 else []
     if not train:
@@ -120,7 +120,8 @@ def build(job: ExportJob) -> None:
     )
     template = _template(job)
     job.writer.write("train.yaml", _train_config(job, bool(valid), template))
-    job.writer.write("merge.yaml", _merge_config(job, template))
+    job.writer.write("merge.py", MERGE_SCRIPT.replace("@MERGED_DIR@", repr(MERGED_DIR)))
+    job.writer.write("requirements.txt", REQUIREMENTS)
     job.writer.write("README.md", _readme(job, bool(valid)))
 
 
@@ -232,7 +233,7 @@ def _train_config(job: ExportJob, has_validation: bool, template: str) -> str:
             "num_train_epochs": 1.0 if job.is_preference else 3.0,
             "lr_scheduler_type": "cosine",
             "warmup_ratio": 0.1,
-            "bf16": True,
+            "bf16": False,
         }
     )
     if has_validation:
@@ -243,24 +244,46 @@ def _train_config(job: ExportJob, has_validation: bool, template: str) -> str:
         "dataset": "Names from data/dataset_info.json.",
         "template": "The chat template: it must match the model family.",
         "cutoff_len": "Longer examples are cut at this many tokens.",
-        "bf16": "Needs a recent NVIDIA GPU; on older ones set bf16: false and add fp16: true.",
+        "bf16": "true: faster and half the memory on a recent NVIDIA GPU (RTX 30xx or newer, A100,\n"
+        "H100, L4); false (the default) also runs on older GPUs and on computers without one.",
     }
     return yaml_text.dump(config, comments)
 
 
-def _merge_config(job: ExportJob, template: str) -> str:
-    config = {
-        "model_name_or_path": job.base_model,
-        "adapter_name_or_path": OUTPUT_DIR,
-        "template": template,
-        "finetuning_type": "lora",
-        "export_dir": MERGED_DIR,
-        "export_size": 2,
-        "export_device": "cpu",
-        "export_legacy_format": False,
-    }
-    comments = {"model_name_or_path": "Run after training: llamafactory-cli export merge.yaml"}
-    return yaml_text.dump(config, comments)
+MERGE_SCRIPT = '''"""Merge the trained adapter into the model (for LM Studio and GGUF). Made by Finetune Studio.
+
+Run after training:  python merge.py
+It reads the model, the chat template and the adapter folder from train.yaml, so the model is named
+in one place only, and runs LLaMA-Factory's own export (what `llamafactory-cli export` does).
+"""
+
+import yaml
+from llamafactory.train.tuner import export_model
+
+MERGED_DIR = @MERGED_DIR@
+
+
+def main():
+    with open("train.yaml", encoding="utf-8") as handle:
+        train = yaml.safe_load(handle)
+    export_model(
+        {
+            "model_name_or_path": train["model_name_or_path"],
+            "adapter_name_or_path": train["output_dir"],
+            "template": train["template"],
+            "finetuning_type": train["finetuning_type"],
+            "export_dir": MERGED_DIR,
+            "export_size": 2,
+            "export_device": "cpu",
+            "export_legacy_format": False,
+        }
+    )
+    print(f"Done: the merged model is in {MERGED_DIR}")
+
+
+if __name__ == "__main__":
+    main()
+'''
 
 
 def _readme(job: ExportJob, has_validation: bool) -> str:
@@ -269,7 +292,7 @@ def _readme(job: ExportJob, has_validation: bool) -> str:
         base_model=job.base_model,
         adapter_dir=OUTPUT_DIR,
         merged_dir=MERGED_DIR,
-        merge_command="llamafactory-cli export merge.yaml",
+        merge_command="python merge.py",
         name=name,
     )
     files = [
@@ -277,22 +300,18 @@ def _readme(job: ExportJob, has_validation: bool) -> str:
         *([("data/valid.jsonl", "the validation data")] if has_validation else []),
         ("data/dataset_info.json", "tells LLaMA-Factory where the data is and how to read it"),
         ("train.yaml", "the training settings (LoRA on a small model)"),
-        ("merge.yaml", "merges the trained adapter into the model (for LM Studio)"),
+        ("merge.py", "merges the trained adapter into the model (for LM Studio)"),
+        ("requirements.txt", "the Python package to install (LLaMA-Factory)"),
         ("README.md", "this file"),
     ]
     what = "preference training (DPO)" if job.is_preference else "fine-tuning (LoRA)"
     return f"""{job.readme_head(f"Train your model with LLaMA-Factory: {what}", files)}
 ## 1. Set up (once)
 
-You need an NVIDIA GPU (Linux, or Windows) and Python 3.10 or newer. Install PyTorch for your
-computer first (https://pytorch.org/get-started/locally/), then, in this folder:
+You need Python 3.10 or newer and, for reasonable speed, an NVIDIA GPU (Linux, or Windows); a
+computer without one trains too, slowly. In this folder:
 
-```bash
-python3 -m venv .venv
-source .venv/bin/activate
-pip install llamafactory
-```
-
+{python_setup("torch torchvision torchaudio")}
 ## 2. Train
 
 ```bash
@@ -300,15 +319,24 @@ llamafactory-cli train train.yaml
 ```
 
 The first run downloads `{job.base_model}`. When it finishes, your adapter is in `{OUTPUT_DIR}/`.
+On a recent NVIDIA GPU (RTX 30xx or newer, A100, H100, L4), train in bfloat16, which is faster
+and needs half the memory: `llamafactory-cli train train.yaml bf16=true` (or set `bf16: true` in
+`train.yaml`). The default, `bf16: false`, runs everywhere, also without a GPU.
 If you prefer a web page to the terminal, run `llamafactory-cli webui`, set the data folder to
 this folder's `data`, and pick the dataset `{TRAIN_NAME}`.
 
 ## 3. Try your model
 
+The commands below name `{job.base_model}`; if you change the model in `train.yaml`, use your
+model there too.
+
 {serving}
 {trying.playground(servers)}
 ## Settings worth changing
 
-In `train.yaml`: `model_name_or_path` (with `template` to match: `llama3` for Llama 3.x, `qwen`
-for Qwen2.5, `gemma3` for Gemma 3), `num_train_epochs`, `learning_rate`, `cutoff_len`.
+In `train.yaml`, the one place the model is named: `model_name_or_path` (with `template` to
+match: `llama3` for Llama 3.x, `qwen` for Qwen2.5, `gemma3` for Gemma 3), `num_train_epochs`,
+`learning_rate`, `cutoff_len`. `merge.py` reads the model from there.
+
+{gated_model_note()}
 """

@@ -1,9 +1,11 @@
-"""The local trainers a dataset can be exported for, and `export_project`, which writes the folder.
+"""The trainers a dataset can be exported for, and `export_project`, which writes the folder.
 
-An export folder runs as it is on the writer's own machine: the data in the trainer's format, a
+An export folder for a local trainer runs as it is on the writer's own machine: the data in the trainer's format, a
 configuration file or script with settings for a small model, and a README with the exact
 commands (train, then try the model through a local OpenAI-compatible server). The app downloads
 nothing; the exported commands download the trainer and the model when the writer runs them.
+The Google Vertex AI export holds the data in Gemini's format and the request that starts a
+tuning job in the writer's Google Cloud project.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.dataset import Dataset, DatasetKind
-from desktop_app.core.exports import axolotl, llama_factory, mlx_lm, trl, unsloth
+from desktop_app.core.exports import axolotl, llama_factory, mlx_lm, trl, unsloth, vertex
 from desktop_app.core.exports.common import (
     MANIFEST,
     VALIDATION_SPLIT,
@@ -55,7 +57,7 @@ TARGETS: dict[str, ExportTarget] = {
         module.SUPPORTS_PREFERENCE,
         module.build,
     )
-    for module in (mlx_lm, trl, unsloth, axolotl, llama_factory)
+    for module in (mlx_lm, trl, unsloth, axolotl, llama_factory, vertex)
 }
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_app.core.exports import base_models, trying
-from desktop_app.core.exports.base_models import short_name
-from desktop_app.core.exports.common import Preference, chat_row, learned_anyway
-from desktop_app.core.exports.job import ExportJob
+from desktop_app.core.exports.base_models import family_of, short_name
+from desktop_app.core.exports.common import Note, Preference, chat_row, learned_anyway
+from desktop_app.core.exports.job import ExportJob, gated_model_note, python_setup
 
 NAME = "trl"
 LABEL = "TRL (Hugging Face)"
@@ -22,9 +22,20 @@ SUMMARY = "Linux or Windows (WSL) with an NVIDIA GPU: Hugging Face's own trainer
 DEFAULT_MODEL = base_models.DEFAULT_MODEL
 SUPPORTS_PREFERENCE = True
 NEEDS_VALIDATION = False
-REQUIREMENTS = "trl>=1.0\npeft>=0.15\ndatasets>=4.7\naccelerate>=1.0\n"
+# trl 1.0.0 cannot mark the replies in Qwen2.5's chat template; 1.1 is the first that can
+REQUIREMENTS = "trl>=1.1\npeft>=0.15\ndatasets>=4.7\naccelerate>=1.0\n"
 ADAPTER_DIR = "out/adapter"
+CHECKPOINT_DIR = "out/checkpoints"  # kept apart, so the adapter folder holds only the adapter
 MERGED_DIR = "out/merged"
+# Families whose chat template TRL cannot mark for assistant_only_loss (“not training-compatible”)
+WHOLE_CONVERSATION_FAMILIES = {"llama3"}
+
+WHOLE_CONVERSATIONS = Note(
+    "TRL cannot tell the replies from the questions in this base model's chat template, so "
+    "train.py learns whole conversations (ASSISTANT_ONLY_LOSS = False).",
+    "TRL cannot tell the replies from the questions in this base model's chat template, so "
+    "train.py learns whole conversations (ASSISTANT_ONLY_LOSS = False).",
+)
 
 
 def build(job: ExportJob) -> None:
@@ -35,7 +46,12 @@ def build(job: ExportJob) -> None:
     if valid:
         job.write_data("valid", valid)
     script = DPO_SCRIPT if job.is_preference else SFT_SCRIPT
-    job.writer.write("train.py", fill(script, job, bool(valid)))
+    family = family_of(job.base_model)
+    replies_only = family is None or family.key not in WHOLE_CONVERSATION_FAMILIES
+    if not replies_only and not job.is_preference:
+        job.train.log.add(WHOLE_CONVERSATIONS)
+    text = fill(script, job, bool(valid)).replace("@ASSISTANT_ONLY_LOSS@", repr(replies_only))
+    job.writer.write("train.py", text)
     job.writer.write("merge.py", fill(MERGE_SCRIPT, job, bool(valid)))
     job.writer.write("requirements.txt", REQUIREMENTS)
     job.writer.write("README.md", _readme(job, bool(valid)))
@@ -63,7 +79,8 @@ def fill(script: str, job: ExportJob, has_validation: bool) -> str:
         "BASE_MODEL": job.base_model,
         "TRAIN_FILE": "data/train.jsonl",
         "VALID_FILE": "data/valid.jsonl" if has_validation else None,
-        "OUTPUT_DIR": ADAPTER_DIR,
+        "ADAPTER_DIR": ADAPTER_DIR,
+        "CHECKPOINT_DIR": CHECKPOINT_DIR,
         "MERGED_DIR": MERGED_DIR,
     }
     text = script
@@ -82,10 +99,12 @@ from datasets import load_dataset
 from peft import LoraConfig
 from trl import SFTConfig, SFTTrainer
 
-BASE_MODEL = @BASE_MODEL@
+BASE_MODEL = @BASE_MODEL@  # the one place the model is named (merge.py reads it from the adapter)
 TRAIN_FILE = @TRAIN_FILE@
 VALID_FILE = @VALID_FILE@  # None: train without validation
-OUTPUT_DIR = @OUTPUT_DIR@
+ADAPTER_DIR = @ADAPTER_DIR@  # the trained adapter
+CHECKPOINT_DIR = @CHECKPOINT_DIR@  # snapshots during training (safe to delete afterwards)
+ASSISTANT_ONLY_LOSS = @ASSISTANT_ONLY_LOSS@  # True: learn the replies only; False: whole chats
 EPOCHS = 3  # passes over the training examples
 LEARNING_RATE = 2e-4
 BATCH_SIZE = 2  # lower to 1 if the GPU runs out of memory
@@ -101,14 +120,14 @@ def main():
         files["validation"] = VALID_FILE
     data = load_dataset("json", data_files=files)
     config = SFTConfig(
-        output_dir=OUTPUT_DIR,
+        output_dir=CHECKPOINT_DIR,
         num_train_epochs=EPOCHS,
         learning_rate=LEARNING_RATE,
         per_device_train_batch_size=BATCH_SIZE,
         gradient_accumulation_steps=GRADIENT_ACCUMULATION,
         lr_scheduler_type="cosine",
         max_length=MAX_LENGTH,
-        assistant_only_loss=True,  # learn the replies, not the questions
+        assistant_only_loss=ASSISTANT_ONLY_LOSS,
         logging_steps=1,
         eval_strategy="epoch" if VALID_FILE else "no",
         save_strategy="epoch",
@@ -130,8 +149,8 @@ def main():
         peft_config=lora,
     )
     trainer.train()
-    trainer.save_model(OUTPUT_DIR)
-    print(f"Done: the adapter is in {OUTPUT_DIR}")
+    trainer.save_model(ADAPTER_DIR)  # the adapter and the tokenizer
+    print(f"Done: the adapter is in {ADAPTER_DIR}")
 
 
 if __name__ == "__main__":
@@ -148,10 +167,11 @@ from datasets import load_dataset
 from peft import LoraConfig
 from trl import DPOConfig, DPOTrainer
 
-BASE_MODEL = @BASE_MODEL@
+BASE_MODEL = @BASE_MODEL@  # the one place the model is named (merge.py reads it from the adapter)
 TRAIN_FILE = @TRAIN_FILE@
 VALID_FILE = @VALID_FILE@  # None: train without validation
-OUTPUT_DIR = @OUTPUT_DIR@
+ADAPTER_DIR = @ADAPTER_DIR@  # the trained adapter
+CHECKPOINT_DIR = @CHECKPOINT_DIR@  # snapshots during training (safe to delete afterwards)
 EPOCHS = 1  # passes over the preference pairs
 LEARNING_RATE = 5e-6
 BETA = 0.1  # how far the model may move from the base model: higher stays closer
@@ -168,7 +188,7 @@ def main():
         files["validation"] = VALID_FILE
     data = load_dataset("json", data_files=files)
     config = DPOConfig(
-        output_dir=OUTPUT_DIR,
+        output_dir=CHECKPOINT_DIR,
         num_train_epochs=EPOCHS,
         learning_rate=LEARNING_RATE,
         beta=BETA,
@@ -196,8 +216,8 @@ def main():
         peft_config=lora,
     )
     trainer.train()
-    trainer.save_model(OUTPUT_DIR)
-    print(f"Done: the adapter is in {OUTPUT_DIR}")
+    trainer.save_model(ADAPTER_DIR)  # the adapter and the tokenizer
+    print(f"Done: the adapter is in {ADAPTER_DIR}")
 
 
 if __name__ == "__main__":
@@ -207,20 +227,20 @@ if __name__ == "__main__":
 MERGE_SCRIPT = '''"""Merge the trained adapter into the base model (for LM Studio and GGUF). Made by Finetune Studio.
 
 Run after training:  python merge.py
+The base model is the one train.py trained (the adapter remembers it); nothing else to set here.
 """
 
 from peft import AutoPeftModelForCausalLM
 from transformers import AutoTokenizer
 
-BASE_MODEL = @BASE_MODEL@
-ADAPTER_DIR = @OUTPUT_DIR@
+ADAPTER_DIR = @ADAPTER_DIR@
 MERGED_DIR = @MERGED_DIR@
 
 
 def main():
     model = AutoPeftModelForCausalLM.from_pretrained(ADAPTER_DIR)
     model.merge_and_unload().save_pretrained(MERGED_DIR)
-    AutoTokenizer.from_pretrained(BASE_MODEL).save_pretrained(MERGED_DIR)
+    AutoTokenizer.from_pretrained(ADAPTER_DIR).save_pretrained(MERGED_DIR)
     print(f"Done: the merged model is in {MERGED_DIR}")
 
 
@@ -251,15 +271,9 @@ def _readme(job: ExportJob, has_validation: bool) -> str:
 ## 1. Set up (once)
 
 You need Python 3.10 or newer and, for reasonable speed, an NVIDIA GPU (Linux, or Windows with
-WSL). Install PyTorch for your computer first (https://pytorch.org/get-started/locally/), then,
-in this folder:
+WSL); a computer without one trains too, slowly. In this folder:
 
-```bash
-python3 -m venv .venv
-source .venv/bin/activate
-pip install -r requirements.txt
-```
-
+{python_setup()}
 ## 2. Train
 
 ```bash
@@ -267,18 +281,28 @@ python train.py
 ```
 
 The first run downloads `{job.base_model}`. The script prints the loss as it trains; when it
-finishes, your adapter (a small set of extra weights) is in `{ADAPTER_DIR}/`.
+finishes, your adapter (a small set of extra weights) is in `{ADAPTER_DIR}/` (the snapshots
+taken during training are in `{CHECKPOINT_DIR}/`; delete them when you no longer need them).
 
 ## 3. Try your model
+
+The commands below name `{job.base_model}`; if you change `BASE_MODEL`, use your model there too.
 
 {serving}
 {trying.playground(servers)}
 ## Settings worth changing
 
-All settings are at the top of `train.py`: `BASE_MODEL` (for example
-`meta-llama/Llama-3.2-1B-Instruct`), `EPOCHS`, `LEARNING_RATE`, `BATCH_SIZE`, `MAX_LENGTH`.
-If TRL says the chat template cannot mark the assistant's replies, the model family is too new
-for your TRL version: update TRL, or set `assistant_only_loss=False` in `train.py`.
+All settings are at the top of `train.py`, and the model is named only there: `BASE_MODEL`
+(a Hugging Face model name or a folder with a downloaded model), `EPOCHS`, `LEARNING_RATE`,
+`BATCH_SIZE`, `MAX_LENGTH`. `merge.py` finds the model through the adapter.
+
+Qwen2.5 models of other sizes (for example `Qwen/Qwen2.5-1.5B-Instruct`) work as they are. With
+`ASSISTANT_ONLY_LOSS = True` the model learns only the replies; TRL needs to recognise the model's
+chat template for that. If it stops with “chat template is not training-compatible” (Llama 3.x
+models do, with every TRL version), set `ASSISTANT_ONLY_LOSS = False`: the model then learns whole
+conversations, questions included.
+
+{gated_model_note()}
 """
 
 

@@ -69,7 +69,7 @@ python llama.cpp/convert_lora_to_gguf.py --base PATH_TO_BASE_MODEL --outfile ada
 llama-server -m base.gguf --lora adapter.gguf --port 8080
 ```
 
-`PATH_TO_BASE_MODEL` is the downloaded `{base_model}` folder (`huggingface-cli download {base_model}`
+`PATH_TO_BASE_MODEL` is the downloaded `{base_model}` folder (`hf download {base_model}`
 prints it). Base URL `{LLAMA_CPP_URL}`, model name `{name}` (llama-server answers whatever name is
 asked for).
 

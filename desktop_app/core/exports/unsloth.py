@@ -72,7 +72,8 @@ from trl import SFTConfig, SFTTrainer
 BASE_MODEL = @BASE_MODEL@
 TRAIN_FILE = @TRAIN_FILE@
 VALID_FILE = @VALID_FILE@  # None: train without validation
-OUTPUT_DIR = @OUTPUT_DIR@
+ADAPTER_DIR = @ADAPTER_DIR@  # the trained adapter
+CHECKPOINT_DIR = @CHECKPOINT_DIR@  # snapshots during training (safe to delete afterwards)
 MERGED_DIR = @MERGED_DIR@
 SAVE_MERGED = False  # True: also save the adapter merged into the model (for LM Studio, GGUF)
 LOAD_IN_4BIT = True  # 4-bit base model: much less GPU memory
@@ -121,7 +122,7 @@ def main():
         train_dataset=train,
         eval_dataset=valid,
         args=SFTConfig(
-            output_dir=OUTPUT_DIR,
+            output_dir=CHECKPOINT_DIR,
             dataset_text_field="text",
             max_length=MAX_LENGTH,
             num_train_epochs=EPOCHS,
@@ -145,9 +146,9 @@ def main():
             trainer, instruction_part=USER_MARKER, response_part=ASSISTANT_MARKER
         )
     trainer.train()
-    model.save_pretrained(OUTPUT_DIR)
-    tokenizer.save_pretrained(OUTPUT_DIR)
-    print(f"Done: the adapter is in {OUTPUT_DIR}")
+    model.save_pretrained(ADAPTER_DIR)
+    tokenizer.save_pretrained(ADAPTER_DIR)
+    print(f"Done: the adapter is in {ADAPTER_DIR}")
     if SAVE_MERGED:
         model.save_pretrained_merged(MERGED_DIR, tokenizer, save_method="merged_16bit")
         print(f"The merged model is in {MERGED_DIR}")
@@ -173,7 +174,8 @@ from trl import DPOConfig, DPOTrainer
 BASE_MODEL = @BASE_MODEL@
 TRAIN_FILE = @TRAIN_FILE@
 VALID_FILE = @VALID_FILE@  # None: train without validation
-OUTPUT_DIR = @OUTPUT_DIR@
+ADAPTER_DIR = @ADAPTER_DIR@  # the trained adapter
+CHECKPOINT_DIR = @CHECKPOINT_DIR@  # snapshots during training (safe to delete afterwards)
 MERGED_DIR = @MERGED_DIR@
 SAVE_MERGED = False  # True: also save the adapter merged into the model (for LM Studio, GGUF)
 LOAD_IN_4BIT = True
@@ -211,7 +213,7 @@ def main():
         train_dataset=data["train"],
         eval_dataset=data["validation"] if VALID_FILE else None,
         args=DPOConfig(
-            output_dir=OUTPUT_DIR,
+            output_dir=CHECKPOINT_DIR,
             beta=BETA,
             max_length=MAX_LENGTH,
             num_train_epochs=EPOCHS,
@@ -229,9 +231,9 @@ def main():
         ),
     )
     trainer.train()
-    model.save_pretrained(OUTPUT_DIR)
-    tokenizer.save_pretrained(OUTPUT_DIR)
-    print(f"Done: the adapter is in {OUTPUT_DIR}")
+    model.save_pretrained(ADAPTER_DIR)
+    tokenizer.save_pretrained(ADAPTER_DIR)
+    print(f"Done: the adapter is in {ADAPTER_DIR}")
     if SAVE_MERGED:
         model.save_pretrained_merged(MERGED_DIR, tokenizer, save_method="merged_16bit")
         print(f"The merged model is in {MERGED_DIR}")

@@ -1,7 +1,7 @@
-"""“Export for…”: a ready-to-run folder for a trainer on the writer's own computer.
+"""“Export for…”: a ready-to-run folder for a trainer on the writer's own computer, or for Vertex AI.
 
-The writer picks the trainer (MLX-LM, TRL, Unsloth, Axolotl, LLaMA-Factory), the folder, the
-base model and where validation examples come from; the export itself
+The writer picks the trainer (MLX-LM, TRL, Unsloth, Axolotl, LLaMA-Factory, or Google Vertex AI
+for Gemini), the folder, the base model and where validation examples come from; the export itself
 (desktop_app.core.exports) runs on a worker, and the dialog then lists in plain words what was
 converted or left out, with buttons to open the folder and its README.
 
@@ -87,7 +87,7 @@ class ExportForDialog(QDialog):
         self, dataset: Dataset, parent: QWidget | None = None, *, pools: WorkerPools | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export for a trainer on your computer")
+        self.setWindowTitle("Export for a trainer")
         self.dataset = dataset
         self.pools = pools
         self._own_pool: QThreadPool | None = None
@@ -96,9 +96,10 @@ class ExportForDialog(QDialog):
         self.result: ExportResult | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Writes a folder that trains a model from this dataset on your own computer: the "
-            "data in the trainer's format, settings for a small model, and a README with the "
-            "exact commands. Nothing is downloaded now."
+            "Writes a folder that trains a model from this dataset: the data in the trainer's "
+            "format, its settings, and a README with the exact commands. Local trainers run on "
+            "your own computer; Google Vertex AI tunes Gemini in your Google Cloud project. "
+            "Nothing is downloaded or sent now."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
