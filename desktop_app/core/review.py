@@ -53,10 +53,25 @@ class ReviewEntry:
     status: ReviewStatus = ReviewStatus.DRAFT
     tags: tuple[str, ...] = ()
     note: str = ""
+    intended: tuple[str, ...] = ()  # warnings the writer set aside ("This is intended")
 
     @property
     def is_empty(self) -> bool:
-        return self.status is ReviewStatus.DRAFT and not self.tags and not self.note
+        return (
+            self.status is ReviewStatus.DRAFT
+            and not self.tags
+            and not self.note
+            and not self.intended
+        )
+
+    def is_intended(self, code: str, message_index: int | None) -> bool:
+        return intended_key(code, message_index) in self.intended
+
+    def with_intended(self, code: str, message_index: int | None, on: bool) -> ReviewEntry:
+        """A copy with one warning set aside (`on`) or counted again."""
+        key = intended_key(code, message_index)
+        kept = tuple(k for k in self.intended if k != key)
+        return replace(self, intended=(*kept, key) if on else kept)
 
     def with_field(self, field: str, value: Any) -> ReviewEntry:
         """A copy with one field changed; `tags` takes a sequence, `status` a ReviewStatus/str."""
@@ -80,6 +95,8 @@ class ReviewEntry:
             out["tags"] = list(self.tags)
         if self.note:
             out["note"] = self.note
+        if self.intended:
+            out["intended"] = list(self.intended)
         return out
 
     @classmethod
@@ -90,14 +107,21 @@ class ReviewEntry:
             status = ReviewStatus.DRAFT
         tags = data.get("tags", [])
         note = data.get("note", "")
+        intended = data.get("intended", [])
         return cls(
             status=status,
             tags=normalise_tags(tags if isinstance(tags, list) else []),
             note=note if isinstance(note, str) else "",
+            intended=normalise_tags(intended if isinstance(intended, list) else []),
         )
 
 
 EMPTY = ReviewEntry()
+
+
+def intended_key(code: str, message_index: int | None) -> str:
+    """How a set-aside warning is named in the sidecar: its check, and the message it is about."""
+    return code if message_index is None else f"{code}@{message_index}"
 
 
 def normalise_tags(tags: Iterable[Any]) -> tuple[str, ...]:

@@ -119,3 +119,21 @@ def test_entry_json_tolerates_bad_values() -> None:
     assert entry == ReviewEntry()
     assert normalise_tags(["b", "a", "b"]) == ("b", "a")
     assert ReviewStatus.NEEDS_WORK.label == "Needs work"
+
+
+def test_an_intended_warning_is_kept_in_the_sidecar_and_can_be_taken_back(tmp_path: Path) -> None:
+    ds = _dataset("write to support@larkspur.example", "other")
+    path = tmp_path / "data.jsonl"
+    ds.save(path)
+    store = ReviewStore(ds)
+    entry = store.get(0).with_intended("personal_data", 1, True)
+    assert not entry.is_empty and entry.is_intended("personal_data", 1)
+    assert not entry.is_intended("personal_data", 0)
+    store.set_entries([0], [entry])
+    write_sidecar(path, store.to_json())
+    matcher = SidecarMatcher(read_sidecar(path))
+    matcher.feed(0, list(Dataset.open(path)))
+    matches, _ = matcher.finish()
+    assert matches[0].is_intended("personal_data", 1)
+    back = matches[0].with_intended("personal_data", 1, False)
+    assert back.is_empty  # nothing else was noted: no entry, no sidecar
