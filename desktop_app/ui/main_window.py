@@ -19,7 +19,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -52,13 +51,12 @@ def _import_parts() -> None:
     Called when the window is completed, i.e. after its first paint, so starting the app shows a
     window as fast as a bare Qt window would; the names become this module's globals.
     """
-    global recovery, sidecar_path, save_preferences, sample_path
+    global recovery, save_preferences, sample_path
     global Document, ExamplesModel, ProblemsModel, ExampleEditor, show_error
     global ExamplesPane, OverviewPane, ProblemsPane, Qt
     from PySide6.QtCore import Qt  # the Qt.* enums: about 45 ms, so after the first paint
 
     from desktop_app.core import recovery
-    from desktop_app.core.review import sidecar_path
     from desktop_app.core.settings import save_preferences
     from desktop_app.core.templates import sample_path
     from desktop_app.qt.document import Document
@@ -76,7 +74,6 @@ def _import_parts() -> None:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Finetune Studio"
-FILE_FILTER = "Datasets (*.jsonl *.json *.txt);;All files (*)"
 LARGE_FILE_NOTICE = 100 * 1024 * 1024
 _MODEL_ICONS = (
     "severity-error",
@@ -139,6 +136,9 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         if self.completed:
             return
         _import_parts()
+        from desktop_app.ui.window_files import FileActions
+
+        self.files = FileActions(self)  # open, save, import, export (window_files.py)
         self._build_panes()
         self._build_actions()
         self._build_menus()
@@ -162,6 +162,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.problems_pane = ProblemsPane(self)
         self.problems_pane.problem_activated.connect(self.go_to_problem)
         self.problems_pane.fix_requested.connect(self.apply_quick_fix)
+        self.problems_pane.intended_requested.connect(self.set_intended)
         self.overview_pane = OverviewPane(
             self.prefs.model, self.prefs.epochs, self, provider=self.prefs.provider
         )
@@ -227,26 +228,28 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.examples_model = ExamplesModel(
             document.dataset, document.analysis, document.review, icons, self
         )
-        self.problems_model = ProblemsModel(document.analysis, icons, self)
+        self.problems_model = ProblemsModel(document.analysis, icons, self, document.review)
         self.examples_pane.set_model(self.examples_model, document.search)
         self.problems_pane.set_model(self.problems_model)
         self.overview_pane.set_analysis(document.analysis, document.review)
         self.editor.set_context(document.dataset, document.undo_stack, self._token_counter)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
-        document.modified_changed.connect(self._update_title)
-        document.path_changed.connect(self._update_title)
+        document.modified_changed.connect(self.update_title)
+        document.path_changed.connect(self.update_title)
         document.loading_changed.connect(self._on_loading_changed)
         document.load_progress.connect(self._on_load_progress)
         document.loaded.connect(self._on_loaded)
         document.load_failed.connect(self._on_load_failed)
-        document.saved.connect(self._on_saved)
-        document.save_failed.connect(self._on_save_failed)
+        document.saved.connect(self.files.on_saved)
+        document.save_failed.connect(self.files.on_save_failed)
         document.analysis.progress_changed.connect(self._on_check_progress)
         document.analysis.checking_changed.connect(self._on_checking_changed)
         document.analysis.counts_changed.connect(self._schedule_counts)
         document.undo_stack.indexChanged.connect(self._update_actions)
-        self._update_title()
+        document.undo_stack.indexChanged.connect(self.update_title)  # the title follows content
+        document.undo_stack.indexChanged.connect(self._schedule_counts)
+        self.update_title()
         self._update_actions()
         self._update_counts()
         self.document_changed.emit()
@@ -321,41 +324,6 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.set_document(self._new_document())
         self.status_label.setText("")
 
-    def maybe_save(self) -> bool:
-        """Ask about unsaved changes: True to go on (saved or discarded), False to stay."""
-        document = self.document
-        if document is None or not document.is_modified or document.loading:
-            return True
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(APP_TITLE)
-        box.setText(f"Save the changes to “{self._display_name()}”?")
-        box.setInformativeText("If you don't save, your changes will be lost.")
-        box.setStandardButtons(
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        box.setObjectName("save-changes-box")
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Cancel:
-            return False
-        if answer == QMessageBox.StandardButton.Discard:
-            return True
-        path = document.path
-        if path is None:
-            path = self._ask_save_path()
-            if path is None:
-                return False
-        try:
-            document.save_now(path)
-        except UserFacingError as error:
-            show_error(self, error)
-            return False
-        self._remember_recent(path)
-        return True
-
     # ---- file actions --------------------------------------------------------------------
     @Slot()
     def new_dataset(self) -> None:
@@ -365,123 +333,9 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         if dialog.exec():
             self.open_template(dialog.chosen())
 
-    @Slot()
-    def open_dialog(self) -> None:
-        start = str(self.document.path.parent) if self.document and self.document.path else ""
-        name, _ = QFileDialog.getOpenFileName(self, "Open dataset", start, FILE_FILTER)
-        if name:
-            self.open_path(Path(name))
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.ui_state.recent_files()
-        if not recent:
-            empty = self.recent_menu.addAction("No recent files")
-            empty.setEnabled(False)
-            return
-        for number, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{number % 10} {path.name}")
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction("Clear List", self.ui_state.clear_recent)
-
-    def _open_recent(self, path: Path) -> None:
-        if not path.exists():
-            self.ui_state.remove_recent(path)
-            show_error(
-                self,
-                UserFacingError(
-                    f"“{path.name}” is no longer where it was ({path.parent}).",
-                    "It was removed from the recent files. Use Open to find it.",
-                ),
-            )
-            return
-        self.open_path(path)
-
-    @Slot()
-    def save(self) -> bool:
-        document = self.document
-        if document is None or document.loading:
-            return False
-        if document.path is None:
-            return self.save_as()
-        document.save(document.path)
-        self.status_label.setText(f"Saving “{document.path.name}”…")
-        return True
-
-    @Slot()
-    def save_as(self) -> bool:
-        document = self.document
-        if document is None or document.loading:
-            return False
-        path = self._ask_save_path()
-        if path is None:
-            return False
-        document.save(path)
-        self.status_label.setText(f"Saving “{path.name}”…")
-        return True
-
-    def _ask_save_path(self) -> Path | None:
-        document = self.document
-        start = str(document.path) if document and document.path else "dataset.jsonl"
-        name, _ = QFileDialog.getSaveFileName(self, "Save dataset as", start, FILE_FILTER)
-        if not name:
-            return None
-        path = Path(name)
-        return path if path.suffix else path.with_suffix(".jsonl")
-
-    @Slot(object)
-    def _on_saved(self, path: object) -> None:
-        assert isinstance(path, Path)
-        self.display_name_override = None
-        self._remember_recent(path)
-        self._update_title()
-        self.status_label.setText(
-            f"Saved “{path.name}”. Review notes are in {sidecar_path(path).name}."
-        )
-
-    @Slot(object)
-    def _on_save_failed(self, error: object) -> None:
-        self.status_label.setText("The dataset was not saved. Your edits are kept.")
-        show_error(self, error if isinstance(error, BaseException) else Exception(str(error)))
-
-    def _remember_recent(self, path: Path) -> None:
-        self.ui_state.add_recent(path)
-
-    @Slot()
-    def import_examples(self) -> None:
-        from desktop_app.ui.dialogs import import_dialog
-
-        document = self.document
-        if document is None or document.loading:
-            return
-        at = self._insert_position()
-        import_dialog.run_import(self, document.dataset, document.undo_stack, at)
-
-    @Slot()
-    def export_training(self) -> None:
-        from desktop_app.ui.dialogs import export_dialog
-
-        document = self.document
-        if document is None or document.loading:
-            return
-        export_dialog.run_export(
-            self,
-            document.dataset,
-            self.examples_pane.selected_records(),
-            document.analysis.error_count,
-        )
-
-    @Slot()
-    def export_for(self) -> None:
-        from desktop_app.ui.dialogs import export_for
-
-        document = self.document
-        if document is None or document.loading:
-            return
-        export_for.run_export_for(self, document.dataset, self.pools)
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes: True to go on (saved or discarded), False to stay."""
+        return self.files.maybe_save()
 
     # ---- navigation ----------------------------------------------------------------------
     @Slot(object)
@@ -504,27 +358,27 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.problems_pane.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # ---- status --------------------------------------------------------------------------
-    def _display_name(self) -> str:
+    def display_name(self) -> str:
         if self.display_name_override and (self.document is None or self.document.path is None):
             return self.display_name_override
         return self.document.display_name if self.document else "Untitled dataset"
 
     @Slot()
-    def _update_title(self) -> None:
-        self.setWindowTitle(f"{self._display_name()}[*] — {APP_TITLE}")
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.display_name()}[*] — {APP_TITLE}")
         self.setWindowModified(bool(self.document and self.document.is_modified))
 
     @Slot()
     def _on_loaded(self) -> None:
         document = self.document
         assert document is not None and document.path is not None
-        self._remember_recent(document.path)
+        self.ui_state.add_recent(document.path)
         size = document.analysis.file_bytes or 0
         note = ""
         if size > LARGE_FILE_NOTICE:
             note = f" It is a large file ({size / 1048576:,.0f} MB); checks run in the background."
         self.status_label.setText(f"Opened “{document.path.name}”.{note}")
-        self._update_title()
+        self.update_title()
         self._update_counts()
 
     @Slot(object)

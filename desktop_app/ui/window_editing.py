@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QInputDialog
 
 if TYPE_CHECKING:
     from desktop_app.core.dataset import Record
-    from desktop_app.core.problems import Problem
+    from desktop_app.core.problems import Fix, Problem
     from desktop_app.core.review import ReviewStatus
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
@@ -30,11 +30,11 @@ if TYPE_CHECKING:
 def import_parts() -> None:
     """Import the commands and core types editing needs; called once the window has painted
     (MainWindow.complete), so they cost nothing at start-up. They become this module's globals."""
-    global Record, Problem, ReviewStatus, bulk_macro
+    global Record, Problem, Fix, ReviewStatus, bulk_macro
     global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
     global SetReviewEntriesCommand, SetValueCommand
     from desktop_app.core.dataset import Record
-    from desktop_app.core.problems import Problem
+    from desktop_app.core.problems import Fix, Problem
     from desktop_app.core.review import ReviewStatus
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
@@ -214,8 +214,8 @@ class WindowEditing:
                 row = 0 if delta > 0 else model.rowCount() - 1
         self.problems_pane.select_row(row)
 
-    @Slot(int, object)
-    def apply_quick_fix(self, record: int, problem: object) -> None:
+    @Slot(int, object, object)
+    def apply_quick_fix(self, record: int, problem: object, fix: object = None) -> None:
         from desktop_app.core import fixes
 
         document = self.document
@@ -223,18 +223,70 @@ class WindowEditing:
             return
         if not 0 <= record < len(document.dataset):
             return
-        label = problem.fix.label
-        if fixes.removes_example(problem.fix.code):
+        chosen = fix if isinstance(fix, Fix) else problem.fix
+        label = chosen.label
+        if fixes.removes_example(chosen.code):
             self._push(RemoveRecordsCommand(document.dataset, [record], label))
             self.status_label.setText(f"{label}: done. Undo brings it back.")
             return
+        text = None
+        if fixes.needs_writing(chosen.code):
+            if self._write_in_editor(record, problem):
+                return
+            text = self._ask_for_reply(record)
+            if text is None:
+                return
         try:
-            value = fixes.apply_problem_fix(problem, document.dataset.value(record))
+            value = fixes.apply_problem_fix(problem, document.dataset.value(record), chosen, text)
         except fixes.FixNotApplicable:
             self.status_label.setText("That fix no longer applies; the example has changed.")
             return
         self._push(SetValueCommand(document.dataset, record, value, label))
         self.status_label.setText(f"{label}: done. Undo reverts it.")
+
+    def _write_in_editor(self, record: int, problem: Problem) -> bool:
+        """An empty message: put the cursor in it (what the writer types fixes the problem)."""
+        assert self.document is not None
+        index = problem.message_index
+        value = self.document.dataset.value(record)
+        messages = value.get("messages") if isinstance(value, dict) else None
+        if index is None or not isinstance(messages, list) or not 0 <= index < len(messages):
+            return False
+        message = messages[index]
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, str) or content.strip():
+            return False  # not an empty message: the reply is missing, ask for it
+        self.go_to_problem(record, index)
+        self.status_label.setText("Write the message; the problem goes away as you type.")
+        return True
+
+    def _ask_for_reply(self, record: int) -> str | None:
+        """A missing reply: the writer writes it (the cursor starts in the box)."""
+        self.go_to_problem(record, -1)
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            "Write the reply",
+            "The reply the model should learn to give (it is added at the end of the example):",
+            "",
+        )
+        return text if ok and text.strip() else None
+
+    def set_intended(self, record: int, problem: object, on: bool) -> None:
+        """Set a warning aside ("This is intended") or count it again; undo reverses it."""
+        document = self.document
+        if document is None or not isinstance(problem, Problem):
+            return
+        if not 0 <= record < len(document.dataset):
+            return
+        entry = document.review.get(record).with_intended(problem.code, problem.message_index, on)
+        text = "Mark a warning as intended" if on else "Count a warning again"
+        self._push(SetReviewEntriesCommand(document.review, [record], [entry], text))
+        self.status_label.setText(
+            "Set aside: kept in your review notes and no longer counted. Undo or “Count It "
+            "Again” brings it back."
+            if on
+            else "The warning is counted again."
+        )
 
 
 def _system_prompt_near(document: Document, index: int) -> str:

@@ -122,8 +122,8 @@ class Extras(QObject):
         dialog = WelcomeDialog(parent=self.window)
         dialog.sample_requested.connect(self.window.open_sample)
         dialog.template_requested.connect(self._open_template)
-        dialog.open_file_requested.connect(self.window.open_dialog)
-        dialog.import_requested.connect(self.window.import_examples)
+        dialog.open_file_requested.connect(self.window.files.open_dialog)
+        dialog.import_requested.connect(self.window.files.import_examples)
         dialog.tour_requested.connect(self.start_tour)
         dialog.show()
         self.welcome = dialog

@@ -30,6 +30,7 @@ from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.models import ModelInfo, find_model, load_models
 from desktop_app.core.review import ReviewStatus
 from desktop_app.qt.analysis_store import AnalysisStore
+from desktop_app.qt.problems_model import set_aside_counts
 
 UPDATE_DELAY_MS = 300
 BUSY_UPDATE_DELAY_MS = 2000  # while a big file is being checked: a calmer rhythm
@@ -261,9 +262,7 @@ class OverviewPane(QWidget):
         if blank:
             parts.append(f"{blank:,} blank")
         self.labels["unreadable"].setText(", ".join(parts) if parts else "None")
-        self.labels["problems"].setText(
-            f"{analysis.error_count:,} errors, {analysis.warning_count:,} warnings"
-        )
+        self.labels["problems"].setText(set_aside_counts(analysis, self.review).text())
         if self.review is not None:
             counts = self.review.status_counts()
             self.labels["review"].setText(
