@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTabWidget,
     QWidget,
 )
 
@@ -169,15 +168,16 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.overview_pane.model_changed.connect(self._on_model_changed)
         self.overview_pane.provider_changed.connect(self._on_provider_changed)
         self.overview_pane.epochs_changed.connect(self._on_epochs_changed)
-        self.side_tabs = QTabWidget(self)
-        self.side_tabs.setAccessibleName("Problems and overview")
-        self.side_tabs.addTab(self.problems_pane, icon("severity-warning"), "Problems")
-        self.side_tabs.addTab(self.overview_pane, icon("status-ok"), "Overview")
+        self.overview_pane.train_requested.connect(self.start_training)
+        from desktop_app.ui.side_area import SideArea
+
+        self.side_area = SideArea(self.problems_pane, self.overview_pane, self)
+        self.side_tabs = self.side_area.tabs
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(self.examples_pane)
         self.splitter.addWidget(self.editor)
-        self.splitter.addWidget(self.side_tabs)
+        self.splitter.addWidget(self.side_area)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 3)
@@ -200,9 +200,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.ui_state.save_bytes("geometry", self.saveGeometry())
         self.ui_state.save_bytes("window_state", self.saveState())
         self.ui_state.save_bytes("splitter", self.splitter.saveState())
-        self.ui_state.save_bytes(
-            "examples_header", self.examples_pane.table.horizontalHeader().saveState()
-        )
+        self.ui_state.save_bytes("examples_header", self.examples_pane.header_state())
         self.ui_state.sync()
 
     # ---- documents -----------------------------------------------------------------------
@@ -438,6 +436,11 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.prefs = replace(self.prefs, theme=name)
         self._store_prefs()
         self.overview_pane.schedule()
+
+    @Slot()
+    def start_training(self) -> None:
+        """The overview's Train… button (the toolbar's and the Training menu's do the same)."""
+        self.extras.training.menu.start_training()
 
     # ---- help ----------------------------------------------------------------------------
     @Slot()

@@ -143,7 +143,26 @@ def apply_theme(app: QApplication, preference: str = "system", *, system: str | 
     system's scheme when it is already known (asking Qt costs ~45 ms before the first frame)."""
     global _current
     scheme = (system or system_scheme()) if preference == "system" else preference
+    changed = scheme != _current
     _current = "dark" if scheme == "dark" else "light"
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setPalette(dark_palette() if _current == "dark" else light_palette())
+    if changed:
+        repaint_everything(app)
     return _current
+
+
+def repaint_everything(app: QApplication) -> None:
+    """After a palette switch at run time: widgets with a style sheet keep the palette they were
+    polished with, so their sheet is set again; menus and popups get the new palette; every
+    widget repaints (bubbles read their colours from `role_colors` when they paint)."""
+    palette = app.palette()
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
+        if widget.isWindow():
+            widget.setPalette(palette)
+        widget.update()

@@ -190,8 +190,9 @@ class WindowEditing:
     # ---- problems ------------------------------------------------------------------------
     @Slot(int, int)
     def go_to_problem(self, record: int, message: int) -> None:
-        if record < 0:
-            self.side_tabs.setCurrentWidget(self.overview_pane)
+        if record < 0:  # about the whole file: its overview section, beside the list
+            found = self.problems_pane.current_problem()
+            self.side_area.show_beside(found[1].code if found else "")
             return
         if self.examples_pane.select_record(record):
             self.editor.show_record(record)

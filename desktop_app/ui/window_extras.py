@@ -43,6 +43,7 @@ class Extras(QObject):
             if widget is not None:
                 widget.setObjectName(name)
         self.training = install_training(window)
+        self._add_train_button(window)
         self.try_services = TryServices(
             document=lambda: window.document,
             store=lambda: self.training.store,
@@ -57,6 +58,19 @@ class Extras(QObject):
         self._extend_help(help_menu)
 
     # ---- menus ---------------------------------------------------------------------------
+    def _add_train_button(self, window: Any) -> None:
+        """Train… on the toolbar, where the tour says training starts."""
+        toolbar = getattr(window, "toolbar", None)
+        if toolbar is None:
+            return
+        train = QAction(icon("train"), "Train…", window)
+        train.setObjectName("toolbar-train")
+        train.setToolTip("Check this dataset, see the cost, and start training a model")
+        train.triggered.connect(self.training.menu.start_training)
+        toolbar.addSeparator()
+        toolbar.addAction(train)
+        self.act_train = train
+
     def _build_try_menu(self, before: QMenu | None) -> None:
         menu = QMenu("T&ry", self.window)
         menu.setObjectName("try-menu")

@@ -257,18 +257,35 @@ class WindowMenus:
         help_menu.addAction(self.act_shortcuts)
         help_menu.addAction(self.act_about)
 
-        toolbar = self.addToolBar("Main")
+        toolbar = self.toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.act_new, self.act_open, self.act_save):
             toolbar.addAction(action)
         toolbar.addSeparator()
-        toolbar.addAction(self.act_undo)
-        toolbar.addAction(self.act_redo)
+        toolbar.addAction(_steady(self.act_undo, "Undo", self))
+        toolbar.addAction(_steady(self.act_redo, "Redo", self))
         toolbar.addSeparator()
         toolbar.addAction(self.act_add)
         toolbar.addAction(self.act_import)
         toolbar.addAction(self.act_export)
         toolbar.addSeparator()
         toolbar.addAction(self.act_next_problem)
+
+
+def _steady(action: QAction, text: str, parent: object) -> QAction:
+    """A toolbar twin of `action` with a fixed label (“Undo”), so the buttons after it keep
+    their places; what would be undone (“Undo Change it to …”) moves to its tooltip."""
+    twin = QAction(action.icon(), text, parent)
+    twin.setObjectName(f"toolbar-{text.lower()}")
+
+    def follow() -> None:
+        twin.setEnabled(action.isEnabled())
+        twin.setToolTip(action.text().replace("&", "") or text)
+        twin.setIcon(action.icon())
+
+    action.changed.connect(follow)
+    twin.triggered.connect(action.trigger)
+    follow()
+    return twin

@@ -294,11 +294,11 @@ def test_layout_and_recent_files_are_remembered(qtbot, sample_file: Path) -> Non
     first.resize(first.width(), 577)  # the offscreen screen is only 800 × 800
     first.splitter.setSizes([500, 300, 300])
     header = first.examples_pane.table.horizontalHeader()
-    header.resizeSection(2, 77)
+    header.resizeSection(4, 77)  # Problems: never folded away in a narrow pane
     close_window(first)
     second = make_window(qtbot)
     assert second.size().height() == 577
-    assert second.examples_pane.table.horizontalHeader().sectionSize(2) == 77
+    assert second.examples_pane.table.horizontalHeader().sectionSize(4) == 77
     assert second.ui_state.load_bytes("splitter") is not None
     second.files.fill_recent_menu()
     texts = [a.text() for a in second.recent_menu.actions()]

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QEnterEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QEnterEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -136,8 +144,12 @@ class MessageBubble(QFrame):
         self.name_label = QLabel()
         self.name_label.setEnabled(False)
         row.addWidget(self.name_label)
-        self.actions_box = QWidget()
-        row.addWidget(self.actions_box)
+        # the action buttons float over the header's right end (see resizeEvent): kept out of
+        # the layout, they never make a bubble wider than a narrow editor pane
+        self.actions_box = QWidget(self)
+        self.actions_box.setObjectName("messageActions")
+        self.actions_box.setAutoFillBackground(True)
+        self.actions_box.hide()
         row.addStretch(1)
         self.train: QCheckBox | None = None
         if self.role == "assistant" and train_switch:
@@ -155,6 +167,7 @@ class MessageBubble(QFrame):
         self.tokens.setEnabled(False)
         self.tokens.setToolTip("Tokens in this message (counting…)")
         self.tokens.setAccessibleName("Token count")
+        self.tokens.setMinimumWidth(0)
         row.addWidget(self.tokens)
         buttons = [
             ("list-add", "Add message below (Ctrl+Return)", self._add_below),
@@ -172,8 +185,8 @@ class MessageBubble(QFrame):
         self._count = count
         self._buttons: dict[str, QToolButton] = {}
         # The buttons are made on first hover/focus (a 200-message example stays quick to show);
-        # their room is kept from the start so nothing moves when they appear.
-        self.actions_box.setFixedWidth(len(buttons) * _BUTTON_WIDTH)
+        # they appear over the header's right end, so nothing moves when they do.
+        self.actions_box.setFixedSize(len(buttons) * _BUTTON_WIDTH, _BUTTON_WIDTH)
         return row
 
     def _body(self, layout: QVBoxLayout, message: dict[str, Any]) -> None:
@@ -303,6 +316,21 @@ class MessageBubble(QFrame):
             self._make_buttons()
         for button in self._buttons.values():
             button.setVisible(visible)
+        self.actions_box.setVisible(visible)
+        if visible:
+            self._place_actions()
+            self.actions_box.raise_()
+
+    def _place_actions(self) -> None:
+        box = self.actions_box
+        box.move(max(0, self.width() - box.width() - 8), 6)
+        palette = box.palette()
+        palette.setColor(QPalette.ColorRole.Window, role_colors(self.role).background)
+        box.setPalette(palette)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_actions()
 
     def enterEvent(self, event: QEnterEvent) -> None:
         super().enterEvent(event)
@@ -316,6 +344,7 @@ class MessageBubble(QFrame):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        self.colors = role_colors(self.role)  # the theme may have changed since it was built
         background, accent = QColor(self.colors.background), QColor(self.colors.accent)
         border = QPen(accent if self._focused else QColor(0, 0, 0, 0), 1.5)
         if not self._trained:  # a reply the model does not learn from looks faded and dashed

@@ -13,13 +13,17 @@ import bisect
 from collections import Counter
 from typing import Any
 
+from superqt import QCollapsible  # maintained collapsible sections (superqt)
+
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGroupBox,
+    QFrame,
     QLabel,
+    QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -74,6 +78,7 @@ class OverviewPane(QWidget):
     model_changed = Signal(str)
     provider_changed = Signal(str)
     epochs_changed = Signal(object)  # int | None
+    train_requested = Signal()
 
     def __init__(
         self,
@@ -94,8 +99,30 @@ class OverviewPane(QWidget):
         self._stale = True
         self._build(model, epochs, provider)
 
+    def _section(self, key: str, title: str) -> QWidget:
+        """A collapsible section (open at first); its content widget is returned."""
+        section = QCollapsible(title, self)
+        section.setObjectName(f"overview-{key}")
+        section.setDuration(0)  # no animation: the pane repaints often enough
+        section.layout().setContentsMargins(0, 0, 0, 0)
+        content = QWidget(section)
+        section.addWidget(content)
+        section.expand(animate=False)
+        self.sections[key] = section
+        return content
+
+    def open_section(self, key: str) -> None:
+        """Open the section a file-wide problem is about and bring it into view."""
+        section = self.sections.get(key)
+        if section is None:
+            return
+        section.expand(animate=False)
+        self.scroll.ensureWidgetVisible(section, 0, 0)
+        section.toggleButton().setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _build(self, model: str, epochs: int | None, provider: str) -> None:
-        counts = QGroupBox("Dataset", self)
+        self.sections: dict[str, QCollapsible] = {}
+        counts = self._section("dataset", "Dataset")
         form = QFormLayout(counts)
         self.labels: dict[str, QLabel] = {}
         for key, title in (
@@ -112,7 +139,7 @@ class OverviewPane(QWidget):
             self.labels[key] = label
             form.addRow(title + ":", label)
 
-        training = QGroupBox("Training estimate", self)
+        training = self._section("training", "Training estimate")
         tform = QFormLayout(training)
         self.provider_combo = QComboBox(training)
         self.provider_combo.setAccessibleName("Provider whose rules the checks follow")
@@ -162,15 +189,30 @@ class OverviewPane(QWidget):
             self.labels[key] = label
             tform.addRow(title + ":", label)
 
-        self.chart_box = QGroupBox("Example length (tokens)", self)
+        self.chart_box = self._section("lengths", "Example length (tokens)")
         self.chart_layout = QVBoxLayout(self.chart_box)
         self.chart_layout.setContentsMargins(4, 4, 4, 4)
 
+        self.train_button = QPushButton("Train…", self)
+        self.train_button.setObjectName("overview-train")
+        self.train_button.setToolTip("No errors left: start training a model on this dataset")
+        self.train_button.clicked.connect(self.train_requested)
+        self.train_button.hide()
+
+        page = QWidget(self)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(self.train_button)
+        for section in self.sections.values():
+            column.addWidget(section)
+        column.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(page)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(counts)
-        layout.addWidget(training)
-        layout.addWidget(self.chart_box, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
 
     # ---- wiring --------------------------------------------------------------------------
     def set_analysis(self, analysis: AnalysisStore | None, review: Any = None) -> None:
@@ -236,6 +278,7 @@ class OverviewPane(QWidget):
         if analysis is None:
             for label in self.labels.values():
                 label.setText("–")
+            self.train_button.hide()
             return
         checked = [s for s in analysis.summaries if s is not None]
         pending = len(analysis.summaries) - len(checked)
@@ -262,7 +305,10 @@ class OverviewPane(QWidget):
         if blank:
             parts.append(f"{blank:,} blank")
         self.labels["unreadable"].setText(", ".join(parts) if parts else "None")
-        self.labels["problems"].setText(set_aside_counts(analysis, self.review).text())
+        counts = set_aside_counts(analysis, self.review)
+        self.labels["problems"].setText(counts.text())
+        ready = examples > 0 and counts.errors == 0 and not pending
+        self.train_button.setVisible(ready)
         if self.review is not None:
             counts = self.review.status_counts()
             self.labels["review"].setText(
