@@ -114,6 +114,8 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.examples_model: ExamplesModel | None = None
         self.problems_model: ProblemsModel | None = None
         self.display_name_override: str | None = None
+        self._select_when_loaded: int | None = None
+        self._name_while_empty = False
         self._closing = False
         self.completed = False
         self.undo_group = QUndoGroup(self)
@@ -201,6 +203,9 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.ui_state.save_bytes("window_state", self.saveState())
         self.ui_state.save_bytes("splitter", self.splitter.saveState())
         self.ui_state.save_bytes("examples_header", self.examples_pane.header_state())
+        document = self.document
+        if document is not None and self.completed:
+            self.ui_state.save_session(document.path, self.examples_pane.current_record())
         self.ui_state.sync()
 
     # ---- documents -----------------------------------------------------------------------
@@ -219,6 +224,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         """Show `document` (the previous one is closed; ask before calling this)."""
         old = self.document
         self.display_name_override = name
+        self._name_while_empty = False
         if old is not None:
             self._detach(old)
         self.document = document
@@ -245,6 +251,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         document.analysis.checking_changed.connect(self._on_checking_changed)
         document.analysis.counts_changed.connect(self._schedule_counts)
         document.undo_stack.indexChanged.connect(self._update_actions)
+        self.follow_undo(document)
         document.undo_stack.indexChanged.connect(self.update_title)  # the title follows content
         document.undo_stack.indexChanged.connect(self._schedule_counts)
         self.update_title()
@@ -256,6 +263,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
 
     def _detach(self, document: Document) -> None:
         document.close()
+        self.unfollow_undo(document)
         self.undo_group.removeStack(document.undo_stack)
         self.examples_pane.set_model(None)
         self.problems_pane.set_model(None)
@@ -272,13 +280,15 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
     def _token_counter(self) -> TokenCounts | None:
         return self.document.analysis.counter() if self.document else None
 
-    def open_path(self, path: Path | str) -> None:
-        """Open a file (asks about unsaved changes first)."""
+    def open_path(self, path: Path | str, select: int | None = None) -> None:
+        """Open a file (asks about unsaved changes first); `select`: the example to show once
+        it is read (the last session's selection)."""
         path = Path(path)
         if not self.maybe_save():
             return
         document = self._new_document()
         self.set_document(document)
+        self._select_when_loaded = select
         self.status_label.setText(f"Opening “{path.name}”…")
         document.start_loading(path)
 
@@ -287,6 +297,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
             return
         document = self._new_document(template.data())
         self.set_document(document, name=f"Untitled ({template.title.lower()})")
+        self._name_while_empty = len(document.dataset) == 0
         document.start_checking()
         self.examples_pane.move_current(1)
 
@@ -357,9 +368,13 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
 
     # ---- status --------------------------------------------------------------------------
     def display_name(self) -> str:
-        if self.display_name_override and (self.document is None or self.document.path is None):
-            return self.display_name_override
-        return self.document.display_name if self.document else "Untitled dataset"
+        """The title follows the content: a name given to an empty dataset lasts while it is
+        empty ("Untitled (empty dataset)" becomes "Untitled dataset" once examples arrive)."""
+        document = self.document
+        if self.display_name_override and (document is None or document.path is None):
+            if not (self._name_while_empty and document is not None and len(document.dataset)):
+                return self.display_name_override
+        return document.display_name if document else "Untitled dataset"
 
     @Slot()
     def update_title(self) -> None:
@@ -378,6 +393,9 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.status_label.setText(f"Opened “{document.path.name}”.{note}")
         self.update_title()
         self._update_counts()
+        select, self._select_when_loaded = self._select_when_loaded, None
+        if select is not None and 0 <= select < len(document.dataset):
+            self.examples_pane.select_record(select)
 
     @Slot(object)
     def _on_load_failed(self, error: object) -> None:
@@ -391,22 +409,22 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
 
     def _on_model_changed(self, model: str) -> None:
         self.prefs = replace(self.prefs, model=model)
-        self._store_prefs()
+        self.store_prefs()
         if self.document is not None:
             self.document.analysis.set_model(model)
 
     def _on_provider_changed(self, provider: str) -> None:
         """The checks follow the chosen provider's rules: check everything again."""
         self.prefs = replace(self.prefs, provider=provider)
-        self._store_prefs()
+        self.store_prefs()
         if self.document is not None:
             self.document.analysis.set_model(self.prefs.model, provider)
 
     def _on_epochs_changed(self, epochs: object) -> None:
         self.prefs = replace(self.prefs, epochs=epochs if isinstance(epochs, int) else None)
-        self._store_prefs()
+        self.store_prefs()
 
-    def _store_prefs(self) -> None:
+    def store_prefs(self) -> None:
         self.services.prefs = self.prefs
         if not self.services.persist_prefs:
             return
@@ -434,7 +452,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         for action, icon_name in self._icon_names.items():
             action.setIcon(icon(icon_name))
         self.prefs = replace(self.prefs, theme=name)
-        self._store_prefs()
+        self.store_prefs()
         self.overview_pane.schedule()
 
     @Slot()

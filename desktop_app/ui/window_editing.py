@@ -187,6 +187,35 @@ class WindowEditing:
             self, document.dataset, document.undo_stack, self.examples_pane.selected_records()
         )
 
+    # ---- undo brings examples back into view -------------------------------------------------
+    def follow_undo(self, document: Document) -> None:
+        """Undoing a delete selects the examples that came back (called by set_document)."""
+        self._undo_index = document.undo_stack.index()
+        self._inserted: list[tuple[int, int]] = []
+        document.dataset.inserted.connect(self._note_inserted)
+        document.undo_stack.indexChanged.connect(self._on_undo_index)
+
+    def unfollow_undo(self, document: Document) -> None:
+        document.dataset.inserted.disconnect(self._note_inserted)
+
+    def _note_inserted(self, start: int, count: int) -> None:
+        self._inserted.append((start, count))
+        document = self.document
+        if document is not None and not document.loading and not document.analysis.enabled:
+            # a blank dataset gets its first examples (added, imported): check from now on,
+            # so the table, the status bar and the overview count the same examples
+            document.start_checking()
+
+    @Slot(int)
+    def _on_undo_index(self, index: int) -> None:
+        inserted, self._inserted = self._inserted, []
+        undone = index < self._undo_index
+        self._undo_index = index
+        if not undone or not inserted:
+            return
+        rows = sorted({row for start, count in inserted for row in range(start, start + count)})
+        self.examples_pane.select_records(rows)
+
     # ---- problems ------------------------------------------------------------------------
     @Slot(int, int)
     def go_to_problem(self, record: int, message: int) -> None:

@@ -7,6 +7,7 @@ once from `MainWindow.complete()`, `Extras.shutdown()` from its `closeEvent`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Slot
@@ -133,7 +134,8 @@ class Extras(QObject):
     @Slot()
     def show_welcome(self) -> WelcomeDialog:
         """The welcome screen (shown on the first start, and from the Help menu)."""
-        dialog = WelcomeDialog(parent=self.window)
+        dialog = WelcomeDialog(self.window.prefs.show_welcome, parent=self.window)
+        dialog.screen_widget.show_at_start_changed.connect(self._remember_show_welcome)
         dialog.sample_requested.connect(self.window.open_sample)
         dialog.template_requested.connect(self._open_template)
         dialog.open_file_requested.connect(self.window.files.open_dialog)
@@ -142,6 +144,13 @@ class Extras(QObject):
         dialog.show()
         self.welcome = dialog
         return dialog
+
+    @Slot(bool)
+    def _remember_show_welcome(self, show: bool) -> None:
+        """The welcome screen's "Show this screen when Finetune Studio starts", kept."""
+        window = self.window
+        window.prefs = replace(window.prefs, show_welcome=show)
+        window.store_prefs()
 
     @Slot(str)
     def _open_template(self, name: str) -> None:

@@ -94,6 +94,8 @@ class ExampleEditor(QWidget):
         self.tabs.setTabToolTip(0, "The example as messages you can edit")
         self.tabs.setTabToolTip(1, "The example's line exactly as the file holds it")
         layout.addWidget(self.tabs, 1)
+        self._raw_by_choice = False  # the writer clicked Raw JSON (kept from example to example)
+        self.tabs.tabBarClicked.connect(self._tab_clicked)
 
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
@@ -121,10 +123,13 @@ class ExampleEditor(QWidget):
         self._index = index
         self._refresh(None, first=NEW_RECORD_CHUNK)
         if self._parsed is not None and self._parsed.kind is RecordKind.BROKEN:
-            self.tabs.setCurrentIndex(self.RAW_TAB)
-        elif self.tabs.currentIndex() == self.RAW_TAB and self.raw.text.hasFocus():
-            pass  # keep the writer in the raw tab they are working in
+            self.tabs.setCurrentIndex(self.RAW_TAB)  # the only way to see a line not read
+        elif self.tabs.currentIndex() == self.RAW_TAB and not self._raw_by_choice:
+            self.tabs.setCurrentIndex(self.CONVERSATION_TAB)  # raw was chosen for a broken line
         self.conversation.verticalScrollBar().setValue(0)
+
+    def _tab_clicked(self, index: int) -> None:
+        self._raw_by_choice = index == self.RAW_TAB
 
     def current_index(self) -> int | None:
         return self._index

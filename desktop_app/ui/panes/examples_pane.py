@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QKeySequence, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -184,6 +184,16 @@ class ExamplesPane(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.FocusIn:
             self.proxy.prepare_search()
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.search.text()
+        ):
+            self.search.clear()  # Esc empties the filter; the current example stays current
+            self.apply_text_filter()
+            return True
         return False
 
     # ---- document ------------------------------------------------------------------------
@@ -380,6 +390,13 @@ class ExamplesPane(QWidget):
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
         return True
+
+    def select_records(self, source_rows: list[int]) -> None:
+        """Select several records (the first becomes current), e.g. what an undo brought back."""
+        if not source_rows or not self.select_record(source_rows[0]):
+            return
+        self._reselect(source_rows, source_rows[0])
+        self.selection_changed.emit()
 
     def move_current(self, delta: int) -> None:
         """Next (+1) or previous (-1) visible example."""
