@@ -371,9 +371,9 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         """The title follows the content: a name given to an empty dataset lasts while it is
         empty ("Untitled (empty dataset)" becomes "Untitled dataset" once examples arrive)."""
         document = self.document
-        if self.display_name_override and (document is None or document.path is None):
-            if not (self._name_while_empty and document is not None and len(document.dataset)):
-                return self.display_name_override
+        grown = self._name_while_empty and document is not None and len(document.dataset) > 0
+        if self.display_name_override and (document is None or document.path is None) and not grown:
+            return self.display_name_override
         return document.display_name if document else "Untitled dataset"
 
     @Slot()
