@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from window_helpers import close_window, is_checked, make_window, open_and_check
+
+from PySide6.QtCore import Qt
 
 from desktop_app.core.settings import Preferences
 from desktop_app.core.templates import find_template
