@@ -255,7 +255,10 @@ class ChatColumn(QFrame):
             return False
         messages = [*self.messages(system), {"role": "user", "content": question}]
         self._add_turn("user", "You", question)
-        self._current = self._add_turn("assistant", endpoint.display_name)
+        title = endpoint.display_name
+        if endpoint.kind == "practice":  # Practice mode answers with canned text: say so
+            title += " — simulated reply (Practice mode, not a real model)"
+        self._current = self._add_turn("assistant", title)
         self._current.set_status("Waiting for the first words…")
         self._endpoint = endpoint
         self._stop = self.services.stop_flag()
