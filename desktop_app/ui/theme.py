@@ -96,7 +96,7 @@ def light_palette() -> QPalette:
     }
     for role, value in colors.items():
         p.setColor(role, QColor(value))
-    _disabled(p, "#9aa1ae")
+    _disabled(p, "#9aa1ae", secondary="#5f6675")
     return p
 
 
@@ -125,17 +125,17 @@ def dark_palette() -> QPalette:
     }
     for role, value in colors.items():
         p.setColor(role, QColor(value))
-    _disabled(p, "#6b7280")
+    _disabled(p, "#6b7280", secondary="#9ca3b0")
     return p
 
 
-def _disabled(palette: QPalette, color: str) -> None:
-    for role in (
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-    ):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(color))
+def _disabled(palette: QPalette, color: str, *, secondary: str) -> None:
+    """Greyed buttons (inactive controls) use `color`; disabled labels, which the app uses for
+    secondary text such as token counts (on a window or on a text page), use `secondary`: 4.5:1
+    on every background, bubbles included."""
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(color))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(secondary))
 
 
 def apply_theme(app: QApplication, preference: str = "system", *, system: str | None = None) -> str:
