@@ -21,12 +21,13 @@ class RoleColors:
     accent: QColor
 
 
+# accents are also text (bubble titles): each has 4.5:1 or more on its background
 _ROLES_LIGHT = {
-    "system": ("#eef0f4", "#667085"),
-    "user": ("#e7f0fd", "#2f6fdb"),
-    "assistant": ("#e8f5ec", "#2e8b57"),
-    "tool": ("#fdf2e2", "#c26a00"),
-    "": ("#f3eef8", "#7e57c2"),
+    "system": ("#eef0f4", "#5f6675"),
+    "user": ("#e7f0fd", "#2a62c4"),
+    "assistant": ("#e8f5ec", "#267a4c"),
+    "tool": ("#fdf2e2", "#9e5500"),
+    "": ("#f3eef8", "#6d48b0"),
 }
 _ROLES_DARK = {
     "system": ("#2a2e35", "#98a2b3"),

@@ -136,10 +136,8 @@ def findings(root: QWidget) -> list[Finding]:
         text = _plain(widget.text())
         if not text.strip():
             continue
-        if isinstance(widget, QLabel):
-            clipped = _label_clipped(widget)
-        else:
-            clipped = _button_clipped(widget)
+        label = isinstance(widget, QLabel)
+        clipped = _label_clipped(widget) if label else _button_clipped(widget)
         if clipped:
             out.append(Finding(name, text[:60], f"cut off ({clipped})"))
         inactive = isinstance(widget, QAbstractButton) and not widget.isEnabled()

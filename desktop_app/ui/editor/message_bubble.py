@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core import edits
 from desktop_app.core.edits import ROLES, Path
 from desktop_app.ui.editor.change import Change, ref_key
-from desktop_app.ui.editor.look import icon, role_colors
+from desktop_app.ui.editor.look import RoleColors, icon, role_colors
 from desktop_app.ui.editor.text_box import GrowingTextEdit
 from desktop_app.ui.editor.tool_calls_editor import ToolAnswerRow, ToolCallsEditor
 
@@ -89,7 +89,6 @@ class MessageBubble(QFrame):
         self.position = int(ref[-1])
         message = message if isinstance(message, dict) else {}
         self.role = message.get("role") if isinstance(message.get("role"), str) else ""
-        self.colors = role_colors(self.role)
         self._focused = False
         self._trained = True
         self.counted: Any = _NOT_COUNTED  # the message data its token count was made from
@@ -121,6 +120,11 @@ class MessageBubble(QFrame):
         self.extras.setEnabled(False)
         layout.addWidget(self.extras)
         self.update_message(value, message)
+
+    @property
+    def colors(self) -> RoleColors:
+        """The role's colours in the theme in use now (it can change while the app runs)."""
+        return role_colors(self.role)
 
     # ---- building ---------------------------------------------------------------------------
     def _header(
@@ -344,7 +348,6 @@ class MessageBubble(QFrame):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
-        self.colors = role_colors(self.role)  # the theme may have changed since it was built
         background, accent = QColor(self.colors.background), QColor(self.colors.accent)
         border = QPen(accent if self._focused else QColor(0, 0, 0, 0), 1.5)
         if not self._trained:  # a reply the model does not learn from looks faded and dashed

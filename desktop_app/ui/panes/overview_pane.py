@@ -15,7 +15,7 @@ from typing import Any
 
 from superqt import QCollapsible  # maintained collapsible sections (superqt)
 
-from PySide6.QtCore import QMargins, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QMargins, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -105,7 +105,7 @@ class OverviewPane(QWidget):
         section.setObjectName(f"overview-{key}")
         section.setDuration(0)  # no animation: the pane repaints often enough
         section.layout().setContentsMargins(0, 0, 0, 0)
-        content = QWidget(section)
+        content = _SectionContent(section)
         section.addWidget(content)
         section.expand(animate=False)
         self.sections[key] = section
@@ -324,6 +324,17 @@ class OverviewPane(QWidget):
         self._refresh_estimate(tokens)
         self.last_histogram = histogram_of_sorted(tokens)
         self._draw_histogram(self.last_histogram)
+        self._fit_sections()
+
+    def _fit_sections(self) -> None:
+        """Open sections take the height their (re-worded) labels need now."""
+        for section in self.sections.values():
+            if section.isExpanded():
+                section.expand(animate=False)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_sections()
 
     def _refresh_estimate(self, tokens: list[int]) -> None:
         info = find_model(self.current_model())
@@ -398,6 +409,18 @@ class OverviewPane(QWidget):
         self._chart_view.setChart(chart)
         if old is not None:
             old.deleteLater()
+
+
+class _SectionContent(QWidget):
+    """A section's content. QCollapsible limits an open section to its content's size hint, so
+    the hint is the height the wrapped labels need at the current width."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth() and self.width() > 0:
+            hint.setHeight(max(hint.height(), layout.heightForWidth(self.width())))
+        return hint
 
 
 def _trainable_models() -> list[ModelInfo]:

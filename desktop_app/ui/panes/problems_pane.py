@@ -102,6 +102,8 @@ class ProblemsPane(QWidget):
         header.setSectionResizeMode(ProblemColumn.LINE, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(ProblemColumn.LINE, 52)
         header.setSectionResizeMode(ProblemColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
+        model.modelAboutToBeReset.connect(self._remember_current)
+        model.modelReset.connect(self._restore_current)
         model.rebuilt.connect(self._update_summary)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._update_summary()
@@ -119,6 +121,26 @@ class ProblemsPane(QWidget):
         else:
             self.summary.setText(counts.text() + checking)
         self._show_detail(self.table.currentIndex())
+
+    @Slot()
+    def _remember_current(self) -> None:
+        found = self.current_problem()
+        self._kept = None
+        if found is not None:
+            record, problem = found
+            self._kept = (record, problem.code, problem.message_index)
+
+    @Slot()
+    def _restore_current(self) -> None:
+        """The list is rebuilt as checks finish: the problem being looked at stays selected."""
+        kept, self._kept = getattr(self, "_kept", None), None
+        if kept is None or self.model is None:
+            return
+        for row in range(self.model.rowCount()):
+            record, problem = self.model.problem(row)  # type: ignore[misc]
+            if (record, problem.code, problem.message_index) == kept:
+                self.table.setCurrentIndex(self.model.index(row, ProblemColumn.MESSAGE))
+                return
 
     def current_problem(self) -> tuple[int | None, Problem] | None:
         index = self.table.currentIndex()
