@@ -235,6 +235,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.problems_model = ProblemsModel(document.analysis, icons, self, document.review)
         self.examples_pane.set_model(self.examples_model, document.search)
         self.problems_pane.set_model(self.problems_model)
+        self.problems_model.rebuilt.connect(self._update_counts)  # the list and the bar agree
         self.overview_pane.set_analysis(document.analysis, document.review)
         self.editor.set_context(document.dataset, document.undo_stack, self._token_counter)
         self.undo_group.addStack(document.undo_stack)

@@ -32,7 +32,7 @@ def _error_codes(window, record: int) -> set[str]:
 def test_a_missing_reply_is_written_and_nothing_is_traded(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
     _select(window, 14, "no_assistant_message")
-    assert window.problems_pane.fix_button.text() == "Write the reply"
+    assert window.problems_pane.fix_button.accessibleName() == "Write the reply"
     errors_before = window.document.analysis.error_count
 
     def write(dialog) -> None:

@@ -99,7 +99,7 @@ def test_problems_pane_selects_example_and_applies_fix(qtbot, window, sample_fil
     assert window.examples_pane.current_record() == 11
     assert window.problems_pane.fix_button.isVisible()
     # an empty reply is written, not removed: removing it would leave "no assistant reply"
-    assert window.problems_pane.fix_button.text() == "Write the reply"
+    assert window.problems_pane.fix_button.accessibleName() == "Write the reply"
     others = [a.text() for a in window.problems_pane.fix_menu.actions()]
     assert others == ["Remove the example"]
     errors_before = window.document.analysis.error_count

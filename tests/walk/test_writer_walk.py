@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.exceptions import TimeoutError
 from readability import findings
+from window_helpers import answer_next_dialog, is_checked
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -46,11 +48,25 @@ class Walk:
         self.seen: list[str] = []
 
     def look(self, step: str, widget: QWidget | None = None) -> None:
-        """Check what is on screen now (the window, or a dialog) for cut-off or faint text."""
+        """Check what is on screen now (the window, or a dialog) for cut-off or faint text.
+
+        Layouts settle over a few event-loop turns: what is still wrong after 3 s is reported.
+        With WALK_LOOK_DIR set, every screen looked at is also saved there."""
         target = widget or self.window
-        self.qtbot.wait(1)  # let pending layouts run (not a timed wait: zero-length)
-        QApplication.processEvents()
-        self.seen += [f"{self.scheme}/{self.size}/{step}: {f}" for f in findings(target)]
+        if target is self.window:  # the window never resizes itself (a pane, a long label)
+            width = SIZES[self.size][0]
+            if self.window.width() != width:
+                self.seen.append(
+                    f"{self.scheme}/{self.size}/{step}: window is {self.window.width()}px wide, not {width}px"
+                )
+        try:
+            self.qtbot.waitUntil(lambda: not findings(target), timeout=3000)
+        except TimeoutError:
+            self.seen += [f"{self.scheme}/{self.size}/{step}: {f}" for f in findings(target)]
+        folder = os.environ.get("WALK_LOOK_DIR")
+        if folder:
+            name = "".join(c if c.isalnum() else "-" for c in step)
+            target.grab().save(str(Path(folder) / f"{self.scheme}-{self.size}-{name}.png"))
 
     def shoot(self, name: str, widget: QWidget | None = None) -> None:
         """A README screenshot: the large size only; dark ones get a -dark suffix."""
@@ -84,15 +100,6 @@ def scheme(request) -> Iterator[str]:
     theme.apply_theme(app, "light")
 
 
-def _checked(window: MainWindow) -> bool:
-    analysis = window.document.analysis
-    return (
-        analysis.enabled
-        and not analysis.checking
-        and analysis.checked_count == len(analysis.summaries)
-    )
-
-
 def _typing_in(window: MainWindow) -> bool:
     focus = QApplication.focusWidget()
     return focus is not None and window.editor.isAncestorOf(focus)
@@ -121,8 +128,6 @@ def _fix_one(walk: Walk, row: int, record: int) -> None:
     if pane.offered:
         fix = pane.offered[0]
         if fix.code == "write_reply" and problem.message_index is None:
-            from window_helpers import answer_next_dialog
-
             answer_next_dialog(
                 lambda d: (d.setTextValue("Happy to help - the Larkspur crew"), d.accept())
             )
@@ -139,7 +144,7 @@ def _fix_one(walk: Walk, row: int, record: int) -> None:
         qtbot.mouseClick(pane.intended_button, Qt.MouseButton.LeftButton)
 
     def settled() -> bool:
-        if not _checked(window):
+        if not is_checked(window):
             return False
         now = window.document.analysis.record_problems(record)
         entry = window.document.review.get(record)
@@ -250,7 +255,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
     try:
         # open the sample
         window.open_path(sample_copy)
-        qtbot.waitUntil(lambda: not window.document.loading and _checked(window), timeout=30_000)
+        qtbot.waitUntil(lambda: not window.document.loading and is_checked(window), timeout=30_000)
         window.examples_pane.select_record(2)
         qtbot.waitUntil(lambda: window.problems_model.rowCount() > 0, timeout=10_000)
         assert window.width() == SIZES[size][0]

@@ -9,13 +9,14 @@ can be set aside ("This is intended"): it stays listed, last and in italics, and
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -74,15 +75,15 @@ class ProblemsPane(QWidget):
         self.intended_button.setVisible(False)
         self.intended_button.clicked.connect(self._on_intended_clicked)
 
-        buttons = QVBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.fix_button)
-        buttons.addWidget(self.intended_button)
-        buttons.addStretch(1)
-        bottom = QHBoxLayout()
+        # the buttons sit under the explanation and elide their labels (the tooltip has the
+        # whole label), so a long fix label never widens the pane, nor the window
+        self.fix_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fix_text = ""
+        bottom = QVBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(self.detail, 1)
-        bottom.addLayout(buttons)
+        bottom.addWidget(self.detail)
+        bottom.addWidget(self.fix_button)
+        bottom.addWidget(self.intended_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -197,7 +198,9 @@ class ProblemsPane(QWidget):
             self.fix_button.setVisible(False)
             return
         first = self.offered[0]
-        self.fix_button.setText(first.label)
+        self._fix_text = first.label
+        self.fix_button.setAccessibleName(first.label)
+        self._elide_fix_label()
         self.fix_button.setToolTip(f"{first.label} (you can undo this)")
         self.fix_menu.clear()
         for fix in self.offered[1:]:
@@ -224,6 +227,17 @@ class ProblemsPane(QWidget):
             -1 if record is None else record,
             -1 if problem.message_index is None else problem.message_index,
         )
+
+    def _elide_fix_label(self) -> None:
+        room = self.fix_button.width() - self.fix_button.iconSize().width() - 40
+        metrics = self.fix_button.fontMetrics()
+        self.fix_button.setText(
+            metrics.elidedText(self._fix_text, Qt.TextElideMode.ElideRight, max(room, 40))
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide_fix_label()
 
     @Slot()
     def _on_fix_clicked(self) -> None:
