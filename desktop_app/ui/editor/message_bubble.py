@@ -318,15 +318,26 @@ class MessageBubble(QFrame):
         visible = self._focused or self.underMouse()
         if visible and not self._buttons:
             self._make_buttons()
-        for button in self._buttons.values():
-            button.setVisible(visible)
         self.actions_box.setVisible(visible)
         if visible:
             self._place_actions()
             self.actions_box.raise_()
 
     def _place_actions(self) -> None:
+        """Top right, over the token count. In a narrow bubble the move buttons fold away first
+        (Alt+Shift+Up/Down still move the message), so the role stays in view."""
         box = self.actions_box
+        if self._buttons and box.isVisible():
+            room = self.width() - self.role_combo.geometry().right() - 16
+            shown = [n for n, _, _ in self._button_specs]
+            for name in ("go-up", "go-down", "fix"):
+                if len(shown) * _BUTTON_WIDTH <= room:
+                    break
+                if name in shown:
+                    shown.remove(name)
+            for name, button in self._buttons.items():
+                button.setVisible(name in shown)
+            box.setFixedWidth(len(shown) * _BUTTON_WIDTH)
         box.move(max(0, self.width() - box.width() - 8), 6)
         palette = box.palette()
         palette.setColor(QPalette.ColorRole.Window, role_colors(self.role).background)

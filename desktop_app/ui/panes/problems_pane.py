@@ -60,7 +60,7 @@ class ProblemsPane(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAccessibleName("Selected problem explained")
         self.detail.setMinimumHeight(self.fontMetrics().height() * 3)
-        self.fix_button = QToolButton(self)
+        self.fix_button = _ElidingToolButton(self)
         self.fix_button.setIcon(icon("fix"))
         self.fix_button.setText("Fix")
         self.fix_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -78,7 +78,6 @@ class ProblemsPane(QWidget):
         # the buttons sit under the explanation and elide their labels (the tooltip has the
         # whole label), so a long fix label never widens the pane, nor the window
         self.fix_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self._fix_text = ""
         bottom = QVBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.detail)
@@ -198,9 +197,8 @@ class ProblemsPane(QWidget):
             self.fix_button.setVisible(False)
             return
         first = self.offered[0]
-        self._fix_text = first.label
+        self.fix_button.set_full_text(first.label)
         self.fix_button.setAccessibleName(first.label)
-        self._elide_fix_label()
         self.fix_button.setToolTip(f"{first.label} (you can undo this)")
         self.fix_menu.clear()
         for fix in self.offered[1:]:
@@ -228,17 +226,6 @@ class ProblemsPane(QWidget):
             -1 if problem.message_index is None else problem.message_index,
         )
 
-    def _elide_fix_label(self) -> None:
-        room = self.fix_button.width() - self.fix_button.iconSize().width() - 40
-        metrics = self.fix_button.fontMetrics()
-        self.fix_button.setText(
-            metrics.elidedText(self._fix_text, Qt.TextElideMode.ElideRight, max(room, 40))
-        )
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide_fix_label()
-
     @Slot()
     def _on_fix_clicked(self) -> None:
         if self.offered:
@@ -257,6 +244,27 @@ class ProblemsPane(QWidget):
         if found is None or found[0] is None or self.model is None:
             return
         self.intended_requested.emit(found[0], found[1], not self.model.intended(index.row()))
+
+
+class _ElidingToolButton(QToolButton):
+    """A tool button whose label is shortened with "…" to its width (the tooltip has it all)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def _elide(self) -> None:
+        room = self.width() - self.iconSize().width() - 44  # icon, padding, menu arrow
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(room, 40)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
 
 
 def _escape(text: str) -> str:
