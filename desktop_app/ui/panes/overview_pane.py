@@ -13,14 +13,13 @@ import bisect
 from collections import Counter
 from typing import Any
 
-from superqt import QCollapsible  # maintained collapsible sections (superqt)
-
-from PySide6.QtCore import QMargins, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QMargins, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QFrame,
+    QGridLayout,
+    QGroupBox,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -100,30 +99,22 @@ class OverviewPane(QWidget):
         self._build(model, epochs, provider)
 
     def _section(self, key: str, title: str) -> QWidget:
-        """A collapsible section (open at first); its content widget is returned."""
-        section = QCollapsible(title, self)
+        """A titled section of the pane (its content widget is returned)."""
+        section = QGroupBox(title, self)
         section.setObjectName(f"overview-{key}")
-        section.setDuration(0)  # no animation: the pane repaints often enough
-        section.layout().setContentsMargins(0, 0, 0, 0)
-        content = _SectionContent(section)
-        section.addWidget(content)
-        section.expand(animate=False)
         self.sections[key] = section
-        return content
+        return section
 
     def open_section(self, key: str) -> None:
-        """Open the section a file-wide problem is about and bring it into view."""
+        """Bring the section a file-wide problem is about into view."""
         section = self.sections.get(key)
-        if section is None:
-            return
-        section.expand(animate=False)
-        self.scroll.ensureWidgetVisible(section, 0, 0)
-        section.toggleButton().setFocus(Qt.FocusReason.OtherFocusReason)
+        if section is not None:
+            self.scroll.verticalScrollBar().setValue(section.y())
 
     def _build(self, model: str, epochs: int | None, provider: str) -> None:
-        self.sections: dict[str, QCollapsible] = {}
+        self.sections: dict[str, QGroupBox] = {}
         counts = self._section("dataset", "Dataset")
-        form = QFormLayout(counts)
+        form = _Rows(counts)
         self.labels: dict[str, QLabel] = {}
         for key, title in (
             ("examples", "Examples"),
@@ -140,7 +131,7 @@ class OverviewPane(QWidget):
             form.addRow(title + ":", label)
 
         training = self._section("training", "Training estimate")
-        tform = QFormLayout(training)
+        tform = _Rows(training)
         self.provider_combo = QComboBox(training)
         self.provider_combo.setAccessibleName("Provider whose rules the checks follow")
         self.provider_combo.setToolTip(
@@ -165,6 +156,11 @@ class OverviewPane(QWidget):
             found = self.model_combo.count() - 1
         self.model_combo.setCurrentIndex(found)
         self.model_combo.currentIndexChanged.connect(self._on_model_changed)
+        for combo in (self.provider_combo, self.model_combo):  # shrink with a narrow pane
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
         self.epochs_spin = QSpinBox(training)
         self.epochs_spin.setRange(0, 50)
         self.epochs_spin.setSpecialValueText("Automatic")
@@ -208,6 +204,7 @@ class OverviewPane(QWidget):
         column.addStretch(1)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(page)
         layout = QVBoxLayout(self)
@@ -324,17 +321,6 @@ class OverviewPane(QWidget):
         self._refresh_estimate(tokens)
         self.last_histogram = histogram_of_sorted(tokens)
         self._draw_histogram(self.last_histogram)
-        self._fit_sections()
-
-    def _fit_sections(self) -> None:
-        """Open sections take the height their (re-worded) labels need now."""
-        for section in self.sections.values():
-            if section.isExpanded():
-                section.expand(animate=False)
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._fit_sections()
 
     def _refresh_estimate(self, tokens: list[int]) -> None:
         info = find_model(self.current_model())
@@ -411,16 +397,22 @@ class OverviewPane(QWidget):
             old.deleteLater()
 
 
-class _SectionContent(QWidget):
-    """A section's content. QCollapsible limits an open section to its content's size hint, so
-    the hint is the height the wrapped labels need at the current width."""
+class _Rows(QGridLayout):
+    """Caption and value side by side, the value wrapping in the room left (QFormLayout does
+    not give wrapped values the height they need in a narrow pane)."""
 
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        layout = self.layout()
-        if layout is not None and layout.hasHeightForWidth() and self.width() > 0:
-            hint.setHeight(max(hint.height(), layout.heightForWidth(self.width())))
-        return hint
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setColumnStretch(1, 1)
+        self.setHorizontalSpacing(10)
+
+    def addRow(self, caption: str, field: QWidget) -> None:
+        row = self.rowCount()
+        label = QLabel(caption, field.parentWidget())
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+        self.addWidget(field, row, 1)
 
 
 def _trainable_models() -> list[ModelInfo]:

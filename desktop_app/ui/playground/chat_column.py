@@ -83,6 +83,7 @@ class ChatBubble(QFrame):
         self.role = role
         self.setObjectName(f"bubble-{role}")
         self.header = QLabel(title, self)
+        self.header.setWordWrap(True)  # a long model name never widens the bubble
         self._paint_header()
         self.text = GrowingText(self)
         self.text.setPlainText(text)
@@ -267,10 +268,13 @@ class ChatColumn(QFrame):
             return False
         messages = [*self.messages(system), {"role": "user", "content": question}]
         self._add_turn("user", "You", question)
-        title = endpoint.display_name
-        if endpoint.kind == "practice":  # Practice mode answers with canned text: say so
-            title += " — simulated reply (Practice mode, not a real model)"
+        simulated = endpoint.kind == "practice"  # Practice mode answers with canned text
+        title = endpoint.display_name + (" · simulated reply" if simulated else "")
         self._current = self._add_turn("assistant", title)
+        if simulated:
+            self._current.header.setToolTip(
+                "Practice mode makes its replies up on this computer: no real model wrote it."
+            )
         self._current.set_status("Waiting for the first words…")
         self._endpoint = endpoint
         self._stop = self.services.stop_flag()
