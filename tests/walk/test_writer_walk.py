@@ -33,6 +33,7 @@ from desktop_app.ui.main_window import MainWindow, Services
 
 SIZES = {"large": (1600, 1000), "small": (1024, 700)}
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DARK_SHOTS = ("main-window", "overview")
 FAST_PACE = 60.0  # practice pace: a whole job in about a second
 MODEL = "gpt-4.1-mini-2025-04-14"
 # the offscreen platform cannot size or raise windows; that is all these warnings say
@@ -69,8 +70,9 @@ class Walk:
             target.grab().save(str(Path(folder) / f"{self.scheme}-{self.size}-{name}.png"))
 
     def shoot(self, name: str, widget: QWidget | None = None) -> None:
-        """A README screenshot: the large size only; dark ones get a -dark suffix."""
-        if self.size != "large":
+        """A README screenshot: the large size only; in dark, only the main window and the
+        overview (main-window-dark.png, overview-dark.png)."""
+        if self.size != "large" or (self.scheme == "dark" and name not in DARK_SHOTS):
             return
         stem = name if self.scheme == "light" else f"{name}-dark"
         (widget or self.window).grab().save(str(self.shots / f"{stem}.png"))
@@ -98,6 +100,18 @@ def scheme(request) -> Iterator[str]:
     theme.apply_theme(app, request.param)
     yield request.param
     theme.apply_theme(app, "light")
+
+
+def _settled(window: MainWindow) -> bool:
+    """Checked (file-wide findings too), listed, token counts shown, text boxes grown."""
+    model = window.problems_model
+    if not is_checked(window) or model.rowCount() == 0:
+        return False
+    listed = any(model.problem(row)[0] is None for row in range(model.rowCount()))
+    bubbles = window.editor.bubbles()
+    counted = all(b.tokens.text().endswith("tokens") for b in bubbles)
+    grown = all(e.height() >= e.document().size().height() for b in bubbles for e in b.editors)
+    return listed and counted and grown
 
 
 def _typing_in(window: MainWindow) -> bool:
@@ -251,13 +265,15 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
     window.resize(*SIZES[size])
     window.show()
     qtbot.waitExposed(window)
+    window.activateWindow()  # typing needs the keyboard focus (also under a real X server)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     walk = Walk(qtbot, window, scheme, size, shots)
     try:
         # open the sample
         window.open_path(sample_copy)
         qtbot.waitUntil(lambda: not window.document.loading and is_checked(window), timeout=30_000)
         window.examples_pane.select_record(2)
-        qtbot.waitUntil(lambda: window.problems_model.rowCount() > 0, timeout=10_000)
+        qtbot.waitUntil(lambda: _settled(window), timeout=20_000)
         assert window.width() == SIZES[size][0]
         walk.look("opened")
         walk.shoot("main-window")
@@ -265,11 +281,13 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
         # edit a reply
         reply = window.editor.bubbles()[2]
         window.editor.focus_message(2)
+        qtbot.waitUntil(lambda: _typing_in(window), timeout=5000)
         box = QApplication.focusWidget()
-        assert box is not None and reply.isAncestorOf(box)
-        qtbot.keyClick(box, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
-        qtbot.keyClicks(box, " We're sorry for the bother.")
-        assert window.document.dataset.value(2)["messages"][2]["content"].endswith("bother.")
+        assert reply.isAncestorOf(box)
+        qtbot.keyClick(box, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(box, "Heads up! ")
+        assert window.document.dataset.value(2)["messages"][2]["content"].startswith("Heads up! A")
+        qtbot.waitUntil(lambda: _settled(window), timeout=20_000)
         walk.look("edited a reply")
         walk.shoot("conversation-editor", window.editor)
 

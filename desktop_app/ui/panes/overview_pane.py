@@ -34,6 +34,7 @@ from desktop_app.core.models import ModelInfo, find_model, load_models
 from desktop_app.core.review import ReviewStatus
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.problems_model import set_aside_counts
+from desktop_app.ui.icons import icon
 
 UPDATE_DELAY_MS = 300
 BUSY_UPDATE_DELAY_MS = 2000  # while a big file is being checked: a calmer rhythm
@@ -189,7 +190,7 @@ class OverviewPane(QWidget):
         self.chart_layout = QVBoxLayout(self.chart_box)
         self.chart_layout.setContentsMargins(4, 4, 4, 4)
 
-        self.train_button = QPushButton("Train…", self)
+        self.train_button = QPushButton(icon("train"), "Train…", self)
         self.train_button.setObjectName("overview-train")
         self.train_button.setToolTip("No errors left: start training a model on this dataset")
         self.train_button.clicked.connect(self.train_requested)

@@ -102,9 +102,8 @@ class ChatBubble(QFrame):
         self.add_button.setEnabled(False)
         self.add_button.clicked.connect(self.add_requested)
         top = QHBoxLayout()
-        top.addWidget(self.header)
-        top.addStretch(1)
-        top.addWidget(self.add_button)
+        top.addWidget(self.header, 1)  # takes the room: wraps only when the column is narrow
+        top.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 6, 10, 8)
         layout.setSpacing(2)
