@@ -135,6 +135,7 @@ def _fix_one(walk: Walk, row: int, record: int) -> None:
     """Apply the first fix offered, or set a warning aside; wait for the check to agree."""
     window, qtbot = walk.window, walk.qtbot
     pane = window.problems_pane
+    window.side_tabs.setCurrentWidget(pane)
     pane.select_row(row)
     _, problem = window.problems_model.problem(row)
     walk.look(f"problem {problem.code}")
@@ -277,6 +278,16 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
         assert window.width() == SIZES[size][0]
         walk.look("opened")
         walk.shoot("main-window")
+
+        # the guided tour: every bubble readable, inside the window
+        window.extras.start_tour()
+        tour = window.extras.tour
+        for step in range(len(tour.steps)):
+            walk.look(f"tour step {step + 1}")
+            bubble = tour.overlay.bubble
+            assert window.rect().contains(bubble.geometry()), f"tour step {step + 1}"
+            tour.next()
+        assert not tour.running
 
         # edit a reply
         reply = window.editor.bubbles()[2]
