@@ -29,6 +29,7 @@ from desktop_app.core.events import Event
 SIDECAR_SUFFIX = ".ftstudio.json"
 FORMAT = "finetune-studio-review"
 SCHEMA_VERSION = 1
+DATASET_KEY = "dataset"  # the sidecar's notes about the whole file (warnings set aside)
 
 
 class ReviewStatus(StrEnum):
@@ -165,6 +166,9 @@ class SidecarMatcher:
             self._wanted[key] = item
             self._sizes.add(key[0])
         self.unmatched.extend(_unmatched(sidecar))
+        dataset = sidecar.get(DATASET_KEY)
+        if isinstance(dataset, dict):  # travels with the unmatched entries to ReviewStore.load
+            self.unmatched.append({DATASET_KEY: dataset})
 
     def feed(self, start: int, records: Sequence[Record]) -> None:
         if not self._wanted:
@@ -240,15 +244,19 @@ def build_sidecar(
             item = {"size": size, "key": digest, "occurrence": occurrence, "line": index + 1}
             out.append(item | entry.to_json())
     data: dict[str, Any] = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "entries": out}
-    if unmatched:
-        data["unmatched"] = list(unmatched)
+    lost = [item for item in unmatched if DATASET_KEY not in item]
+    if lost:
+        data["unmatched"] = lost
+    for item in unmatched:
+        if item.get(DATASET_KEY):
+            data[DATASET_KEY] = item[DATASET_KEY]
     return data
 
 
 def write_sidecar(dataset_path: Path, data: dict[str, Any]) -> None:
     """Write the sidecar atomically; a dataset without any review data gets no sidecar."""
     path = sidecar_path(dataset_path)
-    if not data.get("entries") and not data.get("unmatched"):
+    if not data.get("entries") and not data.get("unmatched") and not data.get(DATASET_KEY):
         if path.exists():
             path.unlink()
         return
@@ -266,7 +274,9 @@ class ReviewStore:
         self._records: list[Record] = list(dataset)
         self._removed: dict[int, tuple[Record, ReviewEntry]] = {}
         self.unmatched: list[dict[str, Any]] = []
+        self.dataset_intended: tuple[str, ...] = ()  # file-wide warnings set aside
         self.changed: Event[int, int] = Event()  # first, last (inclusive)
+        self.dataset_changed: Event[[]] = Event()
         self.tags_changed: Event[[]] = Event()
         dataset.inserted.connect(self._on_inserted)
         dataset.removing.connect(self._on_removing)
@@ -307,7 +317,16 @@ class ReviewStore:
         return counts
 
     def has_data(self) -> bool:
-        return bool(self.unmatched) or any(e is not None and not e.is_empty for e in self._entries)
+        return (
+            bool(self.unmatched)
+            or bool(self.dataset_intended)
+            or any(e is not None and not e.is_empty for e in self._entries)
+        )
+
+    def set_dataset_intended(self, keys: Sequence[str]) -> None:
+        """The file-wide warnings set aside (see `intended_key`)."""
+        self.dataset_intended = normalise_tags(keys)
+        self.dataset_changed.emit()
 
     # ---- writing (the undo commands call these)
     def set_entries(self, indexes: Sequence[int], entries: Sequence[ReviewEntry]) -> None:
@@ -331,14 +350,22 @@ class ReviewStore:
         for index, entry in matches.items():
             if 0 <= index < len(self._entries):
                 self._entries[index] = entry
-        self.unmatched = list(unmatched)
+        self.unmatched = [item for item in unmatched if DATASET_KEY not in item]
+        for item in unmatched:
+            notes = item.get(DATASET_KEY)
+            intended = notes.get("intended") if isinstance(notes, dict) else None
+            if isinstance(intended, list):
+                self.set_dataset_intended([str(k) for k in intended])
         if matches:
             self.changed.emit(min(matches), max(matches))
             self.tags_changed.emit()
 
     def snapshot(self) -> tuple[list[Record], list[ReviewEntry | None], list[dict[str, Any]]]:
-        """Copies (cheap: references) to build a sidecar on another thread."""
-        return list(self.dataset), list(self._entries), list(self.unmatched)
+        """Copies (cheap: references) to build a sidecar on another thread; the file-wide notes
+        travel with the unmatched entries (build_sidecar writes them under "dataset")."""
+        notes = [{DATASET_KEY: {"intended": list(self.dataset_intended)}}]
+        extra = notes if self.dataset_intended else []
+        return list(self.dataset), list(self._entries), self.unmatched + extra
 
     def to_json(self) -> dict[str, Any]:
         return build_sidecar(*self.snapshot())

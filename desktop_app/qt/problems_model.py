@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 
 from desktop_app.core.problems import Problem, Severity
-from desktop_app.core.review import ReviewStore
+from desktop_app.core.review import ReviewStore, intended_key
 from desktop_app.qt.analysis_store import AnalysisStore
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -57,8 +57,10 @@ _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 def is_intended(review: ReviewStore | None, record: int | None, problem: Problem) -> bool:
     """True when the writer marked this warning "This is intended" (errors never are)."""
-    if review is None or record is None or problem.severity is Severity.ERROR:
+    if review is None or problem.severity is Severity.ERROR:
         return False
+    if record is None:  # a file-wide warning
+        return intended_key(problem.code, problem.message_index) in review.dataset_intended
     if not 0 <= record < len(review):
         return False
     return review.get(record).is_intended(problem.code, problem.message_index)
@@ -67,6 +69,12 @@ def is_intended(review: ReviewStore | None, record: int | None, problem: Problem
 def set_aside_counts(analysis: AnalysisStore, review: ReviewStore | None) -> Counts:
     """Errors, warnings still counted, and warnings set aside: the numbers every pane shows."""
     aside = 0
+    if review is not None and review.dataset_intended:
+        aside += sum(
+            p.severity is Severity.WARNING and is_intended(review, None, p)
+            for p in analysis.dataset_problems()
+            if p.line is None
+        )
     if review is not None:
         for index in range(len(review)):
             entry = review.get(index)
@@ -122,12 +130,14 @@ class ProblemsModel(QAbstractTableModel):
         dataset.removed.connect(self._on_structure)
         if review is not None:
             review.changed.connect(self._on_structure)
+            review.dataset_changed.connect(self._schedule)
         self.rebuild()
 
     def detach(self) -> None:
         self._timer.stop()
         if self.review is not None:
             self.review.changed.disconnect(self._on_structure)
+            self.review.dataset_changed.disconnect(self._schedule)
         self.analysis.dataset.inserted.disconnect(self._on_structure)
         self.analysis.dataset.removed.disconnect(self._on_structure)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QInputDialog
 
 if TYPE_CHECKING:
     from desktop_app.core.dataset import Record
     from desktop_app.core.problems import Fix, Problem
-    from desktop_app.core.review import ReviewStatus
+    from desktop_app.core.review import ReviewStatus, ReviewStore, intended_key
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
         RemoveRecordsCommand,
@@ -30,12 +31,12 @@ if TYPE_CHECKING:
 def import_parts() -> None:
     """Import the commands and core types editing needs; called once the window has painted
     (MainWindow.complete), so they cost nothing at start-up. They become this module's globals."""
-    global Record, Problem, Fix, ReviewStatus, bulk_macro
+    global Record, Problem, Fix, ReviewStatus, intended_key, bulk_macro
     global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
     global SetReviewEntriesCommand, SetValueCommand
     from desktop_app.core.dataset import Record
     from desktop_app.core.problems import Fix, Problem
-    from desktop_app.core.review import ReviewStatus
+    from desktop_app.core.review import ReviewStatus, intended_key
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
         RemoveRecordsCommand,
@@ -306,17 +307,39 @@ class WindowEditing:
         document = self.document
         if document is None or not isinstance(problem, Problem):
             return
-        if not 0 <= record < len(document.dataset):
-            return
-        entry = document.review.get(record).with_intended(problem.code, problem.message_index, on)
         text = "Mark a warning as intended" if on else "Count a warning again"
-        self._push(SetReviewEntriesCommand(document.review, [record], [entry], text))
+        if record < 0:  # about the whole file
+            self._push(SetDatasetIntendedCommand(document.review, problem, on, text))
+        elif record < len(document.dataset):
+            review = document.review
+            entry = review.get(record).with_intended(problem.code, problem.message_index, on)
+            self._push(SetReviewEntriesCommand(review, [record], [entry], text))
+        else:
+            return
         self.status_label.setText(
             "Set aside: kept in your review notes and no longer counted. Undo or “Count It "
             "Again” brings it back."
             if on
             else "The warning is counted again."
         )
+
+
+class SetDatasetIntendedCommand(QUndoCommand):
+    """Set a file-wide warning aside (or count it again); undo restores the list before."""
+
+    def __init__(self, review: ReviewStore, problem: Problem, on: bool, text: str) -> None:
+        super().__init__(text)
+        self.review = review
+        self._old = review.dataset_intended
+        key = intended_key(problem.code, problem.message_index)
+        kept = [k for k in self._old if k != key]
+        self._new = (*kept, key) if on else tuple(kept)
+
+    def redo(self) -> None:
+        self.review.set_dataset_intended(self._new)
+
+    def undo(self) -> None:
+        self.review.set_dataset_intended(self._old)
 
 
 def _system_prompt_near(document: Document, index: int) -> str:

@@ -111,3 +111,21 @@ def test_errors_cannot_be_set_aside(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
     _select(window, 12, "unknown_role")
     assert not window.problems_pane.intended_button.isVisible()
+
+
+def test_a_file_wide_warning_can_be_set_aside_too(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    model = window.problems_model
+    row = next(r for r in range(model.rowCount()) if model.problem(r)[0] is None)
+    _, problem = model.problem(row)
+    assert problem.severity == "warning"  # "The file has 21 examples…"
+    window.problems_pane.select_row(row)
+    assert window.side_area.is_beside()  # its overview section opens beside the list
+    assert window.problems_pane.isVisible()
+    window.problems_pane.intended_button.click()
+    qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 1, timeout=5000)
+    window.act_save.trigger()
+    qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
+    assert problem.code in sidecar_path(sample_file).read_text(encoding="utf-8")
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 0, timeout=5000)

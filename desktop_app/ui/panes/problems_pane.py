@@ -176,7 +176,7 @@ class ProblemsPane(QWidget):
             text += "<br><i>You marked this as intended: it is not counted.</i>"
         self.detail.setText(text)
         self._show_fixes(record, problem)
-        can_set_aside = record is not None and problem.severity is not Severity.ERROR
+        can_set_aside = problem.severity is not Severity.ERROR
         self.intended_button.setVisible(can_set_aside)
         self.intended_button.setText("Count It Again" if aside else "This Is Intended")
         self.intended_button.setToolTip(
@@ -241,9 +241,10 @@ class ProblemsPane(QWidget):
     def _on_intended_clicked(self) -> None:
         found = self.current_problem()
         index = self.table.currentIndex()
-        if found is None or found[0] is None or self.model is None:
+        if found is None or self.model is None:
             return
-        self.intended_requested.emit(found[0], found[1], not self.model.intended(index.row()))
+        record = -1 if found[0] is None else found[0]  # -1: a file-wide warning
+        self.intended_requested.emit(record, found[1], not self.model.intended(index.row()))
 
 
 class _ElidingToolButton(QToolButton):
