@@ -109,6 +109,7 @@ class Hooks:
             unmatched,
             cancel=threading.Event(),
             progress=lambda _value: None,
+            sections=dict(document.review.sections),
         )
         log.info("recovery copy written after an unexpected error")
 
@@ -191,6 +192,14 @@ def start_work(window: Any, file: str | None, offer_restore: bool = True) -> Non
         window.open_path(Path(file))
         return
     prefs = window.services.prefs
+    extras = getattr(window, "extras", None)
+    if prefs.sample_shown:  # a later start: where the writer left off, and the welcome if asked
+        last, record = window.ui_state.last_session()
+        if last is not None and last.is_file():
+            window.open_path(last, select=record)
+        if prefs.show_welcome and extras is not None:
+            extras.show_welcome()
+        return
     if not prefs.sample_shown:
         window.open_sample()
         extras = getattr(window, "extras", None)

@@ -12,6 +12,7 @@ SYSTEM_PACKAGES=(
   libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1
   fonts-dejavu-core xvfb xauth ca-certificates binutils
+  fonts-noto-cjk fonts-noto-color-emoji  # Chinese, Japanese, Korean text and emoji in bubbles
 )
 if ! "$PYTHON" -c "import ensurepip, venv" 2>/dev/null; then
   SYSTEM_PACKAGES+=(python3-venv)

@@ -3,6 +3,10 @@
 `apply_fix(code, value, message_index, field)` never changes `value`; it returns a corrected deep
 copy, or None for `remove_example` (the caller removes the line). A fix that no longer fits the
 example (the message is gone, the role was already changed ...) raises FixNotApplicable.
+
+Two fixes are the writer's own words (`needs_writing`): "Write the reply" and "Write the message"
+take the text the writer typed. `offered_fixes` lists what a problem offers, best first, keeping
+only fixes that bring no new error (a fix never trades one error for another).
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from desktop_app.core.checks.base import (
     FIX_RENAME_PREFERENCE_KEYS,
     FIX_SET_WEIGHT_1,
     FIX_TRIM_WHITESPACE,
+    FIX_WRITE_MESSAGE,
+    FIX_WRITE_REPLY,
 )
 from desktop_app.core.checks.names import clean_name
 from desktop_app.core.checks.roles import suggest_role
 from desktop_app.core.checks.structure import FIX_CONVERT_PROMPT_COMPLETION, FIX_RENAME_TO_MESSAGES
-from desktop_app.core.problems import Problem
+from desktop_app.core.problems import Fix, Problem, Severity
 
 _OUTPUT_FIELD = re.compile(r"^(preferred_output|non_preferred_output)\[0\]")
 
@@ -45,27 +51,103 @@ def removes_example(code: str) -> bool:
     return code == FIX_REMOVE_EXAMPLE
 
 
-def apply_problem_fix(problem: Problem, value: Any) -> Any | None:
-    """Apply the fix a problem offers."""
-    if problem.fix is None:
+def needs_writing(code: str) -> bool:
+    """True for fixes made of the writer's words: the window asks for the text (or puts the
+    cursor in the empty message) instead of changing the example by itself."""
+    return code in (FIX_WRITE_REPLY, FIX_WRITE_MESSAGE)
+
+
+def apply_problem_fix(
+    problem: Problem, value: Any, fix: Fix | None = None, text: str | None = None
+) -> Any | None:
+    """Apply the fix a problem offers (or `fix`, one of its `offered_fixes`)."""
+    chosen = fix or problem.fix
+    if chosen is None:
         raise FixNotApplicable(f"the problem {problem.code} offers no fix")
-    return apply_fix(problem.fix.code, value, problem.message_index, problem.field)
+    return apply_fix(chosen.code, value, problem.message_index, problem.field, text)
 
 
 def apply_fix(
-    code: str, value: Any, message_index: int | None = None, field: str | None = None
+    code: str,
+    value: Any,
+    message_index: int | None = None,
+    field: str | None = None,
+    text: str | None = None,
 ) -> Any | None:
-    """A corrected copy of `value` (None when the fix removes the example)."""
+    """A corrected copy of `value` (None when the fix removes the example); `text` is what the
+    writer wrote, for the fixes that `needs_writing`."""
     if code == FIX_REMOVE_EXAMPLE:
         return None
-    fixer = _FIXERS.get(code)
-    if fixer is None:
-        raise ValueError(f"unknown fix code {code!r}")
     new = copy.deepcopy(value)
     if not isinstance(new, dict):
         raise FixNotApplicable("the example is not an object")
+    if needs_writing(code):
+        if not text or not text.strip():
+            raise FixNotApplicable("nothing was written")
+        _write(new, message_index, field, text, code == FIX_WRITE_REPLY)
+        return new
+    fixer = _FIXERS.get(code)
+    if fixer is None:
+        raise ValueError(f"unknown fix code {code!r}")
     fixer(new, message_index, field)
     return new
+
+
+# second choices, tried in this order after the problem's own fix
+_ALTERNATIVES = {
+    FIX_WRITE_REPLY: (
+        Fix(FIX_REMOVE_MESSAGE, "Remove the empty message"),
+        Fix(FIX_REMOVE_EXAMPLE, "Remove the example"),
+    ),
+    FIX_WRITE_MESSAGE: (Fix(FIX_REMOVE_MESSAGE, "Remove the empty message"),),
+}
+
+
+def offered_fixes(problem: Problem, value: Any) -> list[Fix]:
+    """The fixes to offer for `problem` on `value`, best first: its own fix, then second choices;
+    a fix that would bring an error the example does not have now is left out."""
+    if problem.fix is None:
+        return []
+    candidates = [problem.fix, *_ALTERNATIVES.get(problem.fix.code, ())]
+    offered: list[Fix] = []
+    for fix in candidates:
+        if fix.code in (f.code for f in offered):
+            continue
+        if needs_writing(fix.code) or fix.code == FIX_REMOVE_EXAMPLE or _safe(problem, fix, value):
+            offered.append(fix)
+    return offered
+
+
+def new_errors(before: Any, after: Any) -> set[str]:
+    """Error codes `after` has that `before` did not."""
+    from desktop_app.core.checks import check_value  # the checks import this module's codes
+
+    def errors(value: Any) -> set[str]:
+        return {p.code for p in check_value(value) if p.severity is Severity.ERROR}
+
+    return errors(after) - errors(before)
+
+
+def _safe(problem: Problem, fix: Fix, value: Any) -> bool:
+    try:
+        fixed = apply_fix(fix.code, value, problem.message_index, problem.field)
+    except (FixNotApplicable, ValueError):
+        return False
+    return not new_errors(value, fixed)
+
+
+def _write(
+    value: dict[str, Any], index: int | None, field: str | None, text: str, reply: bool
+) -> None:
+    """Put the writer's text in the empty message, or add it as a reply at the end."""
+    try:
+        message = _message(value, index, field)
+    except FixNotApplicable:
+        message = None
+    if message is not None and (not reply or message.get("role") == "assistant"):
+        message["content"] = text
+        return
+    _messages(value).append({"role": "assistant", "content": text})
 
 
 # ---- where a fix applies ----------------------------------------------------------------------
@@ -249,4 +331,4 @@ _FIXERS = {
     FIX_CONVERT_PROMPT_COMPLETION: _convert_prompt_completion,
     FIX_RENAME_TO_MESSAGES: _rename_to_messages,
 }
-FIX_CODES = frozenset(_FIXERS) | {FIX_REMOVE_EXAMPLE}
+FIX_CODES = frozenset(_FIXERS) | {FIX_REMOVE_EXAMPLE, FIX_WRITE_REPLY, FIX_WRITE_MESSAGE}

@@ -30,9 +30,10 @@ from desktop_app.core.spelling import DatasetSpelling
 SIDECAR_SUFFIX = ".ftstudio.json"
 FORMAT = "finetune-studio-review"
 SCHEMA_VERSION = 1
+DATASET_KEY = "dataset"  # the sidecar's notes about the whole file (warnings set aside)
 # File-wide sections of a sidecar (not about one line), kept as they are: "spelling" (the dataset's
 # spelling language and its own words, core/spelling.py) and any section a newer version wrote.
-_OWN_KEYS = {"format", "schema_version", "entries", "unmatched"}
+_OWN_KEYS = {"format", "schema_version", "entries", "unmatched", DATASET_KEY}
 
 
 class ReviewStatus(StrEnum):
@@ -57,10 +58,25 @@ class ReviewEntry:
     status: ReviewStatus = ReviewStatus.DRAFT
     tags: tuple[str, ...] = ()
     note: str = ""
+    intended: tuple[str, ...] = ()  # warnings the writer set aside ("This is intended")
 
     @property
     def is_empty(self) -> bool:
-        return self.status is ReviewStatus.DRAFT and not self.tags and not self.note
+        return (
+            self.status is ReviewStatus.DRAFT
+            and not self.tags
+            and not self.note
+            and not self.intended
+        )
+
+    def is_intended(self, code: str, message_index: int | None) -> bool:
+        return intended_key(code, message_index) in self.intended
+
+    def with_intended(self, code: str, message_index: int | None, on: bool) -> ReviewEntry:
+        """A copy with one warning set aside (`on`) or counted again."""
+        key = intended_key(code, message_index)
+        kept = tuple(k for k in self.intended if k != key)
+        return replace(self, intended=(*kept, key) if on else kept)
 
     def with_field(self, field: str, value: Any) -> ReviewEntry:
         """A copy with one field changed; `tags` takes a sequence, `status` a ReviewStatus/str."""
@@ -84,6 +100,8 @@ class ReviewEntry:
             out["tags"] = list(self.tags)
         if self.note:
             out["note"] = self.note
+        if self.intended:
+            out["intended"] = list(self.intended)
         return out
 
     @classmethod
@@ -94,14 +112,21 @@ class ReviewEntry:
             status = ReviewStatus.DRAFT
         tags = data.get("tags", [])
         note = data.get("note", "")
+        intended = data.get("intended", [])
         return cls(
             status=status,
             tags=normalise_tags(tags if isinstance(tags, list) else []),
             note=note if isinstance(note, str) else "",
+            intended=normalise_tags(intended if isinstance(intended, list) else []),
         )
 
 
 EMPTY = ReviewEntry()
+
+
+def intended_key(code: str, message_index: int | None) -> str:
+    """How a set-aside warning is named in the sidecar: its check, and the message it is about."""
+    return code if message_index is None else f"{code}@{message_index}"
 
 
 def normalise_tags(tags: Iterable[Any]) -> tuple[str, ...]:
@@ -146,6 +171,9 @@ class SidecarMatcher:
             self._wanted[key] = item
             self._sizes.add(key[0])
         self.unmatched.extend(_unmatched(sidecar))
+        dataset = sidecar.get(DATASET_KEY)
+        if isinstance(dataset, dict):  # travels with the unmatched entries to ReviewStore.load
+            self.unmatched.append({DATASET_KEY: dataset})
 
     def feed(self, start: int, records: Sequence[Record]) -> None:
         if not self._wanted:
@@ -228,15 +256,24 @@ def build_sidecar(
             out.append(item | entry.to_json())
     data: dict[str, Any] = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "entries": out}
     data.update({k: v for k, v in (sections or {}).items() if k not in _OWN_KEYS and v})
-    if unmatched:
-        data["unmatched"] = list(unmatched)
+    lost = [item for item in unmatched if DATASET_KEY not in item]
+    if lost:
+        data["unmatched"] = lost
+    for item in unmatched:
+        if item.get(DATASET_KEY):
+            data[DATASET_KEY] = item[DATASET_KEY]
     return data
 
 
 def write_sidecar(dataset_path: Path, data: dict[str, Any]) -> None:
     """Write the sidecar atomically; a dataset without any review data gets no sidecar."""
     path = sidecar_path(dataset_path)
-    if not data.get("entries") and not data.get("unmatched") and not sidecar_sections(data):
+    if (
+        not data.get("entries")
+        and not data.get("unmatched")
+        and not data.get(DATASET_KEY)
+        and not sidecar_sections(data)
+    ):
         if path.exists():
             path.unlink()
         return
@@ -257,6 +294,8 @@ class ReviewStore:
         self.sections: dict[str, Any] = {}  # file-wide sidecar sections ("spelling", …)
         self.changed: Event[int, int] = Event()  # first, last (inclusive)
         self.spelling_changed: Event[[]] = Event()
+        self.dataset_intended: tuple[str, ...] = ()  # file-wide warnings set aside
+        self.dataset_changed: Event[[]] = Event()
         self.tags_changed: Event[[]] = Event()
         dataset.inserted.connect(self._on_inserted)
         dataset.removing.connect(self._on_removing)
@@ -297,9 +336,17 @@ class ReviewStore:
         return counts
 
     def has_data(self) -> bool:
-        return bool(self.unmatched or sidecar_sections(self.sections)) or any(
-            e is not None and not e.is_empty for e in self._entries
+        return (
+            bool(self.unmatched)
+            or bool(self.dataset_intended)
+            or bool(sidecar_sections(self.sections))
+            or any(e is not None and not e.is_empty for e in self._entries)
         )
+
+    def set_dataset_intended(self, keys: Sequence[str]) -> None:
+        """The file-wide warnings set aside (see `intended_key`)."""
+        self.dataset_intended = normalise_tags(keys)
+        self.dataset_changed.emit()
 
     # ---- writing (the undo commands call these)
     def set_entries(self, indexes: Sequence[int], entries: Sequence[ReviewEntry]) -> None:
@@ -340,7 +387,12 @@ class ReviewStore:
         for index, entry in matches.items():
             if 0 <= index < len(self._entries):
                 self._entries[index] = entry
-        self.unmatched = list(unmatched)
+        self.unmatched = [item for item in unmatched if DATASET_KEY not in item]
+        for item in unmatched:
+            notes = item.get(DATASET_KEY)
+            intended = notes.get("intended") if isinstance(notes, dict) else None
+            if isinstance(intended, list):
+                self.set_dataset_intended([str(k) for k in intended])
         if sections is not None:
             self.sections = dict(sections)
             self.spelling_changed.emit()
@@ -349,8 +401,11 @@ class ReviewStore:
             self.tags_changed.emit()
 
     def snapshot(self) -> tuple[list[Record], list[ReviewEntry | None], list[dict[str, Any]]]:
-        """Copies (cheap: references) to build a sidecar on another thread."""
-        return list(self.dataset), list(self._entries), list(self.unmatched)
+        """Copies (cheap: references) to build a sidecar on another thread; the file-wide notes
+        travel with the unmatched entries (build_sidecar writes them under "dataset")."""
+        notes = [{DATASET_KEY: {"intended": list(self.dataset_intended)}}]
+        extra = notes if self.dataset_intended else []
+        return list(self.dataset), list(self._entries), self.unmatched + extra
 
     def to_json(self) -> dict[str, Any]:
         return build_sidecar(*self.snapshot(), sections=self.sections)

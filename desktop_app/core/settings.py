@@ -34,6 +34,7 @@ class Preferences:
     theme: str = "system"  # system, light or dark
     autosave_seconds: float = 3.0  # recovery copy this long after the last edit
     sample_shown: bool = False  # the bundled sample opens on the very first start only
+    show_welcome: bool = True  # the welcome screen's "Show this screen when … starts"
     recent_limit: int = 10
     extra: dict[str, Any] = field(
         default_factory=dict

@@ -173,7 +173,14 @@ class AnalysisStore(QObject):
 
     @property
     def error_count(self) -> int:
-        return self._errors + sum(p.severity is Severity.ERROR for p in self._dataset_problems)
+        return self._errors + self._dataset_count(Severity.ERROR)
+
+    def _dataset_count(self, severity: Severity) -> int:
+        """Whole-file findings as `problems()` lists them: those about the file, and those on
+        lines still there (a removed duplicate is not counted while the file is re-checked)."""
+        wide = sum(p.severity is severity for p in self._dataset_problems if p.line is None)
+        rows = sum(p.severity is severity for found in self._dataset_by_row.values() for p in found)
+        return wide + rows
 
     @property
     def problem_codes(self) -> list[str]:
@@ -182,7 +189,7 @@ class AnalysisStore(QObject):
 
     @property
     def warning_count(self) -> int:
-        return self._warnings + sum(p.severity is Severity.WARNING for p in self._dataset_problems)
+        return self._warnings + self._dataset_count(Severity.WARNING)
 
     @property
     def checking(self) -> bool:

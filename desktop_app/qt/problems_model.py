@@ -7,7 +7,7 @@ costs a few milliseconds even for large files; rows carry the record's current p
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 
 from desktop_app.core.problems import Problem, Severity
+from desktop_app.core.review import ReviewStore, intended_key
 from desktop_app.qt.analysis_store import AnalysisStore
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -42,6 +43,7 @@ class ProblemRole(IntEnum):
     SEVERITY = Qt.ItemDataRole.UserRole + 4
     CODE = Qt.ItemDataRole.UserRole + 5
     HAS_FIX = Qt.ItemDataRole.UserRole + 6
+    INTENDED = Qt.ItemDataRole.UserRole + 7  # the writer set this warning aside
 
 
 _HEADERS = {
@@ -53,8 +55,53 @@ _SEVERITY_LABEL = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severit
 _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+def is_intended(review: ReviewStore | None, record: int | None, problem: Problem) -> bool:
+    """True when the writer marked this warning "This is intended" (errors never are)."""
+    if review is None or problem.severity is Severity.ERROR:
+        return False
+    if record is None:  # a file-wide warning
+        return intended_key(problem.code, problem.message_index) in review.dataset_intended
+    if not 0 <= record < len(review):
+        return False
+    return review.get(record).is_intended(problem.code, problem.message_index)
+
+
+def set_aside_counts(analysis: AnalysisStore, review: ReviewStore | None) -> Counts:
+    """Errors, warnings still counted, and warnings set aside: the numbers every pane shows."""
+    aside = 0
+    if review is not None and review.dataset_intended:
+        aside += sum(
+            p.severity is Severity.WARNING and is_intended(review, None, p)
+            for p in analysis.dataset_problems()
+            if p.line is None
+        )
+    if review is not None:
+        for index in range(len(review)):
+            entry = review.get(index)
+            if entry.intended:
+                aside += sum(
+                    p.severity is Severity.WARNING and is_intended(review, index, p)
+                    for p in analysis.record_problems(index)
+                )
+    return Counts(analysis.error_count, analysis.warning_count - aside, aside)
+
+
+class Counts(NamedTuple):
+    errors: int
+    warnings: int  # still counted
+    set_aside: int  # warnings the writer marked "This is intended"
+
+    def text(self) -> str:
+        out = f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}"
+        return out + (f" ({self.set_aside:,} set aside)" if self.set_aside else "")
+
+
+def _plural(number: int, word: str) -> str:
+    return f"{number:,} {word}{'s' if number != 1 else ''}"
+
+
 class ProblemsModel(QAbstractTableModel):
-    """Rows of (record index or None, Problem)."""
+    """Rows of (record index or None, Problem); warnings the writer set aside come last."""
 
     rebuilt = Signal()
 
@@ -63,11 +110,14 @@ class ProblemsModel(QAbstractTableModel):
         analysis: AnalysisStore,
         icons: dict[str, QIcon] | None = None,
         parent: QObject | None = None,
+        review: ReviewStore | None = None,
     ) -> None:
         super().__init__(parent)
         self.analysis = analysis
+        self.review = review
         self.icons = icons or {}
         self._rows: list[tuple[int | None, Problem]] = []
+        self._intended: list[bool] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REBUILD_DELAY_MS)
@@ -78,10 +128,16 @@ class ProblemsModel(QAbstractTableModel):
         dataset = analysis.dataset
         dataset.inserted.connect(self._on_structure)
         dataset.removed.connect(self._on_structure)
+        if review is not None:
+            review.changed.connect(self._on_structure)
+            review.dataset_changed.connect(self._schedule)
         self.rebuild()
 
     def detach(self) -> None:
         self._timer.stop()
+        if self.review is not None:
+            self.review.changed.disconnect(self._on_structure)
+            self.review.dataset_changed.disconnect(self._schedule)
         self.analysis.dataset.inserted.disconnect(self._on_structure)
         self.analysis.dataset.removed.disconnect(self._on_structure)
 
@@ -96,14 +152,22 @@ class ProblemsModel(QAbstractTableModel):
     @Slot()
     def rebuild(self) -> None:
         rows = list(self.analysis.problems())
-        rows.sort(key=_order)
+        aside = {id(p) for i, p in rows if is_intended(self.review, i, p)}
+        rows.sort(key=lambda row: (id(row[1]) in aside, *_order(row)))
         self.beginResetModel()
         self._rows = rows
+        self._intended = [id(p) in aside for _, p in rows]
         self.endResetModel()
         self.rebuilt.emit()
 
     def problem(self, row: int) -> tuple[int | None, Problem] | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def intended(self, row: int) -> bool:
+        return 0 <= row < len(self._intended) and self._intended[row]
+
+    def counts(self) -> Counts:
+        return set_aside_counts(self.analysis, self.review)
 
     def find(self, record_index: int, after: bool = True) -> int:
         """The first row at/after (or last row before) `record_index`; -1 when there is none."""
@@ -143,16 +207,26 @@ class ProblemsModel(QAbstractTableModel):
             return None
         record_index, problem = self._rows[index.row()]
         column = index.column()
+        aside = self._intended[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == ProblemColumn.LINE:
                 return "All" if record_index is None else str(record_index + 1)
             if column == ProblemColumn.MESSAGE:
-                return problem.message
+                return f"Set aside (intended): {problem.message}" if aside else problem.message
             return None
+        if role == Qt.ItemDataRole.FontRole and aside:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == ProblemRole.INTENDED:
+            return aside
         if role == Qt.ItemDataRole.DecorationRole and column == ProblemColumn.SEVERITY:
             return self.icons.get(f"severity-{problem.severity.value}")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(problem)
+            note = "\n\nYou marked this as intended; it is not counted." if aside else ""
+            return _tooltip(problem) + note
         if role == Qt.ItemDataRole.AccessibleTextRole:
             where = "whole dataset" if record_index is None else f"example {record_index + 1}"
             return f"{_SEVERITY_LABEL[problem.severity]}, {where}: {problem.message}"

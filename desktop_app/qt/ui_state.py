@@ -15,6 +15,8 @@ from desktop_app.core.appdirs import config_dir
 
 RECENT_KEY = "files/recent"
 SCHEME_KEY = "look/system_scheme"
+SESSION_FILE_KEY = "session/file"  # the dataset open when the app was closed
+SESSION_RECORD_KEY = "session/record"  # and the example selected in it
 
 
 class UiState:
@@ -39,6 +41,21 @@ class UiState:
 
     def save_system_scheme(self, scheme: str) -> None:
         self.settings.setValue(SCHEME_KEY, scheme)
+
+    # ---- the last session: reopened at the next start ----------------------------------------
+    def save_session(self, path: Path | None, record: int | None) -> None:
+        self.settings.setValue(SESSION_FILE_KEY, str(path.resolve()) if path else "")
+        self.settings.setValue(SESSION_RECORD_KEY, -1 if record is None else int(record))
+
+    def last_session(self) -> tuple[Path | None, int | None]:
+        """The file open at the last close (None when none was saved) and its selected example."""
+        name = self.settings.value(SESSION_FILE_KEY, "")
+        try:
+            record = int(self.settings.value(SESSION_RECORD_KEY, -1))
+        except (TypeError, ValueError):
+            record = -1
+        path = Path(name) if isinstance(name, str) and name else None
+        return path, (record if record >= 0 else None)
 
     # ---- recent files --------------------------------------------------------------------
     def recent_files(self) -> list[Path]:

@@ -19,11 +19,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTabWidget,
     QWidget,
 )
 
@@ -52,13 +50,12 @@ def _import_parts() -> None:
     Called when the window is completed, i.e. after its first paint, so starting the app shows a
     window as fast as a bare Qt window would; the names become this module's globals.
     """
-    global recovery, sidecar_path, save_preferences, sample_path
+    global recovery, save_preferences, sample_path
     global Document, ExamplesModel, ProblemsModel, ExampleEditor, show_error
     global ExamplesPane, OverviewPane, ProblemsPane, Qt
     from PySide6.QtCore import Qt  # the Qt.* enums: about 45 ms, so after the first paint
 
     from desktop_app.core import recovery
-    from desktop_app.core.review import sidecar_path
     from desktop_app.core.settings import save_preferences
     from desktop_app.core.templates import sample_path
     from desktop_app.qt.document import Document
@@ -76,7 +73,6 @@ def _import_parts() -> None:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Finetune Studio"
-FILE_FILTER = "Datasets (*.jsonl *.json *.txt);;All files (*)"
 LARGE_FILE_NOTICE = 100 * 1024 * 1024
 _MODEL_ICONS = (
     "severity-error",
@@ -118,6 +114,8 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.examples_model: ExamplesModel | None = None
         self.problems_model: ProblemsModel | None = None
         self.display_name_override: str | None = None
+        self._select_when_loaded: int | None = None
+        self._name_while_empty = False
         self._closing = False
         self.completed = False
         self.undo_group = QUndoGroup(self)
@@ -139,6 +137,9 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         if self.completed:
             return
         _import_parts()
+        from desktop_app.ui.window_files import FileActions
+
+        self.files = FileActions(self)  # open, save, import, export (window_files.py)
         self._build_panes()
         self._build_actions()
         self._build_menus()
@@ -166,21 +167,23 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.problems_pane = ProblemsPane(self)
         self.problems_pane.problem_activated.connect(self.go_to_problem)
         self.problems_pane.fix_requested.connect(self.apply_quick_fix)
+        self.problems_pane.intended_requested.connect(self.set_intended)
         self.overview_pane = OverviewPane(
             self.prefs.model, self.prefs.epochs, self, provider=self.prefs.provider
         )
         self.overview_pane.model_changed.connect(self._on_model_changed)
         self.overview_pane.provider_changed.connect(self._on_provider_changed)
         self.overview_pane.epochs_changed.connect(self._on_epochs_changed)
-        self.side_tabs = QTabWidget(self)
-        self.side_tabs.setAccessibleName("Problems and overview")
-        self.side_tabs.addTab(self.problems_pane, icon("severity-warning"), "Problems")
-        self.side_tabs.addTab(self.overview_pane, icon("status-ok"), "Overview")
+        self.overview_pane.train_requested.connect(self.start_training)
+        from desktop_app.ui.side_area import SideArea
+
+        self.side_area = SideArea(self.problems_pane, self.overview_pane, self)
+        self.side_tabs = self.side_area.tabs
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(self.examples_pane)
         self.splitter.addWidget(self.editor)
-        self.splitter.addWidget(self.side_tabs)
+        self.splitter.addWidget(self.side_area)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 3)
@@ -203,9 +206,10 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.ui_state.save_bytes("geometry", self.saveGeometry())
         self.ui_state.save_bytes("window_state", self.saveState())
         self.ui_state.save_bytes("splitter", self.splitter.saveState())
-        self.ui_state.save_bytes(
-            "examples_header", self.examples_pane.table.horizontalHeader().saveState()
-        )
+        self.ui_state.save_bytes("examples_header", self.examples_pane.header_state())
+        document = self.document
+        if document is not None and self.completed:
+            self.ui_state.save_session(document.path, self.examples_pane.current_record())
         self.ui_state.sync()
 
     # ---- documents -----------------------------------------------------------------------
@@ -224,6 +228,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         """Show `document` (the previous one is closed; ask before calling this)."""
         old = self.document
         self.display_name_override = name
+        self._name_while_empty = False
         if old is not None:
             self._detach(old)
         self.document = document
@@ -231,26 +236,30 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.examples_model = ExamplesModel(
             document.dataset, document.analysis, document.review, icons, self
         )
-        self.problems_model = ProblemsModel(document.analysis, icons, self)
+        self.problems_model = ProblemsModel(document.analysis, icons, self, document.review)
         self.examples_pane.set_model(self.examples_model, document.search)
         self.problems_pane.set_model(self.problems_model)
+        self.problems_model.rebuilt.connect(self._update_counts)  # the list and the bar agree
         self.overview_pane.set_analysis(document.analysis, document.review)
         self.editor.set_context(document.dataset, document.undo_stack, self._token_counter)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
-        document.modified_changed.connect(self._update_title)
-        document.path_changed.connect(self._update_title)
+        document.modified_changed.connect(self.update_title)
+        document.path_changed.connect(self.update_title)
         document.loading_changed.connect(self._on_loading_changed)
         document.load_progress.connect(self._on_load_progress)
         document.loaded.connect(self._on_loaded)
         document.load_failed.connect(self._on_load_failed)
-        document.saved.connect(self._on_saved)
-        document.save_failed.connect(self._on_save_failed)
+        document.saved.connect(self.files.on_saved)
+        document.save_failed.connect(self.files.on_save_failed)
         document.analysis.progress_changed.connect(self._on_check_progress)
         document.analysis.checking_changed.connect(self._on_checking_changed)
         document.analysis.counts_changed.connect(self._schedule_counts)
         document.undo_stack.indexChanged.connect(self._update_actions)
-        self._update_title()
+        self.follow_undo(document)
+        document.undo_stack.indexChanged.connect(self.update_title)  # the title follows content
+        document.undo_stack.indexChanged.connect(self._schedule_counts)
+        self.update_title()
         self._update_actions()
         self._update_counts()
         self.document_changed.emit()
@@ -259,6 +268,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
 
     def _detach(self, document: Document) -> None:
         document.close()
+        self.unfollow_undo(document)
         self.undo_group.removeStack(document.undo_stack)
         self.examples_pane.set_model(None)
         self.problems_pane.set_model(None)
@@ -275,13 +285,15 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
     def _token_counter(self) -> TokenCounts | None:
         return self.document.analysis.counter() if self.document else None
 
-    def open_path(self, path: Path | str) -> None:
-        """Open a file (asks about unsaved changes first)."""
+    def open_path(self, path: Path | str, select: int | None = None) -> None:
+        """Open a file (asks about unsaved changes first); `select`: the example to show once
+        it is read (the last session's selection)."""
         path = Path(path)
         if not self.maybe_save():
             return
         document = self._new_document()
         self.set_document(document)
+        self._select_when_loaded = select
         self.status_label.setText(f"Opening “{path.name}”…")
         document.start_loading(path)
 
@@ -290,6 +302,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
             return
         document = self._new_document(template.data())
         self.set_document(document, name=f"Untitled ({template.title.lower()})")
+        self._name_while_empty = len(document.dataset) == 0
         document.start_checking()
         self.examples_pane.move_current(1)
 
@@ -325,41 +338,6 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.set_document(self._new_document())
         self.status_label.setText("")
 
-    def maybe_save(self) -> bool:
-        """Ask about unsaved changes: True to go on (saved or discarded), False to stay."""
-        document = self.document
-        if document is None or not document.is_modified or document.loading:
-            return True
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(APP_TITLE)
-        box.setText(f"Save the changes to “{self._display_name()}”?")
-        box.setInformativeText("If you don't save, your changes will be lost.")
-        box.setStandardButtons(
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        box.setObjectName("save-changes-box")
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Cancel:
-            return False
-        if answer == QMessageBox.StandardButton.Discard:
-            return True
-        path = document.path
-        if path is None:
-            path = self._ask_save_path()
-            if path is None:
-                return False
-        try:
-            document.save_now(path)
-        except UserFacingError as error:
-            show_error(self, error)
-            return False
-        self._remember_recent(path)
-        return True
-
     # ---- file actions --------------------------------------------------------------------
     @Slot()
     def new_dataset(self) -> None:
@@ -369,124 +347,9 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         if dialog.exec():
             self.open_template(dialog.chosen())
 
-    @Slot()
-    def open_dialog(self) -> None:
-        start = str(self.document.path.parent) if self.document and self.document.path else ""
-        name, _ = QFileDialog.getOpenFileName(self, "Open dataset", start, FILE_FILTER)
-        if name:
-            self.open_path(Path(name))
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.ui_state.recent_files()
-        if not recent:
-            empty = self.recent_menu.addAction("No recent files")
-            empty.setEnabled(False)
-            return
-        for number, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{number % 10} {path.name}")
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction("Clear List", self.ui_state.clear_recent)
-
-    def _open_recent(self, path: Path) -> None:
-        if not path.exists():
-            self.ui_state.remove_recent(path)
-            show_error(
-                self,
-                UserFacingError(
-                    f"“{path.name}” is no longer where it was ({path.parent}).",
-                    "It was removed from the recent files. Use Open to find it.",
-                ),
-            )
-            return
-        self.open_path(path)
-
-    @Slot()
-    def save(self) -> bool:
-        document = self.document
-        if document is None or document.loading:
-            return False
-        if document.path is None:
-            return self.save_as()
-        document.save(document.path)
-        self.status_label.setText(f"Saving “{document.path.name}”…")
-        return True
-
-    @Slot()
-    def save_as(self) -> bool:
-        document = self.document
-        if document is None or document.loading:
-            return False
-        path = self._ask_save_path()
-        if path is None:
-            return False
-        document.save(path)
-        self.status_label.setText(f"Saving “{path.name}”…")
-        return True
-
-    def _ask_save_path(self) -> Path | None:
-        document = self.document
-        start = str(document.path) if document and document.path else "dataset.jsonl"
-        start = str(getattr(document, "suggested_path", None) or start)  # beside a repaired file
-        name, _ = QFileDialog.getSaveFileName(self, "Save dataset as", start, FILE_FILTER)
-        if not name:
-            return None
-        path = Path(name)
-        return path if path.suffix else path.with_suffix(".jsonl")
-
-    @Slot(object)
-    def _on_saved(self, path: object) -> None:
-        assert isinstance(path, Path)
-        self.display_name_override = None
-        self._remember_recent(path)
-        self._update_title()
-        self.status_label.setText(
-            f"Saved “{path.name}”. Review notes are in {sidecar_path(path).name}."
-        )
-
-    @Slot(object)
-    def _on_save_failed(self, error: object) -> None:
-        self.status_label.setText("The dataset was not saved. Your edits are kept.")
-        show_error(self, error if isinstance(error, BaseException) else Exception(str(error)))
-
-    def _remember_recent(self, path: Path) -> None:
-        self.ui_state.add_recent(path)
-
-    @Slot()
-    def import_examples(self) -> None:
-        from desktop_app.ui.dialogs import import_dialog
-
-        document = self.document
-        if document is None or document.loading:
-            return
-        at = self._insert_position()
-        import_dialog.run_import(self, document.dataset, document.undo_stack, at)
-
-    @Slot()
-    def export_training(self) -> None:
-        from desktop_app.ui.dialogs import export_dialog
-
-        document = self.document
-        if document is None or document.loading:
-            return
-        export_dialog.run_export(
-            self,
-            document.dataset,
-            self.examples_pane.selected_records(),
-            document.analysis.error_count,
-        )
-
-    @Slot()
-    def export_for(self) -> None:
-        from desktop_app.ui.dialogs import export_for
-
-        document = self.document
-        if document is None or document.loading:
-            return
-        export_for.run_export_for(self, document.dataset, self.pools)
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes: True to go on (saved or discarded), False to stay."""
+        return self.files.maybe_save()
 
     # ---- navigation ----------------------------------------------------------------------
     @Slot(object)
@@ -509,28 +372,35 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.problems_pane.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # ---- status --------------------------------------------------------------------------
-    def _display_name(self) -> str:
-        if self.display_name_override and (self.document is None or self.document.path is None):
+    def display_name(self) -> str:
+        """The title follows the content: a name given to an empty dataset lasts while it is
+        empty ("Untitled (empty dataset)" becomes "Untitled dataset" once examples arrive)."""
+        document = self.document
+        grown = self._name_while_empty and document is not None and len(document.dataset) > 0
+        if self.display_name_override and (document is None or document.path is None) and not grown:
             return self.display_name_override
-        return self.document.display_name if self.document else "Untitled dataset"
+        return document.display_name if document else "Untitled dataset"
 
     @Slot()
-    def _update_title(self) -> None:
-        self.setWindowTitle(f"{self._display_name()}[*] — {APP_TITLE}")
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.display_name()}[*] — {APP_TITLE}")
         self.setWindowModified(bool(self.document and self.document.is_modified))
 
     @Slot()
     def _on_loaded(self) -> None:
         document = self.document
         assert document is not None and document.path is not None
-        self._remember_recent(document.path)
+        self.ui_state.add_recent(document.path)
         size = document.analysis.file_bytes or 0
         note = ""
         if size > LARGE_FILE_NOTICE:
             note = f" It is a large file ({size / 1048576:,.0f} MB); checks run in the background."
         self.status_label.setText(f"Opened “{document.path.name}”.{note}")
-        self._update_title()
+        self.update_title()
         self._update_counts()
+        select, self._select_when_loaded = self._select_when_loaded, None
+        if select is not None and 0 <= select < len(document.dataset):
+            self.examples_pane.select_record(select)
 
     @Slot(object)
     def _on_load_failed(self, error: object) -> None:
@@ -544,22 +414,22 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
 
     def _on_model_changed(self, model: str) -> None:
         self.prefs = replace(self.prefs, model=model)
-        self._store_prefs()
+        self.store_prefs()
         if self.document is not None:
             self.document.analysis.set_model(model)
 
     def _on_provider_changed(self, provider: str) -> None:
         """The checks follow the chosen provider's rules: check everything again."""
         self.prefs = replace(self.prefs, provider=provider)
-        self._store_prefs()
+        self.store_prefs()
         if self.document is not None:
             self.document.analysis.set_model(self.prefs.model, provider)
 
     def _on_epochs_changed(self, epochs: object) -> None:
         self.prefs = replace(self.prefs, epochs=epochs if isinstance(epochs, int) else None)
-        self._store_prefs()
+        self.store_prefs()
 
-    def _store_prefs(self) -> None:
+    def store_prefs(self) -> None:
         self.services.prefs = self.prefs
         if not self.services.persist_prefs:
             return
@@ -587,8 +457,13 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         for action, icon_name in self._icon_names.items():
             action.setIcon(icon(icon_name))
         self.prefs = replace(self.prefs, theme=name)
-        self._store_prefs()
+        self.store_prefs()
         self.overview_pane.schedule()
+
+    @Slot()
+    def start_training(self) -> None:
+        """The overview's Train… button (the toolbar's and the Training menu's do the same)."""
+        self.extras.training.menu.start_training()
 
     # ---- help ----------------------------------------------------------------------------
     @Slot()

@@ -21,12 +21,13 @@ class RoleColors:
     accent: QColor
 
 
+# accents are also text (bubble titles): each has 4.5:1 or more on its background
 _ROLES_LIGHT = {
-    "system": ("#eef0f4", "#667085"),
-    "user": ("#e7f0fd", "#2f6fdb"),
-    "assistant": ("#e8f5ec", "#2e8b57"),
-    "tool": ("#fdf2e2", "#c26a00"),
-    "": ("#f3eef8", "#7e57c2"),
+    "system": ("#eef0f4", "#5f6675"),
+    "user": ("#e7f0fd", "#2a62c4"),
+    "assistant": ("#e8f5ec", "#267a4c"),
+    "tool": ("#fdf2e2", "#9e5500"),
+    "": ("#f3eef8", "#6d48b0"),
 }
 _ROLES_DARK = {
     "system": ("#2a2e35", "#98a2b3"),
@@ -96,7 +97,7 @@ def light_palette() -> QPalette:
     }
     for role, value in colors.items():
         p.setColor(role, QColor(value))
-    _disabled(p, "#9aa1ae")
+    _disabled(p, "#9aa1ae", secondary="#5f6675")
     return p
 
 
@@ -125,17 +126,17 @@ def dark_palette() -> QPalette:
     }
     for role, value in colors.items():
         p.setColor(role, QColor(value))
-    _disabled(p, "#6b7280")
+    _disabled(p, "#6b7280", secondary="#9ca3b0")
     return p
 
 
-def _disabled(palette: QPalette, color: str) -> None:
-    for role in (
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-    ):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(color))
+def _disabled(palette: QPalette, color: str, *, secondary: str) -> None:
+    """Greyed buttons (inactive controls) use `color`; disabled labels, which the app uses for
+    secondary text such as token counts (on a window or on a text page), use `secondary`: 4.5:1
+    on every background, bubbles included."""
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(color))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(secondary))
 
 
 def apply_theme(app: QApplication, preference: str = "system", *, system: str | None = None) -> str:
@@ -143,7 +144,26 @@ def apply_theme(app: QApplication, preference: str = "system", *, system: str | 
     system's scheme when it is already known (asking Qt costs ~45 ms before the first frame)."""
     global _current
     scheme = (system or system_scheme()) if preference == "system" else preference
+    changed = scheme != _current
     _current = "dark" if scheme == "dark" else "light"
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setPalette(dark_palette() if _current == "dark" else light_palette())
+    if changed:
+        repaint_everything(app)
     return _current
+
+
+def repaint_everything(app: QApplication) -> None:
+    """After a palette switch at run time: widgets with a style sheet keep the palette they were
+    polished with, so their sheet is set again; menus and popups get the new palette; every
+    widget repaints (bubbles read their colours from `role_colors` when they paint)."""
+    palette = app.palette()
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
+        if widget.isWindow():
+            widget.setPalette(palette)
+        widget.update()

@@ -142,7 +142,15 @@ class TourBubble(QFrame):
         self.back_button.setEnabled(number > 1)
         self.next_button.setText("Done" if number == total else "Next")
         self.setAccessibleDescription(f"Tour step {number} of {total}: {step.title}. {step.text}")
-        self.adjustSize()
+        self.fit()
+
+    def fit(self) -> None:
+        """Its width (at most the maximum), and the height the wrapped text needs at that width
+        (adjustSize alone leaves a wrapped label too short: the text was cut off)."""
+        width = min(self.maximumWidth(), max(self.sizeHint().width(), 300))
+        layout = self.layout()
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
+        self.resize(width, max(height, self.sizeHint().height()))
 
 
 class TourOverlay(QWidget):
@@ -183,7 +191,7 @@ class TourOverlay(QWidget):
         top_left = target.mapTo(self.parentWidget(), QPoint(0, 0))
         self.highlight = QRect(top_left, target.size()).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.highlight = self.highlight.intersected(self.rect().adjusted(2, 2, -2, -2))
-        self.bubble.adjustSize()
+        self.bubble.fit()
         self.bubble.move(
             self._bubble_position(self.bubble.size().width(), self.bubble.size().height())
         )

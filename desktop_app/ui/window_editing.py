@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QInputDialog
 
 if TYPE_CHECKING:
     from desktop_app.core.dataset import Record
-    from desktop_app.core.problems import Problem
-    from desktop_app.core.review import ReviewStatus
+    from desktop_app.core.problems import Fix, Problem
+    from desktop_app.core.review import ReviewStatus, ReviewStore, intended_key
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
         RemoveRecordsCommand,
@@ -30,12 +31,12 @@ if TYPE_CHECKING:
 def import_parts() -> None:
     """Import the commands and core types editing needs; called once the window has painted
     (MainWindow.complete), so they cost nothing at start-up. They become this module's globals."""
-    global Record, Problem, ReviewStatus, bulk_macro
+    global Record, Problem, Fix, ReviewStatus, intended_key, bulk_macro
     global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
     global SetReviewEntriesCommand, SetValueCommand
     from desktop_app.core.dataset import Record
-    from desktop_app.core.problems import Problem
-    from desktop_app.core.review import ReviewStatus
+    from desktop_app.core.problems import Fix, Problem
+    from desktop_app.core.review import ReviewStatus, intended_key
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
         RemoveRecordsCommand,
@@ -187,11 +188,41 @@ class WindowEditing:
             self, document.dataset, document.undo_stack, self.examples_pane.selected_records()
         )
 
+    # ---- undo brings examples back into view -------------------------------------------------
+    def follow_undo(self, document: Document) -> None:
+        """Undoing a delete selects the examples that came back (called by set_document)."""
+        self._undo_index = document.undo_stack.index()
+        self._inserted: list[tuple[int, int]] = []
+        document.dataset.inserted.connect(self._note_inserted)
+        document.undo_stack.indexChanged.connect(self._on_undo_index)
+
+    def unfollow_undo(self, document: Document) -> None:
+        document.dataset.inserted.disconnect(self._note_inserted)
+
+    def _note_inserted(self, start: int, count: int) -> None:
+        self._inserted.append((start, count))
+        document = self.document
+        if document is not None and not document.loading and not document.analysis.enabled:
+            # a blank dataset gets its first examples (added, imported): check from now on,
+            # so the table, the status bar and the overview count the same examples
+            document.start_checking()
+
+    @Slot(int)
+    def _on_undo_index(self, index: int) -> None:
+        inserted, self._inserted = self._inserted, []
+        undone = index < self._undo_index
+        self._undo_index = index
+        if not undone or not inserted:
+            return
+        rows = sorted({row for start, count in inserted for row in range(start, start + count)})
+        self.examples_pane.select_records(rows)
+
     # ---- problems ------------------------------------------------------------------------
     @Slot(int, int)
     def go_to_problem(self, record: int, message: int) -> None:
-        if record < 0:
-            self.side_tabs.setCurrentWidget(self.overview_pane)
+        if record < 0:  # about the whole file: its overview section, beside the list
+            found = self.problems_pane.current_problem()
+            self.side_area.show_beside(found[1].code if found else "")
             return
         if self.examples_pane.select_record(record):
             self.editor.show_record(record)
@@ -214,8 +245,8 @@ class WindowEditing:
                 row = 0 if delta > 0 else model.rowCount() - 1
         self.problems_pane.select_row(row)
 
-    @Slot(int, object)
-    def apply_quick_fix(self, record: int, problem: object) -> None:
+    @Slot(int, object, object)
+    def apply_quick_fix(self, record: int, problem: object, fix: object = None) -> None:
         from desktop_app.core import fixes
 
         document = self.document
@@ -223,18 +254,92 @@ class WindowEditing:
             return
         if not 0 <= record < len(document.dataset):
             return
-        label = problem.fix.label
-        if fixes.removes_example(problem.fix.code):
+        chosen = fix if isinstance(fix, Fix) else problem.fix
+        label = chosen.label
+        if fixes.removes_example(chosen.code):
             self._push(RemoveRecordsCommand(document.dataset, [record], label))
             self.status_label.setText(f"{label}: done. Undo brings it back.")
             return
+        text = None
+        if fixes.needs_writing(chosen.code):
+            if self._write_in_editor(record, problem):
+                return
+            text = self._ask_for_reply(record)
+            if text is None:
+                return
         try:
-            value = fixes.apply_problem_fix(problem, document.dataset.value(record))
+            value = fixes.apply_problem_fix(problem, document.dataset.value(record), chosen, text)
         except fixes.FixNotApplicable:
             self.status_label.setText("That fix no longer applies; the example has changed.")
             return
         self._push(SetValueCommand(document.dataset, record, value, label))
         self.status_label.setText(f"{label}: done. Undo reverts it.")
+
+    def _write_in_editor(self, record: int, problem: Problem) -> bool:
+        """An empty message: put the cursor in it (what the writer types fixes the problem)."""
+        assert self.document is not None
+        index = problem.message_index
+        value = self.document.dataset.value(record)
+        messages = value.get("messages") if isinstance(value, dict) else None
+        if index is None or not isinstance(messages, list) or not 0 <= index < len(messages):
+            return False
+        message = messages[index]
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, str) or content.strip():
+            return False  # not an empty message: the reply is missing, ask for it
+        self.go_to_problem(record, index)
+        self.status_label.setText("Write the message; the problem goes away as you type.")
+        return True
+
+    def _ask_for_reply(self, record: int) -> str | None:
+        """A missing reply: the writer writes it (the cursor starts in the box)."""
+        self.go_to_problem(record, -1)
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            "Write the reply",
+            "The reply the model should learn to give (it is added at the end of the example):",
+            "",
+        )
+        return text if ok and text.strip() else None
+
+    def set_intended(self, record: int, problem: object, on: bool) -> None:
+        """Set a warning aside ("This is intended") or count it again; undo reverses it."""
+        document = self.document
+        if document is None or not isinstance(problem, Problem):
+            return
+        text = "Mark a warning as intended" if on else "Count a warning again"
+        if record < 0:  # about the whole file
+            self._push(SetDatasetIntendedCommand(document.review, problem, on, text))
+        elif record < len(document.dataset):
+            review = document.review
+            entry = review.get(record).with_intended(problem.code, problem.message_index, on)
+            self._push(SetReviewEntriesCommand(review, [record], [entry], text))
+        else:
+            return
+        self.status_label.setText(
+            "Set aside: kept in your review notes and no longer counted. Undo or “Count It "
+            "Again” brings it back."
+            if on
+            else "The warning is counted again."
+        )
+
+
+class SetDatasetIntendedCommand(QUndoCommand):
+    """Set a file-wide warning aside (or count it again); undo restores the list before."""
+
+    def __init__(self, review: ReviewStore, problem: Problem, on: bool, text: str) -> None:
+        super().__init__(text)
+        self.review = review
+        self._old = review.dataset_intended
+        key = intended_key(problem.code, problem.message_index)
+        kept = [k for k in self._old if k != key]
+        self._new = (*kept, key) if on else tuple(kept)
+
+    def redo(self) -> None:
+        self.review.set_dataset_intended(self._new)
+
+    def undo(self) -> None:
+        self.review.set_dataset_intended(self._old)
 
 
 def _system_prompt_near(document: Document, index: int) -> str:

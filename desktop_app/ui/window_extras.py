@@ -7,6 +7,7 @@ once from `MainWindow.complete()`, `Extras.shutdown()` from its `closeEvent`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Slot
@@ -43,6 +44,7 @@ class Extras(QObject):
             if widget is not None:
                 widget.setObjectName(name)
         self.training = install_training(window)
+        self._add_train_button(window)
         self.try_services = TryServices(
             document=lambda: window.document,
             store=lambda: self.training.store,
@@ -58,6 +60,19 @@ class Extras(QObject):
         self._extend_help(help_menu)
 
     # ---- menus ---------------------------------------------------------------------------
+    def _add_train_button(self, window: Any) -> None:
+        """Train… on the toolbar, where the tour says training starts."""
+        toolbar = getattr(window, "toolbar", None)
+        if toolbar is None:
+            return
+        train = QAction(icon("train"), "Train…", window)
+        train.setObjectName("toolbar-train")
+        train.setToolTip("Check this dataset, see the cost, and start training a model")
+        train.triggered.connect(self.training.menu.start_training)
+        toolbar.addSeparator()
+        toolbar.addAction(train)
+        self.act_train = train
+
     def _build_try_menu(self, before: QMenu | None) -> None:
         menu = QMenu("T&ry", self.window)
         menu.setObjectName("try-menu")
@@ -127,15 +142,23 @@ class Extras(QObject):
     @Slot()
     def show_welcome(self) -> WelcomeDialog:
         """The welcome screen (shown on the first start, and from the Help menu)."""
-        dialog = WelcomeDialog(parent=self.window)
+        dialog = WelcomeDialog(self.window.prefs.show_welcome, parent=self.window)
+        dialog.screen_widget.show_at_start_changed.connect(self._remember_show_welcome)
         dialog.sample_requested.connect(self.window.open_sample)
         dialog.template_requested.connect(self._open_template)
-        dialog.open_file_requested.connect(self.window.open_dialog)
-        dialog.import_requested.connect(self.window.import_examples)
+        dialog.open_file_requested.connect(self.window.files.open_dialog)
+        dialog.import_requested.connect(self.window.files.import_examples)
         dialog.tour_requested.connect(self.start_tour)
         dialog.show()
         self.welcome = dialog
         return dialog
+
+    @Slot(bool)
+    def _remember_show_welcome(self, show: bool) -> None:
+        """The welcome screen's "Show this screen when Finetune Studio starts", kept."""
+        window = self.window
+        window.prefs = replace(window.prefs, show_welcome=show)
+        window.store_prefs()
 
     @Slot(str)
     def _open_template(self, name: str) -> None:

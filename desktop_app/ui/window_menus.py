@@ -44,26 +44,30 @@ class WindowMenus:
         K = QKeySequence.StandardKey
         a = self._action
         self.act_new = a("&New…", self.new_dataset, K.New, "document-new", "Start a new dataset")
-        self.act_open = a("&Open…", self.open_dialog, K.Open, "document-open", "Open a dataset")
-        self.act_save = a("&Save", self.save, K.Save, "document-save", "Save the dataset")
-        self.act_save_as = a("Save &As…", self.save_as, K.SaveAs, None, "Save under a new name")
+        self.act_open = a(
+            "&Open…", self.files.open_dialog, K.Open, "document-open", "Open a dataset"
+        )
+        self.act_save = a("&Save", self.files.save, K.Save, "document-save", "Save the dataset")
+        self.act_save_as = a(
+            "Save &As…", self.files.save_as, K.SaveAs, None, "Save under a new name"
+        )
         self.act_import = a(
             "&Import…",
-            self.import_examples,
+            self.files.import_examples,
             "Ctrl+I",
             "import",
             "Add examples from a spreadsheet, old-style JSONL, a script or pasted text",
         )
         self.act_export = a(
             "&Export Training Files…",
-            self.export_training,
+            self.files.export_training,
             "Ctrl+E",
             "export",
             "Write training and validation files, without your review notes",
         )
         self.act_export_for = a(
             "Export &For…",
-            self.export_for,
+            self.files.export_for,
             None,
             "export",
             "Write a ready-to-run folder for a trainer on your computer or Google Vertex AI",
@@ -201,7 +205,7 @@ class WindowMenus:
         file_menu.addAction(self.act_new)
         file_menu.addAction(self.act_open)
         self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(self.files.fill_recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.act_save)
         file_menu.addAction(self.act_save_as)
@@ -253,18 +257,35 @@ class WindowMenus:
         help_menu.addAction(self.act_shortcuts)
         help_menu.addAction(self.act_about)
 
-        toolbar = self.addToolBar("Main")
+        toolbar = self.toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.act_new, self.act_open, self.act_save):
             toolbar.addAction(action)
         toolbar.addSeparator()
-        toolbar.addAction(self.act_undo)
-        toolbar.addAction(self.act_redo)
+        toolbar.addAction(_steady(self.act_undo, "Undo", self))
+        toolbar.addAction(_steady(self.act_redo, "Redo", self))
         toolbar.addSeparator()
         toolbar.addAction(self.act_add)
         toolbar.addAction(self.act_import)
         toolbar.addAction(self.act_export)
         toolbar.addSeparator()
         toolbar.addAction(self.act_next_problem)
+
+
+def _steady(action: QAction, text: str, parent: object) -> QAction:
+    """A toolbar twin of `action` with a fixed label (“Undo”), so the buttons after it keep
+    their places; what would be undone (“Undo Change it to …”) moves to its tooltip."""
+    twin = QAction(action.icon(), text, parent)
+    twin.setObjectName(f"toolbar-{text.lower()}")
+
+    def follow() -> None:
+        twin.setEnabled(action.isEnabled())
+        twin.setToolTip(action.text().replace("&", "") or text)
+        twin.setIcon(action.icon())
+
+    action.changed.connect(follow)
+    twin.triggered.connect(action.trigger)
+    follow()
+    return twin

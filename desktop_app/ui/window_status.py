@@ -67,20 +67,35 @@ class WindowStatus:
 
     @Slot()
     def _update_counts(self) -> None:
+        """The status bar's counts and the side tabs' icons: the same numbers as the Problems
+        list and the overview (errors, warnings still counted, warnings set aside)."""
         document = self.document
-        if document is None:
+        if document is None or self.problems_model is None:
             self.counts_label.setText("")
             return
         analysis = document.analysis
         lines = len(document.dataset)  # (what the examples table shows, one row per line)
         text = f"{lines:,} example{'s' if lines != 1 else ''}"
+        counts = self.problems_model.counts()
         if analysis.enabled:
-            text += (
-                f" · {analysis.error_count:,} error{'s' if analysis.error_count != 1 else ''}"
-                f" · {analysis.warning_count:,} warning"
-                f"{'s' if analysis.warning_count != 1 else ''}"
-            )
+            text += " · " + counts.text().replace(", ", " · ")
         self.counts_label.setText(text)
+        self._update_tab_icons(counts.errors, counts.warnings, analysis.enabled)
+
+    def _update_tab_icons(self, errors: int, warnings: int, checked: bool) -> None:
+        from desktop_app.ui.icons import icon
+
+        if errors:
+            name, tip = "severity-error", f"{errors:,} errors to fix"
+        elif warnings:
+            name, tip = "severity-warning", f"{warnings:,} warnings to look at"
+        else:
+            name, tip = "status-ok", "No problems found" if checked else ""
+        for pane in (self.problems_pane, self.overview_pane):
+            index = self.side_tabs.indexOf(pane)
+            if index >= 0:
+                self.side_tabs.setTabIcon(index, icon(name))
+                self.side_tabs.setTabToolTip(index, tip)
 
     @Slot(bool)
     def _on_loading_changed(self, loading: bool) -> None:

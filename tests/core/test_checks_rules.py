@@ -163,9 +163,11 @@ CASES = [
         field="id",
         fix="remove_key",
     ),
-    Case("no_assistant_message", chat(S(), U()), GOOD, fix="remove_example"),
+    Case("no_assistant_message", chat(S(), U()), GOOD, fix="write_reply"),
     Case("no_user_message", chat(S(), A()), GOOD),
-    Case("ends_without_reply", chat(U(), A(), U("Thanks!")), GOOD, message_index=2),
+    Case(
+        "ends_without_reply", chat(U(), A(), U("Thanks!")), GOOD, message_index=2, fix="write_reply"
+    ),
     # ---- content -------------------------------------------------------------------------------
     Case(
         "missing_content", chat(U(), {"role": "assistant"}), GOOD, message_index=1, field="content"
@@ -197,8 +199,8 @@ CASES = [
         GOOD,
         message_index=0,
     ),
-    Case("empty_reply", chat(U(), A("")), GOOD, message_index=1, fix="remove_message"),
-    Case("empty_message", chat(U("   "), A()), GOOD, message_index=0, fix="remove_message"),
+    Case("empty_reply", chat(U(), A("")), GOOD, message_index=1, fix="write_reply"),
+    Case("empty_message", chat(U("   "), A()), GOOD, message_index=0, fix="write_message"),
     Case(
         "reply_whitespace",
         chat(U(), A("It arrives on Monday.\n\n")),

@@ -15,11 +15,15 @@ from desktop_app.core.fixes import (
     FixNotApplicable,
     apply_fix,
     apply_problem_fix,
+    needs_writing,
+    new_errors,
+    offered_fixes,
     removes_example,
 )
 from desktop_app.core.jsonline import parse_line
 
 FIXABLE = [c for c in CASES if c.fix is not None and c.fix != "remove_example"]
+WRITTEN = "Of course: it ships on Monday."  # what the writer types for "Write the reply"
 
 
 def _value(item: Any) -> Any:
@@ -31,7 +35,9 @@ def test_fix_removes_its_problem_and_leaves_the_original(case: Case) -> None:
     value = _value(case.bad)
     before = copy.deepcopy(value)
     problem = next(p for p in problems_of(case.bad) if p.code == case.code)
-    fixed = apply_problem_fix(problem, value)
+    assert problem.fix is not None
+    text = WRITTEN if needs_writing(problem.fix.code) else None
+    fixed = apply_problem_fix(problem, value, text=text)
     assert value == before  # pure: the original is untouched
     assert fixed is not None and fixed is not value
     codes = [p.code for p in check_value(fixed)]
@@ -138,3 +144,49 @@ def test_a_fix_that_no_longer_fits_says_so(
 def test_unknown_fix_code() -> None:
     with pytest.raises(ValueError, match="unknown fix"):
         apply_fix("make_it_better", chat(U(), A()), 0)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.fix is not None], ids=lambda c: c.code)
+def test_no_offered_fix_trades_one_error_for_another(case: Case) -> None:
+    """Every fix offered, applied and checked again: no error the example did not have."""
+    value = _value(case.bad)
+    problem = next(p for p in problems_of(case.bad) if p.code == case.code)
+    offered = offered_fixes(problem, value)
+    assert offered and offered[0] == problem.fix
+    for fix in offered:
+        text = WRITTEN if needs_writing(fix.code) else None
+        fixed = apply_problem_fix(problem, value, fix, text)
+        if fixed is not None:
+            assert not new_errors(value, fixed), (fix.code, check_value(fixed))
+
+
+def test_an_empty_reply_is_written_first_and_removing_the_example_comes_second() -> None:
+    value = chat(U(), A(""))
+    problem = next(p for p in check_value(value) if p.code == "empty_reply")
+    codes = [f.code for f in offered_fixes(problem, value)]
+    # removing the only reply would leave "no assistant reply": that fix is not offered
+    assert codes == ["write_reply", "remove_example"]
+    fixed = apply_problem_fix(problem, value, text="Sure.")
+    assert fixed["messages"][1] == {"role": "assistant", "content": "Sure."}
+
+
+def test_an_empty_second_reply_may_be_removed() -> None:
+    value = chat(U(), A("Hello."), U("And?"), A(" "))
+    problem = next(p for p in check_value(value) if p.code == "empty_reply")
+    codes = [f.code for f in offered_fixes(problem, value)]
+    assert codes == ["write_reply", "remove_message", "remove_example"]
+
+
+def test_a_missing_reply_is_added_at_the_end() -> None:
+    value = chat(S(), U("Where is my parcel?"))
+    problem = next(p for p in check_value(value) if p.code == "no_assistant_message")
+    fixed = apply_problem_fix(problem, value, text="It left our depot today.")
+    assert fixed["messages"][-1] == {"role": "assistant", "content": "It left our depot today."}
+    assert not [p for p in check_value(fixed) if p.severity == "error"]
+
+
+def test_writing_nothing_is_not_a_fix() -> None:
+    value = chat(U(), A(""))
+    problem = next(p for p in check_value(value) if p.code == "empty_reply")
+    with pytest.raises(FixNotApplicable):
+        apply_problem_fix(problem, value, text="   ")

@@ -119,3 +119,44 @@ def test_entry_json_tolerates_bad_values() -> None:
     assert entry == ReviewEntry()
     assert normalise_tags(["b", "a", "b"]) == ("b", "a")
     assert ReviewStatus.NEEDS_WORK.label == "Needs work"
+
+
+def test_an_intended_warning_is_kept_in_the_sidecar_and_can_be_taken_back(tmp_path: Path) -> None:
+    ds = _dataset("write to support@larkspur.example", "other")
+    path = tmp_path / "data.jsonl"
+    ds.save(path)
+    store = ReviewStore(ds)
+    entry = store.get(0).with_intended("personal_data", 1, True)
+    assert not entry.is_empty and entry.is_intended("personal_data", 1)
+    assert not entry.is_intended("personal_data", 0)
+    store.set_entries([0], [entry])
+    write_sidecar(path, store.to_json())
+    matcher = SidecarMatcher(read_sidecar(path))
+    matcher.feed(0, list(Dataset.open(path)))
+    matches, _ = matcher.finish()
+    assert matches[0].is_intended("personal_data", 1)
+    back = matches[0].with_intended("personal_data", 1, False)
+    assert back.is_empty  # nothing else was noted: no entry, no sidecar
+
+
+def test_file_wide_warnings_set_aside_are_kept_in_the_sidecar(tmp_path: Path) -> None:
+    ds = _dataset("one", "two")
+    path = tmp_path / "data.jsonl"
+    ds.save(path)
+    store = ReviewStore(ds)
+    seen: list[bool] = []
+    store.dataset_changed.connect(lambda: seen.append(True))
+    store.set_dataset_intended(["few_examples"])
+    assert seen and store.has_data()
+    write_sidecar(path, store.to_json())
+    data = read_sidecar(path)
+    assert data is not None and data["dataset"] == {"intended": ["few_examples"]}
+    assert "unmatched" not in data  # file-wide notes are not lost lines
+    reopened = ReviewStore(Dataset.open(path))
+    matcher = SidecarMatcher(data)
+    matcher.feed(0, list(reopened.dataset))
+    reopened.load(*matcher.finish())
+    assert reopened.dataset_intended == ("few_examples",) and reopened.unmatched == []
+    reopened.set_dataset_intended([])
+    write_sidecar(path, reopened.to_json())
+    assert not sidecar_path(path).exists()  # nothing left to keep

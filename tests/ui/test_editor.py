@@ -262,9 +262,13 @@ def test_a_narrow_editor_puts_the_two_replies_one_under_the_other(qtbot, editor)
     editor.resize(380, 700)
     qtbot.waitUntil(lambda: not view.side_by_side, timeout=2_000)
     qtbot.waitUntil(lambda: view.non_preferred.geometry().right() <= view.width(), timeout=2_000)
-    top = view.preferred.mapTo(view, view.preferred.rect().topLeft())
-    below = view.non_preferred.mapTo(view, view.non_preferred.rect().topLeft())
-    assert below.y() > top.y() and below.x() == top.x()
+
+    def stacked() -> bool:
+        top = view.preferred.mapTo(view, view.preferred.rect().topLeft())
+        below = view.non_preferred.mapTo(view, view.non_preferred.rect().topLeft())
+        return below.y() > top.y() and below.x() == top.x()
+
+    qtbot.waitUntil(stacked, timeout=2_000)
     editor.resize(1000, 700)
     qtbot.waitUntil(lambda: view.side_by_side, timeout=2_000)
 

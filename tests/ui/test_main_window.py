@@ -16,7 +16,7 @@ from window_helpers import (
 )
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from desktop_app.core.review import ReviewStatus, sidecar_path
 from desktop_app.core.settings import Preferences
@@ -98,13 +98,23 @@ def test_problems_pane_selects_example_and_applies_fix(qtbot, window, sample_fil
     window.step_problem(1)  # the first problem at or after the current example (line 1)
     assert window.examples_pane.current_record() == 11
     assert window.problems_pane.fix_button.isVisible()
-    assert window.problems_pane.fix_button.text() == "Remove the empty message"
+    # an empty reply is written, not removed: removing it would leave "no assistant reply"
+    assert window.problems_pane.fix_button.accessibleName() == "Write the reply"
+    others = [a.text() for a in window.problems_pane.fix_menu.actions()]
+    assert others == ["Remove the example"]
+    errors_before = window.document.analysis.error_count
     window.problems_pane.fix_button.click()
-    assert window.document.dataset.value(11)["messages"][-1]["role"] == "user"
+    box = QApplication.focusWidget()
+    assert box is not None and window.editor.isAncestorOf(box)  # the cursor is in the reply
+    qtbot.keyClicks(box, "It ships on Monday.")
     qtbot.waitUntil(
         lambda: "empty_reply" not in window.document.analysis.problem_codes, timeout=5000
     )
-    window.act_undo.trigger()
+    reply = window.document.dataset.value(11)["messages"][-1]
+    assert reply == {"role": "assistant", "content": "It ships on Monday."}
+    assert window.document.analysis.error_count == errors_before - 1  # nothing traded
+    while window.document.undo_stack.canUndo():
+        window.act_undo.trigger()
     assert window.document.dataset[11].raw == sample_file.read_bytes().splitlines()[11]
     window.step_problem(-1)
     assert window.problems_pane.table.currentIndex().isValid()
@@ -257,7 +267,7 @@ def test_new_from_template_and_save_as(qtbot, window, tmp_path: Path, monkeypatc
     assert window.examples_model.rowCount() == 2
     target = tmp_path / "support"
     monkeypatch.setattr(
-        "desktop_app.ui.main_window.QFileDialog.getSaveFileName",
+        "desktop_app.ui.window_files.QFileDialog.getSaveFileName",
         lambda *a, **k: (str(target), ""),
     )  # the native file dialog cannot be driven offscreen; the window's own path is tested
     window.act_save.trigger()
@@ -277,13 +287,13 @@ def test_layout_and_recent_files_are_remembered(qtbot, sample_file: Path) -> Non
     first.resize(first.width(), 577)  # the offscreen screen is only 800 × 800
     first.splitter.setSizes([500, 300, 300])
     header = first.examples_pane.table.horizontalHeader()
-    header.resizeSection(2, 77)
+    header.resizeSection(4, 77)  # Problems: never folded away in a narrow pane
     close_window(first)
     second = make_window(qtbot)
     assert second.size().height() == 577
-    assert second.examples_pane.table.horizontalHeader().sectionSize(2) == 77
+    assert second.examples_pane.table.horizontalHeader().sectionSize(4) == 77
     assert second.ui_state.load_bytes("splitter") is not None
-    second._fill_recent_menu()
+    second.files.fill_recent_menu()
     texts = [a.text() for a in second.recent_menu.actions()]
     assert texts[0] == "&1 brand_voice.jsonl"
     close_window(second)

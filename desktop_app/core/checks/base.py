@@ -148,6 +148,9 @@ class Findings:
 # ---- fixes every family may offer (codes are applied by desktop_app.core.fixes) ------------
 FIX_REMOVE_EXAMPLE = "remove_example"
 FIX_REMOVE_MESSAGE = "remove_message"
+# the writer writes the missing words: the window puts the cursor there (fixes.needs_writing)
+FIX_WRITE_REPLY = "write_reply"
+FIX_WRITE_MESSAGE = "write_message"
 FIX_TRIM_WHITESPACE = "trim_whitespace"
 FIX_CHANGE_ROLE = "change_role"
 FIX_SET_WEIGHT_1 = "set_weight_1"

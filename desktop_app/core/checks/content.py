@@ -9,6 +9,8 @@ from desktop_app.core.checks.base import (
     FIX_JOIN_TEXT_PARTS,
     FIX_REMOVE_MESSAGE,
     FIX_TRIM_WHITESPACE,
+    FIX_WRITE_MESSAGE,
+    FIX_WRITE_REPLY,
     Findings,
     describe,
     nth,
@@ -112,7 +114,7 @@ def _check_text(text: str, role: str, calls: bool, index: int, weight: Any, out:
                 f"{nth(index)} is an empty assistant reply. Write the reply, or remove the message.",
                 message_index=index,
                 field="content",
-                fix=Fix(FIX_REMOVE_MESSAGE, "Remove the empty message"),
+                fix=Fix(FIX_WRITE_REPLY, "Write the reply"),
             )
         else:
             out.add(
@@ -120,7 +122,7 @@ def _check_text(text: str, role: str, calls: bool, index: int, weight: Any, out:
                 f"{nth(index)} ({role}) is empty.",
                 message_index=index,
                 field="content",
-                fix=Fix(FIX_REMOVE_MESSAGE, "Remove the empty message"),
+                fix=Fix(FIX_WRITE_MESSAGE, "Write the message"),
             )
         return
     if role == "assistant" and weight != 0 and text != text.strip():

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_app.core.checks.base import (
-    FIX_REMOVE_EXAMPLE,
     FIX_REMOVE_KEY,
     FIX_REMOVE_MESSAGE,
+    FIX_WRITE_REPLY,
     Findings,
     closest,
     describe,
@@ -176,7 +176,7 @@ def check_conversation(roles: list[str | None], out: Findings) -> None:
         out.add(
             NO_ASSISTANT,
             "This example has no assistant reply, so there is nothing for the model to learn.",
-            fix=Fix(FIX_REMOVE_EXAMPLE, "Remove the example"),
+            fix=Fix(FIX_WRITE_REPLY, "Write the reply"),
         )
         return
     if "user" not in roles:
@@ -189,6 +189,7 @@ def check_conversation(roles: list[str | None], out: Findings) -> None:
             ENDS_WITHOUT_REPLY,
             f"The last {words} after the final assistant reply and will not be learned.",
             message_index=len(roles) - 1,
+            fix=Fix(FIX_WRITE_REPLY, "Write the reply"),
         )
 
 

@@ -30,6 +30,7 @@ from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.split import split_indexes, write_split
 from desktop_app.ui.dialogs.scope import ScopeChooser
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.places import documents_folder
 
 
 class ExportError(UserFacingError):
@@ -62,7 +63,9 @@ class ExportDialog(QDialog):
         layout.addWidget(self.scope)
         form = QFormLayout()
         folder_row = QHBoxLayout()
-        self.folder = QLineEdit(str(dataset.path.parent) if dataset.path else str(Path.home()))
+        self.folder = QLineEdit(
+            str(dataset.path.parent) if dataset.path else str(documents_folder())
+        )
         self.folder.setAccessibleName("Folder to write to")
         folder_row.addWidget(self.folder, 1)
         choose = QPushButton("&Choose…")

@@ -39,6 +39,7 @@ from desktop_app.core.exports import MANIFEST, TARGETS, ExportResult, export_pro
 from desktop_app.core.exports.common import plural
 from desktop_app.qt.workers import Worker, WorkerPools, WorkerSignals
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.places import documents_folder
 
 
 def run_export_for(
@@ -221,7 +222,7 @@ class ExportForDialog(QDialog):
 
     def _default_folder(self) -> Path:
         path = self.dataset.path
-        parent = path.parent if path is not None else Path.home()
+        parent = path.parent if path is not None else documents_folder()
         stem = path.stem if path is not None else "dataset"
         return parent / f"{stem}-{self.target_name()}"
 

@@ -25,6 +25,7 @@ from desktop_app.ui.editor.message_bubble import MessageBubble
 from desktop_app.ui.editor.message_list import FIRST_CHUNK, MessageListView
 from desktop_app.ui.editor.preference_view import PreferenceView
 
+MIN_WIDTH = 300  # a bubble's header (role, tokens) and the chat indent fit; the text wraps
 STARTER = {"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": ""}]}
 
 
@@ -73,6 +74,7 @@ class ConversationView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(MIN_WIDTH)
         page = QWidget()
         page.setObjectName("conversationPage")
         page.setBackgroundRole(QPalette.ColorRole.Base)

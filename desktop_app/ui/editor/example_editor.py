@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from superqt import QElidingLabel
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import QApplication, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.core import edits
 from desktop_app.core.checker_process import CheckerUnavailable
@@ -68,14 +70,17 @@ class ExampleEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.header = QLabel()
+        self.header = QElidingLabel()  # superqt: elides a long header, the tooltip has it all
         self.header.setObjectName("editorHeader")
-        self.header.setContentsMargins(12, 8, 12, 4)
+        self.header.setContentsMargins(0, 0, 0, 0)
         self.header.setAccessibleName("Shown example")
         font = self.header.font()
         font.setBold(True)
         self.header.setFont(font)
-        layout.addWidget(self.header)
+        header_row = QHBoxLayout()  # margins outside the label: it elides to its own width
+        header_row.setContentsMargins(12, 8, 12, 4)
+        header_row.addWidget(self.header)
+        layout.addLayout(header_row)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.conversation = ConversationView()
@@ -89,12 +94,18 @@ class ExampleEditor(QWidget):
         self.tabs.setTabToolTip(0, "The example as messages you can edit")
         self.tabs.setTabToolTip(1, "The example's line exactly as the file holds it")
         layout.addWidget(self.tabs, 1)
+        self._raw_by_choice = False  # the writer clicked Raw JSON (kept from example to example)
+        self.tabs.tabBarClicked.connect(self._tab_clicked)
 
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.timeout.connect(self._update_counts)
         self._shortcuts()
         self._refresh(None)
+
+    def _set_header(self, text: str) -> None:
+        self.header.setText(text)
+        self.header.setToolTip(text)
 
     # ---- public API -------------------------------------------------------------------------
     def set_context(self, dataset: Dataset, undo_stack: QUndoStack, counter: CounterFn) -> None:
@@ -112,10 +123,13 @@ class ExampleEditor(QWidget):
         self._index = index
         self._refresh(None, first=NEW_RECORD_CHUNK)
         if self._parsed is not None and self._parsed.kind is RecordKind.BROKEN:
-            self.tabs.setCurrentIndex(self.RAW_TAB)
-        elif self.tabs.currentIndex() == self.RAW_TAB and self.raw.text.hasFocus():
-            pass  # keep the writer in the raw tab they are working in
+            self.tabs.setCurrentIndex(self.RAW_TAB)  # the only way to see a line not read
+        elif self.tabs.currentIndex() == self.RAW_TAB and not self._raw_by_choice:
+            self.tabs.setCurrentIndex(self.CONVERSATION_TAB)  # raw was chosen for a broken line
         self.conversation.verticalScrollBar().setValue(0)
+
+    def _tab_clicked(self, index: int) -> None:
+        self._raw_by_choice = index == self.RAW_TAB
 
     def current_index(self) -> int | None:
         return self._index
@@ -142,7 +156,7 @@ class ExampleEditor(QWidget):
         dataset, index = self._dataset, self._index
         if dataset is None or index is None or not 0 <= index < len(dataset):
             self._index, self._parsed = None, None
-            self.header.setText("No example selected")
+            self._set_header("No example selected")
             self.conversation.show_line(None)
             self.raw.show_record(None, None)
             self.tabs.setTabEnabled(self.CONVERSATION_TAB, True)
@@ -178,7 +192,7 @@ class ExampleEditor(QWidget):
             parts.append(f"{len(bubbles)} message{'s' if len(bubbles) != 1 else ''}")
         if total is not None:
             parts.append(f"{total:,} tokens")
-        self.header.setText("  ·  ".join(parts))
+        self._set_header("  ·  ".join(parts))
 
     def _focus_bubble(self, bubble: MessageBubble) -> None:
         bubble.focus_editor()

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QEnterEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QEnterEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core import edits
 from desktop_app.core.edits import ROLES, Path
 from desktop_app.ui.editor.change import Change, ref_key
-from desktop_app.ui.editor.look import icon, role_colors
+from desktop_app.ui.editor.look import RoleColors, icon, role_colors
 from desktop_app.ui.editor.text_box import GrowingTextEdit
 from desktop_app.ui.editor.tool_calls_editor import ToolAnswerRow, ToolCallsEditor
 
@@ -81,7 +89,6 @@ class MessageBubble(QFrame):
         self.position = int(ref[-1])
         message = message if isinstance(message, dict) else {}
         self.role = message.get("role") if isinstance(message.get("role"), str) else ""
-        self.colors = role_colors(self.role)
         self._focused = False
         self._trained = True
         self.counted: Any = _NOT_COUNTED  # the message data its token count was made from
@@ -114,6 +121,11 @@ class MessageBubble(QFrame):
         layout.addWidget(self.extras)
         self.update_message(value, message)
 
+    @property
+    def colors(self) -> RoleColors:
+        """The role's colours in the theme in use now (it can change while the app runs)."""
+        return role_colors(self.role)
+
     # ---- building ---------------------------------------------------------------------------
     def _header(
         self, message: dict[str, Any], count: int, train_switch: bool, movable: bool
@@ -136,8 +148,12 @@ class MessageBubble(QFrame):
         self.name_label = QLabel()
         self.name_label.setEnabled(False)
         row.addWidget(self.name_label)
-        self.actions_box = QWidget()
-        row.addWidget(self.actions_box)
+        # the action buttons float over the header's right end (see resizeEvent): kept out of
+        # the layout, they never make a bubble wider than a narrow editor pane
+        self.actions_box = QWidget(self)
+        self.actions_box.setObjectName("messageActions")
+        self.actions_box.setAutoFillBackground(True)
+        self.actions_box.hide()
         row.addStretch(1)
         self.train: QCheckBox | None = None
         if self.role == "assistant" and train_switch:
@@ -155,6 +171,7 @@ class MessageBubble(QFrame):
         self.tokens.setEnabled(False)
         self.tokens.setToolTip("Tokens in this message (counting…)")
         self.tokens.setAccessibleName("Token count")
+        self.tokens.setMinimumWidth(0)
         row.addWidget(self.tokens)
         buttons = [
             ("list-add", "Add message below (Ctrl+Return)", self._add_below),
@@ -172,8 +189,8 @@ class MessageBubble(QFrame):
         self._count = count
         self._buttons: dict[str, QToolButton] = {}
         # The buttons are made on first hover/focus (a 200-message example stays quick to show);
-        # their room is kept from the start so nothing moves when they appear.
-        self.actions_box.setFixedWidth(len(buttons) * _BUTTON_WIDTH)
+        # they appear over the header's right end, so nothing moves when they do.
+        self.actions_box.setFixedSize(len(buttons) * _BUTTON_WIDTH, _BUTTON_WIDTH)
         return row
 
     def _body(self, layout: QVBoxLayout, message: dict[str, Any]) -> None:
@@ -301,8 +318,34 @@ class MessageBubble(QFrame):
         visible = self._focused or self.underMouse()
         if visible and not self._buttons:
             self._make_buttons()
-        for button in self._buttons.values():
-            button.setVisible(visible)
+        self.actions_box.setVisible(visible)
+        if visible:
+            self._place_actions()
+            self.actions_box.raise_()
+
+    def _place_actions(self) -> None:
+        """Top right, over the token count. In a narrow bubble the move buttons fold away first
+        (Alt+Shift+Up/Down still move the message), so the role stays in view."""
+        box = self.actions_box
+        if self._buttons and box.isVisible():
+            room = self.width() - self.role_combo.geometry().right() - 16
+            shown = [n for n, _, _ in self._button_specs]
+            for name in ("go-up", "go-down", "fix"):
+                if len(shown) * _BUTTON_WIDTH <= room:
+                    break
+                if name in shown:
+                    shown.remove(name)
+            for name, button in self._buttons.items():
+                button.setVisible(name in shown)
+            box.setFixedWidth(len(shown) * _BUTTON_WIDTH)
+        box.move(max(0, self.width() - box.width() - 8), 6)
+        palette = box.palette()
+        palette.setColor(QPalette.ColorRole.Window, role_colors(self.role).background)
+        box.setPalette(palette)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_actions()
 
     def enterEvent(self, event: QEnterEvent) -> None:
         super().enterEvent(event)

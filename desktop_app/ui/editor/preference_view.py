@@ -13,6 +13,8 @@ from desktop_app.core.edits import NON_PREFERRED_LIST, PREFERRED_LIST, PROMPT_LI
 from desktop_app.ui.editor.message_bubble import MessageBubble
 from desktop_app.ui.editor.message_list import FIRST_CHUNK, MessageListView
 
+SIDE_MIN_WIDTH = 260  # narrower than this, the two replies go one under the other
+
 
 class PreferenceView(QWidget):
     change_requested = Signal(object)
@@ -66,8 +68,8 @@ class PreferenceView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         needed = (
-            self.preferred.minimumSizeHint().width()
-            + self.non_preferred.minimumSizeHint().width()
+            max(self.preferred.minimumSizeHint().width(), SIDE_MIN_WIDTH)
+            + max(self.non_preferred.minimumSizeHint().width(), SIDE_MIN_WIDTH)
             + self.sides.spacing()
         )
         wanted = (

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,6 +59,11 @@ _COLUMN_WIDTHS = {  # fixed from a sample, never ResizeToContents (STYLE.md P6)
     Column.TAGS: 72,
 }
 
+# when the pane is narrow these columns fold away, in this order, so the Example column keeps
+# at least MIN_PREVIEW_CHARS characters (they come back when there is room)
+_FOLD_ORDER = (Column.TAGS, Column.TURNS, Column.TOKENS, Column.STATUS)
+MIN_PREVIEW_CHARS = 20
+
 
 class ExamplesPane(QWidget):
     """Filter bar + table; emits the record under the cursor and selection changes."""
@@ -72,6 +77,7 @@ class ExamplesPane(QWidget):
         self._model: ExamplesModel | None = None
         self._header_ready = False
         self.saved_header_state: QByteArray | None = None  # from the last session (ui_state)
+        self._folded: list[int] = []
         self._build()
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -163,6 +169,8 @@ class ExamplesPane(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        fixed = _COLUMN_WIDTHS[Column.NUMBER] + _COLUMN_WIDTHS[Column.PROBLEMS]
+        self.table.setMinimumWidth(fixed + self.preview_room() + 24)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
@@ -176,6 +184,16 @@ class ExamplesPane(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.FocusIn:
             self.proxy.prepare_search()
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.search.text()
+        ):
+            self.search.clear()  # Esc empties the filter; the current example stays current
+            self.apply_text_filter()
+            return True
         return False
 
     # ---- document ------------------------------------------------------------------------
@@ -184,7 +202,7 @@ class ExamplesPane(QWidget):
         self._model = model
         header = self.table.horizontalHeader()
         if self._header_ready and header.count() == len(Column):
-            self.saved_header_state = header.saveState()  # a model reset forgets the layout
+            self.saved_header_state = self.header_state()  # a model reset forgets the layout
         self.proxy.set_search(search)
         self.proxy.setSourceModel(model)
         if model is not None:
@@ -207,6 +225,50 @@ class ExamplesPane(QWidget):
         if self.saved_header_state is not None:
             header.restoreState(self.saved_header_state)
         self._header_ready = True
+        self._folded = []
+        self.fit_columns()
+
+    def preview_room(self) -> int:
+        """Pixels the Example column needs for MIN_PREVIEW_CHARS characters."""
+        return self.table.fontMetrics().horizontalAdvance("x" * MIN_PREVIEW_CHARS) + 16
+
+    def fit_columns(self) -> None:
+        """Fold the least needed columns while the Example column would be too narrow."""
+        header = self.table.horizontalHeader()
+        if not self._header_ready or header.count() != len(Column):
+            return
+        for column in self._folded:
+            header.showSection(column)
+        self._folded = []
+        width = self.table.viewport().width()
+
+        def others() -> int:
+            return sum(
+                header.sectionSize(c)
+                for c in range(header.count())
+                if c != Column.PREVIEW and not header.isSectionHidden(c)
+            )
+
+        for column in _FOLD_ORDER:
+            if width - others() >= self.preview_room():
+                break
+            if not header.isSectionHidden(column):
+                header.hideSection(column)
+                self._folded.append(column)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def header_state(self) -> QByteArray:
+        """The columns' layout to remember, without the columns folded for lack of room."""
+        header = self.table.horizontalHeader()
+        for column in self._folded:
+            header.showSection(column)
+        state = header.saveState()
+        for column in self._folded:
+            header.hideSection(column)
+        return state
 
     @Slot()
     def refresh_tags(self) -> None:
@@ -328,6 +390,13 @@ class ExamplesPane(QWidget):
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
         return True
+
+    def select_records(self, source_rows: list[int]) -> None:
+        """Select several records (the first becomes current), e.g. what an undo brought back."""
+        if not source_rows or not self.select_record(source_rows[0]):
+            return
+        self._reselect(source_rows, source_rows[0])
+        self.selection_changed.emit()
 
     def move_current(self, delta: int) -> None:
         """Next (+1) or previous (-1) visible example."""

@@ -17,9 +17,12 @@ from PySide6.QtCore import QMargins, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QLabel,
+    QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -40,7 +43,9 @@ from desktop_app.core.provider_dates import (
 )
 from desktop_app.core.review import ReviewStatus
 from desktop_app.qt.analysis_store import AnalysisStore
+from desktop_app.qt.problems_model import set_aside_counts
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label
+from desktop_app.ui.icons import icon
 
 UPDATE_DELAY_MS = 300
 BUSY_UPDATE_DELAY_MS = 2000  # while a big file is being checked: a calmer rhythm
@@ -84,6 +89,7 @@ class OverviewPane(QWidget):
     model_changed = Signal(str)
     provider_changed = Signal(str)
     epochs_changed = Signal(object)  # int | None
+    train_requested = Signal()
 
     def __init__(
         self,
@@ -106,9 +112,23 @@ class OverviewPane(QWidget):
         if self.current_provider() != provider:  # the stored one takes no new jobs any more
             QTimer.singleShot(0, self._announce_choice)
 
+    def _section(self, key: str, title: str) -> QWidget:
+        """A titled section of the pane (its content widget is returned)."""
+        section = QGroupBox(title, self)
+        section.setObjectName(f"overview-{key}")
+        self.sections[key] = section
+        return section
+
+    def open_section(self, key: str) -> None:
+        """Bring the section a file-wide problem is about into view."""
+        section = self.sections.get(key)
+        if section is not None:
+            self.scroll.verticalScrollBar().setValue(section.y())
+
     def _build(self, model: str, epochs: int | None, provider: str) -> None:
-        counts = QGroupBox("Dataset", self)
-        form = QFormLayout(counts)
+        self.sections: dict[str, QGroupBox] = {}
+        counts = self._section("dataset", "Dataset")
+        form = _Rows(counts)
         self.labels: dict[str, QLabel] = {}
         for key, title in (
             ("examples", "Examples"),
@@ -124,8 +144,8 @@ class OverviewPane(QWidget):
             self.labels[key] = label
             form.addRow(title + ":", label)
 
-        training = QGroupBox("Training estimate", self)
-        tform = QFormLayout(training)
+        training = self._section("training", "Training estimate")
+        tform = _Rows(training)
         self.provider_combo = QComboBox(training)
         self.provider_combo.setAccessibleName("Provider whose rules the checks follow")
         self.provider_combo.setToolTip(
@@ -148,6 +168,11 @@ class OverviewPane(QWidget):
         self.model_combo.setToolTip("The base model: it decides token counts, limits and price")
         self._fill_models(provider, model)
         self.model_combo.currentIndexChanged.connect(self._on_model_changed)
+        for combo in (self.provider_combo, self.model_combo):  # shrink with a narrow pane
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
         self.epochs_spin = QSpinBox(training)
         self.epochs_spin.setRange(0, 50)
         self.epochs_spin.setSpecialValueText("Automatic")
@@ -173,16 +198,32 @@ class OverviewPane(QWidget):
             self.labels[key] = label
             tform.addRow(title + ":", label)
 
-        self.chart_box = QGroupBox("Example length (tokens)", self)
+        self.chart_box = self._section("lengths", "Example length (tokens)")
         self.chart_layout = QVBoxLayout(self.chart_box)
         self.chart_layout.setContentsMargins(4, 4, 4, 4)
 
+        self.train_button = QPushButton(icon("train"), "Train…", self)
+        self.train_button.setObjectName("overview-train")
+        self.train_button.setToolTip("No errors left: start training a model on this dataset")
+        self.train_button.clicked.connect(self.train_requested)
+        self.train_button.hide()
+
+        page = QWidget(self)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(self.train_button)
+        for section in self.sections.values():
+            column.addWidget(section)
+        column.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(page)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(counts)
-        layout.addWidget(training)
-        layout.addWidget(self.chart_box, 1)
-        self._explain_words(layout)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
+        self._explain_words(column)
 
     def _explain_words(self, layout: QVBoxLayout) -> None:
         """What's This texts (Shift+F1) and a line of links into Help ▸ Glossary."""
@@ -303,6 +344,7 @@ class OverviewPane(QWidget):
         if analysis is None:
             for label in self.labels.values():
                 label.setText("–")
+            self.train_button.hide()
             return
         checked = [s for s in analysis.summaries if s is not None]
         pending = len(analysis.summaries) - len(checked)
@@ -329,9 +371,10 @@ class OverviewPane(QWidget):
         if blank:
             parts.append(f"{blank:,} blank")
         self.labels["unreadable"].setText(", ".join(parts) if parts else "None")
-        self.labels["problems"].setText(
-            f"{analysis.error_count:,} errors, {analysis.warning_count:,} warnings"
-        )
+        counts = set_aside_counts(analysis, self.review)
+        self.labels["problems"].setText(counts.text())
+        ready = examples > 0 and counts.errors == 0 and not pending
+        self.train_button.setVisible(ready)
         if self.review is not None:
             counts = self.review.status_counts()
             self.labels["review"].setText(
@@ -431,6 +474,24 @@ class OverviewPane(QWidget):
         self._chart_view.setChart(chart)
         if old is not None:
             old.deleteLater()
+
+
+class _Rows(QGridLayout):
+    """Caption and value side by side, the value wrapping in the room left (QFormLayout does
+    not give wrapped values the height they need in a narrow pane)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setColumnStretch(1, 1)
+        self.setHorizontalSpacing(10)
+
+    def addRow(self, caption: str, field: QWidget) -> None:
+        row = self.rowCount()
+        label = QLabel(caption, field.parentWidget())
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+        self.addWidget(field, row, 1)
 
 
 def _trainable_models(provider: str) -> list[ModelInfo]:

@@ -1,24 +1,30 @@
 """The problems pane: every check result in plain words, with a quick fix where the core has one.
 
 Clicking (or pressing Enter on) a problem selects its example and message; the fix button
-applies the core's fix through an undo command, so it can be undone like any edit.
+applies the core's fix through an undo command, so it can be undone like any edit. Its arrow
+offers the second choices (`fixes.offered_fixes`: never one that brings a new error). A warning
+can be set aside ("This is intended"): it stays listed, last and in italics, and is counted apart.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
+    QSizePolicy,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.core.problems import Problem
+from desktop_app.core import fixes
+from desktop_app.core.problems import Fix, Problem, Severity
 from desktop_app.qt.problems_model import ProblemColumn, ProblemsModel
 from desktop_app.ui.dialogs.help_pages import explain
 from desktop_app.ui.icons import icon
@@ -28,7 +34,8 @@ class ProblemsPane(QWidget):
     """A table of problems plus the selected problem's explanation and fix button."""
 
     problem_activated = Signal(int, int)  # record index (-1: whole dataset), message index (-1)
-    fix_requested = Signal(int, object)  # record index, Problem
+    fix_requested = Signal(int, object, object)  # record index, Problem, Fix
+    intended_requested = Signal(int, object, bool)  # record index, Problem, set aside or not
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,15 +61,29 @@ class ProblemsPane(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAccessibleName("Selected problem explained")
         self.detail.setMinimumHeight(self.fontMetrics().height() * 3)
-        self.fix_button = QPushButton(icon("fix"), "Fix", self)
+        self.fix_button = _ElidingToolButton(self)
+        self.fix_button.setIcon(icon("fix"))
+        self.fix_button.setText("Fix")
+        self.fix_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.fix_button.setAccessibleName("Apply the quick fix")
         self.fix_button.setVisible(False)
         self.fix_button.clicked.connect(self._on_fix_clicked)
+        self.fix_menu = QMenu(self.fix_button)
+        self.fix_menu.setObjectName("other-fixes")
+        self.offered: list[Fix] = []
+        self.intended_button = QPushButton(self)
+        self.intended_button.setObjectName("intended-button")
+        self.intended_button.setVisible(False)
+        self.intended_button.clicked.connect(self._on_intended_clicked)
 
-        bottom = QHBoxLayout()
+        # the buttons sit under the explanation and elide their labels (the tooltip has the
+        # whole label), so a long fix label never widens the pane, nor the window
+        self.fix_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        bottom = QVBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(self.detail, 1)
-        bottom.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(self.detail)
+        bottom.addWidget(self.fix_button)
+        bottom.addWidget(self.intended_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -89,6 +110,8 @@ class ProblemsPane(QWidget):
             ProblemColumn.LINE, max(52, self.fontMetrics().horizontalAdvance("Example") + 18)
         )
         header.setSectionResizeMode(ProblemColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
+        model.modelAboutToBeReset.connect(self._remember_current)
+        model.modelReset.connect(self._restore_current)
         model.rebuilt.connect(self._update_summary)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._update_summary()
@@ -98,16 +121,34 @@ class ProblemsPane(QWidget):
         if self.model is None:
             return
         analysis = self.model.analysis
-        errors, warnings = analysis.error_count, analysis.warning_count
+        counts = self.model.counts()
         checking = " (checking…)" if analysis.checking else ""
-        if errors == 0 and warnings == 0 and not analysis.checking:
-            self.summary.setText("No problems found. ✓")
+        if counts.errors == 0 and counts.warnings == 0 and not analysis.checking:
+            aside = f" ({counts.set_aside:,} set aside)" if counts.set_aside else ""
+            self.summary.setText(f"No problems found. ✓{aside}")
         else:
-            self.summary.setText(
-                f"{errors:,} error{'s' if errors != 1 else ''}, "
-                f"{warnings:,} warning{'s' if warnings != 1 else ''}{checking}"
-            )
+            self.summary.setText(counts.text() + checking)
         self._show_detail(self.table.currentIndex())
+
+    @Slot()
+    def _remember_current(self) -> None:
+        found = self.current_problem()
+        self._kept = None
+        if found is not None:
+            record, problem = found
+            self._kept = (record, problem.code, problem.message_index)
+
+    @Slot()
+    def _restore_current(self) -> None:
+        """The list is rebuilt as checks finish: the problem being looked at stays selected."""
+        kept, self._kept = getattr(self, "_kept", None), None
+        if kept is None or self.model is None:
+            return
+        for row in range(self.model.rowCount()):
+            record, problem = self.model.problem(row)  # type: ignore[misc]
+            if (record, problem.code, problem.message_index) == kept:
+                self.table.setCurrentIndex(self.model.index(row, ProblemColumn.MESSAGE))
+                return
 
     def current_problem(self) -> tuple[int | None, Problem] | None:
         index = self.table.currentIndex()
@@ -132,18 +173,53 @@ class ProblemsPane(QWidget):
         if found is None:
             self.detail.setText("")
             self.fix_button.setVisible(False)
+            self.intended_button.setVisible(False)
             return
-        _, problem = found
+        record, problem = found
+        aside = self.model is not None and self.model.intended(index.row())
         text = f"<b>{_escape(problem.message)}</b>"
         if problem.hint:
             text += f"<br>{_escape(problem.hint)}"
+        if aside:
+            text += "<br><i>You marked this as intended: it is not counted.</i>"
         self.detail.setText(text)
-        if problem.fix is not None:
-            self.fix_button.setText(problem.fix.label)
-            self.fix_button.setToolTip(f"{problem.fix.label} (you can undo this)")
-            self.fix_button.setVisible(True)
-        else:
+        self._show_fixes(record, problem)
+        can_set_aside = problem.severity is not Severity.ERROR
+        self.intended_button.setVisible(can_set_aside)
+        self.intended_button.setText("Count It Again" if aside else "This Is Intended")
+        self.intended_button.setToolTip(
+            "Count this warning again"
+            if aside
+            else "Keep it as it is: the warning is set aside and no longer counted"
+        )
+
+    def _show_fixes(self, record: int | None, problem: Problem) -> None:
+        self.offered = []
+        if record is not None and self.model is not None and problem.fix is not None:
+            dataset = self.model.analysis.dataset
+            if 0 <= record < len(dataset):
+                self.offered = fixes.offered_fixes(problem, dataset.value(record))
+        elif problem.fix is not None:
+            self.offered = [problem.fix]
+        if not self.offered:
             self.fix_button.setVisible(False)
+            return
+        first = self.offered[0]
+        self.fix_button.set_full_text(first.label)
+        self.fix_button.setAccessibleName(first.label)
+        self.fix_button.setToolTip(f"{first.label} (you can undo this)")
+        self.fix_menu.clear()
+        for fix in self.offered[1:]:
+            action = self.fix_menu.addAction(fix.label)
+            action.triggered.connect(lambda _=False, f=fix: self._request_fix(f))
+        has_more = len(self.offered) > 1
+        self.fix_button.setMenu(self.fix_menu if has_more else None)
+        self.fix_button.setPopupMode(
+            QToolButton.ToolButtonPopupMode.MenuButtonPopup
+            if has_more
+            else QToolButton.ToolButtonPopupMode.DelayedPopup
+        )
+        self.fix_button.setVisible(True)
 
     @Slot(QModelIndex)
     def _on_activated(self, index: QModelIndex) -> None:
@@ -160,10 +236,44 @@ class ProblemsPane(QWidget):
 
     @Slot()
     def _on_fix_clicked(self) -> None:
+        if self.offered:
+            self._request_fix(self.offered[0])
+
+    def _request_fix(self, fix: Fix) -> None:
         found = self.current_problem()
         if found is None or found[0] is None:
             return
-        self.fix_requested.emit(found[0], found[1])
+        self.fix_requested.emit(found[0], found[1], fix)
+
+    @Slot()
+    def _on_intended_clicked(self) -> None:
+        found = self.current_problem()
+        index = self.table.currentIndex()
+        if found is None or self.model is None:
+            return
+        record = -1 if found[0] is None else found[0]  # -1: a file-wide warning
+        self.intended_requested.emit(record, found[1], not self.model.intended(index.row()))
+
+
+class _ElidingToolButton(QToolButton):
+    """A tool button whose label is shortened with "…" to its width (the tooltip has it all)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def _elide(self) -> None:
+        room = self.width() - self.iconSize().width() - 44  # icon, padding, menu arrow
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(room, 40)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
 
 
 def _escape(text: str) -> str:

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,7 +31,7 @@ from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
 from desktop_app.ui.playground.endpoint_picker import EndpointPicker
 from desktop_app.ui.playground.services import TryServices
-from desktop_app.ui.theme import role_colors, severity_color
+from desktop_app.ui.theme import RoleColors, role_colors, severity_color
 
 
 class GrowingText(QTextEdit):
@@ -82,9 +82,9 @@ class ChatBubble(QFrame):
         super().__init__(parent)
         self.role = role
         self.setObjectName(f"bubble-{role}")
-        self.colors = role_colors(role)
         self.header = QLabel(title, self)
-        self.header.setStyleSheet(f"color: {self.colors.accent.name()}; font-weight: 600;")
+        self.header.setWordWrap(True)  # a long model name never widens the bubble
+        self._paint_header()
         self.text = GrowingText(self)
         self.text.setPlainText(text)
         self.text.setReadOnly(True)  # a reply becomes editable once it is complete
@@ -102,9 +102,8 @@ class ChatBubble(QFrame):
         self.add_button.setEnabled(False)
         self.add_button.clicked.connect(self.add_requested)
         top = QHBoxLayout()
-        top.addWidget(self.header)
-        top.addStretch(1)
-        top.addWidget(self.add_button)
+        top.addWidget(self.header, 1)  # takes the room: wraps only when the column is narrow
+        top.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 6, 10, 8)
         layout.setSpacing(2)
@@ -129,6 +128,19 @@ class ChatBubble(QFrame):
         self.add_button.setEnabled(not failed and has_text)
         self.text.setReadOnly(failed)
         self.text.setVisible(has_text or not failed)  # no empty box above an error
+
+    @property
+    def colors(self) -> RoleColors:
+        """The role's colours in the theme in use now (it can change while the app runs)."""
+        return role_colors(self.role)
+
+    def _paint_header(self) -> None:
+        self.header.setStyleSheet(f"color: {self.colors.accent.name()}; font-weight: 600;")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed: a new accent
+            self._paint_header()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -255,7 +267,13 @@ class ChatColumn(QFrame):
             return False
         messages = [*self.messages(system), {"role": "user", "content": question}]
         self._add_turn("user", "You", question)
-        self._current = self._add_turn("assistant", endpoint.display_name)
+        simulated = endpoint.kind == "practice"  # Practice mode answers with canned text
+        title = endpoint.display_name + (" · simulated reply" if simulated else "")
+        self._current = self._add_turn("assistant", title)
+        if simulated:
+            self._current.header.setToolTip(
+                "Practice mode makes its replies up on this computer: no real model wrote it."
+            )
         self._current.set_status("Waiting for the first words…")
         self._endpoint = endpoint
         self._stop = self.services.stop_flag()

@@ -33,6 +33,7 @@ from desktop_app.core.endpoints import ProviderPool
 from desktop_app.qt.workers import CancelToken, Worker
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.icons import icon
+from desktop_app.ui.places import documents_folder
 from desktop_app.ui.playground.blind_rating import BlindRatingPanel
 from desktop_app.ui.playground.compare_model import Column, CompareTableModel
 from desktop_app.ui.playground.services import TryServices
@@ -397,7 +398,11 @@ class CompareWindow(QWidget):
 
     @Slot()
     def export_csv(self) -> None:
-        start = self.comparison.path.with_suffix(".csv") if self.comparison.path else Path.home()
+        start = (
+            self.comparison.path.with_suffix(".csv")
+            if self.comparison.path
+            else documents_folder() / "comparison.csv"
+        )
         name, _ = QFileDialog.getSaveFileName(
             self, "Export the comparison as CSV", str(start), "CSV files (*.csv)"
         )

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.compare_prompts import dataset_system_prompts
 from desktop_app.core.dataset import DatasetKind
-from desktop_app.core.endpoints import Endpoint
+from desktop_app.core.endpoints import BASE, TUNED, Endpoint
 from desktop_app.qt.commands import InsertRecordsCommand
 from desktop_app.ui.icons import icon
 from desktop_app.ui.playground.chat_column import ChatColumn
@@ -165,10 +165,31 @@ class PlaygroundWindow(QWidget):
             return
         if on and not self.column_b.turns and self.column_a.turns:
             self.column_b.copy_from(self.column_a)
+        if on:
+            self._pair_base_with_tuned()
         if not on:
             self.column_b.stop()
         self.column_b.setVisible(on)
         self._update_buttons()
+
+    def _pair_base_with_tuned(self) -> None:
+        """Side by side starts with a tuned model against its base model, never one model
+        twice: the second column takes the first one's counterpart."""
+        a, b = self.column_a.picker.endpoint(), self.column_b.picker.endpoint()
+        if a is None or (b is not None and b != a):
+            return
+        choices = self.services.endpoint_choices()
+        if a not in choices:
+            return
+        at = choices.index(a)
+        if a.origin == TUNED:
+            after = [e for e in choices[at + 1 :] if e.origin == BASE]
+            partner = after[0] if after else None
+        else:
+            before = [e for e in choices[:at] if e.origin == TUNED]
+            partner = before[-1] if before else None
+        if partner is not None:
+            self.column_b.picker.set_endpoint(partner)
 
     def columns(self) -> list[ChatColumn]:
         return [self.column_a, self.column_b] if self.side_by_side.isChecked() else [self.column_a]

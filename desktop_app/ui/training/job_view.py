@@ -36,6 +36,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
+from desktop_app.ui.places import documents_folder
 from desktop_app.ui.training.connections import capabilities_for
 from desktop_app.ui.training.job_models import CheckpointsModel, EventsModel, job_table, when
 from desktop_app.ui.training.job_timeline import StatusTimeline, banner, step_times
@@ -471,7 +472,10 @@ class JobView(QWidget):
         if text is None:
             return
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save results file", f"{self.key.job_id}_results.csv", "CSV files (*.csv)"
+            self,
+            "Save results file",
+            str(documents_folder() / f"{self.key.job_id}_results.csv"),
+            "CSV files (*.csv)",
         )
         if chosen:
             try:

@@ -70,7 +70,7 @@ class TrainingMenu(QObject):
         if len(document.dataset) == 0:
             self._say("This dataset has no examples yet: add some, then start training.")
             return
-        name = getattr(self.window, "_display_name", lambda: "")()
+        name = getattr(self.window, "display_name", lambda: "")()
         self.hub.start_training(self.window, document.dataset, path=document.path, name=name)
 
     @Slot()

@@ -93,7 +93,19 @@ def test_two_models_answer_side_by_side_at_the_same_time(qtbot, services, server
     assert True in both_busy
     assert window.column_b.turns[-1].content == answer(2)
     assert window.column_a.turns[-1].content.startswith("Thanks for asking about")
-    assert window.column_a.turns[-1].bubble.header.text() == base.display_name
+    header = window.column_a.turns[-1].bubble.header.text()
+    assert header.startswith(base.display_name)
+    assert "simulated reply" in header  # Practice mode's replies are canned, and say so
+
+
+def test_side_by_side_starts_with_the_base_model_against_the_tuned_one(qtbot, services) -> None:
+    window = make_window(qtbot, services)
+    tuned, base = tuned_and_base(services)
+    window.set_endpoints(tuned)
+    assert window.column_b.picker.endpoint() in (None, tuned)  # not chosen yet
+    window.side_by_side.setChecked(True)
+    assert window.column_a.picker.endpoint() == tuned
+    assert window.column_b.picker.endpoint() == base
 
 
 def test_a_reply_can_be_stopped_and_what_arrived_stays(qtbot, services, server) -> None:

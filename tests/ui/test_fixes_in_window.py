@@ -1,0 +1,131 @@
+"""Quick fixes from the Problems list, as the writer uses them: a missing reply is written, a
+warning can be set aside as intended (kept in the sidecar, counted apart, reversible), and a
+file-wide problem opens the overview beside the Problems list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from window_helpers import answer_next_dialog, open_and_check
+
+from desktop_app.core.review import sidecar_path
+
+
+def _select(window, record: int, code: str, message_index: int | None = None) -> None:
+    model = window.problems_model
+    model.rebuild()
+    for row in range(model.rowCount()):
+        index, problem = model.problem(row)
+        wanted = message_index is None or problem.message_index == message_index
+        if index == record and problem.code == code and wanted:
+            window.problems_pane.select_row(row)
+            return
+    raise AssertionError(f"no {code} on example {record}")
+
+
+def _error_codes(window, record: int) -> set[str]:
+    return {
+        p.code for p in window.document.analysis.record_problems(record) if p.severity == "error"
+    }
+
+
+def test_a_missing_reply_is_written_and_nothing_is_traded(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    _select(window, 14, "no_assistant_message")
+    assert window.problems_pane.fix_button.accessibleName() == "Write the reply"
+    errors_before = window.document.analysis.error_count
+
+    def write(dialog) -> None:
+        dialog.setTextValue("Our spring range arrives in March.")
+        dialog.accept()
+
+    answer_next_dialog(write)
+    window.problems_pane.fix_button.click()
+    qtbot.waitUntil(lambda: "no_assistant_message" not in _error_codes(window, 14), timeout=5000)
+    messages = window.document.dataset.value(14)["messages"]
+    assert messages[-1] == {"role": "assistant", "content": "Our spring range arrives in March."}
+    assert _error_codes(window, 14) == set()
+    qtbot.waitUntil(lambda: window.document.analysis.error_count == errors_before - 1)
+
+
+def test_every_fix_the_sample_offers_leaves_no_new_error(qtbot, window, sample_file: Path) -> None:
+    """Apply each offered fix (writing fixes get the writer's words), check again, compare."""
+    open_and_check(qtbot, window, sample_file)
+    model = window.problems_model
+    targets = [(i, p) for i, p in (model.problem(r) for r in range(model.rowCount())) if p.fix]
+    assert targets
+    for record, problem in targets:
+        before = _error_codes(window, record)
+        answer_next_dialog(lambda d: (d.setTextValue("Happy to help."), d.accept()))
+        window.apply_quick_fix(record, problem, problem.fix)
+        focus = window.focusWidget()
+        if (
+            problem.fix.code == "write_reply"
+            and focus is not None
+            and window.editor.isAncestorOf(focus)
+        ):
+            qtbot.keyClicks(focus, "Happy to help.")
+        qtbot.waitUntil(
+            lambda r=record, p=problem: (
+                p.code
+                not in _error_codes(window, r)
+                | {q.code for q in window.document.analysis.record_problems(r)}
+            ),
+            timeout=5000,
+        )
+        assert _error_codes(window, record) <= before, problem.code
+
+
+def test_a_warning_set_aside_is_kept_counted_apart_and_reversible(
+    qtbot, window, sample_file: Path
+) -> None:
+    open_and_check(qtbot, window, sample_file)
+    warnings = window.document.analysis.warning_count
+    _select(window, 13, "email_address", 1)
+    pane = window.problems_pane
+    assert pane.intended_button.isVisible() and pane.intended_button.text() == "This Is Intended"
+    pane.intended_button.click()
+    qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 1, timeout=5000)
+    assert window.problems_model.counts().warnings == warnings - 1
+    qtbot.waitUntil(lambda: "1 set aside" in pane.summary.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "1 set aside" in window.counts_label.text(), timeout=5000)
+    # shown last, as set aside, and still listed
+    last = window.problems_model.rowCount() - 1
+    assert window.problems_model.intended(last)
+    assert window.problems_model.data(window.problems_model.index(last, 2)).startswith("Set aside")
+    window.act_save.trigger()
+    qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
+    assert "email_address@1" in sidecar_path(sample_file).read_text(encoding="utf-8")
+    # reversible: undo, and "Count It Again"
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 0, timeout=5000)
+    window.act_redo.trigger()
+    qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 1, timeout=5000)
+    pane.select_row(last)
+    assert pane.intended_button.text() == "Count It Again"
+    pane.intended_button.click()
+    qtbot.waitUntil(lambda: window.problems_model.counts().warnings == warnings, timeout=5000)
+
+
+def test_errors_cannot_be_set_aside(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    _select(window, 12, "unknown_role")
+    assert not window.problems_pane.intended_button.isVisible()
+
+
+def test_a_file_wide_warning_can_be_set_aside_too(qtbot, window, sample_file: Path) -> None:
+    open_and_check(qtbot, window, sample_file)
+    model = window.problems_model
+    row = next(r for r in range(model.rowCount()) if model.problem(r)[0] is None)
+    _, problem = model.problem(row)
+    assert problem.severity == "warning"  # "The file has 21 examples…"
+    window.problems_pane.select_row(row)
+    assert window.side_area.is_beside()  # its overview section opens beside the list
+    assert window.problems_pane.isVisible()
+    window.problems_pane.intended_button.click()
+    qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 1, timeout=5000)
+    window.act_save.trigger()
+    qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
+    assert problem.code in sidecar_path(sample_file).read_text(encoding="utf-8")
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 0, timeout=5000)
