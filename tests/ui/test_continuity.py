@@ -108,7 +108,7 @@ def test_a_blank_dataset_is_checked_once_examples_arrive(qtbot, window) -> None:
     overview = window.overview_pane
     qtbot.waitUntil(lambda: overview.labels["examples"].text() == "2", timeout=10_000)
     window._update_counts()
-    assert window.counts_label.text().startswith("2 lines")
+    assert window.counts_label.text().startswith("2 examples")
     assert "error" in window.counts_label.text()  # checked, so counted
     errors = window.problems_model.counts().errors
     assert f"{errors:,} error" in overview.labels["problems"].text()

@@ -72,7 +72,7 @@ def test_saving_a_repaired_file_suggests_a_name_beside_it(
         return str(target), filters
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
-    assert window.save()
+    assert window.files.save()
     assert suggested == [str(target)]
     qtbot.waitUntil(target.exists, timeout=10_000)
     assert len(target.read_bytes().splitlines()) == 24

@@ -189,9 +189,21 @@ class JobsModel(QAbstractTableModel):
 
     # ---- changing --------------------------------------------------------------------------
     def set_rows(self, rows: list[JobRow]) -> None:
-        self.beginResetModel()
+        """Show these rows; a selected job stays selected wherever it moves (a refresh that
+        brings newer jobs must not move the selection onto another job)."""
+        self.layoutAboutToBeChanged.emit()
+        kept = [
+            (index, self._rows[index.row()].key)
+            for index in self.persistentIndexList()
+            if 0 <= index.row() < len(self._rows)
+        ]
         self._rows = _newest_first(rows)
-        self.endResetModel()
+        at = {row.key: number for number, row in enumerate(self._rows)}
+        for index, key in kept:
+            row = at.get(key)
+            moved = self.index(row, index.column()) if row is not None else QModelIndex()
+            self.changePersistentIndex(index, moved)
+        self.layoutChanged.emit()
 
     def merge(self, rows: list[JobRow]) -> None:
         """Update rows already listed; add the others (older pages go to the end, sorted)."""
