@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.glossary import link
+from desktop_app.ui.dialogs.help_pages import explain as explain_word
+from desktop_app.ui.dialogs.help_pages import glossary_label
 from desktop_app.ui.training.preflight import ValidationChoice
 
 SUFFIX_MAX = 64
@@ -31,6 +34,18 @@ EXPLAIN = {
     "lr": "How big each adjustment is; smaller is more careful, larger learns faster.",
     "beta": "Preference training only: how closely the model keeps its old behaviour.",
     "seed": "The same seed and data give a repeatable run.",
+}
+_GLOSSARY_WORDS = (
+    ("epochs", "epochs"),
+    ("batch", "batch size"),
+    ("lr", "learning-rate multiplier"),
+    ("seed", "seed"),
+)
+GLOSSARY = {
+    "epochs": "epochs",
+    "batch": "batch-size",
+    "lr": "learning-rate-multiplier",
+    "seed": "seed",
 }
 
 
@@ -124,6 +139,8 @@ class TrainingSettings(QWidget):
             spin.setMinimumWidth(150)
             spin.setMaximumWidth(200)
             spin.setToolTip(EXPLAIN[key])
+            if key in GLOSSARY:  # Shift+F1 on the field links to Help ▸ Glossary
+                explain_word(spin, EXPLAIN[key], GLOSSARY[key])
             spin.valueChanged.connect(self._emit_changed)
             explain = QLabel(EXPLAIN[key], self.advanced)
             explain.setObjectName(f"explain-{key}")
@@ -138,6 +155,9 @@ class TrainingSettings(QWidget):
         auto_note.setWordWrap(True)
         auto_note.setEnabled(False)
         self.hyper_form.addRow(auto_note)
+        words = ", ".join(link(GLOSSARY[k], k_text) for k, k_text in _GLOSSARY_WORDS)
+        self.glossary_links = glossary_label(f"What do {words} mean? See the glossary.", self)
+        self.hyper_form.addRow(self.glossary_links)
         self.advanced.setVisible(False)
 
     # ---- state -------------------------------------------------------------------------------
