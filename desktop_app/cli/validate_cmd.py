@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_json, print_note
+from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, print_json, print_note
 from desktop_app.core.analysis import analyze_file
 from desktop_app.core.checks.provider_rules import PROVIDERS
+from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import DEFAULT_MODEL, find_model
 from desktop_app.core.report import build_report, format_text
+from desktop_app.core.review import sidecar_wordlist
+from desktop_app.core.voice.wordlist import load_wordlist
 
 
 def register(subparsers: Any) -> None:
@@ -45,6 +49,19 @@ def register(subparsers: Any) -> None:
         metavar="VFILE",
         help="the validation file, to find examples that are in both files",
     )
+    parser.add_argument(
+        "--style",
+        metavar="FILE",
+        help="a word list (banned phrases, preferred words) to check the replies against",
+    )
+    parser.add_argument(
+        "--no-voice",
+        action="store_true",
+        help="leave out the checks of what replies say and how (facts, near-copies, style)",
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="epochs you plan to train (for the estimate)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     parser.add_argument("--all", action="store_true", help="list every problem, not the first few")
     parser.add_argument(
@@ -60,13 +77,29 @@ def run(args: argparse.Namespace) -> int:
             "the o200k_base encoding, and there is no length check or cost estimate."
         )
     provider = args.provider
-    analysis = analyze_file(args.file, args.model, provider, jobs=args.jobs, previews=False)
+    words = sidecar_wordlist(Path(args.file))
+    if args.style:
+        try:
+            words = load_wordlist(Path(args.style))
+        except UserFacingError as exc:
+            print_note(str(exc))
+            return EXIT_UNREADABLE
+    analysis = analyze_file(
+        args.file, args.model, provider, jobs=args.jobs, previews=False, words=words
+    )
     validation = None
     if args.validation:
         validation = analyze_file(
             args.validation, args.model, provider, jobs=args.jobs, previews=False
         )
-    report = build_report(analysis, model=args.model, provider=provider, validation=validation)
+    report = build_report(
+        analysis,
+        model=args.model,
+        provider=provider,
+        validation=validation,
+        epochs=args.epochs,
+        voice=not args.no_voice,
+    )
     if args.json:
         print_json(report.to_json())
     else:

@@ -1,0 +1,112 @@
+"""Specifics a reply states: prices, amounts, dates and times, phone numbers, addresses, web
+addresses and names, and whether the conversation before the reply already holds each one.
+
+A specific the user (or the system prompt) gave is fine to repeat: that is how to speak. One the
+reply brings in by itself is a fact the model would be taught. The patterns are deliberately
+narrow (a plain number or a capitalised word alone is not a specific), so a clean dataset stays
+quiet; the dataset-wide check (checks.teaches_facts) then discounts house constants.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_UNITS = (
+    r"(?:%|percent|kg|g|mg|ml|l|km|m|cm|mm|miles?|lbs?|pounds?|ounces?|oz|gb|mb|tb|kb|"
+    r"hours?|days?|weeks?|months?|years?|minutes?|seconds?|calories|kcal|mph|km/h|°[cf]?)"
+)
+# kind, pattern; the first kind that matches a stretch of text wins
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "web address",
+        re.compile(
+            r"\b(?:https?://|www\.)[^\s<>()\"']+|\b[\w-]+\.(?:com|org|net|io|co\.uk|de|fr)\b(?:/[^\s]*)?",
+            re.IGNORECASE,
+        ),
+    ),
+    ("e-mail address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")),
+    (
+        "phone number",
+        re.compile(
+            r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{3}[\s.-])\d{3}[\s.-]?\d{3,4}\b"
+        ),
+    ),
+    (
+        "price",
+        re.compile(
+            r"(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:[$€£¥]|usd|eur|gbp|dollars|euros)\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{_MONTHS}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTHS}(?: \d{{4}})?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "time",
+        re.compile(
+            r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.IGNORECASE
+        ),
+    ),
+    (
+        "address",
+        re.compile(
+            r"\b\d{1,5}\s(?:[A-Z][a-z]+\s){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Square|Place)\b"
+        ),
+    ),
+    ("amount", re.compile(rf"\b\d[\d,]*(?:\.\d+)?\s?{_UNITS}(?![\w])", re.IGNORECASE)),
+    (
+        "name",
+        re.compile(
+            # mid-sentence (after a lower-case word): “ask Maria Lopez”, “the Galaxy S24”
+            r"(?<=[a-z,] )(?!(?:The|A|An|This|That|Our|Your|My|If|In|On|For)\b)"
+            r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)+|[A-Z][a-z]*\d+[A-Za-z\d]*|[a-z]+[A-Z][A-Za-z]+)\b"
+        ),
+    ),
+)
+_QUICK = re.compile(r"[0-9@]|www\.|://|\.com\b|[a-z] [A-Z][a-z]+ [A-Z]|[a-z][A-Z]")
+_NOT_KEY = re.compile(r"[\W_]+")
+MAX_FACTS = 12
+
+
+def specifics(reply: str, context: str) -> tuple[tuple[tuple[str, str], ...], int]:
+    """(specifics of `reply` that `context` does not contain, as (kind, text); how many it does).
+
+    A specific counts as contained when its letters and digits appear in the context in the
+    same order (“$12.99” matches “12.99”, “A-48213” matches “a48213”)."""
+    if not _QUICK.search(reply):
+        return (), 0
+    found: list[tuple[str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(reply):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            found.append((kind, match.group().strip()))
+            if len(found) >= MAX_FACTS:
+                break
+    if not found:
+        return (), 0
+    known = _NOT_KEY.sub("", context.lower())
+    new: dict[tuple[str, str], None] = {}
+    echoed = 0
+    for kind, text in found:
+        if key(text) in known:
+            echoed += 1
+        else:
+            new.setdefault((kind, text), None)
+    return tuple(new), echoed
+
+
+def key(text: str) -> str:
+    """A specific's letters and digits, lower-cased (how it is compared and counted)."""
+    return _NOT_KEY.sub("", text.lower())
