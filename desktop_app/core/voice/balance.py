@@ -1,8 +1,9 @@
 """What the dataset is about: a breakdown by tag and by groups of similar user requests.
 
 The grouping is simple enough to explain in one sentence: each request joins the group of its
-most common content word (a word of four letters or more that is not a filler such as “please”),
-counted over the whole dataset. “Requests about ‘refund’: 340” says exactly why they are
+most common content word (a word of four letters or more that is not a filler such as “please”,
+nor one nearly every request uses), counted over the whole dataset; where its words tie, the
+biggest such group. “Requests about ‘refund’: 340” says exactly why they are
 together.
 """
 
@@ -17,6 +18,7 @@ from desktop_app.core.problems import Problem
 from desktop_app.core.voice.rules import DOMINANT_TOPIC, THIN_TOPICS
 
 DOMINANT_SHARE = 0.4
+EVERYWHERE = 0.9
 MIN_EXAMPLES = 20  # below this, a breakdown says little
 THIN = 2  # groups with this many examples or fewer
 SIZEABLE = 5  # thin groups are news only when most requests are in groups this big or bigger
@@ -39,10 +41,14 @@ def topic_groups(items: Sequence[tuple[int, tuple[str, ...]]]) -> list[Group]:
     frequency: Counter[str] = Counter()
     for _, words in items:
         frequency.update(words)
+    if len(items) >= MIN_EXAMPLES:  # a word nearly every request uses tells them not apart
+        for word in [w for w, n in frequency.items() if n >= EVERYWHERE * len(items)]:
+            del frequency[word]
+    first = Counter(max(words, key=lambda w: frequency.get(w, 0), default="") for _, words in items)
     members: dict[str, list[int]] = {}
-    for line, words in items:
-        best = max(words, key=lambda w: frequency[w], default="")
-        members.setdefault(best if frequency[best] >= 2 else OTHER, []).append(line)
+    for line, words in items:  # then: the biggest of those groups among its words
+        best = max(words, key=lambda w: (first.get(w, 0), frequency.get(w, 0)), default="")
+        members.setdefault(best if frequency.get(best, 0) >= 2 else OTHER, []).append(line)
     groups = [Group(label, tuple(lines)) for label, lines in members.items()]
     return sorted(groups, key=lambda g: (g.label == OTHER, -g.size, g.label))
 
@@ -83,7 +89,8 @@ def balance_problems(groups: Sequence[Group]) -> list[Problem]:
             Problem(
                 rule.code,
                 rule.severity,
-                f"{len(thin)} kinds of request have only one or two examples: {shown}{more}. "
+                f"{len(thin)} {'kind of request has' if len(thin) == 1 else 'kinds of request have'}"
+                f" only one or two examples: {shown}{more}. "
                 "Add a few more of each that matters, or remove the strays.",
             )
         )
