@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-DPO = "microsoft-foundry_fine-tuning__Sample_Datasets_Direct_Preference_Optimization_orca_dpo_pairs_validation.jsonl"  # noqa: E501
+DPO = "microsoft-foundry_fine-tuning__Sample_Datasets_Direct_Preference_Optimization_orca_dpo_pairs_validation.jsonl"
 
 
 def rows(count: int) -> list[Any]:

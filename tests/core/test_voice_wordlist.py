@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from desktop_app.core.analysis import Analyzer
+from desktop_app.core.errors import UserFacingError
 from desktop_app.core.fixes import apply_problem_fix
 from desktop_app.core.review import sidecar_path, sidecar_wordlist, write_sidecar, write_wordlist
 from desktop_app.core.voice.wordlist import WordList, load_wordlist
@@ -67,9 +70,5 @@ def test_style_files_as_json_or_text(tmp_path: Path) -> None:
     as_json.write_text(json.dumps(WORDS.to_json()))
     assert load_wordlist(as_json) == WORDS
     as_json.write_text('{"banned": [oops]}')
-    try:
+    with pytest.raises(UserFacingError, match="has a mistake on line 1"):
         load_wordlist(as_json)
-    except Exception as exc:  # a plain sentence, never a traceback
-        assert "has a mistake on line 1" in str(exc)
-    else:
-        raise AssertionError("a broken word list must say so")
