@@ -9,14 +9,12 @@ memory as parsed objects.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from desktop_app.core.checks.messages import scan_texts
 from desktop_app.core.checks.plain import PlainPass, plain_pass
 from desktop_app.core.checks.provider_rules import LINE_RULES, example_problems
 from desktop_app.core.dataset import open_error
+from desktop_app.core.gc_pause import without_cycle_collector as _without_cycle_collector
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem
@@ -40,7 +39,7 @@ from desktop_app.core.tokens import (
     ExampleTokens,
     TokenCounter,
 )
-from desktop_app.core.voice.features import VoiceFeatures, voice_features
+from desktop_app.core.voice.features import VoiceFeatures, sign_summaries, voice_features
 from desktop_app.core.voice.wordlist import BannedScanner, WordList
 
 __all__ = [
@@ -101,7 +100,7 @@ class Analyzer:
         parsed = [parse_fast(raw) for raw in raws]
         passes = [_plain(p) for p, _ in parsed]
         counts = self._count(parsed, passes, num_threads)
-        return [
+        summaries = [
             summarize(
                 raw,
                 p,
@@ -117,6 +116,7 @@ class Analyzer:
                 zip(raws, parsed, passes, counts, strict=True)
             )
         ]
+        return sign_summaries(summaries)  # the voice checks' MinHashes, for the batch at once
 
     def count_many(
         self, values: Sequence[Any], *, num_threads: int | None = None
@@ -520,19 +520,6 @@ class RangeWork:
                 batch = raws[first : first + BATCH]
                 summaries += self.analyzer._batch(batch, first + 1, 1, previews=self.previews)
         return len(raws), summaries
-
-
-@contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    """Pause Python's cycle collector: parsed JSON and summaries hold no cycles, so reference
-    counting frees them, and the collector's passes over millions of new objects cost ~10%."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _analyzers: dict[tuple[str, str, WordList | None], Analyzer] = {}

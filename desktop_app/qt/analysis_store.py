@@ -25,6 +25,9 @@ from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem, Severity
+from desktop_app.core.review import sidecar_wordlist
+from desktop_app.core.voice.live import BannedCache
+from desktop_app.core.voice.wordlist import WordList
 from desktop_app.qt import gc_guard
 from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
 
@@ -87,18 +90,33 @@ def compute_dataset_problems(
     model: str,
     provider: str,
     file_bytes: int | None,
+    records: Sequence[Record] = (),
+    words: WordList | None = None,
     *,
     cancel: CancelToken,
     progress: Callable[[object], None],
 ) -> list[Problem]:
     from desktop_app.core.analysis import RecordSummary, dataset_problems
     from desktop_app.core.jsonline import RecordKind
+    from desktop_app.core.voice.texts import memory_texts
 
     # unchecked lines count as blank for now, so line numbers stay those of the file
     pending = RecordSummary(RecordKind.BLANK, "", 0, None, None, None, (), b"", b"")
     aligned = [pending if s is None else s for s in summaries]
     cancel.raise_if_cancelled()
-    return dataset_problems(aligned, model=model, provider=provider, file_bytes=file_bytes)
+
+    def raw_of(line: int) -> bytes | None:
+        return records[line - 1].raw if 0 < line <= len(records) else None
+
+    found = dataset_problems(
+        aligned, model=model, provider=provider, file_bytes=file_bytes, texts=memory_texts(raw_of)
+    )
+    if words is not None:  # the word list: scanned again only where records changed
+        found += _BANNED.problems(records, words)
+    return found
+
+
+_BANNED = BannedCache()
 
 
 class AnalysisStore(QObject):
@@ -127,6 +145,7 @@ class AnalysisStore(QObject):
         self.model = model
         self.provider = provider
         self.file_bytes: int | None = None
+        self.words: WordList | None = None  # the word list (read from the sidecar when needed)
         self._summaries: list[RecordSummary | None] = [None] * len(dataset)
         self._worker: Worker | None = None
         self._dataset_worker: Worker | None = None
@@ -506,8 +525,23 @@ class AnalysisStore(QObject):
             self.model,
             self.provider,
             self.file_bytes,
+            list(self.dataset),
+            self.wordlist(),
             signals=signals,
         )
+
+    def wordlist(self) -> WordList:
+        """The dataset's word list (read from its sidecar the first time)."""
+        if self.words is None:
+            path = self.dataset.path
+            self.words = (sidecar_wordlist(path) if path is not None else None) or WordList()
+        return self.words
+
+    def set_words(self, words: WordList) -> None:
+        """A new word list (the dialog saved it): check the replies against it."""
+        self.words = words
+        if self.enabled:
+            self._schedule_dataset_check()
 
     @Slot(object)
     def _on_dataset_problems(self, problems: object) -> None:

@@ -168,6 +168,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.overview_pane.model_changed.connect(self._on_model_changed)
         self.overview_pane.provider_changed.connect(self._on_provider_changed)
         self.overview_pane.epochs_changed.connect(self._on_epochs_changed)
+        self.overview_pane.style_section.rows_chosen.connect(self.examples_pane.show_rows)
         self.side_tabs = QTabWidget(self)
         self.side_tabs.setAccessibleName("Problems and overview")
         self.side_tabs.addTab(self.problems_pane, icon("severity-warning"), "Problems")

@@ -66,8 +66,9 @@ def test_teaches_facts_flags_specifics_the_conversation_lacks() -> None:
     )
     [problem] = found(rows, "teaches_facts")
     assert problem.line == 8 and problem.message_index == 2
-    assert "$49.99" in problem.message and "555-123-4567" in problem.message
-    assert "and 1 more" in problem.message  # the date, not shown: three are enough
+    assert "$49.99" in problem.message and "www.acme-example.com" in problem.message
+    assert "March 3, 2025" in problem.message
+    assert "and 1 more" in problem.message  # the phone number, not shown: three are enough
     assert problem.message.startswith("This reply states facts (")
     assert "keep facts in the prompt or a document the model is given" in problem.message
     overview = voice_overview(summaries(rows))

@@ -10,8 +10,9 @@ together.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from desktop_app.core.checks.base import REGISTRY
 from desktop_app.core.problems import Problem
@@ -38,27 +39,31 @@ class Group:
 
 def topic_groups(items: Sequence[tuple[int, tuple[str, ...]]]) -> list[Group]:
     """Groups of requests by their most common shared word, largest first."""
-    frequency: Counter[str] = Counter()
-    for _, words in items:
-        frequency.update(words)
+    frequency = Counter(chain.from_iterable(words for _, words in items))  # counted in C
     if len(items) >= MIN_EXAMPLES:  # a word nearly every request uses tells them not apart
         for word in [w for w, n in frequency.items() if n >= EVERYWHERE * len(items)]:
-            del frequency[word]
-    first = Counter(max(words, key=lambda w: frequency.get(w, 0), default="") for _, words in items)
+            frequency[word] = 0
+    count = frequency.__getitem__
+    first = Counter(max(words, key=count) for _, words in items if words)
+    # then: the biggest of those groups among its words (ties: the more common word)
+    score = {w: first.get(w, 0) * (len(items) + 1) + n for w, n in frequency.items()}
+    best_of = score.__getitem__
     members: dict[str, list[int]] = {}
-    for line, words in items:  # then: the biggest of those groups among its words
-        best = max(words, key=lambda w: (first.get(w, 0), frequency.get(w, 0)), default="")
+    for line, words in items:
+        best = max(words, key=best_of) if words else ""
         members.setdefault(best if frequency.get(best, 0) >= 2 else OTHER, []).append(line)
     groups = [Group(label, tuple(lines)) for label, lines in members.items()]
     return sorted(groups, key=lambda g: (g.label == OTHER, -g.size, g.label))
 
 
-def tag_counts(tags: Iterable[tuple[str, ...]]) -> list[tuple[str, int]]:
-    """(tag, examples) largest first; untagged examples as “(no tag)”."""
-    counts: Counter[str] = Counter()
-    for example_tags in tags:
-        counts.update(example_tags or ("(no tag)",))
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+def tag_groups(tags: Sequence[tuple[str, ...]], limit: int = 10) -> list[Group]:
+    """Examples per tag (`tags[i]`: line i + 1's), the most used first; “(no tag)” for the rest."""
+    lines: dict[str, list[int]] = {}
+    for line, example_tags in enumerate(tags, 1):
+        for tag in example_tags or ("(no tag)",):
+            lines.setdefault(tag, []).append(line)
+    ordered = sorted(lines.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
+    return [Group(tag, tuple(found)) for tag, found in ordered]
 
 
 def balance_problems(groups: Sequence[Group]) -> list[Problem]:

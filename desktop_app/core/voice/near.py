@@ -48,8 +48,10 @@ def candidate_pairs(prompts: np.ndarray) -> np.ndarray:
     pairs: list[np.ndarray] = []
     rows = prompts.shape[0]
     for band in range(BANDS):
-        part = np.ascontiguousarray(prompts[:, band * ROWS : (band + 1) * ROWS])
-        keys = part.view(np.dtype((np.void, part.dtype.itemsize * ROWS))).ravel()
+        part = prompts[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
+        keys = np.zeros(rows, dtype=np.uint64)
+        for column in range(ROWS):  # one number per band (a rare collision only adds a check)
+            keys = keys * np.uint64(0x9E3779B97F4A7C15) + part[:, column]
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
         starts = np.r_[True, ordered[1:] != ordered[:-1]]
@@ -68,13 +70,14 @@ def candidate_pairs(prompts: np.ndarray) -> np.ndarray:
 def near_problems(items: Sequence[Item], texts: Texts | None = None) -> list[Problem]:
     """near_duplicate for each near-copy (after the first of its group) and conflicting_replies
     for nearly identical requests answered differently."""
-    usable = [i for i in items if len(i.prompt_sig) == NUM_PERM * 4 and i.reply_sig]
+    size = NUM_PERM * 4
+    usable = [i for i in items if len(i.prompt_sig) == size and len(i.reply_sig) == size]
     if len(usable) < 2:
         return []
-    prompts = np.frombuffer(b"".join(i.prompt_sig for i in usable), np.uint32).reshape(-1, NUM_PERM)
-    replies = np.array(
-        [np.frombuffer(i.reply_sig, np.uint32) for i in usable], dtype=np.uint32
-    ).reshape(-1, NUM_PERM)
+    prompts = np.frombuffer(b"".join([i.prompt_sig for i in usable]), np.uint32)
+    prompts = prompts.reshape(-1, NUM_PERM)
+    replies = np.frombuffer(b"".join([i.reply_sig for i in usable]), np.uint32)
+    replies = replies.reshape(-1, NUM_PERM)
     pairs = candidate_pairs(prompts)
     if not len(pairs):
         return []

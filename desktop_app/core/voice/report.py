@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from desktop_app.core.checks.base import REGISTRY
+from desktop_app.core.gc_pause import without_cycle_collector
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.problems import Problem
 from desktop_app.core.voice.balance import Group, balance_problems, topic_groups
@@ -36,12 +37,12 @@ class VoiceSummary(Protocol):
     def voice(self) -> VoiceFeatures | None: ...
 
 
-def voiced(summaries: Sequence[VoiceSummary]) -> Lines:
-    """(line, features) of every example with a reply."""
+def voiced(summaries: Sequence[VoiceSummary | None]) -> Lines:
+    """(line, features) of every example with a reply (None: a line not checked yet)."""
     return [
         (line, s.voice)
         for line, s in enumerate(summaries, 1)
-        if s.voice is not None and s.kind in _EXAMPLE_KINDS
+        if s is not None and s.voice is not None and s.kind in _EXAMPLE_KINDS
     ]
 
 
@@ -50,18 +51,18 @@ def voice_problems(summaries: Sequence[VoiceSummary], texts: Texts | None = None
 
     `texts(line)` gives an example's (user words, reply) so near-copies can show the words
     that differ; without it the messages name the lines only."""
+    with without_cycle_collector():
+        return _voice_problems(summaries, texts)
+
+
+def _voice_problems(summaries: Sequence[VoiceSummary], texts: Texts | None) -> list[Problem]:
     lines = voiced(summaries)
     found = teaches_facts(lines)
     found += style_outliers(lines)
     items = [
-        Item(
-            line,
-            f.prompt_sig,
-            f.reply_sig,
-            summaries[line - 1].content_hash,
-            summaries[line - 1].prompt_hash,
-        )
-        for line, f in lines
+        Item(line, f.prompt_sig, f.reply_sig, s.content_hash, s.prompt_hash)
+        for line, s in enumerate(summaries, 1)
+        if s is not None and (f := s.voice) is not None and s.kind in _EXAMPLE_KINDS
     ]
     found += near_problems(items, texts)
     found += balance_problems(topic_groups([(line, f.topics) for line, f in lines]))
@@ -102,10 +103,17 @@ class VoiceOverview:
 
 
 def voice_overview(
-    summaries: Sequence[VoiceSummary], problems: Sequence[Problem] | None = None
+    summaries: Sequence[VoiceSummary | None], problems: Sequence[Problem] | None = None
 ) -> VoiceOverview:
     """The Style section's numbers: the share teaching facts, one chart per style measure, the
     request groups. `problems`: the voice findings when already computed (else computed here)."""
+    with without_cycle_collector():
+        return _voice_overview(summaries, problems)
+
+
+def _voice_overview(
+    summaries: Sequence[VoiceSummary | None], problems: Sequence[Problem] | None
+) -> VoiceOverview:
     lines = voiced(summaries)
     flagged = teaches_facts(lines) if problems is None else problems
     fact_lines = tuple(sorted({p.line for p in flagged if p.code == TEACHES_FACTS and p.line}))

@@ -12,7 +12,6 @@ import numpy as np
 
 from desktop_app.core.checks.base import REGISTRY, quote
 from desktop_app.core.problems import Problem
-from desktop_app.core.voice.facts import key
 from desktop_app.core.voice.features import VoiceFeatures
 from desktop_app.core.voice.rules import STYLE_OUTLIER, TEACHES_FACTS
 
@@ -20,7 +19,7 @@ MIN_REPLIES = 20  # fewer replies have no norm to speak of
 MAD_SCALE = 1.4826  # MAD × this estimates the standard deviation of normal data
 CUTOFF = 3.5  # robust z-score beyond which a reply is far outside (Iglewicz and Hoaglin)
 CONSTANT_SHARE = 0.1  # a specific in this share of replies is the house's, not a taught fact
-SHARED_SHARE = 0.7  # a sign-off or person most replies share is the norm
+SHARED_SHARE = 0.85  # a sign-off or person nearly all replies share is the norm
 PER_SENTENCE = ("sentence_words", "reading_ease")
 MIN_WORDS = 12
 Lines = Sequence[tuple[int, VoiceFeatures]]
@@ -178,7 +177,8 @@ def fact_constants(lines: Lines) -> set[str]:
     the company's web address): repeating them is how the dataset speaks."""
     seen: Counter[str] = Counter()
     for _, features in lines:
-        seen.update({key(text) for _, text in features.facts})
+        if features.facts:
+            seen.update({k for _, _, k in features.facts})
     least = max(3, CONSTANT_SHARE * len(lines))
     return {k for k, n in seen.items() if n >= least}
 
@@ -188,7 +188,9 @@ def teaches_facts(lines: Lines) -> list[Problem]:
     constants = fact_constants(lines)
     found: list[Problem] = []
     for line, features in lines:
-        new = [(kind, text) for kind, text in features.facts if key(text) not in constants]
+        if not features.facts:
+            continue
+        new = [(kind, text) for kind, text, k in features.facts if k not in constants]
         if not new:
             continue
         shown = ", ".join(f"{kind} {quote(text, 30)}" for kind, text in new[:3])

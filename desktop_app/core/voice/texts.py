@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.voice.features import message_text
+from desktop_app.core.edits import text_of as message_text
 from desktop_app.core.voice.near import Texts
 
 
