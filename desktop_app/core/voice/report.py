@@ -21,7 +21,7 @@ from desktop_app.core.voice.rules import TEACHES_FACTS, TOO_MANY_EPOCHS
 from desktop_app.core.voice.style import METRICS, Lines, style_outliers, teaches_facts
 
 _EXAMPLE_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE)
-BINS = 8
+BINS = 7
 
 
 class VoiceSummary(Protocol):

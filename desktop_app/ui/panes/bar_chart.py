@@ -22,10 +22,25 @@ def chart_view(parent: QWidget, name: str, height: int) -> Any:
 
 
 def show_bars(
-    view: Any, labels: Sequence[str], counts: Sequence[int], color: QColor, text: QColor
+    view: Any,
+    labels: Sequence[str],
+    counts: Sequence[int],
+    color: QColor,
+    text: QColor,
+    *,
+    sideways: bool = False,
 ) -> Any:
-    """Put a new bar chart of `counts` into `view`; returns its QBarSet (for clicks)."""
-    from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
+    """Put a new bar chart of `counts` into `view`; returns its QBarSet (for clicks).
+    `sideways`: bars run left to right, their labels (“120–159”, “password”) on the left, where
+    longer ones fit."""
+    from PySide6.QtCharts import (
+        QBarCategoryAxis,
+        QBarSeries,
+        QBarSet,
+        QChart,
+        QHorizontalBarSeries,
+        QValueAxis,
+    )
 
     chart = QChart()
     chart.legend().hide()
@@ -35,12 +50,13 @@ def show_bars(
     bar_set.setColor(color)
     for count in counts:
         bar_set.append(count)
-    series = QBarSeries()
+    series = QHorizontalBarSeries() if sideways else QBarSeries()
     series.append(bar_set)
     series.setBarWidth(0.9)
     chart.addSeries(series)
     axis_x = QBarCategoryAxis()
     axis_x.append(list(labels))
+    axis_x.setTruncateLabels(not sideways)  # sideways labels have their room: show them whole
     axis_y = QValueAxis()
     axis_y.setRange(0, max([*counts, 1]))
     axis_y.setLabelFormat("%d")
@@ -48,8 +64,9 @@ def show_bars(
     for axis in (axis_x, axis_y):
         axis.setLabelsColor(text)
         axis.setGridLineVisible(False)
-    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    bottom, left = (axis_y, axis_x) if sideways else (axis_x, axis_y)
+    chart.addAxis(bottom, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_x)
     series.attachAxis(axis_y)
     old = view.chart()

@@ -137,11 +137,11 @@ class StyleSection(QGroupBox):
         from desktop_app.ui import theme
 
         if self._chart_view is None:
-            self._chart_view = chart_view(self, "Chart of the replies' style", 170)
+            self._chart_view = chart_view(self, "Chart of the replies' style", 210)
             self.chart_layout.addWidget(self._chart_view, 1)
         labels = [bar.label for bar in shown.bars]
         counts = [len(bar.lines) for bar in shown.bars]
         color = theme.role_colors("assistant").accent
         text = self.palette().color(self.foregroundRole())
-        bar_set = show_bars(self._chart_view, labels, counts, color, text)
+        bar_set = show_bars(self._chart_view, labels, counts, color, text, sideways=True)
         bar_set.clicked.connect(self.choose_bar)
