@@ -27,6 +27,7 @@ from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.review import sidecar_wordlist
 from desktop_app.core.voice.live import BannedCache
+from desktop_app.core.voice.report import VoiceOverview
 from desktop_app.core.voice.wordlist import WordList
 from desktop_app.qt import gc_guard
 from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
@@ -95,9 +96,12 @@ def compute_dataset_problems(
     *,
     cancel: CancelToken,
     progress: Callable[[object], None],
-) -> list[Problem]:
+) -> tuple[list[Problem], VoiceOverview]:
+    """Worker: the whole-file findings, and the Style section's numbers (computed here, off the
+    window's thread, once per change)."""
     from desktop_app.core.analysis import RecordSummary, dataset_problems
     from desktop_app.core.jsonline import RecordKind
+    from desktop_app.core.voice.report import voice_overview
     from desktop_app.core.voice.texts import memory_texts
 
     # unchecked lines count as blank for now, so line numbers stay those of the file
@@ -113,7 +117,8 @@ def compute_dataset_problems(
     )
     if words is not None:  # the word list: scanned again only where records changed
         found += _BANNED.problems(records, words)
-    return found
+    cancel.raise_if_cancelled()
+    return found, voice_overview(aligned, found)
 
 
 _BANNED = BannedCache()
@@ -146,6 +151,7 @@ class AnalysisStore(QObject):
         self.provider = provider
         self.file_bytes: int | None = None
         self.words: WordList | None = None  # the word list (read from the sidecar when needed)
+        self.voice_overview: VoiceOverview | None = None  # the Style section's numbers
         self._summaries: list[RecordSummary | None] = [None] * len(dataset)
         self._worker: Worker | None = None
         self._dataset_worker: Worker | None = None
@@ -544,9 +550,10 @@ class AnalysisStore(QObject):
             self._schedule_dataset_check()
 
     @Slot(object)
-    def _on_dataset_problems(self, problems: object) -> None:
+    def _on_dataset_problems(self, result: object) -> None:
         self._dataset_worker = None
-        self._dataset_problems = list(problems)  # type: ignore[call-overload]
+        problems, self.voice_overview = result  # type: ignore[misc]
+        self._dataset_problems = list(problems)
         by_row: dict[int, list[Problem]] = {}
         for problem in self._dataset_problems:
             if problem.line is not None and 0 < problem.line <= len(self._summaries):

@@ -59,6 +59,11 @@ def test_voice_findings_charts_and_the_word_list(qtbot, window, tmp_path: Path) 
     assert found["teaches_facts"] == {5}
     assert 9 in found["style_outlier"]
     assert found["banned_phrase"] == {12}
+    window.problems_model.rebuild()  # the Problems pane lists them, with the line and the fix
+    listed = [window.problems_model.problem(r) for r in range(window.problems_model.rowCount())]
+    banned = [(row, p) for row, p in filter(None, listed) if p.code == "banned_phrase"]
+    assert [row for row, _ in banned] == [12]
+    assert banned[0][1].fix is not None and banned[0][1].fix.label == "Replace with “look”"
     shown = {
         window.problems_model.index(r, 0).data() for r in range(window.problems_model.rowCount())
     }

@@ -67,8 +67,13 @@ class StyleSection(QGroupBox):
 
     # ---- data ----------------------------------------------------------------------------
     def refresh(self, summaries: Any, problems: Any = None, review: Any = None) -> None:
-        """Recompute from the line summaries (and the whole-file findings, when known)."""
-        self.overview = overview = voice_overview(summaries, problems)
+        """Show the numbers the analysis computed with the whole-file findings (on its worker;
+        until they arrive, a note). Without an analysis store, compute them here."""
+        ready = getattr(self.analysis, "voice_overview", None)
+        if ready is None and self.analysis is not None:
+            self.facts_label.setText("Measuring the replies…")
+            return
+        self.overview = overview = ready or voice_overview(summaries, problems)
         charts = list(overview.charts)
         topics = [g for g in overview.topics if g.size][:TOPIC_BARS]
         if topics:
