@@ -57,13 +57,10 @@ class StyleSection(QGroupBox):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.choice, 1)
         row.addWidget(self.words_button)
-        self.hint = QLabel("Click a bar to show only those examples.", self)
-        self.hint.setEnabled(False)
         self.chart_layout = QVBoxLayout(self)
         self.chart_layout.setContentsMargins(6, 6, 6, 6)
         self.chart_layout.addWidget(self.facts_label)
         self.chart_layout.addLayout(row)
-        self.chart_layout.addWidget(self.hint)
 
     # ---- data ----------------------------------------------------------------------------
     def refresh(self, summaries: Any, problems: Any = None, review: Any = None) -> None:
@@ -142,7 +139,8 @@ class StyleSection(QGroupBox):
         from desktop_app.ui import theme
 
         if self._chart_view is None:
-            self._chart_view = chart_view(self, "Chart of the replies' style", 210)
+            self._chart_view = chart_view(self, "Chart of the replies' style", 100)
+            self._chart_view.setToolTip("Click a bar to show only those examples")
             self.chart_layout.addWidget(self._chart_view, 1)
         labels = [bar.label for bar in shown.bars]
         counts = [len(bar.lines) for bar in shown.bars]
