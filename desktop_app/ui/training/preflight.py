@@ -20,6 +20,7 @@ from desktop_app.core.analysis import RecordSummary
 from desktop_app.core.checker_process import CALL_RECORDS
 from desktop_app.core.checker_process import shared as shared_checker
 from desktop_app.core.checks.dataset_level import dataset_problems
+from desktop_app.core.voice.report import epochs_problem
 from desktop_app.core.dataset import Dataset, DatasetKind
 from desktop_app.core.estimate import Estimate, estimate
 from desktop_app.core.jsonline import RecordKind
@@ -258,6 +259,8 @@ def run_checks(
         if s.kind in (RecordKind.CHAT, RecordKind.PREFERENCE) and s.tokens is not None
     ]
     counted = estimate(totals, info, epochs)
+    if counted.overtraining:  # many epochs, few examples: say so before the money is spent
+        findings.append(Finding(epochs_problem(counted.overtraining)))
     if provider == "practice":
         counted = _free(counted)
 
