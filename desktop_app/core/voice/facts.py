@@ -103,8 +103,9 @@ def maybe_facts(text: str) -> bool:
 def _maybe_names(text: str) -> bool:
     """More capitalised words than sentences could start (a cheap look before the pattern)."""
     shouty = text.encode().translate(_UPPER)
-    starts = text.count(". ") + text.count("\n") + text.count("! ") + text.count("? ") + 1
-    return shouty.count(b" A") > starts + 1 and _NAME_LIKE(text) is not None
+    capitalised = shouty.count(b" A") - shouty.count(b" A ")  # not “I” or “A”
+    starts = text.count(". ") + text.count("\n") + text.count("! ") + text.count("? ")
+    return capitalised > starts and _NAME_LIKE(text) is not None
 
 
 _NOT_KEY = re.compile(r"[\W_]+")

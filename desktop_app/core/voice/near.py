@@ -2,11 +2,11 @@
 with different replies (conflicting_replies, extended).
 
 Not quadratic: each example carries MinHash signatures of its user words and its reply words
-(features.signature, datasketch). Locality-sensitive hashing cuts the prompt signature into
-bands; examples sharing a band land in one bucket, and each is compared with its bucket's first
-member only. The banding is done here with numpy over all signatures at once (datasketch's
-MinHashLSH inserts one key at a time in Python, ~25 µs each: too slow for 100,000 examples
-within the validate time budget); the scheme is the same.
+(features.signatures: datasketch's MinHash, computed with numpy). Locality-sensitive hashing
+cuts the prompt signature into bands; examples sharing a band land in one bucket, and each is
+compared with its bucket's first member only. The banding is done here with numpy over all
+signatures at once (datasketch's MinHashLSH inserts one key at a time in Python, ~25 µs each,
+and importing it loads SciPy); the scheme is the same.
 """
 
 from __future__ import annotations

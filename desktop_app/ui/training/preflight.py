@@ -20,13 +20,13 @@ from desktop_app.core.analysis import RecordSummary
 from desktop_app.core.checker_process import CALL_RECORDS
 from desktop_app.core.checker_process import shared as shared_checker
 from desktop_app.core.checks.dataset_level import dataset_problems
-from desktop_app.core.voice.report import epochs_problem
 from desktop_app.core.dataset import Dataset, DatasetKind
 from desktop_app.core.estimate import Estimate, estimate
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.models import ModelCatalog, ModelInfo, load_models
 from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.providers.base import ModelRef, UploadSource
+from desktop_app.core.voice.report import epochs_problem
 from desktop_app.ui.training.provider_config import OPENAI_FAMILY
 
 BATCH = 500
