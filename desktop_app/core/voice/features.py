@@ -333,7 +333,8 @@ def _premix(values: np.ndarray) -> np.ndarray:
     values = values * m1
     values = values ^ (values >> s2)
     values = values * m2
-    return values ^ (values >> s3)
+    mixed: np.ndarray = values ^ (values >> s3)
+    return mixed
 
 
 def signature(words: list[str]) -> bytes:
