@@ -26,10 +26,10 @@ from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.review import sidecar_wordlist
-from desktop_app.core.voice.live import BannedCache
 from desktop_app.core.voice.report import VoiceOverview
 from desktop_app.core.voice.wordlist import WordList
 from desktop_app.qt import gc_guard
+from desktop_app.qt.whole_file import compute_dataset_problems
 from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
 
 if TYPE_CHECKING:
@@ -84,44 +84,6 @@ class TokenCounts:
     def count_examples(self, values: Sequence[Any]) -> list[ExampleTokens | None]:
         """Raises CheckerUnavailable when the checker cannot answer now."""
         return self.checker.count_examples(self.model, self.provider, values, wait=GUI_WAIT_S)
-
-
-def compute_dataset_problems(
-    summaries: Sequence[RecordSummary | None],
-    model: str,
-    provider: str,
-    file_bytes: int | None,
-    records: Sequence[Record] = (),
-    words: WordList | None = None,
-    *,
-    cancel: CancelToken,
-    progress: Callable[[object], None],
-) -> tuple[list[Problem], VoiceOverview]:
-    """Worker: the whole-file findings, and the Style section's numbers (computed here, off the
-    window's thread, once per change)."""
-    from desktop_app.core.analysis import RecordSummary, dataset_problems
-    from desktop_app.core.jsonline import RecordKind
-    from desktop_app.core.voice.report import voice_overview
-    from desktop_app.core.voice.texts import memory_texts
-
-    # unchecked lines count as blank for now, so line numbers stay those of the file
-    pending = RecordSummary(RecordKind.BLANK, "", 0, None, None, None, (), b"", b"")
-    aligned = [pending if s is None else s for s in summaries]
-    cancel.raise_if_cancelled()
-
-    def raw_of(line: int) -> bytes | None:
-        return records[line - 1].raw if 0 < line <= len(records) else None
-
-    found = dataset_problems(
-        aligned, model=model, provider=provider, file_bytes=file_bytes, texts=memory_texts(raw_of)
-    )
-    if words is not None:  # the word list: scanned again only where records changed
-        found += _BANNED.problems(records, words)
-    cancel.raise_if_cancelled()
-    return found, voice_overview(aligned, found)
-
-
-_BANNED = BannedCache()
 
 
 class AnalysisStore(QObject):

@@ -72,3 +72,33 @@ def test_style_files_as_json_or_text(tmp_path: Path) -> None:
     as_json.write_text('{"banned": [oops]}')
     with pytest.raises(UserFacingError, match="has a mistake on line 1"):
         load_wordlist(as_json)
+
+
+class _Record:
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+
+def test_the_app_rescans_only_changed_records_and_notes_preferred_words() -> None:
+    from desktop_app.core.voice.live import BannedCache
+
+    class Counting(BannedCache):
+        scans = 0
+
+        def _scan(self, raw: bytes) -> tuple[tuple, bool]:
+            Counting.scans += 1
+            return super()._scan(raw)
+
+    records = [_Record(line(f"Reply {i}: glad to help, let us delve in.")) for i in range(50)]
+    records.append(_Record(line("Nothing to see.")))
+    cache = Counting()
+    found = cache.problems(records, WORDS)
+    assert Counting.scans == 51 and [p.line for p in found] == list(range(1, 51))
+    assert cache.preferred_lines == list(range(1, 51))
+    records[3] = _Record(line("A plain reply, glad."))  # an edit makes a new record
+    found = cache.problems(records, WORDS)
+    assert Counting.scans == 52  # only the edited one was scanned again
+    assert 4 not in [p.line for p in found] and 4 in cache.preferred_lines
+    del records[0]  # lines move: the findings follow
+    assert [p.line for p in cache.problems(records, WORDS)][:2] == [1, 2]
+    assert Counting.scans == 52

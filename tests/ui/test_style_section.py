@@ -89,9 +89,17 @@ def test_voice_findings_charts_and_the_word_list(qtbot, window, tmp_path: Path) 
     # the word list dialog saves to the sidecar, and the replies are checked against it at once
     dialog = WordListDialog(window.document.analysis.wordlist(), path, window)
     dialog.banned.setPlainText("delve => look\nshortly => soon")
+    dialog.preferred.setPlainText("glad")
     dialog.accept()
     window.document.analysis.set_words(dialog.words)
-    assert sidecar_wordlist(path) == WordList(banned=(("delve", "look"), ("shortly", "soon")))
+    assert sidecar_wordlist(path) == WordList(
+        banned=(("delve", "look"), ("shortly", "soon")), preferred=("glad",)
+    )
     # “shortly” is in 37 replies (lines 6 and 10 were rewritten); line 13 says “delve” too
     qtbot.waitUntil(lambda: len(codes_at(window).get("banned_phrase", ())) == 38, timeout=10_000)
+    pane.refresh()  # line 10 says “glad”: 1 reply of 40 uses a preferred word
+    assert "2% use a preferred word" in section.facts_label.text()  # 1 of 40
+    with qtbot.waitSignal(section.rows_chosen) as chosen:
+        section._on_facts_link("unpreferred")
+    assert len(chosen.args[0]) == 39 and 9 not in chosen.args[0]
     dialog.deleteLater()

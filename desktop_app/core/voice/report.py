@@ -87,6 +87,7 @@ class VoiceOverview:
     fact_lines: tuple[int, ...]  # examples flagged teaches_facts
     charts: tuple[Chart, ...]
     topics: tuple[Group, ...]
+    preferred_lines: tuple[int, ...] | None = None  # replies using a preferred word (the app)
 
     @property
     def fact_share(self) -> float:

@@ -33,7 +33,7 @@ class WordListDialog(QDialog):
         self.words = words
         intro = QLabel(
             "Replies that use a banned word or phrase get a warning, with a fix that puts in what "
-            "to write instead. One a line; write “phrase => instead” to say what to use.",
+            "to write instead. One per line; write “phrase => instead” to say what to use.",
             self,
         )
         intro.setWordWrap(True)

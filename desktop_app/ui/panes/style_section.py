@@ -23,10 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.voice.balance import tag_groups
-from desktop_app.core.voice.report import Bar, Chart, VoiceOverview, voice_overview
+from desktop_app.core.voice.report import Bar, Chart, VoiceOverview, voice_overview, voiced
 from desktop_app.ui.panes.bar_chart import chart_view, show_bars
 
 TOPIC_BARS = 10
+
+
+def overview_lines(section: StyleSection) -> list[tuple[int, Any]]:
+    """(line, features) of the replies the section's analysis measured."""
+    analysis = section.analysis
+    return voiced(analysis.summaries) if analysis is not None else []
+
+
 TAG_BARS = 10
 
 
@@ -101,13 +109,26 @@ class StyleSection(QGroupBox):
         )
         if count:
             text += ' <a href="facts">Show them</a>'
+        preferred = overview.preferred_lines
+        if preferred is not None:
+            share = len(preferred) / overview.replies
+            text += f"<br>{share:.0%} use a preferred word from the word list."
+            if len(preferred) < overview.replies:
+                text += ' <a href="unpreferred">Show the others</a>'
         self.facts_label.setText(text)
 
     @Slot(str)
-    def _on_facts_link(self, _link: str) -> None:
-        if self.overview is not None:
-            rows = [line - 1 for line in self.overview.fact_lines]
-            self.rows_chosen.emit(rows, "replies that state facts")
+    def _on_facts_link(self, link: str) -> None:
+        overview = self.overview
+        if overview is None:
+            return
+        if link == "unpreferred":
+            using = set(overview.preferred_lines or ())
+            rows = [line - 1 for line, _ in overview_lines(self) if line not in using]
+            self.rows_chosen.emit(rows, "replies without a preferred word")
+            return
+        rows = [line - 1 for line in overview.fact_lines]
+        self.rows_chosen.emit(rows, "replies that state facts")
 
     @Slot()
     def edit_wordlist(self) -> None:
