@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -75,7 +76,9 @@ def write_support(path: Path, examples: int, seed: int = 11) -> None:
             del i
 
 
-def validate(path: Path, *extra: str) -> float:
+def validate(path: Path, *extra: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and its worker processes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "desktop_app.cli", "validate", str(path), "--json", *extra],
@@ -84,9 +87,11 @@ def validate(path: Path, *extra: str) -> float:
         check=False,
     )
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(done.stderr.decode())
-    return seconds
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return seconds, cpu
 
 
 def recheck_ms(path: Path, lines: int = 300) -> dict[bool, list[float]]:
@@ -147,12 +152,15 @@ def main() -> int:
         print(f"\n{path.name} ({size:,.0f} MB)")
         ratios = []
         for round_ in range(1, 0 if args.no_validate else args.repeat + 1):
-            without = validate(path, "--no-voice")
-            with_voice = validate(path)
+            (without, cpu_without), (with_voice, cpu_with) = (
+                validate(path, "--no-voice"),
+                validate(path),
+            )
             ratios.append(with_voice / without)
             print(
                 f"  round {round_}: validate without voice {without:5.1f} s, with voice "
-                f"{with_voice:5.1f} s, ratio {with_voice / without:.2f} (target ≤ {TARGET_RATIO})"
+                f"{with_voice:5.1f} s, ratio {with_voice / without:.2f} (target ≤ {TARGET_RATIO});"
+                f" CPU {cpu_without:5.1f} s and {cpu_with:5.1f} s, ratio {cpu_with / cpu_without:.2f}"
             )
         if ratios:
             print(f"  median ratio {statistics.median(ratios):.2f}")

@@ -10,6 +10,7 @@ quiet; the dataset-wide check (checks.teaches_facts) then discounts house consta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -94,6 +95,29 @@ _NUMBERED_KINDS = {
 }
 
 
+_DIGITS = re.compile(r"\d+(?:[.,:/-]\d+)*")
+REACH = 24  # characters around a number a specific can reach (“March 3, 2025”, “$ 1,299.00”)
+
+
+def _matches(pattern: re.Pattern[str], text: str, *, whole: bool) -> Iterator[re.Match[str]]:
+    """The pattern's matches; the digit-holding kinds are looked for only near the numbers
+    (a quick pattern finds those), so a long reply with two numbers costs two short scans."""
+    if whole:
+        yield from pattern.finditer(text)
+        return
+    start = end = -1
+    for number in _DIGITS.finditer(text):
+        low, high = max(0, number.start() - REACH), min(len(text), number.end() + REACH)
+        if low <= end:
+            end = high
+            continue
+        if end >= 0:
+            yield from pattern.finditer(text, start, end)
+        start, end = low, high
+    if end >= 0:
+        yield from pattern.finditer(text, start, end)
+
+
 def maybe_facts(text: str) -> bool:
     """Whether a text can hold a specific at all: a digit, @, web address or name-like words
     (`in` tests first: quicker than any pattern)."""
@@ -132,7 +156,7 @@ def specifics(reply: str, context: str) -> tuple[tuple[tuple[str, str, str], ...
     if _maybe_names(reply):
         scans.append(("name", PATTERNS[-1][1]))
     for kind, pattern in scans:
-        for match in pattern.finditer(reply):
+        for match in _matches(pattern, reply, whole=kind is not None):
             start, end = match.span()
             if any(start < b and a < end for a, b in taken):
                 continue
