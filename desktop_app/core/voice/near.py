@@ -11,7 +11,6 @@ and importing it loads SciPy); the scheme is the same.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -40,7 +39,7 @@ class Item:
 # the (user words, final reply) of the examples on these lines (those it can find)
 Texts = Callable[[set[int]], dict[int, tuple[str, str]]]
 Known = dict[int, tuple[str, str]]
-MAX_SHOWN_LINES = 5000  # examples whose differing words are shown (the rest: lines only)
+MAX_SHOWN_LINES = 2000  # examples whose differing words are shown (the rest: lines only)
 
 
 def candidate_pairs(prompts: np.ndarray) -> np.ndarray:
@@ -164,18 +163,17 @@ def _differing(first: int, line: int, texts: Known, *, prompt_only: bool = False
         return ""
     left = words_of(one[0] if prompt_only else "\n".join(one))
     right = words_of(two[0] if prompt_only else "\n".join(two))
-    changes: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(
-        None, left, right, autojunk=False
-    ).get_opcodes():
-        if op == "equal":
-            continue
-        was, now = " ".join(left[i1:i2]), " ".join(right[j1:j2])
+    # the words only one side has, in order (a set difference: difflib costs ~0.4 ms a pair)
+    theirs, ours = set(right), set(left)
+    was = list(dict.fromkeys(w for w in left if w not in theirs))[:MAX_WORDS_SHOWN]
+    now = list(dict.fromkeys(w for w in right if w not in ours))[:MAX_WORDS_SHOWN]
+    changes = []
+    if was or now:
         changes.append(
-            f"{quote(was, 30)} → {quote(now, 30)}" if was and now else quote(was or now, 30)
+            f"{quote(' '.join(was), 30)} → {quote(' '.join(now), 30)}"
+            if was and now
+            else quote(" ".join(was or now), 30)
         )
-        if len(changes) == MAX_WORDS_SHOWN:
-            break
     if not changes:
         return "; only spacing, punctuation or word order differ"
     return "; they differ in: " + ", ".join(changes)
