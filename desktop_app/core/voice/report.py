@@ -18,7 +18,7 @@ from desktop_app.core.voice.balance import Group, balance_problems, topic_groups
 from desktop_app.core.voice.features import VoiceFeatures
 from desktop_app.core.voice.near import Item, Texts, near_problems
 from desktop_app.core.voice.rules import TEACHES_FACTS, TOO_MANY_EPOCHS
-from desktop_app.core.voice.style import METRICS, Lines, style_outliers, teaches_facts
+from desktop_app.core.voice.style import METRICS, Lines, measures, style_outliers, teaches_facts
 
 _EXAMPLE_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE)
 BINS = 7
@@ -118,16 +118,23 @@ def _voice_overview(
     lines = voiced(summaries)
     flagged = teaches_facts(lines) if problems is None else problems
     fact_lines = tuple(sorted({p.line for p in flagged if p.code == TEACHES_FACTS and p.line}))
-    charts = tuple(_chart(lines, m.name, f"{m.label.capitalize()} ({m.unit})") for m in METRICS)
+    table = measures(lines) if lines else None
+    numbers = np.array([line for line, _ in lines])
+    charts = tuple(
+        _chart(table[:, i] if table is not None else None, numbers, m.name, _title(m.label, m.unit))
+        for i, m in enumerate(METRICS)
+    )
     groups = topic_groups([(line, f.topics) for line, f in lines])
     return VoiceOverview(len(lines), fact_lines, charts, tuple(groups))
 
 
-def _chart(lines: Lines, name: str, title: str) -> Chart:
-    if not lines:
+def _title(label: str, unit: str) -> str:
+    return f"{label.capitalize()} ({unit})"
+
+
+def _chart(values: np.ndarray | None, numbers: np.ndarray, name: str, title: str) -> Chart:
+    if values is None or not len(values):
         return Chart(title, ())
-    values = np.array([getattr(f, name) for _, f in lines], dtype=float)
-    numbers = np.array([line for line, _ in lines])
     low, high = float(values.min()), float(np.percentile(values, 99))
     if high <= low:
         return Chart(title, (Bar(_label(low, low), tuple(numbers.tolist())),))

@@ -99,11 +99,12 @@ def style_outliers(lines: Lines) -> list[Problem]:
     if len(lines) < MIN_REPLIES:
         return []
     found: list[Problem] = []
-    for metric in METRICS:
-        values = np.array([getattr(f, metric.name) for _, f in lines], dtype=float)
-        too_short = np.zeros(len(values), dtype=bool)
-        if metric.name in PER_SENTENCE:  # a reply of a few words has no sentences to judge
-            too_short = np.array([f.words < MIN_WORDS for _, f in lines])
+    table = measures(lines)  # one row per reply, one column per metric
+    short = table[:, 0] < MIN_WORDS  # a reply of a few words has no sentences to judge
+    nobody = np.zeros(len(lines), dtype=bool)
+    for column, metric in enumerate(METRICS):
+        values = table[:, column]
+        too_short = short if metric.name in PER_SENTENCE else nobody
         judged = np.log1p(values) if metric.log else values
         median = float(np.median(judged))
         spread = max(MAD_SCALE * float(np.median(np.abs(judged - median))) * CUTOFF, metric.floor)
@@ -119,6 +120,14 @@ def style_outliers(lines: Lines) -> list[Problem]:
             found.append(_outlier(line, features, metric, low, high, values[index]))
     found += _shared_habits(lines)
     return found
+
+
+def measures(lines: Lines) -> np.ndarray:
+    """The METRICS of every reply as one float array (rows: replies), built in one pass."""
+    fields = [VoiceFeatures._fields.index(m.name) for m in METRICS]
+    first, last = min(fields), max(fields) + 1
+    assert fields == list(range(first, last)), "METRICS follow VoiceFeatures' order"
+    return np.array([f[first:last] for _, f in lines], dtype=float).reshape(-1, len(fields))
 
 
 def _outlier(
