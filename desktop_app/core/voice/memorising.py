@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 MIN_LATER_POINTS = 3  # validation points after the lowest one before it counts as "keeps rising"
-RISE = 0.05  # the validation loss must end this much (5%) above its lowest value
+RISE = 0.15  # the last validation points must average this much (15%) above the lowest one
+# (a real turn is large; the noise of validation batches alone is a few percent)
 MESSAGE = "From step {step} the model is starting to memorise; fewer epochs would do."
 
 
@@ -21,7 +22,8 @@ def memorising_step(points: Sequence[tuple[int, float | None, float | None]]) ->
     low_at = min(range(len(valid)), key=lambda i: valid[i][1])
     low_step, low = valid[low_at]
     later = [loss for _, loss in valid[low_at + 1 :]]
-    if len(later) < MIN_LATER_POINTS or later[-1] < low * (1 + RISE):
+    ending = later[-MIN_LATER_POINTS:]
+    if len(later) < MIN_LATER_POINTS or sum(ending) / len(ending) < low * (1 + RISE):
         return None
     halves = len(later) // 2
     if sum(later[halves:]) / (len(later) - halves) <= sum(later[:halves] or later) / max(1, halves):
