@@ -12,13 +12,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_json, print_note
+from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, print_json, print_note
 from desktop_app.cli.progress import add_quiet_option, progress_bar
 from desktop_app.core.analysis import FileAnalysis, analyze_file
 from desktop_app.core.checks.provider_rules import PROVIDERS
+from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import load_models
 from desktop_app.core.provider_dates import countdown, default_model, default_provider, refusal
 from desktop_app.core.report import build_report, format_text
+from desktop_app.core.review import sidecar_wordlist
+from desktop_app.core.voice.wordlist import WordList, load_wordlist
 from desktop_app.core.where_to_train import rules_summary
 
 
@@ -51,6 +54,19 @@ def register(subparsers: Any) -> None:
         metavar="VFILE",
         help="the validation file, to find examples that are in both files",
     )
+    parser.add_argument(
+        "--style",
+        metavar="FILE",
+        help="a word list (banned phrases, preferred words) to check the replies against",
+    )
+    parser.add_argument(
+        "--no-voice",
+        action="store_true",
+        help="leave out the checks of what replies say and how (facts, near-copies, style)",
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="epochs you plan to train (for the estimate)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     parser.add_argument("--all", action="store_true", help="list every problem, not the first few")
     parser.add_argument(
@@ -79,9 +95,23 @@ def run(args: argparse.Namespace) -> int:
             f"Note: ftstudio does not know the model “{args.model}”, so tokens are counted with "
             "the o200k_base encoding, and there is no length check or cost estimate."
         )
-    analysis = _analyze(args.file, args, provider)
+    words = sidecar_wordlist(Path(args.file))
+    if args.style:
+        try:
+            words = load_wordlist(Path(args.style))
+        except UserFacingError as exc:
+            print_note(str(exc))
+            return EXIT_UNREADABLE
+    analysis = _analyze(args.file, args, provider, words)
     validation = _analyze(args.validation, args, provider) if args.validation else None
-    report = build_report(analysis, model=args.model, provider=provider, validation=validation)
+    report = build_report(
+        analysis,
+        model=args.model,
+        provider=provider,
+        validation=validation,
+        epochs=args.epochs,
+        voice=not args.no_voice,
+    )
     if args.json:
         print_json(report.to_json())
     else:
@@ -90,12 +120,20 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if report.errors else EXIT_OK
 
 
-def _analyze(file: str, args: argparse.Namespace, provider: str) -> FileAnalysis:
+def _analyze(
+    file: str, args: argparse.Namespace, provider: str, words: WordList | None = None
+) -> FileAnalysis:
     """One file's checks, with a progress bar on a terminal."""
     size = _size(file)
     with progress_bar(f"Checking {Path(file).name}", size, quiet=args.quiet) as bar:
         return analyze_file(
-            file, args.model, provider, jobs=args.jobs, previews=False, on_bytes=bar.advance
+            file,
+            args.model,
+            provider,
+            jobs=args.jobs,
+            previews=False,
+            on_bytes=bar.advance,
+            words=words,
         )
 
 

@@ -9,15 +9,12 @@ memory as parsed objects.
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import itertools
 import json
 import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,12 +23,15 @@ from desktop_app.core.checks import check_line
 from desktop_app.core.checks.base import Findings, TextGate, keep_marks
 from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.checks.messages import scan_texts
-from desktop_app.core.checks.plain import PlainPass, plain_fields, plain_pass, plain_piece
+from desktop_app.core.checks.plain import PlainPass, plain_pass
 from desktop_app.core.checks.provider_rules import LINE_RULES, example_problems
 from desktop_app.core.dataset import open_error, require_regular_file
+from desktop_app.core.gc_pause import without_cycle_collector as _without_cycle_collector
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem
+from desktop_app.core.summary_parts import chat_hashes, example_hashes, example_preview, image_count
+from desktop_app.core.summary_parts import example_hashes as _hashes  # noqa: F401 - the tests use it
 from desktop_app.core.tokens import (
     TOKENS_PER_EXAMPLE,
     TOKENS_PER_MESSAGE,
@@ -40,6 +40,8 @@ from desktop_app.core.tokens import (
     TokenCounter,
     encoded_length,
 )
+from desktop_app.core.voice.features import VoiceFeatures, sign_summaries, voice_features
+from desktop_app.core.voice.wordlist import BannedScanner, WordList
 
 __all__ = [
     "Analyzer",
@@ -49,7 +51,6 @@ __all__ = [
     "dataset_problems",
 ]
 
-PREVIEW_CHARS = 120
 BOM = b"\xef\xbb\xbf"
 _EXAMPLE_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE)
 
@@ -68,14 +69,18 @@ class RecordSummary:
     images: int = 0  # image parts in the example
     has_system: bool = False
     has_user: bool = False
+    voice: VoiceFeatures | None = None  # what the voice checks read (desktop_app.core.voice)
 
 
 class Analyzer:
     """Summarises lines for one model and provider (the encoding is loaded on first use)."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, provider: str = "openai") -> None:
+    def __init__(
+        self, model: str = DEFAULT_MODEL, provider: str = "openai", words: WordList | None = None
+    ) -> None:
         self.model = model
         self.provider = provider
+        self.banned = BannedScanner(words) if words is not None and words.banned else None
         self.counter = TokenCounter(model)
         self._text_cache: dict[str, int] = {}
 
@@ -96,7 +101,7 @@ class Analyzer:
         parsed = [parse_fast(raw) for raw in raws]
         passes = [_plain(p) for p, _ in parsed]
         counts = self._count(parsed, passes, num_threads)
-        return [
+        summaries = [
             summarize(
                 raw,
                 p,
@@ -106,11 +111,13 @@ class Analyzer:
                 certified=certified,
                 previews=previews,
                 fast=fast,
+                banned=self.banned,
             )
             for i, (raw, (p, certified), fast, tokens) in enumerate(
                 zip(raws, parsed, passes, counts, strict=True)
             )
         ]
+        return sign_summaries(summaries)  # the voice checks' MinHashes, for the batch at once
 
     def count_many(
         self, values: Sequence[Any], *, num_threads: int | None = None
@@ -253,6 +260,7 @@ def summarize(
     certified: bool = True,
     previews: bool = True,
     fast: PlainPass | None = None,
+    banned: BannedScanner | None = None,
 ) -> RecordSummary:
     """One line's summary; `fast` is the line's plain pass when the caller has made it."""
     kind = parsed.kind
@@ -268,9 +276,9 @@ def summarize(
     else:
         conversation, reply_at = _conversation(value, kind)
     if fast is not None:
-        content_hash, prompt_hash, keys = _chat_hashes(value, fast.pieces, fast.names, reply_at)
+        content_hash, prompt_hash, keys = chat_hashes(value, fast.pieces, fast.names, reply_at)
     else:
-        content_hash, prompt_hash, keys = _hashes(value, kind, conversation, reply_at)
+        content_hash, prompt_hash, keys = example_hashes(value, kind, conversation, reply_at)
     kept = keep_marks(raw)
     if not certified and not keys_certified(raw, keys, kept):
         parsed = parse_line(raw)  # to learn which names are repeated
@@ -285,10 +293,15 @@ def summarize(
     else:
         roles = {m.get("role") for m in conversation if isinstance(m, dict)}
         has_system, has_user = "system" in roles, "user" in roles
-        images = _count_images(conversation)
+        images = image_count(conversation)
+    if banned is not None:
+        problems += tuple(banned.problems(conversation, line))
+    voice = voice_features(conversation, reply_at)
+    if voice is not None and kind is RecordKind.PREFERENCE:
+        voice = voice._replace(reply_index=-1)  # the reply is not one of the messages
     return RecordSummary(  # positional: this runs for every line
         kind,
-        _preview(value, conversation) if previews else "",
+        example_preview(value, conversation) if previews else "",
         len(conversation),
         tokens.total if tokens else None,
         tokens.assistant if tokens else None,
@@ -299,6 +312,7 @@ def summarize(
         images,
         has_system,
         has_user,
+        voice,
     )
 
 
@@ -348,136 +362,6 @@ def _conversation(value: dict[str, Any], kind: RecordKind) -> tuple[list[Any], i
     return [], -1
 
 
-def _canon(value: Any, out: list[bytes]) -> int:
-    """Append a canonical form of a JSON value to `out` (object names sorted, so their order and
-    the spacing of the line do not matter); return how many object names the value holds.
-
-    Texts end with 0xFF, a byte UTF-8 never uses, so the form is unambiguous.
-    """
-    if isinstance(value, str):
-        out.append(b"s" + value.encode("utf-8", "surrogatepass") + b"\xff")
-        return 0
-    if isinstance(value, dict):
-        names = len(value)
-        out.append(b"{")
-        for key in sorted(value):
-            item = value[key]
-            if type(item) is str:  # most values: written here, without a call
-                out.append(
-                    key.encode("utf-8", "surrogatepass")
-                    + b"\xffs"
-                    + item.encode("utf-8", "surrogatepass")
-                    + b"\xff"
-                )
-            else:
-                out.append(key.encode("utf-8", "surrogatepass") + b"\xff")
-                names += _canon(item, out)
-        out.append(b"}")
-        return names
-    if isinstance(value, list):
-        out.append(b"[")
-        names = 0
-        for item in value:
-            names += _canon(item, out)
-        out.append(b"]")
-        return names
-    out.append(b"v" + json.dumps(value).encode() + b"\xff")
-    return 0
-
-
-def _digest(parts: list[bytes]) -> bytes:
-    return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
-
-
-def _hashes(
-    value: dict[str, Any], kind: RecordKind, conversation: list[Any], reply_at: int
-) -> tuple[bytes, bytes, int]:
-    """(hash of the whole example, hash of its prompt or b"", number of object names in it)."""
-    if kind is RecordKind.CHAT and isinstance(value.get("messages"), list):
-        pieces: list[bytes] = []
-        names = sum(_message_piece(message, pieces) for message in conversation)
-        return _chat_hashes(value, pieces, names, reply_at)
-    parts: list[bytes] = []
-    names = _canon(value, parts)
-    prompt = b""
-    source = value.get("input")
-    if kind is RecordKind.PREFERENCE and reply_at >= 0 and isinstance(source, dict):
-        prompt_parts: list[bytes] = []
-        _canon(source, prompt_parts)
-        prompt = _digest(prompt_parts)
-    return _digest(parts), prompt, names
-
-
-def _chat_hashes(
-    value: dict[str, Any], pieces: list[bytes], names: int, reply_at: int
-) -> tuple[bytes, bytes, int]:
-    """Hashes of a chat example from its messages' canonical pieces: the other keys first, then
-    the messages; the prompt hash is the same bytes cut before the final reply."""
-    digest = hashlib.blake2b(digest_size=16)
-    names += 1
-    if len(value) > 1:
-        parts: list[bytes] = []
-        names += _canon({k: v for k, v in value.items() if k != "messages"}, parts)
-        digest.update(b"".join(parts))
-    prompt = b""
-    for index, piece in enumerate(pieces):
-        if index == reply_at:
-            prompt = digest.copy().digest()
-        digest.update(piece)
-    return digest.digest(), prompt, names
-
-
-def _message_piece(message: Any, pieces: list[bytes]) -> int:
-    """Append one message's canonical bytes (one piece per message); return its object names.
-
-    Plain messages use the quick length-prefixed form of checks.plain; any other message goes
-    through `_canon`. The leading P or C keeps the two forms apart.
-    """
-    fields = plain_fields(message)
-    if fields is not None:
-        pieces.append(plain_piece(*fields))
-        return len(message)
-    parts = [b"C"]
-    names = _canon(message, parts)
-    pieces.append(b"".join(parts))
-    return names
-
-
-def _preview(value: dict[str, Any], conversation: list[Any]) -> str:
-    for message in conversation:
-        if isinstance(message, dict) and message.get("role") == "user":
-            return _one_line(_text_of(message.get("content")))
-    if "prompt" in value:
-        return _one_line(_text_of(value.get("prompt")))
-    for message in conversation:
-        if isinstance(message, dict):
-            return _one_line(_text_of(message.get("content")))
-    return ""
-
-
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        texts = [p.get("text") for p in content if isinstance(p, dict)]
-        return " ".join(t for t in texts if isinstance(t, str))
-    return ""
-
-
-def _one_line(text: str) -> str:
-    text = " ".join(text[: PREVIEW_CHARS * 4].split())
-    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
-
-
-def _count_images(conversation: list[Any]) -> int:
-    count = 0
-    for message in conversation:
-        content = message.get("content") if isinstance(message, dict) else None
-        if isinstance(content, list):
-            count += sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
-    return count
-
-
 # ---- a whole file, streamed -----------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class FileAnalysis:
@@ -500,6 +384,7 @@ def analyze_file(
     jobs: int | None = None,
     previews: bool = True,
     on_bytes: Callable[[int], None] | None = None,
+    words: WordList | None = None,
 ) -> FileAnalysis:
     """Summaries of every line of a file, streamed, on `jobs` processes (default: every core).
 
@@ -514,7 +399,7 @@ def analyze_file(
     start = len(BOM) if bom else 0
     jobs = max(1, jobs or os.cpu_count() or 1)
     ranges = split_ranges(path, start, size, RANGE_BYTES)
-    work = RangeWork(str(path), model, provider, previews)
+    work = RangeWork(str(path), model, provider, previews, words)
     done = on_bytes or (lambda _n: None)
     if jobs <= 1 or size < IN_PROCESS_BYTES or len(ranges) < 2:
         return FileAnalysis(path, size, bom, _join(_ran(work.run(r), r, done) for r in ranges))
@@ -603,11 +488,14 @@ class RangeWork:
     """What a worker needs to summarise byte ranges of one file (picklable for spawn; the
     window's first check uses it too, `desktop_app/qt/process_checker.py`)."""
 
-    def __init__(self, path: str, model: str, provider: str, previews: bool) -> None:
+    def __init__(
+        self, path: str, model: str, provider: str, previews: bool, words: WordList | None = None
+    ) -> None:
         self.path = path
         self.model = model
         self.provider = provider
         self.previews = previews
+        self.words = words
         self._analyzer: Analyzer | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -616,17 +504,19 @@ class RangeWork:
             "model": self.model,
             "provider": self.provider,
             "previews": self.previews,
+            "words": self.words,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.path, self.model = state["path"], state["model"]
         self.provider, self.previews = state["provider"], state["previews"]
+        self.words = state.get("words")
         self._analyzer = None
 
     @property
     def analyzer(self) -> Analyzer:
         if self._analyzer is None:
-            self._analyzer = _shared_analyzer(self.model, self.provider)
+            self._analyzer = _shared_analyzer(self.model, self.provider, self.words)
         return self._analyzer
 
     def run(self, byte_range: tuple[int, int]) -> RangeResult:
@@ -650,27 +540,14 @@ class RangeWork:
         return len(raws), summaries
 
 
-@contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    """Pause Python's cycle collector: parsed JSON and summaries hold no cycles, so reference
-    counting frees them, and the collector's passes over millions of new objects cost ~10%."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+_analyzers: dict[tuple[str, str, WordList | None], Analyzer] = {}
 
 
-_analyzers: dict[tuple[str, str], Analyzer] = {}
-
-
-def _shared_analyzer(model: str, provider: str) -> Analyzer:
-    """One Analyzer per model and provider in each process (its encoding is loaded once)."""
-    analyzer = _analyzers.get((model, provider))
+def _shared_analyzer(model: str, provider: str, words: WordList | None = None) -> Analyzer:
+    """One Analyzer per model, provider and word list in each process (encodings load once)."""
+    analyzer = _analyzers.get((model, provider, words))
     if analyzer is None:
-        analyzer = _analyzers[(model, provider)] = Analyzer(model, provider)
+        analyzer = _analyzers[(model, provider, words)] = Analyzer(model, provider, words)
     return analyzer
 
 

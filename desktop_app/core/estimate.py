@@ -20,6 +20,12 @@ MAX_TARGET_EXAMPLES = 25000
 MIN_DEFAULT_EPOCHS = 1
 MAX_DEFAULT_EPOCHS = 25
 MAX_EPOCHS = 50  # the API accepts n_epochs from 1 to 50
+# Memorising: the procedure this product grew from warns against "too many epochs". Past ten
+# passes over fewer than 100 examples, or three times the Cookbook's count, a model starts to
+# repeat its examples rather than learn their way of speaking.
+MEMORISE_EPOCHS = 10
+MEMORISE_EXAMPLES = 100
+MEMORISE_FACTOR = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,11 @@ class Estimate:
     price_per_million: float | None
     capped_examples: int  # examples longer than the limit (truncated when trained)
     training_context: int | None
+    overtraining: str | None = None  # a warning when the epochs point to memorising
+
+    @property
+    def suggested_epochs(self) -> int:
+        return suggested_epochs(self.examples)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +56,8 @@ class Estimate:
             "price_per_million": self.price_per_million,
             "capped_examples": self.capped_examples,
             "training_context": self.training_context,
+            "overtraining": self.overtraining,
+            "suggested_epochs": self.suggested_epochs if self.overtraining else None,
         }
 
 
@@ -58,6 +71,27 @@ def default_epochs(examples: int) -> int:
     elif examples * TARGET_EPOCHS > MAX_TARGET_EXAMPLES:
         epochs = max(MIN_DEFAULT_EPOCHS, MAX_TARGET_EXAMPLES // examples)
     return epochs
+
+
+def suggested_epochs(examples: int) -> int:
+    """A number of epochs that does not point to memorising (the Cookbook's, at most ten)."""
+    return max(1, min(default_epochs(examples), MEMORISE_EPOCHS))
+
+
+def overtraining_warning(examples: int, epochs: int) -> str | None:
+    """A plain warning when `epochs` passes over `examples` examples point to memorising."""
+    if examples <= 0:
+        return None
+    risky = (epochs > MEMORISE_EPOCHS and examples < MEMORISE_EXAMPLES) or (
+        epochs > MEMORISE_FACTOR * default_epochs(examples) and epochs > MEMORISE_EPOCHS // 2
+    )
+    if not risky:
+        return None
+    return (
+        f"{epochs} epochs over {examples:,} examples points to memorising: the model would repeat "
+        f"its examples instead of learning how to speak. {suggested_epochs(examples)} epochs "
+        "would do; more good examples help more than more epochs."
+    )
 
 
 def estimate(
@@ -87,4 +121,5 @@ def estimate(
         price_per_million=price,
         capped_examples=capped,
         training_context=limit,
+        overtraining=overtraining_warning(count, chosen) if epochs is not None else None,
     )

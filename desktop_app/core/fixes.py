@@ -38,6 +38,8 @@ from desktop_app.core.checks.names import clean_name
 from desktop_app.core.checks.roles import suggest_role
 from desktop_app.core.checks.structure import FIX_CONVERT_PROMPT_COMPLETION, FIX_RENAME_TO_MESSAGES
 from desktop_app.core.problems import Fix, Problem, Severity
+from desktop_app.core.voice.rules import FIX_REPLACE_PHRASE
+from desktop_app.core.voice.wordlist import replace_phrase
 
 _OUTPUT_FIELD = re.compile(r"^(preferred_output|non_preferred_output)\[0\]")
 
@@ -64,7 +66,37 @@ def apply_problem_fix(
     chosen = fix or problem.fix
     if chosen is None:
         raise FixNotApplicable(f"the problem {problem.code} offers no fix")
+    if chosen.code == FIX_REPLACE_PHRASE:
+        return replace_in_message(value, problem.message_index, problem.field, *chosen.args)
     return apply_fix(chosen.code, value, problem.message_index, problem.field, text)
+
+
+def replace_in_message(
+    value: Any, index: int | None, field: str | None, phrase: str, instead: str
+) -> Any:
+    """A copy of `value` with `phrase` replaced by `instead` in one message's text (the word
+    list's fix, desktop_app.core.voice.wordlist)."""
+    new = copy.deepcopy(value)
+    if not isinstance(new, dict):
+        raise FixNotApplicable("the example is not an object")
+    message = _message(new, index, None)
+    content = message.get("content")
+    if isinstance(content, str):
+        fixed = replace_phrase(content, phrase, instead)
+        if fixed == content:
+            raise FixNotApplicable(f"the message no longer says “{phrase}”")
+        message["content"] = fixed
+        return new
+    if isinstance(content, list):
+        changed = False
+        for part in content:
+            if isinstance(part, dict) and isinstance(part.get("text"), str):
+                fixed = replace_phrase(part["text"], phrase, instead)
+                changed |= fixed != part["text"]
+                part["text"] = fixed
+        if changed:
+            return new
+    raise FixNotApplicable(f"the message no longer says “{phrase}”")
 
 
 def apply_fix(
@@ -331,4 +363,9 @@ _FIXERS = {
     FIX_CONVERT_PROMPT_COMPLETION: _convert_prompt_completion,
     FIX_RENAME_TO_MESSAGES: _rename_to_messages,
 }
-FIX_CODES = frozenset(_FIXERS) | {FIX_REMOVE_EXAMPLE, FIX_WRITE_REPLY, FIX_WRITE_MESSAGE}
+FIX_CODES = frozenset(_FIXERS) | {
+    FIX_REMOVE_EXAMPLE,
+    FIX_WRITE_REPLY,
+    FIX_WRITE_MESSAGE,
+    FIX_REPLACE_PHRASE,
+}

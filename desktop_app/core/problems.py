@@ -18,6 +18,7 @@ class Fix:
 
     code: str  # stable id, e.g. "remove_empty_message"
     label: str  # button text, e.g. "Remove the empty message"
+    args: tuple[str, ...] = ()  # what the fix needs besides the place, e.g. (phrase, instead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,8 @@ class Problem:
             out["field"] = self.field
         if self.fix is not None:
             out["fix"] = {"code": self.fix.code, "label": self.fix.label}
+            if self.fix.args:
+                out["fix"]["args"] = list(self.fix.args)  # type: ignore[index]
         if self.hint:
             out["hint"] = self.hint
         return out

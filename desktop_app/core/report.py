@@ -19,6 +19,8 @@ from desktop_app.core.models import load_models
 from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.stats import Distribution, distribution
 from desktop_app.core.tokens import encoding_name_for_model
+from desktop_app.core.voice.report import VoiceOverview, epochs_problem, voice_overview
+from desktop_app.core.voice.texts import file_texts
 
 _EXAMPLE_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE)
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -42,6 +44,7 @@ class ValidationReport:
     missing_user: int
     over_limit: int
     estimate: Estimate | None
+    voice: VoiceOverview | None = None  # the Style section's numbers (None: voice checks off)
 
     @property
     def lines(self) -> int:
@@ -97,6 +100,7 @@ class ValidationReport:
             "missing_system": self.missing_system,
             "missing_user": self.missing_user,
             "estimate": None if self.estimate is None else self.estimate.to_json(),
+            "voice": None if self.voice is None else self.voice.to_json(),
         }
 
 
@@ -107,6 +111,7 @@ def build_report(
     provider: str = "openai",
     validation: FileAnalysis | None = None,
     epochs: int | None = None,
+    voice: bool = True,
 ) -> ValidationReport:
     summaries = analysis.summaries
     info = load_models().find(model, facts_name(provider))  # that provider's price and dates
@@ -116,11 +121,16 @@ def build_report(
         provider=provider,
         validation=validation.summaries if validation is not None else None,
         file_bytes=analysis.file_bytes,
+        texts=file_texts(analysis.path),
+        voice=voice,
     )
-    problems = sort_problems([p for s in summaries for p in s.problems] + whole)
     examples = [s for s in summaries if s.kind in _EXAMPLE_KINDS]
     totals = [s.tokens for s in examples if s.tokens is not None]
     limit = info.training_context if info is not None else None
+    cost = estimate(totals, info, epochs) if info is not None and totals else None
+    if cost is not None and cost.overtraining:
+        whole.append(epochs_problem(cost.overtraining))
+    problems = sort_problems([p for s in summaries for p in s.problems] + whole)
     return ValidationReport(
         file=str(analysis.path),
         model=model,
@@ -141,7 +151,8 @@ def build_report(
         missing_system=sum(1 for s in examples if not s.has_system),
         missing_user=sum(1 for s in examples if not s.has_user),
         over_limit=sum(1 for t in totals if limit is not None and t > limit),
-        estimate=estimate(totals, info, epochs) if info is not None and totals else None,
+        estimate=cost,
+        voice=voice_overview(summaries, whole) if voice else None,
     )
 
 
@@ -231,6 +242,12 @@ def _tokens(report: ValidationReport) -> list[str]:
         out.append(
             f"Estimate: {est.epochs} epochs{' (automatic)' if est.epochs_automatic else ''}, "
             f"{est.trained_tokens:,} trained tokens{cost}{price}"
+        )
+    voice = report.voice
+    if voice is not None and voice.replies:
+        out.append(
+            f"Style:    {voice.fact_share:.0%} of the replies state facts the conversation "
+            "doesn't contain (see teaches_facts)"
         )
     return out
 

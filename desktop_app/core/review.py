@@ -26,6 +26,7 @@ from desktop_app.core.atomic import write_atomic
 from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.events import Event
 from desktop_app.core.spelling import DatasetSpelling
+from desktop_app.core.voice.wordlist import WordList
 
 SIDECAR_SUFFIX = ".ftstudio.json"
 FORMAT = "finetune-studio-review"
@@ -33,7 +34,8 @@ SCHEMA_VERSION = 1
 DATASET_KEY = "dataset"  # the sidecar's notes about the whole file (warnings set aside)
 # File-wide sections of a sidecar (not about one line), kept as they are: "spelling" (the dataset's
 # spelling language and its own words, core/spelling.py) and any section a newer version wrote.
-_OWN_KEYS = {"format", "schema_version", "entries", "unmatched", DATASET_KEY}
+# "wordlist" is saved on its own (write_wordlist) and kept by write_sidecar.
+_OWN_KEYS = {"format", "schema_version", "entries", "unmatched", DATASET_KEY, "wordlist"}
 
 
 class ReviewStatus(StrEnum):
@@ -266,12 +268,18 @@ def build_sidecar(
 
 
 def write_sidecar(dataset_path: Path, data: dict[str, Any]) -> None:
-    """Write the sidecar atomically; a dataset without any review data gets no sidecar."""
+    """Write the sidecar atomically; a dataset without any review data gets no sidecar. The
+    word list already in the sidecar is kept (it is saved on its own, `write_wordlist`)."""
     path = sidecar_path(dataset_path)
+    if "wordlist" not in data:
+        kept = (read_sidecar(dataset_path) or {}).get("wordlist")
+        if kept:
+            data = data | {"wordlist": kept}
     if (
         not data.get("entries")
         and not data.get("unmatched")
         and not data.get(DATASET_KEY)
+        and not data.get("wordlist")
         and not sidecar_sections(data)
     ):
         if path.exists():
@@ -279,6 +287,25 @@ def write_sidecar(dataset_path: Path, data: dict[str, Any]) -> None:
         return
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     write_atomic(path, [text.encode("utf-8")])
+
+
+def sidecar_wordlist(dataset_path: Path) -> WordList | None:
+    """The dataset's word list kept in its sidecar (None when there is none)."""
+    data = read_sidecar(dataset_path)
+    if data is None or "wordlist" not in data:
+        return None
+    return WordList.from_json(data["wordlist"])
+
+
+def write_wordlist(dataset_path: Path, words: WordList) -> None:
+    """Keep `words` as the dataset's word list, beside its review entries."""
+    data = read_sidecar(dataset_path) or {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "entries": [],
+    }
+    data["wordlist"] = words.to_json() if not words.is_empty else {}  # {}: none any more
+    write_sidecar(dataset_path, data)
 
 
 # ---- the in-memory store ---------------------------------------------------------------------

@@ -25,7 +25,11 @@ from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import DEFAULT_MODEL
 from desktop_app.core.problems import Problem, Severity
+from desktop_app.core.review import sidecar_wordlist
+from desktop_app.core.voice.report import VoiceOverview
+from desktop_app.core.voice.wordlist import WordList
 from desktop_app.qt import gc_guard
+from desktop_app.qt.whole_file import compute_dataset_problems
 from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
 
 if TYPE_CHECKING:
@@ -82,25 +86,6 @@ class TokenCounts:
         return self.checker.count_examples(self.model, self.provider, values, wait=GUI_WAIT_S)
 
 
-def compute_dataset_problems(
-    summaries: Sequence[RecordSummary | None],
-    model: str,
-    provider: str,
-    file_bytes: int | None,
-    *,
-    cancel: CancelToken,
-    progress: Callable[[object], None],
-) -> list[Problem]:
-    from desktop_app.core.analysis import RecordSummary, dataset_problems
-    from desktop_app.core.jsonline import RecordKind
-
-    # unchecked lines count as blank for now, so line numbers stay those of the file
-    pending = RecordSummary(RecordKind.BLANK, "", 0, None, None, None, (), b"", b"")
-    aligned = [pending if s is None else s for s in summaries]
-    cancel.raise_if_cancelled()
-    return dataset_problems(aligned, model=model, provider=provider, file_bytes=file_bytes)
-
-
 class AnalysisStore(QObject):
     """Summaries parallel to the dataset's records, kept current as the dataset changes."""
 
@@ -127,6 +112,8 @@ class AnalysisStore(QObject):
         self.model = model
         self.provider = provider
         self.file_bytes: int | None = None
+        self.words: WordList | None = None  # the word list (read from the sidecar when needed)
+        self.voice_overview: VoiceOverview | None = None  # the Style section's numbers
         self._summaries: list[RecordSummary | None] = [None] * len(dataset)
         self._worker: Worker | None = None
         self._dataset_worker: Worker | None = None
@@ -513,13 +500,29 @@ class AnalysisStore(QObject):
             self.model,
             self.provider,
             self.file_bytes,
+            list(self.dataset),
+            self.wordlist(),
             signals=signals,
         )
 
+    def wordlist(self) -> WordList:
+        """The dataset's word list (read from its sidecar the first time)."""
+        if self.words is None:
+            path = self.dataset.path
+            self.words = (sidecar_wordlist(path) if path is not None else None) or WordList()
+        return self.words
+
+    def set_words(self, words: WordList) -> None:
+        """A new word list (the dialog saved it): check the replies against it."""
+        self.words = words
+        if self.enabled:
+            self._schedule_dataset_check()
+
     @Slot(object)
-    def _on_dataset_problems(self, problems: object) -> None:
+    def _on_dataset_problems(self, result: object) -> None:
         self._dataset_worker = None
-        self._dataset_problems = list(problems)  # type: ignore[call-overload]
+        problems, self.voice_overview = result  # type: ignore[misc]
+        self._dataset_problems = list(problems)
         by_row: dict[int, list[Problem]] = {}
         for problem in self._dataset_problems:
             if problem.line is not None and 0 < problem.line <= len(self._summaries):

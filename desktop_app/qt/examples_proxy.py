@@ -157,12 +157,17 @@ class ExamplesProxy(QAbstractProxyModel):
     def set_status(self, status: ReviewStatus | None) -> None:
         self._change(lambda: setattr(self.filter, "status", status))
 
+    def set_rows(self, rows: frozenset[int] | None) -> None:
+        """Show only these source rows (None: all)."""
+        self._change(lambda: setattr(self.filter, "only", rows))
+
     def clear_filters(self) -> None:
         self._end_search()
 
         def clear() -> None:
             self.filter.set_text("", False, None, (), bytearray())
             self.filter.problems, self.filter.tag, self.filter.status = "", "", None
+            self.filter.only = None
 
         self._change(clear)
 

@@ -1,8 +1,8 @@
 """Which rows of the examples table the filters let through (the proxy asks, row by row or all).
 
 Filters combine: free text (plain, case-insensitive, or a regular expression), a problem filter
-(only errors, only warnings, any problem, a given problem code, or no problems), a tag, and a
-review status. Rows are judged straight from the core stores, never through `data()`.
+(only errors, only warnings, any problem, a given problem code, or no problems), a tag, a
+review status, and a chosen set of rows (a bar clicked in the overview's Style charts). Rows are judged straight from the core stores, never through `data()`.
 
 The text filter's answers come from a search (`TextSearch`): a byte per line for the records it
 searched. A row whose record is one of those takes the answer; a record changed or added since
@@ -37,13 +37,16 @@ class RowFilter:
         self.problems = ""  # "", any, errors, warnings, none, or "code:<code>"
         self.tag = ""
         self.status: ReviewStatus | None = None
+        self.only: frozenset[int] | None = None  # chosen rows (a bar of the Style charts)
         self._searched: Sequence[Record] = ()
         self._hits = bytearray()
         self._where: dict[int, int] | None = None  # id(record) -> its place in _searched
 
     @property
     def active(self) -> bool:
-        return bool(self.matcher or self.problems or self.tag or self.status)
+        return bool(self.matcher or self.problems or self.tag or self.status) or (
+            self.only is not None
+        )
 
     def set_text(
         self,
@@ -67,13 +70,23 @@ class RowFilter:
     def rows(self, model: ExamplesModel, candidates: range) -> list[int]:
         """The candidate rows that pass every filter, in order."""
         rows: Iterable[int] = candidates
-        if self.matcher is not None:
+        if self.only is not None:
+            only = self.only
+            rows = [r for r in candidates if r in only]
+            if self.matcher is not None:  # the text answers below are for the whole table
+                rows = [r for r in rows if self._text_hit(model.dataset[r], r)]
+                return self._rest(model, rows)
+        elif self.matcher is not None:
             records = list(model.dataset)
             hits = self.text_hits(records) if candidates == range(len(records)) else None
             if hits is not None:
                 rows = compress(candidates, hits)
             else:
                 rows = [r for r in candidates if self._text_hit(records[r], r)]
+        return self._rest(model, rows)
+
+    def _rest(self, model: ExamplesModel, rows: Iterable[int]) -> list[int]:
+        """The status, tag and problem filters."""
         if self.status is not None:
             get, status = model.review.get, self.status
             rows = [r for r in rows if get(r).status is status]

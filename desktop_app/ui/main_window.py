@@ -175,6 +175,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.overview_pane.provider_changed.connect(self._on_provider_changed)
         self.overview_pane.epochs_changed.connect(self._on_epochs_changed)
         self.overview_pane.train_requested.connect(self.start_training)
+        self.overview_pane.style_section.rows_chosen.connect(self.examples_pane.show_rows)
         from desktop_app.ui.side_area import SideArea
 
         self.side_area = SideArea(self.problems_pane, self.overview_pane, self)

@@ -35,7 +35,7 @@ def lines_of(examples: int, start: int = 0) -> str:
 
 
 def test_clean_file_exits_0(ftstudio: Run, realworld_dir: Path) -> None:
-    ran = ftstudio("validate", realworld_dir / DPO)
+    ran = ftstudio("validate", realworld_dir / DPO, "--no-voice")  # voice: test_voice_cli.py
     assert ran.code == 0, ran.out
     assert "Ready to train. No problems found." in ran.out
     assert "284 examples (0 chat, 284 preference pairs)" in ran.out
@@ -175,6 +175,8 @@ def test_big_file_on_several_processes_matches_one(tmp_path: Path) -> None:
         return json.loads(done.stdout)
 
     parallel, single = validate("--jobs", "2"), validate("--jobs", "1")
+    assert parallel["voice"] is not None  # the voice checks ran in both, and agree
+    parallel, single = validate("--jobs", "2", "--no-voice"), validate("--jobs", "1", "--no-voice")
     assert parallel == single
     assert parallel["examples"] == 2500 and parallel["errors"] == 0
     assert parallel["tokens"]["total"] > 500_000

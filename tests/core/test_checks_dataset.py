@@ -30,6 +30,7 @@ def distinct(count: int) -> list[Any]:
 
 def problems(values: list[Any], **kwargs: Any) -> list[Problem]:
     kwargs.setdefault("model", MODEL)
+    kwargs.setdefault("voice", False)  # the voice family has its own tests (test_voice_*.py)
     return dataset_problems(summaries(values, kwargs["model"]), **kwargs)
 
 

@@ -124,7 +124,20 @@ def test_to_json() -> None:
         "price_per_million": 5.0,
         "capped_examples": 0,
         "training_context": 65536,
+        "overtraining": None,
+        "suggested_epochs": None,
     }
+
+
+def test_many_epochs_on_few_examples_warn_and_suggest_a_number() -> None:
+    risky = estimate([1000] * 40, _model(), epochs=20)
+    assert risky.overtraining is not None and "memorising" in risky.overtraining
+    assert risky.suggested_epochs == 3 and "3 epochs would do" in risky.overtraining
+    assert risky.to_json()["suggested_epochs"] == 3
+    assert estimate([1000] * 40, _model(), epochs=3).overtraining is None
+    assert estimate([1000] * 40, _model()).overtraining is None  # automatic: the Cookbook's
+    assert estimate([1000] * 5000, _model(), epochs=10).overtraining is not None  # > 3 × 3
+    assert estimate([1000] * 5000, _model(), epochs=2).overtraining is None
 
 
 @given(st.lists(st.integers(min_value=0, max_value=300_000), max_size=50))

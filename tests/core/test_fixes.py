@@ -48,7 +48,9 @@ def test_fix_removes_its_problem_and_leaves_the_original(case: Case) -> None:
 def test_every_fix_code_offered_is_known() -> None:
     offered = {c.fix for c in CASES if c.fix is not None}
     assert offered <= FIX_CODES
-    assert FIX_CODES - offered == set()  # and every fix is exercised by a case
+    # and every fix is exercised by a case; the word list's fix (it needs a word list, which
+    # no single-line case has) by tests/core/test_voice_wordlist.py
+    assert FIX_CODES - offered == {"replace_phrase"}
 
 
 def test_remove_example_removes_the_line() -> None:

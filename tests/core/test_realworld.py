@@ -21,7 +21,8 @@ MODEL = "gpt-4.1-mini-2025-04-14"
 
 def report(name: str, model: str = MODEL) -> ValidationReport:
     analysis: FileAnalysis = analyze_file(DATA / name, model)
-    return build_report(analysis, model=model)
+    # the provider rules' known problems; the voice checks on these files: test_voice_cli.py
+    return build_report(analysis, model=model, voice=False)
 
 
 def lines(found: list[Problem], code: str) -> list[int | None]:

@@ -95,7 +95,10 @@ def test_review_status_tags_and_note(qtbot, window, sample_file: Path) -> None:
 
 def test_problems_pane_selects_example_and_applies_fix(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
-    window.step_problem(1)  # the first problem at or after the current example (line 1)
+    window.step_problem(1)  # the first problem at or after the current example (line 1) …
+    assert window.examples_pane.current_record() == 5  # … the name line 6's reply brings in
+    for _ in range(3):  # lines 10 and 11 state facts too (teaches_facts), then line 12
+        window.step_problem(1)
     assert window.examples_pane.current_record() == 11
     assert window.problems_pane.fix_button.isVisible()
     # an empty reply is written, not removed: removing it would leave "no assistant reply"

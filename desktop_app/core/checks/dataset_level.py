@@ -22,6 +22,9 @@ from desktop_app.core.models import (
     load_models,
 )
 from desktop_app.core.problems import Fix, Problem, Severity
+from desktop_app.core.voice.features import VoiceFeatures
+from desktop_app.core.voice.near import Texts
+from desktop_app.core.voice.report import voice_problems
 
 F = "dataset"
 TOO_FEW_EXAMPLES = rule(
@@ -110,6 +113,8 @@ class Summary(Protocol):
     def prompt_hash(self) -> bytes: ...
     @property
     def images(self) -> int: ...
+    @property
+    def voice(self) -> VoiceFeatures | None: ...
 
 
 def _problem(code: str, message: str, line: int | None = None, fix: Fix | None = None) -> Problem:
@@ -125,11 +130,14 @@ def dataset_problems(
     validation: Sequence[Summary] | None = None,
     file_bytes: int | None = None,
     catalog: ModelCatalog | None = None,
+    texts: Texts | None = None,
+    voice: bool = True,
 ) -> list[Problem]:
     """Problems about the whole file. Per-line findings carry `line` (the summary's index + 1).
 
     `provider` is a provider kind (see provider_rules.PROVIDERS): its limits come from
-    resources/models.json, and its own rules from provider_rules."""
+    resources/models.json, and its own rules from provider_rules. `voice=False` leaves out the
+    checks of what the replies say (desktop_app.core.voice); `texts` lets them quote examples."""
     catalog = catalog or load_models()
     facts = catalog.provider(provider_rules.facts_name(provider))
     info = catalog.find(model, provider_rules.facts_name(provider))  # Azure has its own dates
@@ -152,6 +160,8 @@ def dataset_problems(
     found += _duplicates(summaries)
     if validation is not None:
         found += _leaks(summaries, validation)
+    if voice:
+        found += voice_problems(summaries, texts)
     return found
 
 

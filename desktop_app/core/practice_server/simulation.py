@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.core.estimate import overtraining_warning, suggested_epochs
 from desktop_app.core.practice_server.checks import FileCheck, Pair
 
 VALIDATE_SECONDS = 3.0
@@ -83,6 +84,7 @@ class SimulatedJob:
     _tokens: int = 0
     _rows: list[str] = field(default_factory=list)
     _has_validation: bool = False
+    _memorise_from: float | None = None  # progress from which the model memorises
 
     def __post_init__(self) -> None:
         self._event(f"Created fine-tuning job: {self.id}", at=0.0)
@@ -212,6 +214,10 @@ class SimulatedJob:
         self._total_steps = steps_per_epoch * self._n_epochs
         self._report_every = max(1, math.ceil(self._total_steps / MAX_METRIC_EVENTS))
         self._tokens = check.tokens
+        # too many epochs for the examples (the estimate's own rule): the validation loss turns
+        # up where the suggested number of epochs would have ended, as a real run's would
+        if overtraining_warning(n, self._n_epochs):
+            self._memorise_from = suggested_epochs(n) / self._n_epochs
 
     def _start_running(self) -> None:
         self._phase = "running"
@@ -263,6 +269,9 @@ class SimulatedJob:
             "total_steps": self._total_steps,
         }
         if self._has_validation and (epoch_end or step % max(1, self._report_every * 5) == 0):
+            turn = self._memorise_from
+            if turn is not None and progress > turn:
+                loss += 1.5 * (progress - turn) / 1.08  # only the validation side rises
             metrics["valid_loss"] = round(loss * 1.08 + 0.05 + rng.uniform(0, 0.05), 5)
             metrics["valid_mean_token_accuracy"] = round(max(0.0, accuracy - 0.04), 5)
             if epoch_end:

@@ -139,6 +139,11 @@ class ExamplesPane(QWidget):
 
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Number of examples shown")
+        self.rows_button = QToolButton(self)  # "Only: Length 40–59 words ✕" (a Style bar)
+        self.rows_button.setAccessibleName("Stop showing only the chosen examples")
+        self.rows_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.rows_button.clicked.connect(self._on_rows_button)
+        self.rows_button.hide()
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -149,6 +154,7 @@ class ExamplesPane(QWidget):
         filters.addWidget(self.problem_combo)
         filters.addWidget(self.status_combo)
         filters.addWidget(self.tag_combo)
+        filters.addWidget(self.rows_button)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
 
@@ -338,7 +344,19 @@ class ExamplesPane(QWidget):
         if found >= 0:
             self.problem_combo.setCurrentIndex(found)
 
+    @Slot()
+    def _on_rows_button(self) -> None:
+        self.show_rows(None)
+
+    def show_rows(self, rows: list[int] | None, label: str = "") -> None:
+        """Show only these examples (source rows), e.g. a bar of the Style charts; None: all."""
+        self.rows_button.setText(f"Only: {label}  ✕" if rows is not None else "")
+        self.rows_button.setToolTip("Click to show all examples again")
+        self.rows_button.setVisible(rows is not None)
+        self.proxy.set_rows(frozenset(rows) if rows is not None else None)
+
     def clear_filters(self) -> None:
+        self.rows_button.hide()
         for combo in (self.problem_combo, self.status_combo, self.tag_combo):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)

@@ -13,8 +13,7 @@ import bisect
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QMargins, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -46,6 +45,8 @@ from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.problems_model import set_aside_counts
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 from desktop_app.ui.icons import icon
+from desktop_app.ui.panes.bar_chart import chart_view, show_bars
+from desktop_app.ui.panes.style_section import StyleSection
 
 UPDATE_DELAY_MS = 300
 BUSY_UPDATE_DELAY_MS = 2000  # while a big file is being checked: a calmer rhythm
@@ -223,6 +224,8 @@ class OverviewPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
+        self.style_section = StyleSection(page)  # the voice checks' charts (style_section.py)
+        column.insertWidget(column.count() - 1, self.style_section)
         self._explain_words(column)
 
     def _explain_words(self, layout: QVBoxLayout) -> None:
@@ -246,6 +249,7 @@ class OverviewPane(QWidget):
     def set_analysis(self, analysis: AnalysisStore | None, review: Any = None) -> None:
         self.analysis = analysis
         self.review = review
+        self.style_section.analysis = analysis
         if analysis is not None:
             analysis.counts_changed.connect(self.schedule)
             analysis.summaries_changed.connect(self.schedule)
@@ -390,6 +394,7 @@ class OverviewPane(QWidget):
         self._refresh_estimate(tokens)
         self.last_histogram = histogram_of_sorted(tokens)
         self._draw_histogram(self.last_histogram)
+        self.style_section.refresh(analysis.summaries, analysis.dataset_problems(), self.review)
 
     def _refresh_estimate(self, tokens: list[int]) -> None:
         info = load_models().find(self.current_model(), self.current_provider())
@@ -400,6 +405,8 @@ class OverviewPane(QWidget):
         result = estimate(tokens, info, self.epochs())
         how = "automatic" if result.epochs_automatic else "chosen"
         self.labels["epochs"].setText(f"{result.epochs} ({how})")
+        if result.overtraining:  # many epochs, few examples: the model would memorise
+            self.labels["epochs"].setText(f"{result.epochs} ({how}). {result.overtraining}")
         self.labels["trained"].setText(f"{result.trained_tokens:,}")
         if result.capped_examples:
             self.labels["trained"].setText(
@@ -427,53 +434,15 @@ class OverviewPane(QWidget):
             self.labels["cost"].setText(f"{label} sets its own prices; at OpenAI's, {cost}")
 
     def _draw_histogram(self, bins: list[tuple[str, int]]) -> None:
-        from PySide6.QtCharts import (  # imported on first use: not needed at startup
-            QBarCategoryAxis,
-            QBarSeries,
-            QBarSet,
-            QChart,
-            QChartView,
-            QValueAxis,
-        )
-
         from desktop_app.ui import theme
 
         if self._chart_view is None:
-            self._chart_view = QChartView(self.chart_box)
-            self._chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self._chart_view.setAccessibleName("Histogram of example lengths in tokens")
-            self._chart_view.setMinimumHeight(160)
+            name = "Histogram of example lengths in tokens"
+            self._chart_view = chart_view(self.chart_box, name, 160)
             self.chart_layout.addWidget(self._chart_view)
-        chart = QChart()
-        chart.legend().hide()
-        chart.setMargins(QMargins(0, 0, 0, 0))
-        chart.setBackgroundVisible(False)
-        bar_set = QBarSet("Examples")
-        bar_set.setColor(theme.role_colors("user").accent)
-        for _, count in bins:
-            bar_set.append(count)
-        series = QBarSeries()
-        series.append(bar_set)
-        series.setBarWidth(0.9)
-        chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([label for label, _ in bins])
-        axis_y = QValueAxis()
-        axis_y.setRange(0, max([c for _, c in bins] + [1]))
-        axis_y.setLabelFormat("%d")
-        axis_y.setTickCount(3)
+        labels, counts = [label for label, _ in bins], [count for _, count in bins]
         text = self.palette().color(self.foregroundRole())
-        for axis in (axis_x, axis_y):
-            axis.setLabelsColor(text)
-            axis.setGridLineVisible(False)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_x)
-        series.attachAxis(axis_y)
-        old = self._chart_view.chart()
-        self._chart_view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        show_bars(self._chart_view, labels, counts, theme.role_colors("user").accent, text)
 
 
 class _Rows(QGridLayout):

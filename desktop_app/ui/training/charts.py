@@ -11,14 +11,16 @@ from collections.abc import Iterable
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.providers.base import Metrics
+from desktop_app.core.voice.memorising import MESSAGE, memorising_step
 from desktop_app.ui import theme
 
 TRAIN_COLOR = "#2f6fdb"
 VALID_COLOR = "#e07b00"
 FULL_VALID_COLOR = "#7e57c2"
+MEMORISING_COLOR = "#c62828"
 
 
 def _series(name: str, color: str, width: float = 2.0) -> QLineSeries:
@@ -122,10 +124,23 @@ class MetricsCharts(QWidget):
             self.accuracy.add_series(series)
         self.total_steps: int | None = None
         self.points = 0
-        layout = QHBoxLayout(self)
+        # overtraining: a line where validation loss starts to rise while training loss falls
+        self.memorising_marker = _series("Memorising from here", MEMORISING_COLOR, 1.5)
+        self.memorising_marker.setPen(QPen(QColor(MEMORISING_COLOR), 1.5, Qt.PenStyle.DashLine))
+        self.memorising_at: int | None = None
+        self.memorising_note = QLabel(self)
+        self.memorising_note.setObjectName("memorising-note")
+        self.memorising_note.setWordWrap(True)
+        self.memorising_note.hide()
+        self._history: list[tuple[int, float | None, float | None]] = []
+        charts = QHBoxLayout()
+        charts.setContentsMargins(0, 0, 0, 0)
+        charts.addWidget(self.loss, 1)
+        charts.addWidget(self.accuracy, 1)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.loss, 1)
-        layout.addWidget(self.accuracy, 1)
+        layout.addLayout(charts, 1)
+        layout.addWidget(self.memorising_note)
 
     def add_metrics(self, items: Iterable[Metrics]) -> int:
         """Plot metrics (in step order); returns how many steps were added."""
@@ -142,15 +157,40 @@ class MetricsCharts(QWidget):
             self.accuracy.add(self.full_valid_accuracy, step, metrics.full_valid_accuracy)
             if metrics.total_steps:
                 self.total_steps = metrics.total_steps
+            self._history.append((metrics.step, metrics.train_loss, metrics.valid_loss))
             added += 1
         if added:
             self.points += added
             self.loss.fit(self.total_steps)
             self.accuracy.fit(self.total_steps)
+            self._mark_memorising()
         return added
+
+    def _mark_memorising(self) -> None:
+        """Mark the step from which the model is memorising (desktop_app.core.voice.memorising)."""
+        step = memorising_step(self._history)
+        if step == self.memorising_at:
+            return
+        self.memorising_at = step
+        self.memorising_marker.clear()
+        if step is None:
+            self.memorising_note.hide()
+            return
+        if self.memorising_marker.chart() is None:
+            self.loss.chart().addSeries(self.memorising_marker)
+            self.memorising_marker.attachAxis(self.loss.x_axis)
+            self.memorising_marker.attachAxis(self.loss.y_axis)
+        self.memorising_marker.append(step, 0.0)
+        self.memorising_marker.append(step, self.loss.y_axis.max())
+        self.memorising_note.setText(MESSAGE.format(step=f"{step:,}"))
+        self.memorising_note.show()
 
     def clear(self) -> None:
         self.loss.clear()
         self.accuracy.clear()
+        self._history.clear()
+        self.memorising_at = None
+        self.memorising_marker.clear()
+        self.memorising_note.hide()
         self.points = 0
         self.total_steps = None

@@ -29,6 +29,7 @@ from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.provider_dates import accepts_new_jobs, offered_models, refusal
 from desktop_app.core.providers.base import ModelRef, UploadSource
 from desktop_app.core.today import today as current_day
+from desktop_app.core.voice.report import epochs_problem
 from desktop_app.ui.training.provider_config import OPENAI_FAMILY
 
 BATCH = 500
@@ -268,6 +269,8 @@ def run_checks(
         if s.kind in (RecordKind.CHAT, RecordKind.PREFERENCE) and s.tokens is not None
     ]
     counted = estimate(totals, info, epochs)
+    if counted.overtraining:  # many epochs, few examples: say so before the money is spent
+        findings.append(Finding(epochs_problem(counted.overtraining)))
     if provider == "practice":
         counted = _free(counted)
 

@@ -1,0 +1,78 @@
+"""What each example's voice features measure, and that its MinHash is datasketch's."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+from datasketch import MinHash
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop_app.core.voice.facts import specifics
+from desktop_app.core.voice.features import plain_words, shingles, signatures, voice_features
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=30))
+def test_signatures_equal_datasketch_minhash(texts: list[str]) -> None:
+    text = " ".join(texts)
+    words = list(dict.fromkeys(plain_words(text)))[:48]
+    if not words:
+        assert shingles(text) == b""
+        return
+    expected = MinHash(num_perm=32, seed=1, hashfunc=zlib.crc32)
+    expected.update_batch(words)
+    ours = signatures([b"", shingles(text), shingles("other words"), b""])
+    assert ours[1] == expected.hashvalues.astype("uint32").tobytes()
+    assert ours[0] == ours[3] == b""
+
+
+def reply(text: str, user: str = "Hi, can you help?") -> object:
+    features = voice_features(
+        [{"role": "user", "content": user}, {"role": "assistant", "content": text}], 1
+    )
+    assert features is not None
+    return features
+
+
+def test_style_measures() -> None:
+    f = reply("We checked it! Our team is on it. AMAZING NEWS, truly 🎉🎉\n\nBest,\nAna")
+    assert f.words == 14  # the emoji pair counts as a word
+    assert f.exclamations == 1 and f.emoji == 2 and f.capitals == 2
+    assert f.person == "we" and f.sign_off == "best, ana" and f.sentence_words == 7.0
+    assert reply("I think my answer helps me.").person == "I"
+    assert reply("Fine.").sign_off == "" and reply("Fine.").person == ""
+    plain, hard = (
+        reply("The cat sat on the mat. It was fun."),
+        reply(
+            "Notwithstanding considerable organisational complications, institutional "
+            "responsibilities necessitate comprehensive reconsideration."
+        ),
+    )
+    assert plain.reading_ease > hard.reading_ease + 40
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("It costs $49.99 a month.", {"price"}),
+        ("Call 555-123-4567 today.", {"phone number"}),
+        ("It renews on March 3, 2025 at 10:30 am.", {"date", "time"}),
+        ("Visit www.acme-example.com or write to help@acme.example.", {"web address"}),
+        ("We ship from 221 Baker Street within 30 days.", {"address", "amount"}),
+        ("Ask for Maria Lopez at the desk.", {"name"}),
+    ],
+)
+def test_specifics_the_conversation_lacks(text: str, kinds: set[str]) -> None:
+    found, echoed = specifics(text, "Hello, I have a question.")
+    assert kinds <= {kind for kind, _, _ in found} and echoed == 0
+
+
+def test_specifics_the_user_gave_are_echoed_not_new() -> None:
+    found, echoed = specifics(
+        "Your order A-48213 for $12.99 ships on March 3.", "Where is order a48213 ($12.99)?"
+    )
+    assert [kind for kind, _, _ in found] == ["date"] and echoed == 1  # the price
+    assert specifics("Thanks, we are on it. See you soon!", "Hi") == ((), 0)
+    code = "```python\nprint(4200 + 3.5)\n```\nThat prints the sum."
+    assert reply(code).facts == ()  # numbers in code are not facts
