@@ -73,6 +73,7 @@ def test_review_status_tags_and_note(qtbot, window, sample_file: Path) -> None:
     assert window.document.review.get(2).status is ReviewStatus.APPROVED
     assert pane.current_record() == 3
     pane.table.selectAll()
+    qtbot.waitUntil(lambda: len(pane.selected_records()) == 21 and window.act_add_tag.isEnabled())
     answer_next_dialog(lambda d: (d.setTextValue("tone"), d.accept()))
     window.act_add_tag.trigger()
     assert all(window.document.review.get(i).tags == ("tone",) for i in range(21))

@@ -36,7 +36,7 @@ BANNED_PHRASE = rule(
     "banned_phrase",
     Severity.WARNING,
     "The reply uses a word or phrase the dataset's word list bans.",
-    "The word list is kept with the dataset (Style ▸ Word list in the app, --style on the "
+    "The word list is kept with the dataset (the Word list… button in the Overview tab's Style section, --style on the "
     "command line).",
     family=F,
 )

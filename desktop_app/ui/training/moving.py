@@ -46,21 +46,26 @@ def can_move(record: JobRecord | None) -> bool:
 
 
 def moved_pair(store: JobStore, record: JobRecord | None) -> MovedPair | None:
-    """`record` and the other finished model trained on the same file (older one first)."""
+    """`record` and another finished model trained on the same file, older one first: the
+    first model trained on it (the one being moved away from), or, when `record` is that
+    first one, the newest model trained on it since."""
     if not can_move(record):
         return None
     assert record is not None
-    for other in store.list_jobs(limit=500):
-        if (
-            other.job_id != record.job_id
-            and other.training_sha256 == record.training_sha256
-            and can_move(other)
-            and other.fine_tuned_model != record.fine_tuned_model
-        ):
-            old, new = sorted((record, other), key=lambda r: (r.created_at or 0, r.recorded_at))
-            sha = old.validation_sha256 or old.training_sha256 or ""
-            return MovedPair(old, new, provenance_path(sha))
-    return None
+    others = [
+        other
+        for other in store.list_jobs(limit=500)
+        if other.job_id != record.job_id
+        and other.training_sha256 == record.training_sha256
+        and can_move(other)
+        and other.fine_tuned_model != record.fine_tuned_model
+    ]
+    if not others:
+        return None
+    by_age = sorted([record, *others], key=lambda r: (r.created_at or 0, r.recorded_at))
+    old, new = (by_age[0], record) if by_age[0] is not record else (record, by_age[-1])
+    sha = old.validation_sha256 or old.training_sha256 or ""
+    return MovedPair(old, new, provenance_path(sha))
 
 
 def open_move_dialog(
