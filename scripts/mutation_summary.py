@@ -28,7 +28,9 @@ def main() -> int:
     if not rows:
         print("No mutmut results under mutants/: run `mutmut run` first.")
         return 1
-    print("| Module | Mutants | Killed | Survived | No test reaches it | Timeout | Score (killed of all) |")
+    print(
+        "| Module | Mutants | Killed | Survived | No test reaches it | Timeout | Score (killed of all) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, c in rows:
         total = sum(c.values())

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_tokens import _fake_resources
 from tiktoken_ext import openai_public
 
 from desktop_app.core import tokens
-from desktop_app.core.paths import resource
 from desktop_app.core.tokens import CL100K, O200K, TokenCounter, TokenizerDataError
 
 REINSTALL = "Reinstall Finetune Studio to restore it."
@@ -90,12 +90,7 @@ def test_tiktoken_expecting_another_file_is_refused(monkeypatch: pytest.MonkeyPa
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the bundled tiktoken folder that a test may damage."""
-    copy = tmp_path / "tiktoken"
-    copy.mkdir()
-    for item in resource("tiktoken").iterdir():
-        (copy / item.name).write_bytes(item.read_bytes())
-    monkeypatch.setattr(tokens, "resource", lambda *parts: tmp_path.joinpath(*parts))
-    return copy
+    return _fake_resources(tmp_path, monkeypatch)
 
 
 def _damage(name: str) -> TokenizerDataError:
