@@ -8,6 +8,7 @@ the earlier assistant turns of a preference pair's input as replies that are not
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from test_tokens import _fake_resources
 from tiktoken_ext import openai_public
 
 from desktop_app.core import tokens
+from desktop_app.core.models import find_model
 from desktop_app.core.tokens import CL100K, O200K, TokenCounter, TokenizerDataError
 
 REINSTALL = "Reinstall Finetune Studio to restore it."
@@ -156,3 +158,21 @@ def test_the_editors_counter_counts_each_value() -> None:
         counter.count_example(example),
         None,
     ]
+
+
+def test_an_encoding_is_built_once_and_then_reused(no_cached_encodings: None) -> None:
+    # Building takes about a second; rebuilding on every count would make counting crawl.
+    assert tokens.get_encoding(CL100K) is tokens.get_encoding(CL100K)
+
+
+def test_the_model_list_decides_the_encoding_before_the_name_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # resources/models.json can name a new model's encoding without a code change.
+    known = find_model("gpt-4.1-mini")
+    assert known is not None
+    listed = {"gpt-4.1-mini": dataclasses.replace(known, encoding=CL100K)}
+    monkeypatch.setattr(tokens, "find_model", listed.get)
+    assert tokens.encoding_name_for_model("gpt-4.1-mini") == CL100K
+    listed["gpt-4.1-mini"] = dataclasses.replace(known, encoding="p50k_base")  # not bundled
+    assert tokens.encoding_name_for_model("gpt-4.1-mini") == O200K
