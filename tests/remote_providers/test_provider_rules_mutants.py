@@ -173,7 +173,7 @@ def small_limit() -> ProviderFacts:
 
 @pytest.mark.parametrize(
     ("size", "said"),
-    [(1000 * MB, "1,000 MB"), (GB, "1.0 GB"), (5 * GB // 2, "2.5 GB")],
+    [(1000 * MB, "1,000 MB"), (GB, "1.0 GB"), (5 * GB // 2, "2.5 GB"), (100 * GB, "100.0 GB")],
 )
 def test_a_file_over_the_limit_says_its_size_in_mb_or_gb(
     small_limit: ProviderFacts, size: int, said: str
