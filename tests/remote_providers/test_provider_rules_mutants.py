@@ -52,6 +52,7 @@ def test_two_system_messages_may_open_the_conversation_but_not_repeat_later() ->
 def test_a_conversation_with_an_unreadable_message_is_left_to_the_common_checks() -> None:
     assert together({"messages": ["Hi", U, U]}) == []
     assert together({"messages": [{"role": 5}, {"role": 5}, U, U]}) == []
+    assert together({"messages": [{"role": "", "content": "Hi"}, A]}) == []  # no message before it
 
 
 # ---- Together: pictures -------------------------------------------------------------------------
