@@ -12,10 +12,12 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QToolButton,
@@ -60,7 +62,17 @@ class ProblemsPane(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAccessibleName("Selected problem explained")
-        self.detail.setMinimumHeight(self.fontMetrics().height() * 3)
+        # A long explanation scrolls in its own area (at most six lines high) rather than being
+        # cut off when the window is short (1024×700).
+        self.detail_area = QScrollArea(self)
+        self.detail_area.setObjectName("problem-detail-area")
+        self.detail_area.setWidgetResizable(True)
+        self.detail_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail_area.setWidget(self.detail)
+        lines = self.fontMetrics().lineSpacing()
+        self.detail_area.setMinimumHeight(lines * 3 + 4)
+        self.detail_area.setMaximumHeight(lines * 6 + 4)
         self.fix_button = _ElidingToolButton(self)
         self.fix_button.setIcon(icon("fix"))
         self.fix_button.setText("Fix")
@@ -81,7 +93,7 @@ class ProblemsPane(QWidget):
         self.fix_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         bottom = QVBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(self.detail)
+        bottom.addWidget(self.detail_area)
         bottom.addWidget(self.fix_button)
         bottom.addWidget(self.intended_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
