@@ -55,3 +55,21 @@ def test_an_example_that_does_not_fit_stays_as_it_was_and_is_named() -> None:
         "question → answer), 1 example; 1 does not fit and will stay as written."
     )
     assert plan.items[1].notes == "its “answer” is empty"
+
+
+def test_a_misspelled_role_alone_is_left_to_the_checks_not_offered_as_a_repair() -> None:
+    from desktop_app.core.templates import sample_path
+
+    plan = plan_for(Dataset.open(sample_path()))  # line 13 says "assistnat"; all else is fine
+    assert plan.repair.changed  # `ftstudio repair` would rename it
+    assert not plan.worth_offering  # but the window offers no banner: the Problems list fixes it
+
+
+def test_a_misspelled_role_in_a_pretty_printed_file_is_part_of_the_repair() -> None:
+    example = {
+        "messages": [{"role": "user", "content": "Hi"}, {"role": "assistnat", "content": "Hello"}]
+    }
+    text = json.dumps(example, indent=2) + "\n" + json.dumps(example) + "\n"
+    plan = plan_for(Dataset.from_bytes(text.encode()))
+    assert plan.worth_offering
+    assert all(r.parse().kind is RecordKind.CHAT for r in plan.records)

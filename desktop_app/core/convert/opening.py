@@ -49,7 +49,7 @@ class OpenPlan:
 
     @property
     def worth_offering(self) -> bool:
-        return self.repair.changed or self.converted > 0
+        return (self.repair.changed and self.repair.structural) or self.converted > 0
 
     @property
     def examples(self) -> int:

@@ -50,6 +50,12 @@ class RepairResult:
         return any(piece.status != LEFT for piece in self.pieces)
 
     @property
+    def structural(self) -> bool:
+        """The file is not one example per line (or has lines that cannot be read). Renamed
+        roles alone are not: the checks point at those and fix them one by one."""
+        return any(piece.status == LEFT or not piece.roles_only for piece in self.pieces)
+
+    @property
     def left(self) -> list[Piece]:
         return [piece for piece in self.pieces if piece.status == LEFT]
 

@@ -47,6 +47,7 @@ class Piece:
     notes: list[str]
     before: str = ""  # the source text (kept only for a preview)
     after: list[Any] = field(default_factory=list)  # the examples made from it
+    roles_only: bool = False  # a whole example on its line whose roles were renamed, nothing else
 
     @property
     def where(self) -> str:
@@ -182,7 +183,8 @@ class Repairer:
             return False
         if needs_role_fix(value):
             changes = fix_roles(value)
-            self._add(line.number, line.number, REPAIRED, [describe_roles(changes)], line, [value])
+            notes = [describe_roles(changes)]
+            self._add(line.number, line.number, REPAIRED, notes, line, [value], roles_only=True)
             self._emit(Record(self._style.dumps(value), line.ending))
         elif self._wrapper is not None:  # an item of the list: out of it, without its indent
             note = "taken out of the list around the examples"
@@ -288,11 +290,12 @@ class Repairer:
         notes: list[str],
         before: _Line | str = "",
         after: list[Any] | None = None,
+        roles_only: bool = False,
     ) -> None:
         text = before.text if isinstance(before, _Line) else before
         if not self._previewing:
             text, after = "", None
-        self.pieces.append(Piece(first, last, status, notes, text, list(after or [])))
+        self.pieces.append(Piece(first, last, status, notes, text, list(after or []), roles_only))
 
     @property
     def _previewing(self) -> bool:
