@@ -6,10 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from window_helpers import close_window, make_window
+from window_helpers import close_window, make_window, stop_answering_dialogs
 
 from desktop_app.core.templates import sample_path
 from desktop_app.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_answers_left() -> Iterator[None]:
+    """A dialog answer a test set up but never used must not answer the next test's dialog."""
+    yield
+    stop_answering_dialogs()
 
 
 @pytest.fixture

@@ -54,12 +54,27 @@ def open_and_check(qtbot, window: MainWindow, path: Path) -> None:
     window.problems_model.rebuild()
 
 
+_POLLERS: list[list[bool]] = []  # one flag per waiting answer_next_dialog: True = stop
+
+
+def stop_answering_dialogs() -> None:
+    """End every answer_next_dialog still waiting (a test's leftover must not answer the next
+    test's dialog; tests/ui/conftest.py calls this after each test)."""
+    for stopped in _POLLERS:
+        stopped[0] = True
+    _POLLERS.clear()
+
+
 def answer_next_dialog(act: Callable[[QWidget], None], timeout_ms: int = 5000) -> list[str]:
     """Act on the next modal dialog (message box, input dialog) once it is shown."""
     seen: list[str] = []
     waited = [0]
+    stopped = [False]
+    _POLLERS.append(stopped)
 
     def poll() -> None:
+        if stopped[0]:
+            return
         widget = QApplication.activeModalWidget()
         if isinstance(widget, QMessageBox | QDialog) and widget.isVisible():
             seen.append(widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle())

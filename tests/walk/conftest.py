@@ -6,3 +6,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
+
+import pytest  # noqa: E402
+from window_helpers import stop_answering_dialogs  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_answers_left():
+    """A dialog answer the walk set up but never used must not answer a later dialog."""
+    yield
+    stop_answering_dialogs()
