@@ -7,8 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
 
-import pytest  # noqa: E402
-from window_helpers import stop_answering_dialogs  # noqa: E402
+import pytest
+from window_helpers import stop_answering_dialogs
 
 
 @pytest.fixture(autouse=True)
