@@ -73,7 +73,7 @@ def test_a_reply_streams_in_from_a_worker(qtbot, services, server) -> None:
 
 
 def test_two_models_answer_side_by_side_at_the_same_time(qtbot, services, server) -> None:
-    server.config.chat_piece_delay = 6.0
+    server.config.chat_piece_delay = 300.0  # 0.1 s per piece at this pace: the replies overlap
     window = make_window(qtbot, services)
     tuned, base = tuned_and_base(services)
     window.set_endpoints(base, tuned)
