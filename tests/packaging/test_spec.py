@@ -205,7 +205,7 @@ def test_spelling_dictionaries_of_the_offered_languages_are_collected(linux) -> 
     assert shipped == {f"{code}.json.gz" for code in LANGUAGES}
     assert all(Path(src).is_file() for src, dest in datas if dest == "spellchecker/resources")
     size = sum(Path(src).stat().st_size for src, dest in datas if dest == "spellchecker/resources")
-    assert size < 5 * 1024 * 1024  # a small share of the bundle's 150 MiB target
+    assert size < 5 * 1024 * 1024  # a small share of the bundle's size target
     keep = linux["namespace"]["_keep"]
     assert keep(("spellchecker/resources/de.json.gz", "/x", "DATA"))
     assert not keep(("spellchecker/resources/ru.json.gz", "/x", "DATA"))
