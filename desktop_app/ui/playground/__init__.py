@@ -89,6 +89,13 @@ def start_comparison(
 ) -> CompareWindow | None:
     """Ask what to compare (prompts, models, estimate), then run it in its own window."""
     dialog = CompareSetupDialog(services, selected=selected, parent=parent)
+    return run_setup(parent, services, dialog)
+
+
+def run_setup(
+    parent: QWidget | None, services: TryServices, dialog: CompareSetupDialog
+) -> CompareWindow | None:
+    """Show a comparison's set-up dialog; when accepted, run the comparison in its own window."""
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.comparison is None:
             return None

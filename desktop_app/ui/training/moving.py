@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.errors import UserFacingError
@@ -107,13 +107,6 @@ def compare_setup(parent: QWidget | None, services: Any, pair: MovedPair) -> Any
 
 def compare_blind(parent: QWidget | None, services: Any, pair: MovedPair) -> Any:
     """Ask, then run the comparison in its own window, where the replies are rated blind."""
-    from desktop_app.ui.playground import show_comparison
+    from desktop_app.ui.playground import run_setup
 
-    dialog = compare_setup(parent, services, pair)
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.comparison is None:
-            return None
-        comparison = dialog.comparison
-    finally:
-        dialog.deleteLater()
-    return show_comparison(parent, services, comparison, run=True)
+    return run_setup(parent, services, compare_setup(parent, services, pair))
