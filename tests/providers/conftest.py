@@ -13,13 +13,7 @@ from desktop_app.core.providers.base import Job, Provider, UploadSource
 from desktop_app.core.providers.openai_provider import Timeouts
 from desktop_app.core.providers.practice import PracticeProvider
 from desktop_app.core.providers.retry import RetryPolicy
-
-
-class Waits(list[float]):
-    """A retry waiter that records the delays asked for instead of sleeping them."""
-
-    def __call__(self, delay: float, cancel: object) -> None:
-        self.append(delay)
+from retry_waits import Waits
 
 
 @pytest.fixture

@@ -21,17 +21,11 @@ from desktop_app.core.providers.openai_provider import Timeouts
 from desktop_app.core.providers.practice import PracticeProvider
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.core.training import TrainingPlan
+from retry_waits import Waits
 
 REPO = Path(__file__).resolve().parents[2]
 JOBS = r"^/v1/fine_tuning/jobs$"
 LOOKUP = r"^/v1/fine_tuning/jobs\?.*metadata"
-
-
-class Waits(list[float]):
-    """A retry waiter that records the delays instead of sleeping them."""
-
-    def __call__(self, delay: float, cancel: object) -> None:
-        self.append(delay)
 
 
 @pytest.fixture
