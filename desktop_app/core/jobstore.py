@@ -377,7 +377,7 @@ class JobStore:
     ) -> list[JobRecord]:
         """Newest first."""
         sql = "SELECT * FROM jobs WHERE (:p IS NULL OR provider = :p) AND (:a IS NULL OR account = :a)"
-        sql += " ORDER BY COALESCE(created_at, recorded_at) DESC, recorded_at DESC"
+        sql += " ORDER BY COALESCE(created_at, recorded_at) DESC, recorded_at DESC, rowid DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         with self._transaction() as conn:

@@ -52,18 +52,20 @@ def moved_pair(store: JobStore, record: JobRecord | None) -> MovedPair | None:
     if not can_move(record):
         return None
     assert record is not None
-    others = [
-        other
-        for other in store.list_jobs(limit=500)
-        if other.job_id != record.job_id
-        and other.training_sha256 == record.training_sha256
-        and can_move(other)
-        and other.fine_tuned_model != record.fine_tuned_model
+    same_file = [  # newest first, as the store lists them (ties: the later recorded first)
+        job
+        for job in store.list_jobs(limit=500)
+        if job.job_id == record.job_id
+        or (
+            job.training_sha256 == record.training_sha256
+            and can_move(job)
+            and job.fine_tuned_model != record.fine_tuned_model
+        )
     ]
-    if not others:
+    if len(same_file) < 2 or all(job.job_id != record.job_id for job in same_file):
         return None
-    by_age = sorted([record, *others], key=lambda r: (r.created_at or 0, r.recorded_at))
-    old, new = (by_age[0], record) if by_age[0] is not record else (record, by_age[-1])
+    first, newest = same_file[-1], same_file[0]
+    old, new = (first, record) if first.job_id != record.job_id else (record, newest)
     sha = old.validation_sha256 or old.training_sha256 or ""
     return MovedPair(old, new, provenance_path(sha))
 

@@ -100,7 +100,11 @@ def test_move_a_finished_model_then_compare_old_and_new_blind(
     qtbot.waitUntil(pane.compare_button.isEnabled, timeout=10_000)
     with qtbot.waitSignal(hub.compare_requested, timeout=5_000) as asked:
         pane.compare_button.click()
-    assert asked.args[0].new.job_id == new.job_id
+    jobs = [
+        (j.job_id, j.created_at, j.recorded_at, (j.training_sha256 or "")[:8], j.fine_tuned_model)
+        for j in hub.store.list_jobs(limit=50)
+    ]
+    assert asked.args[0].new.job_id == new.job_id, (old.job_id, new.job_id, jobs)
 
     services = TryServices(store=lambda: hub.store, practice_url=lambda: hub.practice.base_url)
     try:
