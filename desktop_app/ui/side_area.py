@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QSplitter,
     QTabWidget,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.icons import icon
+from desktop_app.ui.layouts import nested
 
 # which overview section a file-wide problem is about
 SECTION_OF = {
@@ -41,7 +41,9 @@ class SideArea(QSplitter):
         self.tabs.addTab(overview, icon("status-ok"), "Overview")
         self.beside = QWidget(self)
         self.beside.setObjectName("overview-beside")
-        header = QHBoxLayout()
+        self._beside_layout = QVBoxLayout(self.beside)
+        self._beside_layout.setContentsMargins(0, 0, 0, 0)
+        header = nested(self._beside_layout)
         header.setContentsMargins(6, 2, 2, 0)
         title = QLabel("<b>Overview</b>", self.beside)
         close = QToolButton(self.beside)
@@ -50,9 +52,6 @@ class SideArea(QSplitter):
         close.clicked.connect(self.put_back)
         header.addWidget(title, 1)
         header.addWidget(close)
-        self._beside_layout = QVBoxLayout(self.beside)
-        self._beside_layout.setContentsMargins(0, 0, 0, 0)
-        self._beside_layout.addLayout(header)
         self.beside.hide()
         self.addWidget(self.tabs)
         self.addWidget(self.beside)

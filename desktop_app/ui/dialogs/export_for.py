@@ -39,6 +39,7 @@ from desktop_app.core.exports import MANIFEST, TARGETS, ExportResult, export_pro
 from desktop_app.core.exports.common import plural
 from desktop_app.qt.workers import Worker, WorkerPools, WorkerSignals
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.layouts import nested
 from desktop_app.ui.places import documents_folder
 
 
@@ -175,16 +176,14 @@ class ExportForDialog(QDialog):
             self.choice.addButton(button)
         self.no_validation.setChecked(True)
         column.addWidget(self.no_validation)
-        split_row = QHBoxLayout()
+        split_row = nested(column)
         split_row.addWidget(self.split_validation)
         split_row.addWidget(self.share)
         split_row.addStretch(1)
-        column.addLayout(split_row)
-        file_row = QHBoxLayout()
+        file_row = nested(column)
         file_row.addWidget(self.file_validation)
         file_row.addWidget(self.validation_path, 1)
         file_row.addWidget(pick)
-        column.addLayout(file_row)
         return box
 
     def _build_buttons(self) -> QDialogButtonBox:

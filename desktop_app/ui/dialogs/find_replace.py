@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +25,7 @@ from desktop_app.core.edits import TextPattern
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt.commands import SetManyCommand
 from desktop_app.ui.dialogs.scope import EXAMPLE_KINDS, ScopeChooser
+from desktop_app.ui.layouts import nested
 
 PREVIEW_DELAY_MS = 250
 
@@ -57,7 +57,7 @@ class FindReplaceDialog(QDialog):
         form.addRow("&Find:", self.find)
         form.addRow("&Replace with:", self.replace)
         layout.addLayout(form)
-        options = QHBoxLayout()
+        options = nested(layout)
         self.match_case = QCheckBox("Match &case")
         self.whole_words = QCheckBox("&Whole words")
         self.regex = QCheckBox("Regular e&xpression")
@@ -66,7 +66,6 @@ class FindReplaceDialog(QDialog):
             box.toggled.connect(self._schedule_preview)
             options.addWidget(box)
         options.addStretch(1)
-        layout.addLayout(options)
         layout.addWidget(QLabel("Look in:"))
         self.scope = ScopeChooser(dataset, selected)
         self.scope.changed.connect(self._schedule_preview)

@@ -13,7 +13,7 @@ from superqt import QElidingLabel
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.core import edits
 from desktop_app.core.checker_process import CheckerUnavailable
@@ -27,6 +27,7 @@ from desktop_app.ui.editor.conversation_view import ConversationView
 from desktop_app.ui.editor.message_bubble import MessageBubble
 from desktop_app.ui.editor.message_list import FIRST_CHUNK, NEW_RECORD_CHUNK
 from desktop_app.ui.editor.raw_json_editor import RawJsonEditor
+from desktop_app.ui.layouts import nested
 
 
 class Counter(Protocol):
@@ -77,10 +78,9 @@ class ExampleEditor(QWidget):
         font = self.header.font()
         font.setBold(True)
         self.header.setFont(font)
-        header_row = QHBoxLayout()  # margins outside the label: it elides to its own width
+        header_row = nested(layout)  # margins outside the label: it elides to its own width
         header_row.setContentsMargins(12, 8, 12, 4)
         header_row.addWidget(self.header)
-        layout.addLayout(header_row)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.conversation = ConversationView()

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -32,6 +33,7 @@ from desktop_app.ui.editor.change import Change, ref_key
 from desktop_app.ui.editor.look import RoleColors, icon, role_colors
 from desktop_app.ui.editor.text_box import GrowingTextEdit
 from desktop_app.ui.editor.tool_calls_editor import ToolAnswerRow, ToolCallsEditor
+from desktop_app.ui.layouts import nested
 
 KNOWN_KEYS = {"role", "content", "weight", "tool_calls", "tool_call_id", "name"}
 _BUTTON_WIDTH = 26
@@ -100,7 +102,7 @@ class MessageBubble(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 8, 10, 10)
         layout.setSpacing(6)
-        layout.addLayout(self._header(message, count, train_switch, movable))
+        self._header(nested(layout), message, count, train_switch, movable)
         self._body(layout, message)
         self.tool_calls: ToolCallsEditor | None = None
         if edits.tool_calls(message):
@@ -128,9 +130,13 @@ class MessageBubble(QFrame):
 
     # ---- building ---------------------------------------------------------------------------
     def _header(
-        self, message: dict[str, Any], count: int, train_switch: bool, movable: bool
-    ) -> QHBoxLayout:
-        row = QHBoxLayout()
+        self,
+        row: QBoxLayout,
+        message: dict[str, Any],
+        count: int,
+        train_switch: bool,
+        movable: bool,
+    ) -> None:
         row.setSpacing(6)
         self.role_combo = QComboBox()
         self.role_combo.setAccessibleName(f"Role of message {self.position + 1}")
@@ -191,7 +197,6 @@ class MessageBubble(QFrame):
         # The buttons are made on first hover/focus (a 200-message example stays quick to show);
         # they appear over the header's right end, so nothing moves when they do.
         self.actions_box.setFixedSize(len(buttons) * _BUTTON_WIDTH, _BUTTON_WIDTH)
-        return row
 
     def _body(self, layout: QVBoxLayout, message: dict[str, Any]) -> None:
         content = message.get("content")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.core import edits
 from desktop_app.core.edits import Path
 from desktop_app.ui.editor.change import Change
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.message_bubble import MessageBubble
+from desktop_app.ui.layouts import nested
 
 _INDENT = 48  # user messages sit to the right, replies to the left, like a chat
 
@@ -57,14 +59,13 @@ class MessageListView(QWidget):
             font = heading.font()
             font.setBold(True)
             heading.setFont(font)
-            row = QHBoxLayout()
+            row = nested(self._layout)
             if title_icon:
                 badge = QLabel()
                 badge.setPixmap(icon(title_icon).pixmap(18, 18))
                 row.addWidget(badge)
             row.addWidget(heading)
             row.addStretch(1)
-            self._layout.addLayout(row)
         self._rows_widget = self._new_rows()
         self._layout.addWidget(self._rows_widget)
         self._more = QTimer(self)
@@ -103,7 +104,9 @@ class MessageListView(QWidget):
         self._total = len(messages)
         old = self._rows_widget
         self._rows_widget = self._new_rows()
-        self._layout.replaceWidget(old, self._rows_widget)
+        replaced = self._layout.replaceWidget(old, self._rows_widget)
+        if replaced is not None:
+            shiboken6.delete(replaced)  # Qt hands the old item over: ours to delete
         old.hide()
         self._discard(old, self.bubbles)
         self.bubbles = []
@@ -153,7 +156,7 @@ class MessageListView(QWidget):
             )
             bubble.change_requested.connect(self.change_requested)
             self.bubbles.append(bubble)
-            rows.addLayout(self._row(bubble))
+            self._fill_row(nested(rows), bubble)
         if self.complete:
             self._more.stop()
         else:
@@ -168,15 +171,13 @@ class MessageListView(QWidget):
         layout.setSpacing(8)
         return rows
 
-    def _row(self, bubble: MessageBubble) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _fill_row(self, row: QBoxLayout, bubble: MessageBubble) -> None:
         row.setContentsMargins(0, 0, 0, 0)
         if self.chat_layout and bubble.role == "user":
             row.addSpacing(_INDENT)
         row.addWidget(bubble)
         if self.chat_layout and bubble.role == "assistant":
             row.addSpacing(_INDENT)
-        return row
 
     def add_at_end(self) -> None:
         messages = edits.message_list(self._value, self.list_path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QTextEdit,
@@ -20,6 +19,7 @@ from desktop_app.core.jsonline import ParsedLine, RecordKind
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.text_box import is_app_shortcut
 from desktop_app.ui.editor.tool_calls_editor import monospace
+from desktop_app.ui.layouts import nested
 
 
 def error_column(record: Record, parsed: ParsedLine) -> int | None:
@@ -52,7 +52,7 @@ class RawJsonEditor(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        bar = QHBoxLayout()
+        bar = nested(layout)
         self.format_button = QToolButton()
         self.format_button.setText("Formatted view")
         self.format_button.setCheckable(True)
@@ -67,7 +67,6 @@ class RawJsonEditor(QWidget):
         self.hint = QLabel()
         self.hint.setEnabled(False)
         bar.addWidget(self.hint, 1)
-        layout.addLayout(bar)
         self.text = RawTextEdit()
         self.text.setFont(monospace())
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -76,7 +75,7 @@ class RawJsonEditor(QWidget):
         self.text.setToolTip("The example exactly as the line in the file reads.")
         self.text.textChanged.connect(self._text_changed)
         layout.addWidget(self.text, 1)
-        error_row = QHBoxLayout()
+        error_row = nested(layout)
         self.error_icon = QLabel()
         self.error_icon.setPixmap(icon("severity-error").pixmap(16, 16))
         error_row.addWidget(self.error_icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -85,7 +84,6 @@ class RawJsonEditor(QWidget):
         self.error.setAccessibleName("Reading error")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         error_row.addWidget(self.error, 1)
-        layout.addLayout(error_row)
         self._quiet = False
         self._stale = False
         self._record: Record | None = None

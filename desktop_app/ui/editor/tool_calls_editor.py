@@ -22,6 +22,7 @@ from desktop_app.core.edits import Path
 from desktop_app.ui.editor.change import Change, ref_key
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.text_box import GrowingTextEdit, route_undo_to_app
+from desktop_app.ui.layouts import nested
 
 
 def monospace() -> QFont:
@@ -42,7 +43,7 @@ class ToolCallBox(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
-        top = QHBoxLayout()
+        top = nested(layout)
         top.addWidget(QLabel("Calls function"))
         self.name = QLineEdit()
         self.name.setPlaceholderText("function name")
@@ -64,7 +65,6 @@ class ToolCallBox(QFrame):
         remove.setAccessibleName(f"Remove tool call {index + 1}")
         remove.clicked.connect(self._remove)
         top.addWidget(remove)
-        layout.addLayout(top)
         self.arguments = GrowingTextEdit()
         self.arguments.setFont(monospace())
         self.arguments.setAccessibleName(f"Arguments of tool call {index + 1}")

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.voice.balance import tag_groups
 from desktop_app.core.voice.report import Bar, Chart, VoiceOverview, voice_overview, voiced
+from desktop_app.ui.layouts import nested
 from desktop_app.ui.panes.bar_chart import chart_view, show_bars
 
 TOPIC_BARS = 10
@@ -61,14 +61,13 @@ class StyleSection(QGroupBox):
         self.words_button.setToolTip("Preferred words, and banned words or phrases to replace")
         self.words_button.clicked.connect(self.edit_wordlist)
         self.analysis: Any = None  # the AnalysisStore (the overview sets it)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.choice, 1)
-        row.addWidget(self.words_button)
         self.chart_layout = QVBoxLayout(self)
         self.chart_layout.setContentsMargins(6, 6, 6, 6)
         self.chart_layout.addWidget(self.facts_label)
-        self.chart_layout.addLayout(row)
+        row = nested(self.chart_layout)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.choice, 1)
+        row.addWidget(self.words_button)
 
     # ---- data ----------------------------------------------------------------------------
     def refresh(self, summaries: Any, problems: Any = None, review: Any = None) -> None:

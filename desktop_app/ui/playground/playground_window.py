@@ -30,6 +30,7 @@ from desktop_app.core.dataset import DatasetKind
 from desktop_app.core.endpoints import BASE, TUNED, Endpoint
 from desktop_app.qt.commands import InsertRecordsCommand
 from desktop_app.ui.icons import icon
+from desktop_app.ui.layouts import nested
 from desktop_app.ui.playground.chat_column import ChatColumn
 from desktop_app.ui.playground.services import TryServices
 from desktop_app.ui.theme import severity_color
@@ -80,11 +81,10 @@ class PlaygroundWindow(QWidget):
         system_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         system_row.addWidget(system_label)
         system_row.addWidget(self.system, 1)
-        buttons = QVBoxLayout()
+        buttons = nested(system_row, vertical=True)
         buttons.addWidget(self.from_dataset)
         buttons.addWidget(self.side_by_side)
         buttons.addStretch(1)
-        system_row.addLayout(buttons)
 
         self.column_a = ChatColumn(self.services, "Model A", self)
         self.column_b = ChatColumn(self.services, "Model B", self)
@@ -120,11 +120,10 @@ class PlaygroundWindow(QWidget):
 
         ask_row = QHBoxLayout()
         ask_row.addWidget(self.question, 1)
-        ask_buttons = QVBoxLayout()
+        ask_buttons = nested(ask_row, vertical=True)
         ask_buttons.addWidget(self.send_button)
         ask_buttons.addWidget(self.stop_button)
         ask_buttons.addWidget(self.new_button)
-        ask_row.addLayout(ask_buttons)
 
         self.status = QLabel(self)
         self.status.setObjectName("playground-status")

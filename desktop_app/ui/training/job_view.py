@@ -36,6 +36,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
+from desktop_app.ui.layouts import nested
 from desktop_app.ui.places import documents_folder
 from desktop_app.ui.training.connections import capabilities_for
 from desktop_app.ui.training.job_models import CheckpointsModel, EventsModel, job_table, when
@@ -217,11 +218,10 @@ class JobView(QWidget):
         provenance_page = QWidget(self)
         provenance_layout = QVBoxLayout(provenance_page)
         provenance_layout.addWidget(self.provenance_label, 1)
-        row = QHBoxLayout()
+        row = nested(provenance_layout)
         row.addWidget(self.open_copy_button)
         row.addWidget(self.compare_button)
         row.addStretch(1)
-        provenance_layout.addLayout(row)
         self.tabs.addTab(provenance_page, "Trained on")
 
         header = QVBoxLayout()

@@ -3,6 +3,7 @@ problems (each links to its example), the warnings, the estimate and the confirm
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -160,9 +161,12 @@ class CheckPage(QWidget):
     def _fill_estimate(self, outcome: CheckOutcome, kind: str) -> None:
         while self.estimate_grid.count():
             taken = self.estimate_grid.takeAt(0)
-            widget = taken.widget() if taken is not None else None
+            if taken is None:
+                break
+            widget = taken.widget()
             if widget is not None:
                 widget.deleteLater()
+            shiboken6.delete(taken)  # a taken item is the caller's to delete
         for row, (label, value) in enumerate(estimate_lines(outcome, kind)):
             name = QLabel(label + ":", self.estimate_box)
             text = QLabel(f"<b>{html(value)}</b>", self.estimate_box)
