@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -32,6 +32,9 @@ from desktop_app import __version__
 from desktop_app.core.appdirs import log_dir
 from desktop_app.core.logfile import LogFile
 from desktop_app.core.scrub import install_log_scrubbing, scrubbed_handler
+
+if TYPE_CHECKING:
+    from desktop_app.core.processes import ProcessServices
 
 log = logging.getLogger("desktop_app")
 
@@ -137,11 +140,17 @@ def create_application(argv: Sequence[str]) -> QApplication:
     return QApplication([sys.argv[0] if sys.argv else "finetune-studio", *argv])
 
 
-def build_window(app: QApplication, *, deferred: bool = False) -> Any:
-    """Services and the main window (no file opened yet); `deferred`: only its frame for now."""
+def build_window(
+    app: QApplication, *, deferred: bool = False, processes: ProcessServices | None = None
+) -> Any:
+    """Services and the main window (no file opened yet); `deferred`: only its frame for now.
+
+    The task runner every window, pane and service uses is made here, with the process services
+    (`processes`: started and stopped by the caller; without them the runner makes its own and
+    stops them when the window closes)."""
     from desktop_app.core.settings import load_preferences
+    from desktop_app.qt.tasks import TaskRunner
     from desktop_app.qt.ui_state import UiState
-    from desktop_app.qt.workers import WorkerPools
     from desktop_app.ui import theme
     from desktop_app.ui.main_window import MainWindow, Services
 
@@ -150,7 +159,7 @@ def build_window(app: QApplication, *, deferred: bool = False) -> Any:
     # A deferred frame is painted in the scheme the system had at the last start; complete()
     # asks the system and repaints if it has changed since (MainWindow.follow_system_scheme).
     theme.apply_theme(app, prefs.theme, system=ui_state.system_scheme() if deferred else None)
-    services = Services(pools=WorkerPools(), prefs=prefs, ui_state=ui_state)
+    services = Services(pools=TaskRunner(processes), prefs=prefs, ui_state=ui_state)
     return MainWindow(services, deferred=deferred)
 
 
@@ -230,11 +239,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     hooks.install()
     log.info("Finetune Studio %s starting; log at %s", __version__, log_path)
     app = create_application([])
+    from desktop_app.core.processes import ProcessServices
     from desktop_app.qt.gc_guard import MainThreadCollector
 
     collector = MainThreadCollector(app)
+    processes = ProcessServices()  # the checker and search processes, stopped below
     try:
-        window = build_window(app, deferred=True)
+        window = build_window(app, deferred=True, processes=processes)
         hooks.window = window
 
         def finish_startup() -> None:
@@ -247,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             QTimer.singleShot(args.quit_after, window.close)
         code = app.exec()
     finally:
+        processes.close()
         collector.stop()
         hooks.restore()
     log.info("Finetune Studio closed with code %s", code)

@@ -100,6 +100,25 @@ def collect_on_the_gui_thread(request: pytest.FixtureRequest):
     collector.stop()
 
 
+@pytest.fixture(scope="session")
+def processes():
+    """The checker and search processes for the whole test run (desktop_app.core.processes)."""
+    from run_processes import run_processes_for_tests, stop_run_processes
+
+    yield run_processes_for_tests()
+    stop_run_processes()
+
+
+@pytest.fixture
+def tasks(qapp, processes):
+    """The task runner (desktop_app.qt.tasks), idle and waited for when the test ends."""
+    from desktop_app.qt.tasks import TaskRunner
+
+    owned = TaskRunner(processes)
+    yield owned
+    assert owned.shutdown(20_000), "background work was still running at the end of the test"
+
+
 @pytest.fixture(scope="module")
 def search_processes():
     """Two search processes for a test module (desktop_app.core.file_search), stopped after."""

@@ -31,6 +31,7 @@ from desktop_app.core.compare_prompts import read_prompts
 from desktop_app.core.compare_run import MAX_CONCURRENCY, RunReport, estimate_run, run_comparison
 from desktop_app.core.endpoints import LOCAL, PRESETS, Endpoint, ProviderPool, preset
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.processes import in_background
 from desktop_app.core.providers.registry import provider_kinds
 
 PRESET_KEYS = tuple(p.key for p in PRESETS)
@@ -202,8 +203,7 @@ def _run(comparison: Comparison, providers: ProviderPool) -> RunReport:
     # An Event, not Thread.join: a join interrupted by Ctrl+C can report a running thread as
     # finished (Python 3.11), and the replies still arriving would be lost.
     ended = threading.Event()
-    thread = threading.Thread(target=work, name="ftstudio-compare")
-    thread.start()
+    in_background(work, name="ftstudio-compare")
     try:
         while not ended.wait(0.2):
             pass
@@ -211,7 +211,6 @@ def _run(comparison: Comparison, providers: ProviderPool) -> RunReport:
         cancel.set()
         note("Stopping… (the replies that arrived are kept)")
         ended.wait()
-    thread.join()
     if failure:
         raise failure[0]
     return done[0]

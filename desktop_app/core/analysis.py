@@ -12,8 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -404,13 +402,11 @@ def analyze_file(
     if jobs <= 1 or size < IN_PROCESS_BYTES or len(ranges) < 2:
         return FileAnalysis(path, size, bom, _join(_ran(work.run(r), r, done) for r in ranges))
     work.analyzer.counter.encoding  # noqa: B018 - load it before forking, so workers share it
-    import multiprocessing
+    from desktop_app.core.processes import process_pool
 
     # fork is quick and shares the loaded encoding, but is only safe while this process runs no
     # other threads (the command line); a GUI or a test runner with threads gets spawn.
-    single = threading.active_count() == 1
-    method = "fork" if sys.platform == "linux" and single else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs - 1) as pool:
+    with process_pool(jobs - 1, fork_ok=True) as pool:
         with _without_cycle_collector():  # the summaries arriving hold no cycles either
             results = _share(work, ranges, pool, jobs - 1, done)
         pool.close()

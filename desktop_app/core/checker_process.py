@@ -18,16 +18,14 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import multiprocessing
-import os
 import threading
 import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.app_wide import AppWide
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.processes import in_background, lower_priority, spawn_child
 
 if TYPE_CHECKING:
     from desktop_app.core.analysis import Analyzer, RecordSummary
@@ -37,7 +35,6 @@ log = logging.getLogger(__name__)
 
 Key = tuple[str, str]  # model, provider
 STOP_WAIT_S = 2.0
-BACKGROUND_NICENESS = 10  # the checker's priority below the window's (Unix `nice`)
 CALL_RECORDS = 32  # records per call from a worker: an edit meanwhile waits at most one call
 
 
@@ -84,10 +81,7 @@ class CheckerProcess:
         if self.running:
             self._send_warm(key)
             return
-        starter = threading.Thread(
-            target=self._send_warm, args=(key,), name="checker-start", daemon=True
-        )
-        starter.start()
+        in_background(self._send_warm, key, name="checker-start")
 
     def _send_warm(self, key: Key) -> None:
         with self._lock:
@@ -129,15 +123,7 @@ class CheckerProcess:
         return self._process is not None and self._process.is_alive()
 
     def _start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(
-            target=serve, args=(child,), name="finetune-studio-checker", daemon=True
-        )
-        process.start()
-        if process.pid is not None:
-            lower_priority(process.pid)  # already while it starts up (imports: ~0.3 s of CPU)
-        child.close()
+        process, parent = spawn_child(serve, "finetune-studio-checker", lower=True)
         self._process, self._conn = process, parent
         self._ready.clear()
         self._warming.clear()
@@ -250,17 +236,6 @@ def serve(conn: Connection) -> None:
             conn.send((request, key, True, result))
 
 
-def lower_priority(pid: int = 0) -> None:
-    """Let the window come first when both want a core (building a tokenizer takes ~1 s of CPU;
-    on a 2-core machine the window stalled meanwhile). `pid` 0: this process. Not available on
-    Windows: no change there."""
-    if not hasattr(os, "setpriority"):
-        return
-    with contextlib.suppress(OSError):
-        current = os.getpriority(os.PRIO_PROCESS, pid)
-        os.setpriority(os.PRIO_PROCESS, pid, max(current, BACKGROUND_NICENESS))
-
-
 def _analyzer(analyzers: dict[Key, Analyzer], key: Key) -> Analyzer:
     analyzer = analyzers.get(key)
     if analyzer is None:
@@ -294,12 +269,3 @@ def _summaries(analyzer: Analyzer, items: list[tuple[bytes, int]]) -> list[Recor
             out += analyzer.records([raw for raw, _ in run], run[0][1])
             start = end
     return out
-
-
-# ---- the one the app shares -------------------------------------------------------------------
-_shared = AppWide(CheckerProcess)
-
-
-def shared() -> CheckerProcess:
-    """The app's checker process (started on first use, stopped at exit)."""
-    return _shared.get()

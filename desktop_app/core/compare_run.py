@@ -1,7 +1,9 @@
 """Running a comparison: the token and cost estimate shown first, then the requests.
 
-Requests run on a bounded thread pool (`settings.concurrency`) and hand each result back to the
-thread that started the run, which reports it; one failed prompt never stops the others, an
+Requests run on a bounded set of request threads (`settings.concurrency`, made by
+`core/processes.py`) and hand each result back to the thread that started the run, which
+reports it (in the window: a Qt pool thread of the task runner, so every Qt signal comes from a
+thread Qt knows); one failed prompt never stops the others, an
 endpoint that cannot answer at all (a model that does not exist, a rejected key) is not asked
 again in the same run, and a cancelled run keeps every reply that arrived (requests in flight
 stop at their next streamed piece and are asked again by the next run).
@@ -14,7 +16,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from desktop_app.core.compare import SIDES, A, B, Comparison, Reply, Result
 from desktop_app.core.endpoints import Endpoint, is_fatal, stream_reply
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import base_model_name, find_model
+from desktop_app.core.processes import request_threads
 from desktop_app.core.providers.base import Provider
 from desktop_app.core.providers.errors import OperationCancelled, ProviderError
 
@@ -242,7 +244,7 @@ def run_comparison(
             arrived.put((Result(index, side, reply), not reply.ok))
 
     counts = {"answered": 0, "failed": 0}
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="compare") as pool:
+    with request_threads(workers, "compare") as pool:
         futures = [pool.submit(ask, index, side) for index, side in _interleaved(cells)]
         for future in futures:  # after its result: a task's result is queued before it ends
             future.add_done_callback(lambda _future: arrived.put(None))

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import multiprocessing
 import os
 import threading
 from array import array
@@ -32,8 +31,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, cast
 
-from desktop_app.core.app_wide import AppWide
 from desktop_app.core.dataset import Record
+from desktop_app.core.processes import spawn_child
 from desktop_app.core.search import Query, block_hits, plain_needles
 
 log = logging.getLogger(__name__)
@@ -336,14 +335,8 @@ class SearchProcesses:
             if child not in alive:
                 _stop(child)
         self._children = alive
-        context = multiprocessing.get_context("spawn")  # never fork: the window has threads
         while len(self._children) < self.count:
-            parent, child_end = context.Pipe()
-            process = context.Process(
-                target=serve, args=(child_end,), name="finetune-studio-search", daemon=True
-            )
-            process.start()
-            child_end.close()
+            process, parent = spawn_child(serve, "finetune-studio-search")
             self._children.append(_Child(process, parent))
 
     def _send(self, child: _Child, message: tuple[Any, ...]) -> bool:
@@ -364,11 +357,3 @@ def _stop(child: _Child) -> None:
     if child.process.is_alive():
         child.process.kill()
         child.process.join(STOP_WAIT_S)
-
-
-_shared = AppWide(SearchProcesses)
-
-
-def shared() -> SearchProcesses:
-    """The app's search processes (started on first use, stopped at exit)."""
-    return _shared.get()

@@ -20,7 +20,6 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.core.checker_process import CALL_RECORDS, CheckerProcess, CheckerUnavailable
-from desktop_app.core.checker_process import shared as shared_checker
 from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models import DEFAULT_MODEL
@@ -29,8 +28,8 @@ from desktop_app.core.review import sidecar_wordlist
 from desktop_app.core.voice.report import VoiceOverview
 from desktop_app.core.voice.wordlist import WordList
 from desktop_app.qt import gc_guard
+from desktop_app.qt.tasks import CancelToken, TaskRunner, Worker, WorkerSignals
 from desktop_app.qt.whole_file import compute_dataset_problems
-from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
 
 if TYPE_CHECKING:
     from desktop_app.core.analysis import RecordSummary
@@ -45,6 +44,7 @@ DATASET_DEBOUNCE_MS = 400
 
 
 def check_records(
+    checker: CheckerProcess,
     model: str,
     provider: str,
     items: Sequence[tuple[int, Record]],
@@ -53,7 +53,6 @@ def check_records(
     progress: Callable[[object], None],
 ) -> int:
     """Worker: check records in the checker process, reporting ("batch", results) batches."""
-    checker = shared_checker()
     batch: list[tuple[int, Record, RecordSummary]] = []
     last = time.perf_counter()
     for start in range(0, len(items), CALL_RECORDS):
@@ -98,7 +97,7 @@ class AnalysisStore(QObject):
     def __init__(
         self,
         dataset: Dataset,
-        pools: WorkerPools,
+        pools: TaskRunner,
         *,
         model: str = DEFAULT_MODEL,
         provider: str = "openai",
@@ -106,7 +105,7 @@ class AnalysisStore(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.checker = checker or shared_checker()
+        self.checker = checker or pools.processes.checker
         self.dataset = dataset
         self.pools = pools
         self.model = model
@@ -253,7 +252,7 @@ class AnalysisStore(QObject):
         signals.finished.connect(self._on_worker_finished)
         signals.failed.connect(self._on_worker_failed)
         self._worker = self.pools.run(
-            check_records, self.model, self.provider, items, signals=signals
+            check_records, self.checker, self.model, self.provider, items, signals=signals
         )
         self.checking_changed.emit(True)
         self.progress_changed.emit(self._checked, self._total)

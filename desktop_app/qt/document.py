@@ -34,8 +34,8 @@ from desktop_app.core.review import (
 from desktop_app.qt import gc_guard
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.loader import LoadBatch, LoadResult, load_file
+from desktop_app.qt.tasks import WINDOW_LANES, CancelToken, TaskRunner, Worker, WorkerSignals
 from desktop_app.qt.text_search import TextSearch
-from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class Document(QObject):
 
     def __init__(
         self,
-        pools: WorkerPools,
+        pools: TaskRunner,
         dataset: Dataset | None = None,
         *,
         model: str = DEFAULT_MODEL,
@@ -121,7 +121,7 @@ class Document(QObject):
         self.analysis = AnalysisStore(
             self.dataset, pools, model=model, provider=provider, parent=self
         )
-        self.search = TextSearch(parent=self)  # the examples filter's searches
+        self.search = TextSearch(pools, parent=self)  # the examples filter's searches
         self.recovery_file = recovery.new_recovery_file()
         self.never_saved = False  # recovered/imported work that has no file of its own yet
         self.loading = False
@@ -142,7 +142,7 @@ class Document(QObject):
     # ---- creating ------------------------------------------------------------------------
     @classmethod
     def from_bytes(
-        cls, pools: WorkerPools, data: bytes, *, path: Path | None = None, **kwargs: Any
+        cls, pools: TaskRunner, data: bytes, *, path: Path | None = None, **kwargs: Any
     ) -> Document:
         doc = cls(pools, Dataset.from_bytes(data, path=path), **kwargs)
         return doc
@@ -296,7 +296,7 @@ class Document(QObject):
         target = path or self.path
         if target is None:
             raise ValueError("save_now() needs a path for a dataset that was never saved")
-        self.pools.writer.waitForDone(-1)
+        self.pools.wait_for_writes()
         records, entries, unmatched = self.review.snapshot()
         self._save_index = self.undo_stack.index()
         saved = save_files(
@@ -398,6 +398,6 @@ class Document(QObject):
         self.cancel_loading()
         self.search.close()
         self.analysis.detach()
-        self.pools.wait(30_000)
+        self.pools.wait(30_000, lanes=WINDOW_LANES)  # (not the services' network calls)
         self.review.detach()
         recovery.discard(self.recovery_file)

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import Checkpoint, Job, JobEvent, Provider
 from desktop_app.core.providers.errors import RateLimitError
-from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
+from desktop_app.qt.tasks import CancelToken, TaskRunner, Worker, WorkerSignals
 
 log = logging.getLogger(__name__)
 
@@ -157,19 +157,23 @@ class _Watch:
 class _Dispatch(QObject):
     """The GUI-thread receiver of one job's poll results, reused for every poll of that job.
 
-    It and its signals belong to the poller (Qt parent), so they live as long as the poller,
-    which must outlive its workers: stop() it and wait for the pool before dropping it.
+    It belongs to the poller (Qt parent). Each poll has its own signals object, kept alive by
+    its worker, so a poll abandoned by stop() may end after the poller has gone.
     """
 
     def __init__(self, poller: JobPoller, key: JobKey) -> None:
         super().__init__(poller)
         self.poller = poller
         self.key = key
-        self.signals = WorkerSignals(self)
         self.worker: Worker | None = None
-        self.signals.succeeded.connect(self._on_succeeded)
-        self.signals.failed.connect(self._on_failed)
-        self.signals.finished.connect(self._on_finished)
+
+    def signals(self) -> WorkerSignals:
+        """Signals for the next poll, delivered to this receiver."""
+        signals = WorkerSignals()
+        signals.succeeded.connect(self._on_succeeded)
+        signals.failed.connect(self._on_failed)
+        signals.finished.connect(self._on_finished)
+        return signals
 
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:
@@ -196,7 +200,7 @@ class JobPoller(QObject):
 
     def __init__(
         self,
-        pools: WorkerPools,
+        pools: TaskRunner,
         connect: Callable[[JobKey], Provider],
         *,
         store: JobStore | None = None,
@@ -284,12 +288,15 @@ class JobPoller(QObject):
 
     # ---- shutdown --------------------------------------------------------------------------
     def stop(self) -> None:
-        """Stop the timer and cancel requests in flight (the pools wait for them)."""
+        """Stop the timer and abandon the requests in flight: they are cancelled, their answers
+        are ignored, and nobody waits for them (a slow server does not hold up the window)."""
         self._stopped = True
         self._timer.stop()
         for dispatch in list(self._in_flight.values()):
             if dispatch.worker is not None:
-                dispatch.worker.cancel()
+                dispatch.worker.abandon()
+                dispatch.worker = None
+        self._in_flight.clear()
         self._watches.clear()
 
     # ---- the timer -------------------------------------------------------------------------
@@ -326,11 +333,11 @@ class JobPoller(QObject):
             want_checkpoints,
             want_result,
             self.store,
-            signals=dispatch.signals,
+            signals=dispatch.signals(),
         )
         dispatch.worker = worker
         self._in_flight[watch.key] = dispatch
-        self.pools.start(worker)
+        self.pools.start(worker, lane="network", owner=self)
 
     # ---- results (GUI thread) --------------------------------------------------------------
     def _apply(self, result: PollResult) -> None:

@@ -10,7 +10,6 @@ Ranges and line numbers are exactly those of `desktop_app.core.analysis.analyze_
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -23,8 +22,8 @@ from desktop_app.core.analysis import (
     split_ranges,
     summaries_from_tuples,
 )
-from desktop_app.core.checker_process import lower_priority
-from desktop_app.qt.workers import CancelToken
+from desktop_app.core.processes import lower_priority, process_pool
+from desktop_app.qt.tasks import CancelToken
 
 MIN_BYTES = 2 * 1024 * 1024  # smaller files are checked on a thread: starting processes costs more
 
@@ -49,17 +48,12 @@ def check_file_in_processes(
     start = len(BOM) if bom else 0
     ranges = split_ranges(path, start, size, RANGE_BYTES)
     work = RangeWork(str(path), model, provider, True)
-    context = multiprocessing.get_context("spawn")
-    pool = context.Pool(min(process_count(), len(ranges)), initializer=lower_priority)
     first = 0
-    try:
+    with process_pool(min(process_count(), len(ranges)), initializer=lower_priority) as pool:
         for result in pool.imap(functools.partial(run_range, work), ranges):
             if cancel.cancelled:
                 break
             count, summaries = summaries_from_tuples(result)
             progress(("lines", first, summaries))
             first += count
-    finally:
-        pool.terminate()
-        pool.join()
     return first

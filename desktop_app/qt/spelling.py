@@ -34,7 +34,7 @@ from desktop_app.core.spelling import (
     loaded_speller,
     normalise,
 )
-from desktop_app.qt.workers import WorkerPools, WorkerSignals
+from desktop_app.qt.tasks import TaskRunner, WorkerSignals
 
 
 def _load(language: str, **_worker: Any) -> Speller:
@@ -50,7 +50,7 @@ class SpellService(QObject):
 
     def __init__(
         self,
-        pools: WorkerPools,
+        pools: TaskRunner,
         personal: PersonalDictionary | None = None,
         parent: QObject | None = None,
     ) -> None:

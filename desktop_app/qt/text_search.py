@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.core.dataset import Record
-from desktop_app.core.file_search import DiskCopy, SearchCancelled, SearchProcesses, shared
+from desktop_app.core.file_search import DiskCopy, SearchCancelled, SearchProcesses
 from desktop_app.core.search import Matcher, Query, matching_rows
-from desktop_app.qt.workers import Cancelled, CancelToken, Worker, WorkerSignals
+from desktop_app.qt.tasks import Cancelled, CancelToken, TaskRunner, Worker, WorkerSignals
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,16 @@ class TextSearch(QObject):
     found = Signal(object)  # SearchResult
 
     def __init__(
-        self, processes: SearchProcesses | None = None, parent: QObject | None = None
+        self,
+        tasks: TaskRunner,
+        processes: SearchProcesses | None = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.disk: DiskCopy | None = None
         self.at_once_bytes = AT_ONCE_BYTES
+        self.tasks = tasks  # its searches run one at a time, in the runner's search lane
         self._processes = processes
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._pool.setExpiryTimeout(WAIT_MS)
         self._run: _DiskRun | None = None
         self._starter: Worker | None = None  # kept: the pool does not own what it runs
         self._slices: _Slices | None = None
@@ -69,7 +70,7 @@ class TextSearch(QObject):
     @property
     def processes(self) -> SearchProcesses:
         if self._processes is None:
-            self._processes = shared()
+            self._processes = self.tasks.processes.search
         return self._processes
 
     @property
@@ -83,7 +84,7 @@ class TextSearch(QObject):
             return
         if self._starter is None or self._starter.done.is_set():
             self._starter = Worker(_start, self.processes)
-            self._pool.start(self._starter)
+            self.tasks.start(self._starter, lane="search", owner=self)
 
     def find(
         self, query: Query, records: Sequence[Record], within: bytearray | None = None
@@ -117,7 +118,7 @@ class TextSearch(QObject):
     def close(self) -> None:
         """Stop searching and wait for the worker (the document closes)."""
         self.cancel()
-        self._pool.waitForDone(WAIT_MS)
+        self.tasks.wait(WAIT_MS, owner=self)
 
     # ---- the file on disk, in processes ----------------------------------------------------
     def _disk_answered(self, run: _DiskRun, hits: bytearray | None) -> None:
@@ -216,7 +217,7 @@ class _DiskRun(QObject):
         self.signals.failed.connect(self._on_failed)
         self.signals.finished.connect(self.deleteLater)
         self.worker = Worker(_search_disk, search.processes, disk, query, signals=self.signals)
-        search._pool.start(self.worker)
+        search.tasks.start(self.worker, lane="search", owner=search)
 
     def cancel(self) -> None:
         self.worker.cancel()

@@ -14,7 +14,7 @@ from desktop_app.core.problems import Problem
 from desktop_app.core.voice.live import BannedCache
 from desktop_app.core.voice.report import VoiceOverview
 from desktop_app.core.voice.wordlist import WordList
-from desktop_app.qt.workers import CancelToken
+from desktop_app.qt.tasks import CancelToken
 
 if TYPE_CHECKING:
     from desktop_app.core.analysis import RecordSummary

@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from desktop_app.qt.document import Document
     from desktop_app.qt.examples_model import ExamplesModel
     from desktop_app.qt.problems_model import ProblemsModel
+    from desktop_app.qt.tasks import TaskRunner
     from desktop_app.qt.ui_state import UiState
-    from desktop_app.qt.workers import WorkerPools
 
 
 def _import_parts() -> None:
@@ -88,7 +88,7 @@ _MODEL_ICONS = (
 class Services:
     """What the window needs from the composition root (desktop_app/app.py)."""
 
-    pools: WorkerPools
+    pools: TaskRunner
     prefs: Preferences
     ui_state: UiState
     persist_prefs: bool = True

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 from desktop_app.core.convert.opening import OpenPlan, plan_for
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.qt.replace_command import ReplaceAllCommand
-from desktop_app.qt.workers import CancelToken, Worker, WorkerSignals
+from desktop_app.qt.tasks import CancelToken, Worker, WorkerSignals
 from desktop_app.ui.dialogs.repair_preview import RepairPreview
 from desktop_app.ui.repair_banner import RepairBanner
 

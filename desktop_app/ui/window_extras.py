@@ -49,6 +49,7 @@ class Extras(QObject):
             document=lambda: window.document,
             store=lambda: self.training.store,
             practice_url=self.training.practice.current_url,
+            tasks=window.pools,
             parent=window,
         )
         self.try_services.example_added.connect(window.examples_pane.select_record)

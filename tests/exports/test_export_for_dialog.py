@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.exports import ExportResult
-from desktop_app.qt.workers import WorkerPools
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.dialogs.export_for import ExportForDialog, run_export_for
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -24,10 +24,10 @@ def _pick(dialog: ExportForDialog, target: str) -> None:
 
 
 def test_export_runs_on_a_worker_and_shows_what_was_changed(
-    qtbot, chat_file: Path, tmp_path: Path
+    qtbot, chat_file: Path, tmp_path: Path, tasks: TaskRunner
 ) -> None:
     dataset = Dataset.open(chat_file)
-    dialog = run_export_for(None, dataset)
+    dialog = run_export_for(None, dataset, tasks)
     qtbot.addWidget(dialog)
     _pick(dialog, "axolotl")
     assert dialog.folder.text() == str(chat_file.parent / "library-chats-axolotl")
@@ -52,7 +52,7 @@ def test_export_runs_on_a_worker_and_shows_what_was_changed(
 def test_the_choices_follow_the_trainer_and_an_earlier_export_can_be_replaced(
     qtbot, chat_file: Path, tmp_path: Path
 ) -> None:
-    pools = WorkerPools()
+    pools = TaskRunner()
     dialog = ExportForDialog(Dataset.open(chat_file), pools=pools)
     qtbot.addWidget(dialog)
     _pick(dialog, "mlx-lm")
@@ -78,9 +78,9 @@ def test_the_choices_follow_the_trainer_and_an_earlier_export_can_be_replaced(
 
 
 def test_a_failed_export_is_shown_in_plain_words(
-    qtbot, preference_file: Path, tmp_path: Path
+    qtbot, preference_file: Path, tmp_path: Path, tasks: TaskRunner
 ) -> None:
-    dialog = ExportForDialog(Dataset.open(preference_file))
+    dialog = ExportForDialog(Dataset.open(preference_file), pools=tasks)
     qtbot.addWidget(dialog)
     _pick(dialog, "mlx-lm")
     dialog.folder.setText(str(tmp_path / "pairs"))
@@ -97,9 +97,9 @@ def test_a_failed_export_is_shown_in_plain_words(
 
 
 def test_vertex_export_from_the_dialog_writes_gemini_rows(
-    qtbot, chat_file: Path, tmp_path: Path
+    qtbot, chat_file: Path, tmp_path: Path, tasks: TaskRunner
 ) -> None:
-    dialog = ExportForDialog(Dataset.open(chat_file))
+    dialog = ExportForDialog(Dataset.open(chat_file), pools=tasks)
     qtbot.addWidget(dialog)
     _pick(dialog, "vertex")
     assert dialog.base_model.placeholderText() == "gemini-2.5-flash"

@@ -12,15 +12,15 @@ from desktop_app.core.review import ReviewStore
 from desktop_app.core.templates import sample_path
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.examples_model import ExamplesModel
-from desktop_app.qt.workers import WorkerPools
+from desktop_app.qt.tasks import TaskRunner
 
 SAMPLE = sample_path()
 
 
 @pytest.fixture
-def pools(qapp) -> Iterator[WorkerPools]:
-    """Worker pools that must be idle (and are waited for) when the test ends."""
-    owned = WorkerPools()
+def pools(qapp, processes) -> Iterator[TaskRunner]:
+    """A task runner that must be idle (and is waited for) when the test ends."""
+    owned = TaskRunner(processes)
     yield owned
     assert owned.shutdown(20_000), "background work was still running at the end of the test"
 

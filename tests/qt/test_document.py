@@ -15,7 +15,7 @@ from desktop_app.core.review import ReviewStatus, sidecar_path
 from desktop_app.qt.commands import RemoveRecordsCommand, SetReviewCommand, SetValueCommand
 from desktop_app.qt.document import Document
 from desktop_app.qt.loader import BATCH_RECORDS, CHUNK, FIRST_CHUNK, LoadBatch, load_file
-from desktop_app.qt.workers import CancelToken
+from desktop_app.qt.tasks import CancelToken
 
 
 def _open(qtbot, pools, path: Path) -> Document:

@@ -26,7 +26,7 @@ from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.core.training import TrainingPlan, start_job
 from desktop_app.qt import job_poller
 from desktop_app.qt.job_poller import JobKey, JobPoller
-from desktop_app.qt.workers import WorkerPools
+from desktop_app.qt.tasks import TaskRunner
 
 MODEL = "gpt-4.1-mini-2025-04-14"
 ONE_TRY = RetryPolicy(max_attempts=1)
@@ -76,7 +76,7 @@ def start(provider: PracticeProvider, store: JobStore, count: int = 12) -> JobKe
     return JobKey("practice", provider.account, provider.base_url, job.id)
 
 
-def make_poller(qtbot, pools: WorkerPools, provider, store, **kwargs) -> JobPoller:
+def make_poller(qtbot, pools: TaskRunner, provider, store, **kwargs) -> JobPoller:
     options = {"tick_ms": 20, "interval_for": lambda _key: 0.05}
     options.update(kwargs)
     return JobPoller(pools, lambda _key: provider, store=store, **options)

@@ -33,7 +33,7 @@ def big_file(tmp_path: Path) -> Path:
 def document(qtbot, pools, big_file: Path, search_processes):
     doc = Document(pools)
     doc.search.deleteLater()
-    doc.search = TextSearch(search_processes, parent=doc)
+    doc.search = TextSearch(pools, search_processes, parent=doc)
     doc.search.at_once_bytes = 64 * 1024  # this file counts as big here
     doc.start_loading(big_file)
     qtbot.waitUntil(lambda: not doc.loading, timeout=20_000)
@@ -127,7 +127,7 @@ def test_a_newer_search_replaces_the_running_one(qtbot, document) -> None:
 def settle(qtbot, search: TextSearch) -> None:
     """Wait until every search worker has ended and what it sent has been delivered."""
     qtbot.waitUntil(lambda: not search.busy, timeout=20_000)
-    assert search._pool.waitForDone(20_000)
+    assert search.tasks.wait(20_000, owner=search)
     QCoreApplication.sendPostedEvents()  # the answers the workers queued for this thread
     QCoreApplication.processEvents()
 
@@ -182,7 +182,7 @@ def test_a_file_slow_to_read_is_searched_in_memory_after(qtbot, pools, big_file,
     slow = SlowDisk(clock, count=2)
     document = Document(pools)
     document.search.deleteLater()
-    document.search = TextSearch(slow, parent=document)
+    document.search = TextSearch(pools, slow, parent=document)
     document.search.at_once_bytes = 64 * 1024
     try:
         document.start_loading(big_file)
@@ -208,7 +208,7 @@ def test_focusing_the_filter_gets_the_search_processes_ready(qtbot, pools, big_f
     document = Document(pools)
     document.analysis.checking_changed.disconnect(document._on_checking_changed)  # (not then)
     document.search.deleteLater()
-    document.search = TextSearch(processes, parent=document)
+    document.search = TextSearch(pools, processes, parent=document)
     document.search.at_once_bytes = 64 * 1024
     model = ExamplesModel(document.dataset, document.analysis, document.review)
     pane = ExamplesPane()

@@ -9,7 +9,7 @@ from desktop_app.core.review import ReviewStore
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.examples_model import ExamplesModel
 from desktop_app.qt.examples_proxy import ExamplesProxy
-from desktop_app.qt.workers import WorkerPools
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.panes.examples_table import ExamplesTable
 
 
@@ -47,7 +47,7 @@ def test_only_changes_to_visible_rows_repaint(qtbot) -> None:
     dataset = Dataset.from_values(
         {"messages": [{"role": "user", "content": f"Example {n}"}]} for n in range(5000)
     )
-    pools = WorkerPools()
+    pools = TaskRunner()
     analysis = AnalysisStore(dataset, pools)  # not started: nothing is checked meanwhile
     model = ExamplesModel(dataset, analysis, ReviewStore(dataset))
     proxy = ExamplesProxy()

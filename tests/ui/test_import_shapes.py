@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.jsonline import RecordKind
-from desktop_app.qt.workers import WorkerPools
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.dialogs.import_dialog import ImportDialog
 
 SHAPES = Path(__file__).resolve().parents[1] / "data" / "shapes"
@@ -73,7 +73,7 @@ class _Window(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.pools = WorkerPools()
+        self.pools = TaskRunner()
 
 
 def _big_alpaca(path: Path, count: int) -> None:

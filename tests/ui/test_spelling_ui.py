@@ -16,7 +16,7 @@ from desktop_app.core.dataset import Dataset
 from desktop_app.core.review import ReviewStore
 from desktop_app.core.spelling import PersonalDictionary
 from desktop_app.qt.spelling import SpellContext, SpellService
-from desktop_app.qt.workers import WorkerPools
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.editor.example_editor import ExampleEditor
 from desktop_app.ui.spell_menu import SpellMenu, attach_spelling, spell_menu_of
 from desktop_app.ui.window_words import EditorSpelling
@@ -32,8 +32,8 @@ LINE = {
 
 
 @pytest.fixture
-def pools(qapp) -> Iterator[WorkerPools]:
-    owned = WorkerPools()
+def pools(qapp) -> Iterator[TaskRunner]:
+    owned = TaskRunner()
     yield owned
     assert owned.shutdown(20_000)
 

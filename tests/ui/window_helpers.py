@@ -9,14 +9,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from desktop_app.core.settings import Preferences
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
-from desktop_app.qt.workers import WorkerPools
 from desktop_app.ui.main_window import MainWindow, Services
+from run_processes import run_processes_for_tests
 
 
 def make_window(qtbot, prefs: Preferences | None = None) -> MainWindow:
     services = Services(
-        pools=WorkerPools(),
+        pools=TaskRunner(run_processes_for_tests()),
         prefs=prefs or Preferences(sample_shown=True),
         ui_state=UiState(),
         persist_prefs=False,

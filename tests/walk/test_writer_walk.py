@@ -27,10 +27,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop_app.core.settings import Preferences
 from desktop_app.core.templates import sample_path
 from desktop_app.qt.problems_model import is_intended
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
-from desktop_app.qt.workers import WorkerPools
 from desktop_app.ui import theme
 from desktop_app.ui.main_window import MainWindow, Services
+from run_processes import run_processes_for_tests
 
 SIZES = {"large": (1600, 1000), "small": (1024, 700)}
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -262,7 +263,7 @@ def _try_the_model(walk: Walk) -> None:
 @pytest.mark.parametrize("size", list(SIZES))
 def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_copy: Path) -> None:
     services = Services(
-        pools=WorkerPools(),
+        pools=TaskRunner(run_processes_for_tests()),
         prefs=Preferences(sample_shown=True, theme=scheme),
         ui_state=UiState(),
         persist_prefs=False,

@@ -5,7 +5,7 @@ for Gemini), the folder, the base model and where validation examples come from;
 (desktop_app.core.exports) runs on a worker, and the dialog then lists in plain words what was
 converted or left out, with buttons to open the folder and its README.
 
-    dialog = run_export_for(main_window, dataset)   # opens window-modal; returns the dialog
+    dialog = run_export_for(main_window, dataset, tasks)   # opens window-modal; returns the dialog
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,19 +37,14 @@ from PySide6.QtWidgets import (
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.exports import MANIFEST, TARGETS, ExportResult, export_project
 from desktop_app.core.exports.common import plural
-from desktop_app.qt.workers import Worker, WorkerPools, WorkerSignals
+from desktop_app.qt.tasks import TaskRunner, Worker, WorkerSignals
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.layouts import nested
 from desktop_app.ui.places import documents_folder
 
 
-def run_export_for(
-    parent: QWidget | None, dataset: Dataset, pools: WorkerPools | None = None
-) -> ExportForDialog:
+def run_export_for(parent: QWidget | None, dataset: Dataset, pools: TaskRunner) -> ExportForDialog:
     """Open the dialog (window-modal, not blocking) for `dataset`; returns it."""
-    if pools is None:
-        found = getattr(parent, "pools", None)
-        pools = found if isinstance(found, WorkerPools) else None
     dialog = ExportForDialog(dataset, parent, pools=pools)
     dialog.open()
     return dialog
@@ -86,13 +81,12 @@ class ExportForDialog(QDialog):
     export_failed = Signal(object)  # the error, after it was shown
 
     def __init__(
-        self, dataset: Dataset, parent: QWidget | None = None, *, pools: WorkerPools | None = None
+        self, dataset: Dataset, parent: QWidget | None = None, *, pools: TaskRunner
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export for a trainer")
         self.dataset = dataset
         self.pools = pools
-        self._own_pool: QThreadPool | None = None
         self._worker: Worker | None = None
         self._folder_edited = False
         self.result: ExportResult | None = None
@@ -285,13 +279,7 @@ class ExportForDialog(QDialog):
         self._set_busy(True)
         self.status.setText("Writing the folder…")
         self._worker = worker
-        if self.pools is not None:
-            self.pools.start(worker)
-        else:
-            if self._own_pool is None:
-                self._own_pool = QThreadPool(self)
-                self._own_pool.setMaxThreadCount(1)
-            self._own_pool.start(worker)
+        self.pools.start(worker, writer=True, owner=self)  # (a write: after the saves queued)
 
     @Slot(object)
     def _exported(self, result: ExportResult) -> None:
@@ -342,6 +330,4 @@ class ExportForDialog(QDialog):
         """Closing waits for a running export (it is short) so no worker outlives the dialog."""
         if self._worker is not None:
             self._worker.done.wait(30)
-        if self._own_pool is not None:
-            self._own_pool.waitForDone(30_000)
         super().done(code)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core import convert
 from desktop_app.core.convert import JsonSource, Mapping
 from desktop_app.core.errors import UserFacingError
-from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
+from desktop_app.qt.tasks import CancelToken, TaskRunner, Worker, WorkerSignals
 
 
 def _read(path: Path, *, cancel: CancelToken, progress: Any) -> JsonSource:
@@ -35,7 +35,7 @@ class ShapePage(QWidget):
     changed = Signal()
     failed = Signal(object)  # UserFacingError
 
-    def __init__(self, pools: WorkerPools | None, parent: QWidget | None = None) -> None:
+    def __init__(self, pools: TaskRunner | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pools = pools
         self.source: JsonSource | None = None

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.endpoints import Endpoint, ProviderPool, stream_reply, to_chat_messages
-from desktop_app.qt.workers import CancelToken, Worker
+from desktop_app.qt.tasks import CancelToken, Worker
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
 from desktop_app.ui.playground.endpoint_picker import EndpointPicker

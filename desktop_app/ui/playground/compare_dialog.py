@@ -42,7 +42,7 @@ from desktop_app.core.compare_prompts import (
 from desktop_app.core.compare_run import MAX_CONCURRENCY, RunEstimate, estimate_run
 from desktop_app.core.dataset import Dataset, Record
 from desktop_app.core.endpoints import BASE, TUNED, Endpoint
-from desktop_app.qt.workers import CancelToken
+from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
 from desktop_app.ui.playground.endpoint_picker import EndpointPicker

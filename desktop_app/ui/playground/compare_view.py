@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.compare import A, B, Comparison, Result, write_comparison
 from desktop_app.core.compare_run import RunReport, run_comparison
 from desktop_app.core.endpoints import ProviderPool
-from desktop_app.qt.workers import CancelToken, Worker
+from desktop_app.qt.tasks import CancelToken, Worker
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.icons import icon
 from desktop_app.ui.places import documents_folder

@@ -30,7 +30,7 @@ from desktop_app.core.endpoints import (
 )
 from desktop_app.core.models import load_models
 from desktop_app.core.provider_dates import retirement_notice
-from desktop_app.qt.workers import CancelToken
+from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.playground.services import TryServices
 

@@ -1,6 +1,7 @@
 """What the playground and the comparison windows share: `TryServices`, owned by the main window.
 
-It holds a worker pool for network calls (streams and comparison runs, several at once), the
+Its network calls (streams and comparison runs, several at once) run on the app's task runner;
+it holds the
 providers for chat endpoints, and the ways to reach the rest of the app: the open document (to
 add replies to it), the job records (to list tuned models) and the practice server. It shuts all
 of that down cleanly at quit.
@@ -14,21 +15,19 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.endpoints import Endpoint, ProviderPool, tuned_endpoints
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.providers.retry import RetryPolicy
-from desktop_app.qt.workers import Worker, WorkerPools, WorkerSignals
+from desktop_app.qt.tasks import TaskRunner, Worker
 
 if TYPE_CHECKING:
     from desktop_app.core.jobstore import JobStore
 
 log = logging.getLogger(__name__)
-
-NETWORK_THREADS = 6  # two streams side by side plus a comparison run and its estimate
 
 
 class DocumentLike(Protocol):
@@ -55,6 +54,7 @@ class TryServices(QObject):
         practice_url: Callable[[], str | None] = lambda: None,
         retry: RetryPolicy | None = None,
         providers: ProviderPool | None = None,
+        tasks: TaskRunner | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -62,10 +62,9 @@ class TryServices(QObject):
         self.store = store
         self.practice_url = practice_url
         self.providers = providers or ProviderPool(retry=retry)
-        self.pools = WorkerPools()
-        self.pools.general.setMaxThreadCount(
-            max(NETWORK_THREADS, QThreadPool.globalInstance().maxThreadCount())
-        )
+        # the app's runner (app.py); services built alone (tests) run their own and stop it
+        self.tasks = tasks if tasks is not None else TaskRunner()
+        self._own_tasks = tasks is None
         self._stops: weakref.WeakSet[threading.Event] = weakref.WeakSet()
         self._shut_down = False
 
@@ -93,23 +92,19 @@ class TryServices(QObject):
         writer: bool = False,
         **kwargs: Any,
     ) -> Worker:
-        """Run `fn` on a pool thread; results go to the given @Slot methods.
-
-        The signals object belongs to this long-lived object (STYLE.md P4); Qt drops the
-        connections of a receiver that is destroyed meanwhile.
-        """
-        signals = WorkerSignals(self)
-        for signal, slot in (
-            (signals.succeeded, succeeded),
-            (signals.failed, failed),
-            (signals.progress, progress),
-            (signals.cancelled, cancelled),
-            (signals.finished, finished),
-        ):
-            if slot is not None:
-                signal.connect(slot)
-        signals.finished.connect(signals.deleteLater)
-        return self.pools.run(fn, *args, writer=writer, signals=signals, **kwargs)
+        """Run `fn` on the task runner's network lane for these services (TaskRunner.call)."""
+        return self.tasks.call(
+            fn,
+            *args,
+            owner=self,
+            writer=writer,
+            succeeded=succeeded,
+            failed=failed,
+            progress=progress,
+            cancelled=cancelled,
+            finished=finished,
+            **kwargs,
+        )
 
     def endpoint_choices(self) -> list[Endpoint]:
         """Tuned models (those trained from the open dataset first) and their base models."""
@@ -136,9 +131,11 @@ class TryServices(QObject):
         self._shut_down = True
         for flag in list(self._stops):
             flag.set()
-        self.pools.cancel_all()
+        self.tasks.cancel_all(owner=self)
         self.providers.close()  # wakes retry waits and ends streams at their next piece
-        finished = self.pools.wait(timeout_ms)
+        finished = self.tasks.wait(timeout_ms, owner=self)
+        if self._own_tasks:
+            finished = self.tasks.shutdown(timeout_ms) and finished
         if not finished:
             log.warning("playground work still running after %d ms at quit", timeout_ms)
         return finished

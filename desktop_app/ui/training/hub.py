@@ -1,6 +1,6 @@
 """The training side of the app in one object the main window owns: `TrainingHub`.
 
-It holds what the training views share: a worker pool for network calls, the job store, the
+It holds what the training views share: the app's task runner (its network calls run there), the job store, the
 providers (one per account), the practice server, the job poller and the notifier; it opens the
 dialogs and job windows, and it shuts all of that down cleanly when the app quits.
 
@@ -11,7 +11,7 @@ Wiring (desktop_app/ui/main_window.py):
     menu: Start Training… → self.training.start_training(self, document)
           Keys…           → self.training.show_keys(self)
           Jobs            → a dock holding self.training.jobs_pane(self)
-    closeEvent: self.training.shutdown() before self.pools.shutdown()
+    closeEvent: self.training.shutdown() before the task runner's shutdown()
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.dataset import Dataset
@@ -30,7 +30,7 @@ from desktop_app.core.jobstore import JobRecord, JobStore
 from desktop_app.core.providers.base import Provider
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.qt.job_poller import DEFAULT_TICK_MS, JobKey, JobPoller
-from desktop_app.qt.workers import Worker, WorkerPools, WorkerSignals
+from desktop_app.qt.tasks import TaskRunner, Worker
 from desktop_app.ui.training.connections import PracticeHost, ProviderCache, provider_label
 from desktop_app.ui.training.notifications import JobNotifier
 from desktop_app.ui.training.provider_config import ProviderConfig, load_config, save_config
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NETWORK_THREADS = 4
 PRACTICE_INTERVAL = 1.0  # seconds between checks of a practice job
 PROVIDER_INTERVAL = 5.0
 
@@ -71,16 +70,16 @@ class TrainingHub(QObject):
         open_job_on_start: bool = True,
         multipart_threshold: int | None = None,
         part_size: int | None = None,
+        tasks: TaskRunner | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent if parent is not None else window)
         self._shut_down = False
         self.window = window
         self.current_dataset = current_dataset or (lambda: None)
-        self.pools = WorkerPools()
-        self.pools.general.setMaxThreadCount(
-            max(NETWORK_THREADS, QThreadPool.globalInstance().maxThreadCount())
-        )
+        # the app's runner (app.py); a hub built alone (tests) runs its own and stops it
+        self.tasks = tasks if tasks is not None else TaskRunner()
+        self._own_tasks = tasks is None
         self._store = store
         self.store_error: UserFacingError | None = None
         self.providers = ProviderCache(retry=retry)
@@ -92,7 +91,7 @@ class TrainingHub(QObject):
         self.config: ProviderConfig = load_config()
         self.notifier = JobNotifier(window, self)
         self.poller = JobPoller(
-            self.pools,
+            self.tasks,
             self.providers.for_key,
             store=self.store,
             tick_ms=tick_ms,
@@ -132,26 +131,21 @@ class TrainingHub(QObject):
         finished: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> Worker:
-        """Run `fn` on the training pool; results go to the given @Slot methods.
+        """Run `fn` on the task runner's network lane for the hub (TaskRunner.call).
 
-        The signals object belongs to the hub (which outlives every worker: shutdown() waits for
-        them), so a dialog closed mid-call never leaves a worker emitting into a deleted object
-        (STYLE.md P4); Qt drops the connections of a receiver that is destroyed. The signals
-        objects are small and calls are user actions, so they are kept until the hub goes.
-        """
-        signals = WorkerSignals(self)
-        for signal, slot in (
-            (signals.succeeded, succeeded),
-            (signals.failed, failed),
-            (signals.progress, progress),
-            (signals.cancelled, cancelled),
-            (signals.finished, finished),
-        ):
-            if slot is not None:
-                signal.connect(slot)
-        if self._shut_down:  # quitting: nothing new starts (the worker is returned unstarted)
-            return Worker(fn, *args, signals=signals, **kwargs)
-        return self.pools.run(fn, *args, signals=signals, **kwargs)
+        Quitting: nothing new starts (the worker is returned unstarted)."""
+        return self.tasks.call(
+            fn,
+            *args,
+            owner=self,
+            start=not self._shut_down,
+            succeeded=succeeded,
+            failed=failed,
+            progress=progress,
+            cancelled=cancelled,
+            finished=finished,
+            **kwargs,
+        )
 
     def save_config(self, config: ProviderConfig) -> None:
         self.config = config
@@ -354,10 +348,12 @@ class TrainingHub(QObject):
             window.close()
         for pane in self._panes:
             pane.stop()
-        self.pools.cancel_all()
+        self.tasks.cancel_all(owner=self)
         self.providers.stop()  # wakes retry waits; no new requests
         self.practice.stop()  # ends slow answers from the practice server at once
-        finished = self.pools.wait(timeout_ms)
+        finished = self.tasks.wait(timeout_ms, owner=self)
+        if self._own_tasks:
+            finished = self.tasks.shutdown(timeout_ms) and finished
         if not finished:
             log.warning("training work still running after %d ms at quit", timeout_ms)
         self.providers.close()  # connections, once nothing uses them

@@ -17,8 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop_app.core.analysis import RecordSummary
-from desktop_app.core.checker_process import CALL_RECORDS
-from desktop_app.core.checker_process import shared as shared_checker
+from desktop_app.core.checker_process import CALL_RECORDS, CheckerProcess
 from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.checks.provider_rules import facts_name
 from desktop_app.core.dataset import Dataset, DatasetKind
@@ -191,6 +190,7 @@ class CheckOutcome:
 def run_checks(
     dataset: Dataset,
     *,
+    checker: CheckerProcess,
     model: str,
     method: str,
     epochs: int | None,
@@ -206,10 +206,9 @@ def run_checks(
     from desktop_app.core.split import split_indexes
 
     catalog = catalog or load_models()
+
     # the common rules plus the provider's own, checked in the checker process (the window's
     # process never builds a tokenizer: see core/checker_process.py)
-    checker = shared_checker()
-
     def check(raws: list[bytes], first: int) -> list[RecordSummary]:
         items = [(raw, first + i) for i, raw in enumerate(raws)]
         out: list[RecordSummary] = []

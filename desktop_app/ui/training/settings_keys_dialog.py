@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core import secrets
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.providers.registry import default_account, provider_info
-from desktop_app.qt.workers import CancelToken
+from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui import theme
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon

@@ -32,7 +32,7 @@ from desktop_app.core.provider_dates import accepts_new_jobs, countdown, default
 from desktop_app.core.providers.base import ModelRef
 from desktop_app.core.providers.registry import default_account, provider_info
 from desktop_app.core.where_to_train import rules_summary
-from desktop_app.qt.workers import CancelToken
+from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.icons import icon
 from desktop_app.ui.training.connections import OPENAI_FAMILY, ProviderCache, training_kinds
 from desktop_app.ui.training.preflight import ModelChoice, model_choices

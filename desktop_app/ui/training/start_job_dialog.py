@@ -42,7 +42,7 @@ from desktop_app.core.move_model import MovedData
 from desktop_app.core.providers.errors import OperationCancelled
 from desktop_app.core.providers.registry import provider_info
 from desktop_app.core.training import StartProgress, TrainingPlan
-from desktop_app.qt.workers import Worker
+from desktop_app.qt.tasks import Worker
 from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
 from desktop_app.ui.training.preflight import CheckOutcome, ModelChoice, ValidationChoice
@@ -346,6 +346,7 @@ class StartJobDialog(QDialog):
         snapshot = Dataset(list(self.dataset), path=self.dataset.path)
         self._check_worker = self.hub.call(
             check_dataset,
+            self.hub.tasks.processes.checker,
             snapshot,
             choices.model,
             choices.method,

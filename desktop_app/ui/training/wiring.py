@@ -98,6 +98,7 @@ def install_training(window: QMainWindow, **options: Any) -> TrainingHub:
         document = getattr(window, "document", None)
         return document.dataset if document is not None else None
 
+    options.setdefault("tasks", getattr(window, "pools", None))  # the app's task runner
     hub = TrainingHub(window=window, current_dataset=current_dataset, **options)
     go_to = getattr(window, "go_to_problem", None)
     if go_to is not None:

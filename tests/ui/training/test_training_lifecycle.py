@@ -98,10 +98,10 @@ def test_quitting_during_an_upload_stops_at_once(qtbot, tmp_path: Path) -> None:
     server.faults.add(Fault("slow", method="POST", path=r"/parts$", delay=NEVER, times=0))
     dialog.start_upload()
     qtbot.waitUntil(lambda: len(part_requests(server)) >= 1, timeout=10_000)
-    assert hub.pools.busy
+    assert hub.tasks.busy_for(hub)
     window.close()
     assert window.shutdown_ok is True
-    assert not hub.pools.busy and hub.is_shut_down
+    assert not hub.tasks.busy_for(hub) and hub.is_shut_down
     with JobStore() as store:  # the records on disk, not the hub's closed handle
         assert store.list_jobs() == []
 

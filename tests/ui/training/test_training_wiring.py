@@ -14,17 +14,18 @@ from PySide6.QtWidgets import QDockWidget
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.settings import Preferences
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
-from desktop_app.qt.workers import WorkerPools
 from desktop_app.ui.main_window import MainWindow, Services
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
+from run_processes import run_processes_for_tests
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
 def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path: Path) -> None:
     services = Services(
-        pools=WorkerPools(),
+        pools=TaskRunner(run_processes_for_tests()),
         prefs=Preferences(sample_shown=True),
         ui_state=UiState(),
         persist_prefs=False,
@@ -64,4 +65,4 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
 
     window.document.undo_stack.setClean()
     window.close()  # closeEvent shuts the training hub down (and its practice server)
-    assert hub.is_shut_down and not hub.pools.busy and not hub.practice.running
+    assert hub.is_shut_down and not hub.tasks.busy_for(hub) and not hub.practice.running

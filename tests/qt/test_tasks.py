@@ -8,7 +8,7 @@ import time
 import pytest
 
 from desktop_app.core.errors import UserFacingError
-from desktop_app.qt.workers import Cancelled, CancelToken, Worker, WorkerPools, WorkerSignals
+from desktop_app.qt.tasks import Cancelled, CancelToken, TaskRunner, Worker, WorkerSignals
 
 
 def _double(value: int, *, cancel: CancelToken, progress) -> int:
@@ -27,7 +27,7 @@ def _spin(started: threading.Event, *, cancel: CancelToken, progress) -> str:
         time.sleep(0.005)
 
 
-def test_result_and_progress_arrive_on_the_gui_thread(qtbot, pools: WorkerPools) -> None:
+def test_result_and_progress_arrive_on_the_gui_thread(qtbot, pools: TaskRunner) -> None:
     signals = WorkerSignals()
     seen: list[object] = []
     threads: list[bool] = []
@@ -43,14 +43,14 @@ def test_result_and_progress_arrive_on_the_gui_thread(qtbot, pools: WorkerPools)
     assert seen == ["half"] and all(threads)
 
 
-def test_failure_is_reported_not_raised(qtbot, pools: WorkerPools) -> None:
+def test_failure_is_reported_not_raised(qtbot, pools: TaskRunner) -> None:
     signals = WorkerSignals()
     with qtbot.waitSignal(signals.failed, timeout=5000) as blocker:
         pools.run(_fail, signals=signals)
     assert isinstance(blocker.args[0], UserFacingError)
 
 
-def test_cancel_stops_the_worker(qtbot, pools: WorkerPools) -> None:
+def test_cancel_stops_the_worker(qtbot, pools: TaskRunner) -> None:
     started = threading.Event()
     signals = WorkerSignals()
     worker = pools.run(_spin, started, signals=signals)
@@ -64,7 +64,7 @@ def test_cancel_stops_the_worker(qtbot, pools: WorkerPools) -> None:
 
 
 def test_shutdown_cancels_and_waits(qapp) -> None:
-    pools = WorkerPools()
+    pools = TaskRunner()
     started = threading.Event()
     worker = pools.run(_spin, started)
     assert started.wait(5)
@@ -72,7 +72,7 @@ def test_shutdown_cancels_and_waits(qapp) -> None:
     assert worker.done.is_set() and worker.token.cancelled
 
 
-def test_writer_pool_runs_one_at_a_time(qtbot, pools: WorkerPools) -> None:
+def test_writer_pool_runs_one_at_a_time(qtbot, pools: TaskRunner) -> None:
     active: list[int] = []
     peak: list[int] = []
     lock = threading.Lock()
