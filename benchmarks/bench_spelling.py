@@ -70,7 +70,7 @@ def measure(text: str, language: str, keys: int, spelling: bool) -> tuple[list[f
     from desktop_app.core.review import ReviewStore
     from desktop_app.core.spelling import DatasetSpelling
     from desktop_app.qt.spelling import SpellContext, SpellService
-    from desktop_app.qt.workers import WorkerPools
+    from desktop_app.qt.tasks import TaskRunner
     from desktop_app.ui.editor.example_editor import ExampleEditor
     from desktop_app.ui.spell_menu import spell_menu_of
     from desktop_app.ui.window_words import EditorSpelling
@@ -81,7 +81,7 @@ def measure(text: str, language: str, keys: int, spelling: bool) -> tuple[list[f
     stack = QUndoStack()
     review = ReviewStore(dataset)
     review.set_spelling(DatasetSpelling(language=language))
-    pools = WorkerPools()
+    pools = TaskRunner()
     service = SpellService(pools)
     context = SpellContext(service, review, stack)
     service.set_enabled(spelling)
