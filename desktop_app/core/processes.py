@@ -39,7 +39,7 @@ class ProcessServices:
     """The checker process and the search processes, each started on first use.
 
     Thread-safe. `close()` stops every child that was started (the app's exit, the end of a
-    command, a test); a closed object starts nothing again.
+    command, a test); a later use would start them again.
     """
 
     def __init__(self, *, search_count: int | None = None) -> None:
@@ -47,7 +47,6 @@ class ProcessServices:
         self._search_count = search_count
         self._checker: CheckerProcess | None = None
         self._search: SearchProcesses | None = None
-        self._closed = False
 
     @property
     def checker(self) -> CheckerProcess:
@@ -70,7 +69,6 @@ class ProcessServices:
     def close(self) -> None:
         with self._lock:
             made = [self._checker, self._search]
-            self._closed = True
         for service in made:
             if service is not None:
                 service.close()

@@ -10,12 +10,9 @@ import time
 import pytest
 
 from desktop_app.core.analysis import Analyzer
-from desktop_app.core.checker_process import (
-    BACKGROUND_NICENESS,
-    CheckerProcess,
-    CheckerUnavailable,
-)
+from desktop_app.core.checker_process import CheckerProcess, CheckerUnavailable
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.processes import BACKGROUND_NICENESS
 from desktop_app.core.templates import sample_path
 from desktop_app.core.tokens import TokenCounter
 

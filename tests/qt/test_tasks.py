@@ -1,4 +1,4 @@
-"""The one worker abstraction: results, failures, cancel, progress, and shutdown waiting."""
+"""The one task runner: results, failures, cancel, progress, owners, lanes, shutdown waiting."""
 
 from __future__ import annotations
 
@@ -7,8 +7,17 @@ import time
 
 import pytest
 
+from PySide6.QtCore import QCoreApplication, QObject
+
 from desktop_app.core.errors import UserFacingError
-from desktop_app.qt.tasks import Cancelled, CancelToken, TaskRunner, Worker, WorkerSignals
+from desktop_app.qt.tasks import (
+    WINDOW_LANES,
+    Cancelled,
+    CancelToken,
+    TaskRunner,
+    Worker,
+    WorkerSignals,
+)
 
 
 def _double(value: int, *, cancel: CancelToken, progress) -> int:
@@ -98,3 +107,71 @@ def test_cancelled_exception_is_a_cancel() -> None:
         token.raise_if_cancelled()
     worker = Worker(_double, 1)
     assert worker.autoDelete() is False
+
+
+def _wait_for(release: threading.Event, *, cancel: CancelToken, progress) -> str:
+    """Ends only when the test releases it (it ignores its cancel token, as a slow call does)."""
+    progress("started")
+    release.wait(10)
+    progress("late")
+    return "late"
+
+
+def test_a_gone_owners_tasks_are_cancelled_and_what_they_report_is_dropped(qtbot, pools) -> None:
+    owner = QObject()
+    release = threading.Event()
+    received: list[object] = []
+    signals = WorkerSignals()
+    for signal in (signals.progress, signals.succeeded, signals.cancelled, signals.finished):
+        signal.connect(lambda *args: received.append(args))  # not a slot of the owner
+    with qtbot.waitSignal(signals.started, timeout=5000):
+        worker = pools.run(_wait_for, release, owner=owner, signals=signals)
+    qtbot.waitUntil(lambda: received == [("started",)], timeout=5000)
+    with qtbot.waitSignal(owner.destroyed, timeout=5000):
+        owner.deleteLater()
+    assert worker.token.cancelled and worker.abandoned
+    assert pools.busy  # still kept alive until it ends
+    release.set()
+    qtbot.waitUntil(worker.done.is_set, timeout=5000)
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+    assert received == [("started",)]
+
+
+def test_one_owners_cancel_and_wait_leave_the_others_running(qtbot, pools) -> None:
+    first, second = QObject(), QObject()
+    started_first, started_second = threading.Event(), threading.Event()
+    worker_first = pools.run(_spin, started_first, owner=first)
+    worker_second = pools.run(_spin, started_second, owner=second)
+    assert started_first.wait(5) and started_second.wait(5)
+    pools.cancel_all(owner=first)
+    assert pools.wait(5000, owner=first) and worker_first.done.is_set()
+    assert not pools.busy_for(first) and pools.busy_for(second)
+    assert not worker_second.token.cancelled and not worker_second.done.is_set()
+    pools.cancel_all(owner=second)
+    assert pools.wait(5000, owner=second)
+
+
+def test_call_delivers_to_the_given_slots_and_an_unstarted_call_runs_nothing(qtbot, pools) -> None:
+    owner = QObject()
+    results: list[object] = []
+    steps: list[object] = []
+    pools.call(_double, 4, owner=owner, succeeded=results.append, progress=steps.append)
+    qtbot.waitUntil(lambda: results == [8], timeout=5000)
+    assert steps == ["half"]
+    unstarted = pools.call(_double, 5, owner=owner, succeeded=results.append, start=False)
+    assert not pools.busy_for(owner) and not unstarted.done.is_set()
+    assert results == [8]
+
+
+def test_a_documents_wait_does_not_wait_for_network_calls(qtbot, pools) -> None:
+    release = threading.Event()
+    signals = WorkerSignals()
+    with qtbot.waitSignal(signals.started, timeout=5000):
+        worker = pools.run(_wait_for, release, lane="network", signals=signals)
+    try:
+        assert pools.wait(5000, lanes=WINDOW_LANES)
+        assert not worker.done.is_set()
+    finally:
+        release.set()
+    assert pools.wait(5000)
