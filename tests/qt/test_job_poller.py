@@ -192,7 +192,7 @@ def test_refresh_looks_once_at_a_finished_job(qtbot, pools, provider, store) -> 
     assert not fresh.is_watching(key) and finished == []  # it was already over: no notification
 
 
-def test_stop_drops_the_answer_of_a_request_in_flight(
+def test_stop_abandons_a_request_in_flight_and_drops_its_answer(
     qtbot, pools, server, provider, store
 ) -> None:
     key = start(provider, store)
@@ -205,39 +205,18 @@ def test_stop_drops_the_answer_of_a_request_in_flight(
     poller.state_changed.connect(changed.append)
     poller.watch(key)
     qtbot.waitUntil(lambda: poller.in_flight(key), timeout=2_000)
-    poller.stop()
-    assert not poller.active and poller.watched == []
-    answer.set()  # the answer arrives after stop(), which abandoned the request
-    assert pools.wait(5_000)
+    worker = poller._in_flight[key].worker
+    assert worker is not None
+    poller.stop()  # abandons the request: returns while the server still holds the answer
+    assert not poller.active and poller.watched == [] and not poller.in_flight(key)
+    assert not worker.done.is_set() and worker.abandoned and worker.token.cancelled
+    poller.watch(key)  # a stopped poller stays stopped
+    assert not poller.active
+    with qtbot.waitSignal(poller.destroyed, timeout=2_000):
+        poller.deleteLater()  # the poller may go before its abandoned request ends
+    answer.set()  # the answer arrives after stop()
+    assert pools.wait(5_000) and worker.done.is_set()
     QCoreApplication.sendPostedEvents()  # what the worker sent on its way out
     QCoreApplication.processEvents()
     assert changed == []  # a result arriving after stop() is dropped
-    poller.watch(key)  # a stopped poller stays stopped
-    assert not poller.active
 
-
-def test_stop_abandons_a_request_in_flight_without_waiting_for_it(
-    qtbot, pools, server, provider, store
-) -> None:
-    key = start(provider, store)
-    answer = threading.Event()  # the server holds the answer until the test says so
-    server.faults.add(
-        Fault("slow", path=rf"/fine_tuning/jobs/{key.job_id}$", release=answer, times=1)
-    )
-    poller = make_poller(qtbot, pools, provider, store)
-    changed: list[object] = []
-    poller.state_changed.connect(changed.append)
-    poller.watch(key)
-    qtbot.waitUntil(lambda: poller.in_flight(key), timeout=2_000)
-    worker = poller._in_flight[key].worker
-    assert worker is not None
-    poller.stop()  # returns while the server still holds the answer
-    assert not worker.done.is_set() and worker.abandoned and worker.token.cancelled
-    assert not poller.in_flight(key)
-    with qtbot.waitSignal(poller.destroyed, timeout=2_000):
-        poller.deleteLater()  # the poller may go before its abandoned request ends
-    answer.set()
-    assert pools.wait(5_000) and worker.done.is_set()
-    QCoreApplication.sendPostedEvents()
-    QCoreApplication.processEvents()
-    assert changed == []
