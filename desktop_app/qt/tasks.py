@@ -164,7 +164,7 @@ def _forget_dummy_thread(known: bool) -> None:
         return
     active = threading._active  # type: ignore[attr-defined]
     thread = active.get(threading.get_ident())
-    if isinstance(thread, threading._DummyThread):  # type: ignore[attr-defined]
+    if isinstance(thread, threading._DummyThread):
         active.pop(threading.get_ident(), None)
 
 

@@ -219,4 +219,3 @@ def test_stop_abandons_a_request_in_flight_and_drops_its_answer(
     QCoreApplication.sendPostedEvents()  # what the worker sent on its way out
     QCoreApplication.processEvents()
     assert changed == []  # a result arriving after stop() is dropped
-
