@@ -90,7 +90,7 @@ class RepairController(QObject):
         signals.cancelled.connect(self._on_cancelled)
         signals.failed.connect(self._on_failed)
         self._signals = signals
-        self._worker = self.window.pools.run(_plan, snapshot, signals=signals)
+        self._worker = self.window.pools.run(_plan, snapshot, owner=self, signals=signals)
         self._working_timer.start()
 
     @Slot()

@@ -93,7 +93,7 @@ class ShapePage(QWidget):
         self._signals = signals
         self.progress.setValue(0)
         self.progress_row.show()
-        self._worker = self.pools.run(_read, path, signals=signals)
+        self._worker = self.pools.run(_read, path, owner=self, signals=signals)
 
     @property
     def busy(self) -> bool:
