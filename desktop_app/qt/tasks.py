@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[object], None]
-NETWORK_THREADS = 6  # two streams side by side, a comparison run, its estimate, job polls
+NETWORK_THREADS = 10  # the training hub's 4 and the playground's 6 from when each had a pool
 LANES = ("general", "writer", "network", "search")
 WINDOW_LANES = ("general", "writer", "search")  # a document's work: reads, checks, saves
 
@@ -183,11 +183,11 @@ class TaskRunner:
     """
 
     def __init__(self, processes: ProcessServices | None = None) -> None:
-        general = max(1, min(2, QThreadPool.globalInstance().maxThreadCount()))
+        cores = QThreadPool.globalInstance().maxThreadCount()
         self._pools = {
-            "general": _pool(general),
+            "general": _pool(max(1, min(2, cores))),
             "writer": _pool(1),  # writes happen one after another, never at once
-            "network": _pool(NETWORK_THREADS),
+            "network": _pool(max(NETWORK_THREADS, cores)),  # (they mostly wait)
             "search": _pool(1),
         }
         self._processes = processes
