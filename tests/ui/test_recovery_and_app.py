@@ -169,3 +169,21 @@ def test_the_first_frame_uses_the_last_starts_scheme_then_follows_the_system(qtb
         )
     finally:
         close_window(window)
+
+
+def test_the_window_gets_the_composition_roots_processes_and_leaves_them_running(
+    qtbot, processes
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app import app as app_module
+
+    window = app_module.build_window(QApplication.instance(), deferred=True, processes=processes)
+    try:
+        assert window.pools.processes is processes  # the runner hands out the app's processes
+        processes.search.start()
+    finally:
+        close_window(window)  # the window's runner shuts down ...
+    qtbot.waitUntil(lambda: window.pools.wait(0), timeout=5_000)
+    assert processes.search.running  # ... and the processes stay for app.py to stop
+    assert window.pools.processes is processes

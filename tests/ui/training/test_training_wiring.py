@@ -34,6 +34,8 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
     qtbot.addWidget(window)
     window.show()
     hub = window.extras.training
+    # one task runner for the window, the training hub and the playground (app.py builds it)
+    assert hub.tasks is window.pools and window.extras.try_services.tasks is window.pools
     titles = [a.text() for a in window.menuBar().actions()]
     assert "&Training" in titles
     assert window.findChild(QDockWidget, "jobs-dock") is hub.menu.dock
