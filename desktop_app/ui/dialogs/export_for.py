@@ -262,7 +262,7 @@ class ExportForDialog(QDialog):
             validation_file = Path(self.validation_path.text().strip())
         fraction = self.share.value() / 100 if self.split_validation.isChecked() else None
         snapshot = Dataset(list(self.dataset), path=self.dataset.path, bom=self.dataset.bom)
-        signals = WorkerSignals(self)
+        signals = WorkerSignals()  # kept by its worker, which may outlive the dialog
         signals.succeeded.connect(self._exported)
         signals.failed.connect(self._failed)
         worker = Worker(

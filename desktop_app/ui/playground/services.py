@@ -1,10 +1,9 @@
 """What the playground and the comparison windows share: `TryServices`, owned by the main window.
 
-Its network calls (streams and comparison runs, several at once) run on the app's task runner;
-it holds the
-providers for chat endpoints, and the ways to reach the rest of the app: the open document (to
-add replies to it), the job records (to list tuned models) and the practice server. It shuts all
-of that down cleanly at quit.
+Its network calls (streams and comparison runs, several at once) run on the app's task runner.
+It holds the providers for chat endpoints and the ways to reach the rest of the app: the open
+document (to add replies to it), the job records (to list tuned models) and the practice server.
+It shuts all of that down cleanly at quit.
 """
 
 from __future__ import annotations

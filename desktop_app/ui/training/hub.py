@@ -1,8 +1,9 @@
 """The training side of the app in one object the main window owns: `TrainingHub`.
 
-It holds what the training views share: the app's task runner (its network calls run there), the job store, the
-providers (one per account), the practice server, the job poller and the notifier; it opens the
-dialogs and job windows, and it shuts all of that down cleanly when the app quits.
+It holds what the training views share: the app's task runner (its network calls run there),
+the job store, the providers (one per account), the practice server, the job poller and the
+notifier; it opens the dialogs and job windows, and it shuts all of that down cleanly when the
+app quits.
 
 Wiring (desktop_app/ui/main_window.py):
 
