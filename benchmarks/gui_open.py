@@ -148,7 +148,7 @@ def run_open(
         start = time.perf_counter()
         last[0] = start
         ticker.start()
-        window.open_path(path)
+        window.files.open_path(path)
         QTimer.singleShot(20, poll)
         loop = QEventLoop()  # not app.exec(): QApplication.quit() would close the window
         loop.exec()

@@ -183,25 +183,25 @@ def start_work(window: Any, file: str | None, offer_restore: bool = True) -> Non
             if dialog.action == RecoveryDialog.RESTORE and dialog.chosen() is not None:
                 chosen = dialog.chosen()
                 assert chosen is not None
-                if window.restore_recovery(chosen):
+                if window.files.restore_recovery(chosen):
                     return
             elif dialog.action == RecoveryDialog.DISCARD:
                 for info in pending:
                     recovery.discard(info.file)
     if file:
-        window.open_path(Path(file))
+        window.files.open_path(Path(file))
         return
     prefs = window.services.prefs
     extras = getattr(window, "extras", None)
     if prefs.sample_shown:  # a later start: where the writer left off, and the welcome if asked
         last, record = window.ui_state.last_session()
         if last is not None and last.is_file():
-            window.open_path(last, select=record)
+            window.files.open_path(last, select=record)
         if prefs.show_welcome and extras is not None:
             extras.show_welcome()
         return
     if not prefs.sample_shown:
-        window.open_sample()
+        window.files.open_sample()
         extras = getattr(window, "extras", None)
         if extras is not None:  # the first start also greets the writer
             extras.show_welcome()

@@ -48,7 +48,7 @@ def is_checked(window: MainWindow) -> bool:
 
 
 def open_and_check(qtbot, window: MainWindow, path: Path) -> None:
-    window.open_path(path)
+    window.files.open_path(path)
     qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
     qtbot.waitUntil(lambda: is_checked(window), timeout=30_000)
     window.problems_model.rebuild()

@@ -276,7 +276,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
     walk = Walk(qtbot, window, scheme, size, shots)
     try:
         # open the sample
-        window.open_path(sample_copy)
+        window.files.open_path(sample_copy)
         qtbot.waitUntil(lambda: not window.document.loading and is_checked(window), timeout=30_000)
         window.examples_pane.select_record(2)
         qtbot.waitUntil(lambda: _settled(window), timeout=20_000)
@@ -309,7 +309,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
 
         # add an example
         count = len(window.document.dataset)
-        window.act_add.trigger()
+        window.menus.act_add.trigger()
         assert len(window.document.dataset) == count + 1
         added = window.examples_pane.current_record()
         for message, text in (
@@ -334,7 +334,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
         assert _open_problems(window) == []
         qtbot.waitUntil(lambda: window.problems_model.counts()[:2] == (0, 0), timeout=10_000)
         assert window.problems_model.counts().set_aside > 0
-        window._update_counts()
+        window.status.update_counts()
         assert "0 errors · 0 warnings" in window.counts_label.text()
 
         # a dataset-wide problem opens the overview beside the Problems list

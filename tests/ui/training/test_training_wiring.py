@@ -44,7 +44,7 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
     dataset = Dataset.from_values([chat_example(i) for i in range(1, 13)])
     dataset.insert_records(3, [dataset.make_raw_record('{"messages": [')])
     dataset.save(path)
-    window.open_path(path)
+    window.files.open_path(path)
     qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
 
     hub.menu.act_start.trigger()
