@@ -314,7 +314,7 @@ from desktop_app import app as app_module
 app = app_module.create_application([])
 w = app_module.build_window(app, deferred=True)  # exactly what finetune-studio does
 def done():
-    w.complete()
+    app_module.complete_window(w)
     print(time.time() - t0, flush=True)  # the whole window built
     QTimer.singleShot(0, w.close)
 class P(QObject):

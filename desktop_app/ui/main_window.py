@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.panes.examples_pane import ExamplesPane
     from desktop_app.ui.panes.overview_pane import OverviewPane
     from desktop_app.ui.panes.problems_pane import ProblemsPane
+    from desktop_app.ui.window_extras import Extras
 
 
 def _import_parts() -> None:
@@ -105,6 +106,9 @@ class MainWindow(QMainWindow):
         self._name_while_empty = False
         self._closing = False
         self.completed = False
+        # the Training and Try menus, the welcome screen and the tour: the composition root
+        # adds them once the window is complete (desktop_app/app.py, complete_window)
+        self.extras: Extras | None = None
         self.undo_group = QUndoGroup(self)
         self.setObjectName("main-window")
         self.setWindowTitle(APP_TITLE)
@@ -141,7 +145,6 @@ class MainWindow(QMainWindow):
             return
         _import_parts()
         from desktop_app.ui.repair_wiring import RepairController
-        from desktop_app.ui.window_extras import Extras
         from desktop_app.ui.window_files import FileActions
         from desktop_app.ui.window_menus import WindowMenus
         from desktop_app.ui.window_words import Words
@@ -165,7 +168,6 @@ class MainWindow(QMainWindow):
         self.toolbar = self.menus.toolbar
         self._connect_panes()
         self._restore_layout()
-        self.extras = Extras(self, parts, shown)  # Training and Try menus, welcome, tour
         self.repair = RepairController(self, parts, shown)  # the banner offering a repair
         self.words = Words(self, parts)  # spell checking, Help ▸ Glossary / User Guide
         self.follow_system_scheme()
@@ -401,7 +403,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def start_training(self) -> None:
         """The overview's Train… button (the toolbar's and the Training menu's do the same)."""
-        self.extras.training.menu.start_training()
+        if self.extras is not None:
+            self.extras.training.menu.start_training()
 
     # ---- window events -------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -426,7 +429,8 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self._closing = True
-        self.extras.shutdown()
+        if self.extras is not None:
+            self.extras.shutdown()
         self.save_layout()
         document = self.document
         if document is not None:

@@ -1,9 +1,10 @@
 """What the main window gains after its panes exist: the Training and Try menus (with the Jobs
 dock), the welcome screen, the guided tour, and their clean shutdown.
 
-Kept out of main_window.py so the window stays about editing; `Extras(window, parts, shown)` is
-built once by `MainWindow.complete()` (after its files, edits and menus controllers), and
-`Extras.shutdown()` is called from its `closeEvent`.
+Kept out of main_window.py so the window stays about editing. The composition root
+(desktop_app/app.py, `complete_window`) builds the training hub and the try services once the
+window is complete and hands them to `Extras(window, training, try_services)`;
+`Extras.shutdown()` is called from the window's `closeEvent`.
 """
 
 from __future__ import annotations
@@ -17,20 +18,15 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop_app.core.templates import find_template
 from desktop_app.ui.icons import icon
-from desktop_app.ui.playground import (
-    TryServices,
-    open_comparison,
-    open_playground,
-    start_comparison,
-)
-from desktop_app.ui.training.wiring import install_training
+from desktop_app.ui.playground import open_comparison, open_playground, start_comparison
 from desktop_app.ui.welcome import WelcomeDialog
-from desktop_app.ui.window_menus import put_first
-from desktop_app.ui.window_parts import Shown, WindowParts
+from desktop_app.ui.window_parts import WindowParts
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.playground.services import TryServices
     from desktop_app.ui.tour import GuidedTour
+    from desktop_app.ui.training.hub import TrainingHub
 
 
 def tour_targets(parts: WindowParts) -> dict[str, QWidget]:
@@ -45,26 +41,20 @@ def tour_targets(parts: WindowParts) -> dict[str, QWidget]:
 
 
 class Extras(QObject):
-    def __init__(self, window: MainWindow, parts: WindowParts, shown: Shown) -> None:
+    """The Training and Try menus, the Train… button, the welcome screen and the tour of one
+    complete window (`training`: its hub, with the Training menu already added)."""
+
+    def __init__(
+        self, window: MainWindow, training: TrainingHub, try_services: TryServices
+    ) -> None:
         super().__init__(window)
         self.window = window
-        self.parts = parts
+        self.parts = parts = window.parts
         for name, widget in tour_targets(parts).items():
             widget.setObjectName(name)
-        self.training = install_training(
-            window,
-            document=lambda: shown.document,
-            display_name=window.display_name,
-            say=parts.say,
-            go_to=window.edits.go_to_problem,
-        )
+        self.training = training
         self._add_train_button()
-        self.try_services = TryServices(
-            document=lambda: shown.document,
-            store=lambda: self.training.store,
-            practice_url=self.training.practice.current_url,
-            parent=window,
-        )
+        self.try_services = try_services
         self.try_services.example_added.connect(parts.examples_pane.select_record)
         self.training.compare_requested.connect(self.compare_moved)  # “Move this model”
         self.tour: GuidedTour | None = None
@@ -118,7 +108,10 @@ class Extras(QObject):
         tour = QAction(icon("help"), "Take the &Tour", self.window)
         tour.setStatusTip("A short tour of the panes")
         tour.triggered.connect(self.start_tour)
-        put_first(help_menu, [welcome, tour], separator=True)
+        # before Keyboard Shortcuts: after the User Guide and Glossary (window_words.py)
+        before = self.window.menus.act_shortcuts
+        help_menu.insertActions(before, [welcome, tour])
+        help_menu.insertSeparator(before)
 
     def _move_before(self, menu: QMenu, before: QMenu | None) -> None:
         if before is None:

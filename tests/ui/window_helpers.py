@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from desktop_app.app import build_window
 from desktop_app.core.settings import Preferences
 from desktop_app.qt.ui_state import UiState
 from desktop_app.qt.workers import WorkerPools
@@ -21,7 +22,7 @@ def make_window(qtbot, prefs: Preferences | None = None) -> MainWindow:
         ui_state=UiState(),
         persist_prefs=False,
     )
-    window = MainWindow(services)
+    window = build_window(QApplication.instance(), services=services)
     # not qtbot.addWidget: pytest-qt would close it before our fixture can mark it saved
     window.show()
     qtbot.waitExposed(window)

@@ -24,6 +24,7 @@ from window_helpers import answer_next_dialog, is_checked
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop_app.app import build_window
 from desktop_app.core.settings import Preferences
 from desktop_app.core.templates import sample_path
 from desktop_app.qt.problems_model import is_intended
@@ -267,7 +268,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
         ui_state=UiState(),
         persist_prefs=False,
     )
-    window = MainWindow(services)
+    window = build_window(QApplication.instance(), services=services)
     window.resize(*SIZES[size])
     window.show()
     qtbot.waitExposed(window)

@@ -10,13 +10,14 @@ import pytest
 from training_helpers import chat_example  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget
 
+from desktop_app.app import build_window
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.settings import Preferences
 from desktop_app.qt.ui_state import UiState
 from desktop_app.qt.workers import WorkerPools
-from desktop_app.ui.main_window import MainWindow, Services
+from desktop_app.ui.main_window import Services
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -29,7 +30,7 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
         ui_state=UiState(),
         persist_prefs=False,
     )
-    window = MainWindow(services)
+    window = build_window(QApplication.instance(), services=services)
     qtbot.addWidget(window)
     window.show()
     hub = window.extras.training
