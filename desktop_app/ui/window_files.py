@@ -283,7 +283,9 @@ class FileActions(QObject):
         if document is None:
             return
         at = self.selection.insert_position(len(document.dataset))
-        import_dialog.run_import(self.window, document.dataset, document.undo_stack, at)
+        import_dialog.run_import(
+            self.window, document.dataset, document.undo_stack, at, pools=self.pools
+        )
 
     @Slot()
     def export_training(self) -> None:

@@ -46,10 +46,8 @@ from desktop_app.ui.places import documents_folder
 def run_export_for(
     parent: QWidget | None, dataset: Dataset, pools: WorkerPools | None = None
 ) -> ExportForDialog:
-    """Open the dialog (window-modal, not blocking) for `dataset`; returns it."""
-    if pools is None:
-        found = getattr(parent, "pools", None)
-        pools = found if isinstance(found, WorkerPools) else None
+    """Open the dialog (window-modal, not blocking) for `dataset`; returns it (`pools`: the
+    window's worker pools)."""
     dialog = ExportForDialog(dataset, parent, pools=pools)
     dialog.open()
     return dialog
