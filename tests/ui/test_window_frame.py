@@ -100,3 +100,28 @@ def test_a_window_built_without_the_composition_root_still_works(qtbot, sample_f
     finally:
         close_window(window)
     assert window.document is None
+
+
+class _Pane:
+    """Stands in for the examples pane: what the writer chose."""
+
+    def __init__(self, selected: list[int], current: int | None) -> None:
+        self.selected, self.current = selected, current
+
+    def selected_records(self) -> list[int]:
+        return list(self.selected)
+
+    def current_record(self) -> int | None:
+        return self.current
+
+
+def test_the_selection_falls_back_to_the_current_example() -> None:
+    from desktop_app.ui.window_parts import Selection
+
+    chosen = Selection(_Pane([4, 2], 7))  # type: ignore[arg-type]
+    assert chosen.targets() == [4, 2]
+    assert chosen.insert_position(10) == 5  # after the last chosen example
+    current_only = Selection(_Pane([], 7))  # type: ignore[arg-type]
+    assert current_only.targets() == [7] and current_only.insert_position(10) == 8
+    nothing = Selection(_Pane([], None))  # type: ignore[arg-type]
+    assert nothing.targets() == [] and nothing.insert_position(10) == 10  # at the end
