@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QInputDialog
 
 from desktop_app.ui.window_parts import Selection, Shown, WindowParts
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
     from desktop_app.core.dataset import Record
     from desktop_app.core.problems import Fix, Problem
     from desktop_app.core.review import ReviewStatus, ReviewStore, intended_key
@@ -36,9 +38,11 @@ if TYPE_CHECKING:
 def import_parts() -> None:
     """Import the commands and core types editing needs; called once the window has painted
     (MainWindow.complete), so they cost nothing at start-up. They become this module's globals."""
-    global Record, Problem, Fix, ReviewStatus, intended_key, bulk_macro
+    global Qt, Record, Problem, Fix, ReviewStatus, intended_key, bulk_macro
     global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
     global SetReviewEntriesCommand, SetValueCommand
+    from PySide6.QtCore import Qt  # (its enums cost about 45 ms: after the first paint)
+
     from desktop_app.core.dataset import Record
     from desktop_app.core.problems import Fix, Problem
     from desktop_app.core.review import ReviewStatus, intended_key
