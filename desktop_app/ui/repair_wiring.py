@@ -1,10 +1,10 @@
 """Offering to repair a file (or bring in its examples) when it opens, and doing it.
 
-`RepairController(window, parts, shown)` is built once by `MainWindow.complete()`. After a file has loaded,
-`plan_for` (core) runs on a worker with progress and Cancel in the banner; when the file is not
-one example per line, or holds another shape, the banner offers Preview and Repair. Repair is one
-undo step on the open document; the file on disk is untouched, and saving suggests a new name
-beside the original ("… (repaired).jsonl").
+`RepairController(window, parts, shown)` is built once by `MainWindow.complete()`. After a file
+has loaded, `plan_for` (core) runs on a worker with progress and Cancel in the banner; when the
+file is not one example per line, or holds another shape, the banner offers Preview and Repair.
+Repair is one undo step on the open document; the file on disk is untouched, and saving suggests a
+new name beside the original ("… (repaired).jsonl").
 """
 
 from __future__ import annotations
