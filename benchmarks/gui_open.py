@@ -148,7 +148,7 @@ def run_open(
         start = time.perf_counter()
         last[0] = start
         ticker.start()
-        window.open_path(path)
+        window.files.open_path(path)
         QTimer.singleShot(20, poll)
         loop = QEventLoop()  # not app.exec(): QApplication.quit() would close the window
         loop.exec()
@@ -314,7 +314,7 @@ from desktop_app import app as app_module
 app = app_module.create_application([])
 w = app_module.build_window(app, deferred=True)  # exactly what finetune-studio does
 def done():
-    w.complete()
+    app_module.complete_window(w)
     print(time.time() - t0, flush=True)  # the whole window built
     QTimer.singleShot(0, w.close)
 class P(QObject):

@@ -5,6 +5,10 @@ crash report, a recovery copy and a dialog) and Qt's message handler (→ the sc
 creates the services and the main window, shows it, and only then starts the work: a recovery
 offer after a crash, the file from the command line, or the bundled sample on the first start.
 Heavy modules (tiktoken, openai, QtCharts) load after the window is on screen.
+
+Everything the window and its controllers use is built here and handed to them: the services
+(preferences, ui state, worker pools: `build_services`), then, once the window is complete, the
+job store, the training hub and the try services (`complete_window`). Nothing else creates them.
 """
 
 from __future__ import annotations
@@ -12,8 +16,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +37,9 @@ from desktop_app.core.logfile import LogFile
 from desktop_app.core.scrub import install_log_scrubbing, scrubbed_handler
 
 if TYPE_CHECKING:
+    from desktop_app.core.jobstore import JobStore
     from desktop_app.core.processes import ProcessServices
+    from desktop_app.ui.main_window import MainWindow, Services
 
 log = logging.getLogger("desktop_app")
 
@@ -72,7 +77,7 @@ class Hooks:
     `show_dialog=False` (the self-test) writes the reports but opens no dialog."""
 
     def __init__(self, *, show_dialog: bool = True) -> None:
-        self.window: Any = None
+        self.window: MainWindow | None = None
         self.reporter: Any = None
         self.show_dialog = show_dialog
 
@@ -97,10 +102,11 @@ class Hooks:
 
     def force_recovery_copy(self) -> None:
         """Write the open dataset's recovery copy now, on this (the main) thread."""
-        document = getattr(self.window, "document", None)
+        document = self.window.document if self.window is not None else None
         if document is None or not document.is_modified or document.loading:
             return
         from desktop_app.qt.document import write_recovery_copy
+        from desktop_app.qt.tasks import CancelToken
 
         records, entries, unmatched = document.review.snapshot()
         write_recovery_copy(
@@ -110,7 +116,7 @@ class Hooks:
             records,
             entries,
             unmatched,
-            cancel=threading.Event(),
+            cancel=CancelToken(),
             progress=lambda _value: None,
             sections=dict(document.review.sections),
         )
@@ -140,10 +146,10 @@ def create_application(argv: Sequence[str]) -> QApplication:
     return QApplication([sys.argv[0] if sys.argv else "finetune-studio", *argv])
 
 
-def build_window(
+def build_services(
     app: QApplication, *, deferred: bool = False, processes: ProcessServices | None = None
-) -> Any:
-    """Services and the main window (no file opened yet); `deferred`: only its frame for now.
+) -> Services:
+    """The preferences, the window's remembered state and the task runner; the theme applied.
 
     The task runner every window, pane and service uses is made here, with the process services
     (`processes`: started and stopped by the caller; without them the runner makes its own and
@@ -152,21 +158,80 @@ def build_window(
     from desktop_app.qt.tasks import TaskRunner
     from desktop_app.qt.ui_state import UiState
     from desktop_app.ui import theme
-    from desktop_app.ui.main_window import MainWindow, Services
+    from desktop_app.ui.main_window import Services
 
     prefs = load_preferences()
     ui_state = UiState(recent_limit=prefs.recent_limit)
     # A deferred frame is painted in the scheme the system had at the last start; complete()
     # asks the system and repaints if it has changed since (MainWindow.follow_system_scheme).
     theme.apply_theme(app, prefs.theme, system=ui_state.system_scheme() if deferred else None)
-    services = Services(pools=TaskRunner(processes), prefs=prefs, ui_state=ui_state)
-    return MainWindow(services, deferred=deferred)
+    return Services(pools=TaskRunner(processes), prefs=prefs, ui_state=ui_state)
+
+
+def build_window(
+    app: QApplication,
+    *,
+    deferred: bool = False,
+    services: Services | None = None,
+    processes: ProcessServices | None = None,
+) -> MainWindow:
+    """Services and the main window (no file opened yet); `deferred`: only its frame for now
+    (`complete_window` after the first paint builds the rest)."""
+    from desktop_app.ui.main_window import MainWindow
+
+    services = services or build_services(app, deferred=deferred, processes=processes)
+    window = MainWindow(services, deferred=True)
+    if not deferred:
+        complete_window(window)
+    return window
+
+
+def open_job_store() -> JobStore | None:
+    """The job records; None when they cannot be opened (the training hub then says why)."""
+    from desktop_app.core.errors import UserFacingError
+    from desktop_app.core.jobstore import JobStore
+
+    try:
+        return JobStore().open()
+    except UserFacingError as error:
+        log.warning("job records unavailable: %s", error.message)
+        return None
+
+
+def complete_window(window: MainWindow) -> None:
+    """The window's panes and controllers, then what it hands the writer beyond editing: the
+    training hub (over the job store) with its menu and dock, and the try services."""
+    from desktop_app.ui.playground.services import TryServices
+    from desktop_app.ui.training.wiring import install_training
+    from desktop_app.ui.window_extras import Extras
+
+    window.complete()
+    if window.extras is not None:
+        return
+    shown, parts = window.shown, window.parts
+    training = install_training(
+        window,
+        store=open_job_store(),
+        document=lambda: shown.document,
+        display_name=window.display_name,
+        say=parts.say,
+        go_to=window.edits.go_to_problem,
+        tasks=window.pools,
+    )
+    try_services = TryServices(
+        document=lambda: shown.document,
+        store=lambda: training.store,
+        practice_url=training.practice.current_url,
+        tasks=window.pools,
+        parent=window,
+    )
+    window.extras = Extras(window, training, try_services)
 
 
 class AfterFirstPaint(QObject):
     """Runs a callback once the watched window has painted for the first time."""
 
-    def __init__(self, window: Any, callback: Any) -> None:
+    def __init__(self, window: QObject, callback: Callable[[], None] | None) -> None:
         super().__init__(window)
         self._callback = callback
         window.installEventFilter(self)
@@ -179,7 +244,7 @@ class AfterFirstPaint(QObject):
         return False
 
 
-def start_work(window: Any, file: str | None, offer_restore: bool = True) -> None:
+def start_work(window: MainWindow, file: str | None, offer_restore: bool = True) -> None:
     """After the window is shown: restore, open the file, or show the sample on first start."""
     from desktop_app.core import recovery
     from desktop_app.core.settings import save_preferences
@@ -192,26 +257,25 @@ def start_work(window: Any, file: str | None, offer_restore: bool = True) -> Non
             if dialog.action == RecoveryDialog.RESTORE and dialog.chosen() is not None:
                 chosen = dialog.chosen()
                 assert chosen is not None
-                if window.restore_recovery(chosen):
+                if window.files.restore_recovery(chosen):
                     return
             elif dialog.action == RecoveryDialog.DISCARD:
                 for info in pending:
                     recovery.discard(info.file)
     if file:
-        window.open_path(Path(file))
+        window.files.open_path(Path(file))
         return
     prefs = window.services.prefs
-    extras = getattr(window, "extras", None)
+    extras = window.extras
     if prefs.sample_shown:  # a later start: where the writer left off, and the welcome if asked
         last, record = window.ui_state.last_session()
         if last is not None and last.is_file():
-            window.open_path(last, select=record)
+            window.files.open_path(last, select=record)
         if prefs.show_welcome and extras is not None:
             extras.show_welcome()
         return
     if not prefs.sample_shown:
-        window.open_sample()
-        extras = getattr(window, "extras", None)
+        window.files.open_sample()
         if extras is not None:  # the first start also greets the writer
             extras.show_welcome()
         window.prefs = replace(prefs, sample_shown=True)
@@ -249,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         hooks.window = window
 
         def finish_startup() -> None:
-            window.complete()  # the panes, menus and heavy modules, once the frame is painted
+            complete_window(window)  # the panes, menus and heavy modules, once painted
             start_work(window, args.file, not args.no_restore)
 
         AfterFirstPaint(window, finish_startup)

@@ -391,7 +391,7 @@ def wait_until(condition: Callable[[], bool], timeout_s: float) -> bool:
 
 def check_sample_in_window(window: Any, expected_errors: int | None) -> str:
     """Open the sample in the window the way a first start does and wait for its checks."""
-    window.open_sample()
+    window.files.open_sample()
     document = window.document
     if document is None or len(document.dataset) == 0:
         raise SelfTestFailure("the window did not open the sample")

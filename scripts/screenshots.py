@@ -64,8 +64,8 @@ def shoot(window: object, out: Path, scheme: str) -> None:
     window.set_theme(scheme)  # type: ignore[attr-defined]
     wait(400)
     # show the sample's empty reply: its problem, its fix button and its bubble
-    window.step_problem(1)  # type: ignore[attr-defined]
-    window.step_problem(1)  # type: ignore[attr-defined]
+    window.edits.step_problem(1)  # type: ignore[attr-defined]
+    window.edits.step_problem(1)  # type: ignore[attr-defined]
     wait(500)
     pixmap = window.grab()  # type: ignore[attr-defined]
     name = "main-window.png" if scheme == "light" else f"main-window-{scheme}.png"
@@ -147,7 +147,7 @@ def shoot_editor(window: object, out: Path) -> None:
     editor = window.editor  # type: ignore[attr-defined]
     for name, value in (("conversation-editor.png", CONVERSATION), ("preference-pair.png", PAIR)):
         data = (json.dumps(value, ensure_ascii=False) + "\n").encode("utf-8")
-        document = window._new_document(data)  # type: ignore[attr-defined]
+        document = window.new_document(data)  # type: ignore[attr-defined]
         window.set_document(document)  # type: ignore[attr-defined]
         document.start_checking()
         wait_until_checked(window)
@@ -170,7 +170,7 @@ def main() -> int:
     window = app_module.build_window(app)
     window.resize(1400, 860)
     window.show()
-    window.open_sample()
+    window.files.open_sample()
     wait_until_checked(window)
     review_a_little(window)
     for scheme in ("light", "dark"):

@@ -63,7 +63,7 @@ def main() -> int:
     window.show()
     path = HOME / "support-replies.jsonl"
     demo_dataset(path)
-    window.open_path(path)
+    window.files.open_path(path)
     wait_until_checked(window)
     window.side_tabs.setCurrentWidget(window.overview_pane)
     wait(800)

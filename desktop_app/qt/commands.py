@@ -282,31 +282,3 @@ def bulk_macro(stack: QUndoStack, text: str) -> Iterator[None]:
         yield
     finally:
         stack.endMacro()
-
-
-def delete_records(stack: QUndoStack, dataset: Dataset, indexes: Iterable[int]) -> int:
-    """Delete examples as one undo step; returns how many were deleted."""
-    command = RemoveRecordsCommand(dataset, indexes, "")
-    count = len(command)
-    if count:
-        command.setText(f"Delete {count} example{'s' if count != 1 else ''}")
-        stack.push(command)
-    return count
-
-
-def duplicate_records(stack: QUndoStack, dataset: Dataset, indexes: Iterable[int]) -> list[int]:
-    """Put a copy right after each chosen example (one undo step); returns the copies' indexes."""
-    runs = _runs(i for i in indexes if 0 <= i < len(dataset))
-    total = sum(count for _, count in runs)
-    if not total:
-        return []
-    with bulk_macro(stack, f"Duplicate {total} example{'s' if total != 1 else ''}"):
-        for start, count in reversed(runs):
-            copies = [dataset[i] for i in range(start, start + count)]
-            stack.push(InsertRecordsCommand(dataset, start + count, copies, "Duplicate"))
-    copies_at: list[int] = []
-    shift = 0
-    for start, count in runs:
-        copies_at.extend(range(start + count + shift, start + 2 * count + shift))
-        shift += count
-    return copies_at

@@ -155,16 +155,17 @@ class ExamplesModel(QAbstractTableModel):
         analysis.summaries_changed.connect(self._on_summaries_changed)
 
     def detach(self) -> None:
+        dataset = self.dataset
         for event, callback in (
-            (self.dataset.inserting, self._on_inserting),
-            (self.dataset.inserted, self._on_inserted),
-            (self.dataset.removing, self._on_removing),
-            (self.dataset.removed, self._on_removed),
-            (self.dataset.changed, self._on_changed),
-            (self.dataset.reset, self._on_reset),
-            (self.review.changed, self._on_review_changed),
+            (dataset.inserting, self._on_inserting),
+            (dataset.inserted, self._on_inserted),
+            (dataset.removing, self._on_removing),
+            (dataset.removed, self._on_removed),
+            (dataset.changed, self._on_changed),
         ):
             event.disconnect(callback)
+        dataset.reset.disconnect(self._on_reset)
+        self.review.changed.disconnect(self._on_review_changed)
         self.analysis.summaries_changed.disconnect(self._on_summaries_changed)
 
     # ---- Qt model API --------------------------------------------------------------------

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    SignalInstance,
     Slot,
 )
 
@@ -96,7 +97,9 @@ class ExamplesProxy(QAbstractProxyModel):
         self._rows, self._where = self._compute(), None
         self.endResetModel()
 
-    def _wiring(self, model: ExamplesModel) -> list[tuple[Any, Callable[..., None]]]:
+    def _wiring(
+        self, model: ExamplesModel
+    ) -> list[tuple[SignalInstance, Callable[..., None] | SignalInstance]]:
         return [
             (model.rowsAboutToBeInserted, self._on_rows_about_to_be_inserted),
             (model.rowsInserted, self._on_rows_inserted),
@@ -268,7 +271,7 @@ class ExamplesProxy(QAbstractProxyModel):
             return QModelIndex()
         return self.createIndex(row, column)
 
-    def parent(self, index: ModelIndex | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: ModelIndex | None = None) -> Any:
         if index is None:
             return QObject.parent(self)  # (the QObject overload)
         return QModelIndex()

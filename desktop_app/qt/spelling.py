@@ -206,9 +206,9 @@ class SpellHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, context: SpellContext) -> None:
         super().__init__(document)
         self.context = context
-        self.format = QTextCharFormat()
-        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        self.format.setUnderlineColor(QColor(Qt.GlobalColor.red))
+        self.misspelled = QTextCharFormat()
+        self.misspelled.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self.misspelled.setUnderlineColor(QColor(Qt.GlobalColor.red))
         self._paragraphs: dict[int, ParagraphSpans] = {}  # by block number (checked by text)
         context.changed.connect(self.recheck)
 
@@ -234,7 +234,7 @@ class SpellHighlighter(QSyntaxHighlighter):
         to_qt = utf16_offsets(text)
         for span in spans:
             start = to_qt(span.start)
-            self.setFormat(start, to_qt(span.end) - start, self.format)
+            self.setFormat(start, to_qt(span.end) - start, self.misspelled)
 
 
 def utf16_offsets(text: str) -> Any:

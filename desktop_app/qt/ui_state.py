@@ -50,9 +50,10 @@ class UiState:
     def last_session(self) -> tuple[Path | None, int | None]:
         """The file open at the last close (None when none was saved) and its selected example."""
         name = self.settings.value(SESSION_FILE_KEY, "")
+        stored = self.settings.value(SESSION_RECORD_KEY, -1)
         try:
-            record = int(self.settings.value(SESSION_RECORD_KEY, -1))
-        except (TypeError, ValueError):
+            record = int(stored) if isinstance(stored, int | str) else -1
+        except ValueError:
             record = -1
         path = Path(name) if isinstance(name, str) and name else None
         return path, (record if record >= 0 else None)

@@ -10,38 +10,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QUndoGroup,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt import gc_guard
 from desktop_app.ui import theme, window_editing
 from desktop_app.ui.icons import clear_cache, icon, icon_set
-from desktop_app.ui.window_editing import WindowEditing
-from desktop_app.ui.window_menus import WindowMenus
-from desktop_app.ui.window_status import WindowStatus
+from desktop_app.ui.window_editing import EditActions
+from desktop_app.ui.window_parts import Selection, Shown, WindowParts
+from desktop_app.ui.window_status import StatusWidgets, WindowStatus
 
 if TYPE_CHECKING:
-    from desktop_app.core.settings import Preferences
-    from desktop_app.core.templates import Template
+    from PySide6.QtCore import Qt
+
+    from desktop_app.core.settings import Preferences, save_preferences
     from desktop_app.qt.analysis_store import TokenCounts
     from desktop_app.qt.document import Document
     from desktop_app.qt.examples_model import ExamplesModel
     from desktop_app.qt.problems_model import ProblemsModel
     from desktop_app.qt.tasks import TaskRunner
     from desktop_app.qt.ui_state import UiState
+    from desktop_app.ui.editor.example_editor import ExampleEditor
+    from desktop_app.ui.panes.examples_pane import ExamplesPane
+    from desktop_app.ui.panes.overview_pane import OverviewPane
+    from desktop_app.ui.panes.problems_pane import ProblemsPane
+    from desktop_app.ui.window_extras import Extras
 
 
 def _import_parts() -> None:
@@ -50,19 +44,15 @@ def _import_parts() -> None:
     Called when the window is completed, i.e. after its first paint, so starting the app shows a
     window as fast as a bare Qt window would; the names become this module's globals.
     """
-    global recovery, save_preferences, sample_path
-    global Document, ExamplesModel, ProblemsModel, ExampleEditor, show_error
+    global save_preferences, Document, ExamplesModel, ProblemsModel, ExampleEditor
     global ExamplesPane, OverviewPane, ProblemsPane, Qt
     from PySide6.QtCore import Qt  # the Qt.* enums: about 45 ms, so after the first paint
 
-    from desktop_app.core import recovery
     from desktop_app.core.settings import save_preferences
-    from desktop_app.core.templates import sample_path
     from desktop_app.qt.document import Document
     from desktop_app.qt.examples_model import ExamplesModel
     from desktop_app.qt.problems_model import ProblemsModel
     from desktop_app.ui.editor.example_editor import ExampleEditor
-    from desktop_app.ui.errors import show_error
     from desktop_app.ui.panes.examples_pane import ExamplesPane
     from desktop_app.ui.panes.overview_pane import OverviewPane
     from desktop_app.ui.panes.problems_pane import ProblemsPane
@@ -73,7 +63,6 @@ def _import_parts() -> None:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Finetune Studio"
-LARGE_FILE_NOTICE = 100 * 1024 * 1024
 _MODEL_ICONS = (
     "severity-error",
     "severity-warning",
@@ -94,9 +83,11 @@ class Services:
     persist_prefs: bool = True
 
 
-class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
-    """One window, one document. Its actions and menus (`window_menus.py`), editing
-    (`window_editing.py`) and status bar (`window_status.py`) are parts kept in their own files."""
+class MainWindow(QMainWindow):
+    """The frame: one window showing one document. It builds its parts (panes, editor, status
+    bar) and hands them, with the shown document and the selection (window_parts.py), to its
+    controllers: `files` (files and documents), `edits` (edit actions, going to problems),
+    `status` (progress and counts), `menus` (actions, menus, toolbar), then the extras."""
 
     document_changed = Signal()
 
@@ -110,20 +101,23 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.pools = services.pools
         self.prefs = services.prefs
         self.ui_state = services.ui_state
-        self.document: Document | None = None
-        self.examples_model: ExamplesModel | None = None
-        self.problems_model: ProblemsModel | None = None
+        self.shown = Shown()
         self.display_name_override: str | None = None
-        self._select_when_loaded: int | None = None
         self._name_while_empty = False
         self._closing = False
         self.completed = False
+        # the Training and Try menus, the welcome screen and the tour: the composition root
+        # adds them once the window is complete (desktop_app/app.py, complete_window)
+        self.extras: Extras | None = None
         self.undo_group = QUndoGroup(self)
         self.setObjectName("main-window")
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(icon("finetune-studio"))
         self.setAcceptDrops(True)
-        self._build_status_bar()
+        bar = StatusWidgets.build(self)
+        self.status_label, self.progress = bar.label, bar.progress
+        self.cancel_button, self.counts_label = bar.cancel_button, bar.counts_label
+        self._status_widgets = bar
         geometry = self.ui_state.load_bytes("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1400, 860)
@@ -132,52 +126,67 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         else:
             self.status_label.setText("Starting…")
 
+    # ---- what is shown -------------------------------------------------------------------
+    @property
+    def document(self) -> Document | None:
+        return self.shown.document
+
+    @property
+    def examples_model(self) -> ExamplesModel | None:
+        return self.shown.examples_model
+
+    @property
+    def problems_model(self) -> ProblemsModel | None:
+        return self.shown.problems_model
+
     def complete(self) -> None:
-        """Build the panes, actions and menus, and show an empty document."""
+        """Build the panes, controllers and menus, and show an empty document."""
         if self.completed:
             return
         _import_parts()
+        from desktop_app.ui.repair_wiring import RepairController
         from desktop_app.ui.window_files import FileActions
+        from desktop_app.ui.window_menus import WindowMenus
+        from desktop_app.ui.window_words import Words
 
-        self.files = FileActions(self)  # open, save, import, export (window_files.py)
         self._build_panes()
-        self._build_actions()
-        self._build_menus()
+        parts = self.parts = WindowParts(
+            self,
+            self.examples_pane,
+            self.editor,
+            self.problems_pane,
+            self.overview_pane,
+            self.side_area,
+            self.status_label,
+        )
+        self.selection = Selection(self.examples_pane)
+        shown, selection = self.shown, self.selection
+        self.files = FileActions(self, parts, shown, selection, self.ui_state, self.pools)
+        self.edits = EditActions(parts, shown, selection)
+        self.status = WindowStatus(self._status_widgets, parts, shown)
+        self.menus = WindowMenus(self, self.files, self.edits)
+        self.toolbar = self.menus.toolbar
+        self._connect_panes()
         self._restore_layout()
-        from desktop_app.ui.repair_wiring import install_repair
-        from desktop_app.ui.window_extras import install_extras
-        from desktop_app.ui.window_words import install_words
-
-        self.extras = install_extras(self)  # Training and Try menus, welcome, tour
-        self.repair = install_repair(self)  # the banner offering to repair a file
-        self.words = install_words(self)  # spell checking, Help ▸ Glossary / User Guide
+        self.repair = RepairController(self, parts, shown)  # the banner offering a repair
+        self.words = Words(self, parts)  # spell checking, Help ▸ Glossary / User Guide
         self.follow_system_scheme()
         self.completed = True
         self.status_label.setText("")
-        self.set_document(self._new_document())
+        self.set_document(self.new_document())
         QTimer.singleShot(0, self.editor.warm_up)
 
     # ---- building ------------------------------------------------------------------------
     def _build_panes(self) -> None:
+        from desktop_app.ui.side_area import SideArea
+
         self.examples_pane = ExamplesPane(self)
-        self.examples_pane.current_record_changed.connect(self._on_current_record)
-        self.examples_pane.selection_changed.connect(self._update_actions)
         self.editor = ExampleEditor(self)
         self.editor.setAccessibleName("Example editor")
         self.problems_pane = ProblemsPane(self)
-        self.problems_pane.problem_activated.connect(self.go_to_problem)
-        self.problems_pane.fix_requested.connect(self.apply_quick_fix)
-        self.problems_pane.intended_requested.connect(self.set_intended)
         self.overview_pane = OverviewPane(
             self.prefs.model, self.prefs.epochs, self, provider=self.prefs.provider
         )
-        self.overview_pane.model_changed.connect(self._on_model_changed)
-        self.overview_pane.provider_changed.connect(self._on_provider_changed)
-        self.overview_pane.epochs_changed.connect(self._on_epochs_changed)
-        self.overview_pane.train_requested.connect(self.start_training)
-        self.overview_pane.style_section.rows_chosen.connect(self.examples_pane.show_rows)
-        from desktop_app.ui.side_area import SideArea
-
         self.side_area = SideArea(self.problems_pane, self.overview_pane, self)
         self.side_tabs = self.side_area.tabs
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -191,6 +200,19 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.splitter.setSizes([600, 460, 340])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+
+    def _connect_panes(self) -> None:
+        """The panes' signals to the controllers that act on them."""
+        self.examples_pane.current_record_changed.connect(self._on_current_record)
+        self.examples_pane.selection_changed.connect(self.update_actions)
+        self.problems_pane.problem_activated.connect(self.edits.go_to_problem)
+        self.problems_pane.fix_requested.connect(self.edits.apply_quick_fix)
+        self.problems_pane.intended_requested.connect(self.edits.set_intended)
+        self.overview_pane.model_changed.connect(self._on_model_changed)
+        self.overview_pane.provider_changed.connect(self._on_provider_changed)
+        self.overview_pane.epochs_changed.connect(self._on_epochs_changed)
+        self.overview_pane.train_requested.connect(self.start_training)
+        self.overview_pane.style_section.rows_chosen.connect(self.examples_pane.show_rows)
 
     # ---- layout memory -------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -214,165 +236,105 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.ui_state.sync()
 
     # ---- documents -----------------------------------------------------------------------
-    def _new_document(self, data: bytes | None = None, path: Path | None = None) -> Document:
-        kwargs = {
-            "model": self.prefs.model,
-            "provider": self.prefs.provider,
-            "autosave_seconds": self.prefs.autosave_seconds,
-            "parent": self,
-        }
+    def new_document(self, data: bytes | None = None, path: Path | None = None) -> Document:
+        """A document with the preferences' model, provider and autosave (not shown yet)."""
+        prefs = self.prefs
         if data is None:
-            return Document(self.pools, **kwargs)  # type: ignore[arg-type]
-        return Document.from_bytes(self.pools, data, path=path, **kwargs)  # type: ignore[arg-type]
+            return Document(
+                self.pools,
+                model=prefs.model,
+                provider=prefs.provider,
+                autosave_seconds=prefs.autosave_seconds,
+                parent=self,
+            )
+        return Document.from_bytes(
+            self.pools,
+            data,
+            path=path,
+            model=prefs.model,
+            provider=prefs.provider,
+            autosave_seconds=prefs.autosave_seconds,
+            parent=self,
+        )
 
-    def set_document(self, document: Document, *, name: str | None = None) -> None:
-        """Show `document` (the previous one is closed; ask before calling this)."""
+    def set_document(
+        self, document: Document, *, name: str | None = None, only_while_empty: bool = False
+    ) -> None:
+        """Show `document` (the previous one is closed; ask before calling this). `name` is
+        shown until it is saved (with `only_while_empty`: while it has no examples)."""
         old = self.document
         self.display_name_override = name
         self._name_while_empty = False
         if old is not None:
             self._detach(old)
-        self.document = document
+        shown = self.shown
+        shown.document, shown.suggested_path = document, None
         icons = icon_set(_MODEL_ICONS)
-        self.examples_model = ExamplesModel(
+        shown.examples_model = ExamplesModel(
             document.dataset, document.analysis, document.review, icons, self
         )
-        self.problems_model = ProblemsModel(document.analysis, icons, self, document.review)
-        self.examples_pane.set_model(self.examples_model, document.search)
-        self.problems_pane.set_model(self.problems_model)
-        self.problems_model.rebuilt.connect(self._update_counts)  # the list and the bar agree
+        problems_model = ProblemsModel(document.analysis, icons, self, document.review)
+        shown.problems_model = problems_model
+        self.examples_pane.set_model(shown.examples_model, document.search)
+        self.problems_pane.set_model(problems_model)
+        problems_model.rebuilt.connect(self.status.update_counts)  # the list and the bar agree
         self.overview_pane.set_analysis(document.analysis, document.review)
         self.editor.set_context(document.dataset, document.undo_stack, self._token_counter)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
         document.modified_changed.connect(self.update_title)
         document.path_changed.connect(self.update_title)
-        document.loading_changed.connect(self._on_loading_changed)
-        document.load_progress.connect(self._on_load_progress)
-        document.loaded.connect(self._on_loaded)
-        document.load_failed.connect(self._on_load_failed)
+        self.status.follow(document)
+        document.loading_changed.connect(self.update_actions)
+        document.loaded.connect(self.files.on_loaded)
+        document.loaded.connect(self.status.update_counts)
+        document.load_failed.connect(self.files.on_load_failed)
         document.saved.connect(self.files.on_saved)
         document.save_failed.connect(self.files.on_save_failed)
-        document.analysis.progress_changed.connect(self._on_check_progress)
-        document.analysis.checking_changed.connect(self._on_checking_changed)
-        document.analysis.counts_changed.connect(self._schedule_counts)
-        document.undo_stack.indexChanged.connect(self._update_actions)
-        self.follow_undo(document)
+        document.undo_stack.indexChanged.connect(self.update_actions)
+        self.edits.follow_undo(document)
         document.undo_stack.indexChanged.connect(self.update_title)  # the title follows content
-        document.undo_stack.indexChanged.connect(self._schedule_counts)
+        self._name_while_empty = only_while_empty and len(document.dataset) == 0
         self.update_title()
-        self._update_actions()
-        self._update_counts()
+        self.update_actions()
+        self.status.update_counts()
         self.document_changed.emit()
         if old is not None:
             old.deleteLater()
 
     def _detach(self, document: Document) -> None:
         document.close()
-        self.unfollow_undo(document)
+        self.edits.unfollow_undo(document)
         self.undo_group.removeStack(document.undo_stack)
         self.examples_pane.set_model(None)
         self.problems_pane.set_model(None)
         self.overview_pane.set_analysis(None)
-        if self.examples_model is not None:
-            self.examples_model.detach()
-            self.examples_model.deleteLater()
-        if self.problems_model is not None:
-            self.problems_model.detach()
-            self.problems_model.deleteLater()
-        self.examples_model = self.problems_model = None
+        shown = self.shown
+        for model in (shown.examples_model, shown.problems_model):
+            if model is not None:
+                model.detach()
+                model.deleteLater()
+        shown.examples_model = shown.problems_model = None
         gc_guard.thaw()  # its cycles (stores, models, callbacks) become collectable
 
     def _token_counter(self) -> TokenCounts | None:
         return self.document.analysis.counter() if self.document else None
 
-    def open_path(self, path: Path | str, select: int | None = None) -> None:
-        """Open a file (asks about unsaved changes first); `select`: the example to show once
-        it is read (the last session's selection)."""
-        path = Path(path)
-        if not self.maybe_save():
-            return
-        document = self._new_document()
-        self.set_document(document)
-        self._select_when_loaded = select
-        self.status_label.setText(f"Opening “{path.name}”…")
-        document.start_loading(path)
-
-    def open_template(self, template: Template) -> None:
-        if not self.maybe_save():
-            return
-        document = self._new_document(template.data())
-        self.set_document(document, name=f"Untitled ({template.title.lower()})")
-        self._name_while_empty = len(document.dataset) == 0
-        document.start_checking()
-        self.examples_pane.move_current(1)
-
-    def open_sample(self) -> None:
-        """The bundled sample, as an untitled copy (saving asks where)."""
-        document = self._new_document(sample_path().read_bytes())
-        self.set_document(document, name="Sample — Larkspur brand voice")
-        document.start_checking()
-        self.status_label.setText(
-            "This is a sample dataset with a few deliberate problems. Press F8 to visit them."
-        )
-        self.examples_pane.move_current(1)
-
-    def restore_recovery(self, info: recovery.RecoveryInfo) -> bool:
-        try:
-            recovered = recovery.read_recovery(info.file)
-        except UserFacingError as error:
-            show_error(self, error)
-            return False
-        document = self._new_document(recovered.data, recovered.original_path)
-        self.set_document(document, name=None if recovered.original_path else "Recovered dataset")
-        document.load_review(recovered.review)
-        document.mark_never_saved()
-        document.start_checking()
-        recovery.discard(info.file)  # the new document writes its own copy from now on
-        self.status_label.setText("Restored your unsaved work. Save it to keep it.")
-        return True
-
-    @Slot()
-    def close_document(self) -> None:
-        if not self.maybe_save():
-            return
-        self.set_document(self._new_document())
-        self.status_label.setText("")
-
-    # ---- file actions --------------------------------------------------------------------
-    @Slot()
-    def new_dataset(self) -> None:
-        from desktop_app.ui.dialogs.new_dataset import NewDatasetDialog
-
-        dialog = NewDatasetDialog(self)
-        if dialog.exec():
-            self.open_template(dialog.chosen())
-
     def maybe_save(self) -> bool:
         """Ask about unsaved changes: True to go on (saved or discarded), False to stay."""
         return self.files.maybe_save()
 
-    # ---- navigation ----------------------------------------------------------------------
+    @Slot()
+    def update_actions(self) -> None:
+        """Enable the actions the shown document and the selection allow now."""
+        self.menus.update_enabled(self.document, bool(self.selection.targets()))
+
     @Slot(object)
     def _on_current_record(self, record: object) -> None:
         self.editor.show_record(record if isinstance(record, int) else None)
-        self._update_actions()
+        self.update_actions()
 
-    def focus_examples(self) -> None:
-        self.examples_pane.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if not self.examples_pane.table.currentIndex().isValid():
-            self.examples_pane.move_current(1)
-
-    def focus_editor(self) -> None:
-        if self.examples_pane.current_record() is None:
-            self.examples_pane.move_current(1)
-        self.editor.focus_message(0)
-
-    def focus_problems(self) -> None:
-        self.side_tabs.setCurrentWidget(self.problems_pane)
-        self.problems_pane.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    # ---- status --------------------------------------------------------------------------
+    # ---- title ---------------------------------------------------------------------------
     def display_name(self) -> str:
         """The title follows the content: a name given to an empty dataset lasts while it is
         empty ("Untitled (empty dataset)" becomes "Untitled dataset" once examples arrive)."""
@@ -387,38 +349,15 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         self.setWindowTitle(f"{self.display_name()}[*] — {APP_TITLE}")
         self.setWindowModified(bool(self.document and self.document.is_modified))
 
-    @Slot()
-    def _on_loaded(self) -> None:
-        document = self.document
-        assert document is not None and document.path is not None
-        self.ui_state.add_recent(document.path)
-        size = document.analysis.file_bytes or 0
-        note = ""
-        if size > LARGE_FILE_NOTICE:
-            note = f" It is a large file ({size / 1048576:,.0f} MB); checks run in the background."
-        self.status_label.setText(f"Opened “{document.path.name}”.{note}")
-        self.update_title()
-        self._update_counts()
-        select, self._select_when_loaded = self._select_when_loaded, None
-        if select is not None and 0 <= select < len(document.dataset):
-            self.examples_pane.select_record(select)
-
-    @Slot(object)
-    def _on_load_failed(self, error: object) -> None:
-        # never keep a half-read file open: saving it would lose the rest of the file
-        self.set_document(self._new_document())
-        if error is None:
-            self.status_label.setText("Opening was cancelled.")
-            return
-        self.status_label.setText("The file could not be opened.")
-        show_error(self, error if isinstance(error, BaseException) else Exception(str(error)))
-
+    # ---- preferences ---------------------------------------------------------------------
+    @Slot(str)
     def _on_model_changed(self, model: str) -> None:
         self.prefs = replace(self.prefs, model=model)
         self.store_prefs()
         if self.document is not None:
             self.document.analysis.set_model(model)
 
+    @Slot(str)
     def _on_provider_changed(self, provider: str) -> None:
         """The checks follow the chosen provider's rules: check everything again."""
         self.prefs = replace(self.prefs, provider=provider)
@@ -426,6 +365,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         if self.document is not None:
             self.document.analysis.set_model(self.prefs.model, provider)
 
+    @Slot(object)
     def _on_epochs_changed(self, epochs: object) -> None:
         self.prefs = replace(self.prefs, epochs=epochs if isinstance(epochs, int) else None)
         self.store_prefs()
@@ -455,8 +395,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
             return
         theme.apply_theme(app, name)
         clear_cache()
-        for action, icon_name in self._icon_names.items():
-            action.setIcon(icon(icon_name))
+        self.menus.refresh_icons()
         self.prefs = replace(self.prefs, theme=name)
         self.store_prefs()
         self.overview_pane.schedule()
@@ -464,44 +403,8 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
     @Slot()
     def start_training(self) -> None:
         """The overview's Train… button (the toolbar's and the Training menu's do the same)."""
-        self.extras.training.menu.start_training()
-
-    # ---- help ----------------------------------------------------------------------------
-    @Slot()
-    def show_shortcuts(self) -> None:
-        rows = [
-            ("Next / previous example", "Ctrl+Down / Ctrl+Up"),
-            ("Next / previous problem", "F8 / Shift+F8"),
-            ("Next / previous message (in the editor)", "Alt+Down / Alt+Up"),
-            ("Mark as draft / needs work / approved", "Alt+1 / Alt+2 / Alt+3"),
-            ("Add a tag / remove a tag", "Ctrl+T / Ctrl+Shift+T"),
-            ("Review note", "Ctrl+Shift+M"),
-            ("Go to examples / editor / problems", "Ctrl+1 / Ctrl+2 / Ctrl+3"),
-            ("Filter examples", QKeySequence(QKeySequence.StandardKey.Find).toString()),
-            ("Find and replace", QKeySequence(QKeySequence.StandardKey.Replace).toString()),
-            ("Add example / duplicate", "Ctrl+Shift+N / Ctrl+D"),
-            (
-                "Undo / redo",
-                f"{QKeySequence(QKeySequence.StandardKey.Undo).toString()} / "
-                f"{QKeySequence(QKeySequence.StandardKey.Redo).toString()}",
-            ),
-        ]
-        html = (
-            "<table cellspacing=6>"
-            + "".join(f"<tr><td>{what}</td><td><b>{keys}</b></td></tr>" for what, keys in rows)
-            + "</table>"
-        )
-        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", html, parent=self)
-        box.setObjectName("shortcuts-box")
-        box.open()
-
-    @Slot()
-    def show_about(self) -> None:
-        from desktop_app.ui.dialogs.about import AboutDialog
-
-        dialog = AboutDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        if self.extras is not None:
+            self.extras.training.menu.start_training()
 
     # ---- window events -------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -512,7 +415,7 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if files:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.open_path(files[0]))
+            QTimer.singleShot(0, lambda: self.files.open_path(files[0]))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.completed:
@@ -526,11 +429,13 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
             event.accept()
             return
         self._closing = True
-        self.extras.shutdown()
+        if self.extras is not None:
+            self.extras.shutdown()
         self.save_layout()
-        if self.document is not None:
-            self._detach(self.document)
-            self.document.deleteLater()
-            self.document = None
+        document = self.document
+        if document is not None:
+            self._detach(document)
+            document.deleteLater()
+            self.shown.document = None
         self.pools.shutdown(30_000)
         event.accept()

@@ -1,16 +1,17 @@
 """Offering to repair a file (or bring in its examples) when it opens, and doing it.
 
-`install_repair(window)` is called once from `MainWindow.complete()`. After a file has loaded,
-`plan_for` (core) runs on a worker with progress and Cancel in the banner; when the file is not
-one example per line, or holds another shape, the banner offers Preview and Repair. Repair is one
-undo step on the open document; the file on disk is untouched, and saving suggests a new name
-beside the original ("… (repaired).jsonl").
+`RepairController(window, parts, shown)` is built once by `MainWindow.complete()`. After a file
+has loaded, `plan_for` (core) runs on a worker with progress and Cancel in the banner; when the
+file is not one example per line, or holds another shape, the banner offers Preview and Repair.
+Repair is one undo step on the open document; the file on disk is untouched, and saving suggests a
+new name beside the original ("… (repaired).jsonl").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
@@ -21,18 +22,25 @@ from desktop_app.qt.replace_command import ReplaceAllCommand
 from desktop_app.qt.tasks import CancelToken, Worker, WorkerSignals
 from desktop_app.ui.dialogs.repair_preview import RepairPreview
 from desktop_app.ui.repair_banner import RepairBanner
+from desktop_app.ui.window_parts import Shown, WindowParts
+
+if TYPE_CHECKING:
+    from desktop_app.core.dataset import Dataset
+    from desktop_app.ui.main_window import MainWindow
 
 SHOW_WORKING_AFTER_MS = 300  # a quick look at a small file shows no progress bar at all
 
 
-def _plan(snapshot: Any, *, cancel: CancelToken, progress: Any) -> OpenPlan:
+def _plan(snapshot: Dataset, *, cancel: CancelToken, progress: Callable[[float], None]) -> OpenPlan:
     return plan_for(snapshot, progress=progress, cancelled=lambda: cancel.cancelled)
 
 
 class RepairController(QObject):
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow, parts: WindowParts, shown: Shown) -> None:
         super().__init__(window)
         self.window = window
+        self.parts = parts
+        self.shown = shown
         self.banner = RepairBanner()
         self.plan: OpenPlan | None = None
         self._revision = -1
@@ -54,6 +62,7 @@ class RepairController(QObject):
     def _wrap_central_widget(self) -> None:
         """Put the banner above whatever the window shows in its middle."""
         central = self.window.takeCentralWidget()
+        assert central is not None  # the splitter (MainWindow._build_panes)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -68,14 +77,14 @@ class RepairController(QObject):
         self.cancel()
         self.plan = None
         self.banner.hide()
-        document = self.window.document
+        document = self.shown.document
         if document is not None:
             document.loaded.connect(self.check)
 
     @Slot()
     def check(self) -> None:
         """Look at the open file on a worker (a snapshot of its records)."""
-        document = self.window.document
+        document = self.shown.document
         if document is None or document.loading:
             return
         self.cancel()
@@ -148,9 +157,7 @@ class RepairController(QObject):
             return
         self._worker = None
         self.banner.hide()
-        self.window.status_label.setText(
-            "Finetune Studio could not look at how this file is written."
-        )
+        self.parts.say("Finetune Studio could not look at how this file is written.")
 
     def _action(self) -> str:
         return "&Bring In" if self.plan is not None and self.plan.converted else "&Repair"
@@ -167,7 +174,7 @@ class RepairController(QObject):
 
     @Slot()
     def repair(self) -> None:
-        document, plan = self.window.document, self.plan
+        document, plan = self.shown.document, self.plan
         if document is None or plan is None:
             return
         if document.dataset.revision != self._revision:  # edited since: look again first
@@ -184,7 +191,7 @@ class RepairController(QObject):
         self.plan = None
         self._land_in_editor()
         left = len(plan.repair.left)
-        self.window.status_label.setText(
+        self.parts.say(
             f"{plan.banner().split(': ', 1)[-1][:-1].capitalize()} — done. Undo puts it back; "
             "the file on disk is unchanged until you save."
             + (
@@ -196,21 +203,23 @@ class RepairController(QObject):
 
     def _after(self, done: bool, original: Path | None) -> None:
         """A repaired file is saved under a new name beside the original (Save As suggests it)."""
-        document = self.window.document
+        document = self.shown.document
         if document is None or original is None:
             return
         if done:
             document.dataset.path = None
-            document.suggested_path = original.with_name(f"{original.stem} (repaired).jsonl")
+            self.shown.suggested_path = original.with_name(f"{original.stem} (repaired).jsonl")
             self.window.display_name_override = f"{original.stem} (repaired).jsonl"
         else:
             document.dataset.path = original
-            document.suggested_path = None
+            self.shown.suggested_path = None
         document.path_changed.emit()
 
     def _land_in_editor(self) -> None:
         """Show the first example in the conversation editor (Raw JSON only for a broken line)."""
-        dataset = self.window.document.dataset
+        document = self.shown.document
+        assert document is not None
+        dataset = document.dataset
         first = next(
             (
                 i
@@ -219,11 +228,7 @@ class RepairController(QObject):
             ),
             0,
         )
-        pane, editor = self.window.examples_pane, self.window.editor
+        pane, editor = self.parts.examples_pane, self.parts.editor
         pane.select_record(first)
         if 0 <= first < len(dataset) and dataset[first].parse().kind is not RecordKind.BROKEN:
             editor.tabs.setCurrentIndex(editor.CONVERSATION_TAB)
-
-
-def install_repair(window: Any) -> RepairController:
-    return RepairController(window)

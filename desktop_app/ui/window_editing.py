@@ -1,5 +1,8 @@
 """Editing from the main window: adding, duplicating and deleting examples, review status, tags
-and notes, bulk changes, and going to and fixing problems (a part of MainWindow).
+and notes, bulk changes, moving between the panes, and going to and fixing problems.
+
+`EditActions` is a controller: it receives the window's parts, the shown document and the
+selection (window_parts.py) when the window builds it.
 
 Every change is an undo command on the document's stack; the commands are imported when first
 used (after the window's first paint).
@@ -9,11 +12,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QInputDialog
 
+from desktop_app.ui.window_parts import Selection, Shown, WindowParts
+
 if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
     from desktop_app.core.dataset import Record
     from desktop_app.core.problems import Fix, Problem
     from desktop_app.core.review import ReviewStatus, ReviewStore, intended_key
@@ -31,9 +38,11 @@ if TYPE_CHECKING:
 def import_parts() -> None:
     """Import the commands and core types editing needs; called once the window has painted
     (MainWindow.complete), so they cost nothing at start-up. They become this module's globals."""
-    global Record, Problem, Fix, ReviewStatus, intended_key, bulk_macro
+    global Qt, Record, Problem, Fix, ReviewStatus, intended_key, bulk_macro
     global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
     global SetReviewEntriesCommand, SetValueCommand
+    from PySide6.QtCore import Qt  # (its enums cost about 45 ms: after the first paint)
+
     from desktop_app.core.dataset import Record
     from desktop_app.core.problems import Fix, Problem
     from desktop_app.core.review import ReviewStatus, intended_key
@@ -47,32 +56,27 @@ def import_parts() -> None:
     )
 
 
-class WindowEditing:
-    """The Edit menu's actions and the problems' go-to and quick fixes (mixed into MainWindow)."""
+class EditActions(QObject):
+    """The Edit menu's actions, moving between panes, and the problems' go-to and quick fixes."""
 
-    def _targets(self) -> list[int]:
-        """The selected examples, or the current one."""
-        rows = self.examples_pane.selected_records()
-        if not rows:
-            current = self.examples_pane.current_record()
-            rows = [current] if current is not None else []
-        return rows
+    def __init__(self, parts: WindowParts, shown: Shown, selection: Selection) -> None:
+        super().__init__(parts.window)
+        self.parts = parts
+        self.shown = shown
+        self.selection = selection
+        self._undo_index = 0
+        self._inserted: list[tuple[int, int]] = []
 
-    def _push(self, command: object) -> None:
-        assert self.document is not None
-        self.document.undo_stack.push(command)  # type: ignore[arg-type]
-
-    def _insert_position(self) -> int:
-        assert self.document is not None
-        rows = self._targets()
-        return (max(rows) + 1) if rows else len(self.document.dataset)
+    def _push(self, command: QUndoCommand) -> None:
+        assert self.shown.document is not None
+        self.shown.document.undo_stack.push(command)
 
     @Slot()
     def add_example(self) -> None:
-        document = self.document
+        document = self.shown.document
         if document is None or document.loading:
             return
-        at = self._insert_position()
+        at = self.selection.insert_position(len(document.dataset))
         system = _system_prompt_near(document, at - 1)
         messages = ([{"role": "system", "content": system}] if system else []) + [
             {"role": "user", "content": ""},
@@ -81,13 +85,13 @@ class WindowEditing:
         self._push(
             InsertRecordsCommand(document.dataset, at, [{"messages": messages}], "Add example")
         )
-        self.examples_pane.select_record(at)
-        self.editor.focus_message(1 if system else 0)
+        self.parts.examples_pane.select_record(at)
+        self.parts.editor.focus_message(1 if system else 0)
 
     @Slot()
     def duplicate_selected(self) -> None:
-        document = self.document
-        rows = self._targets()
+        document = self.shown.document
+        rows = self.selection.targets()
         if document is None or not rows or document.loading:
             return
         dataset = document.dataset
@@ -97,39 +101,41 @@ class WindowEditing:
                 source = dataset[row]
                 copy = Record(source.raw, dataset.ending, True)
                 self._push(InsertRecordsCommand(dataset, row + 1, [copy], text))
-        self.examples_pane.select_record(max(rows) + 1 + len(rows) - 1)
+        self.parts.examples_pane.select_record(max(rows) + 1 + len(rows) - 1)
 
     @Slot()
     def delete_selected(self) -> None:
-        document = self.document
-        rows = self._targets()
+        document = self.shown.document
+        rows = self.selection.targets()
         if document is None or not rows or document.loading:
             return
         text = "Delete example" if len(rows) == 1 else f"Delete {len(rows)} examples"
         self._push(RemoveRecordsCommand(document.dataset, rows, text))
         if len(document.dataset):
-            self.examples_pane.select_record(min(min(rows), len(document.dataset) - 1))
-        self.status_label.setText(f"{text.replace('Delete', 'Deleted')}. Undo brings it back.")
+            self.parts.examples_pane.select_record(min(min(rows), len(document.dataset) - 1))
+        self.parts.say(f"{text.replace('Delete', 'Deleted')}. Undo brings it back.")
 
     def set_status(self, status: ReviewStatus) -> None:
-        document = self.document
-        rows = self._targets()
+        document = self.shown.document
+        rows = self.selection.targets()
         if document is None or not rows:
             return
         text = f"Mark as {status.label}"
         self._push(SetReviewCommand(document.review, rows, "status", status, text))
         if len(rows) == 1 and status is ReviewStatus.APPROVED:
-            self.examples_pane.move_current(1)  # approve and move on: review without the mouse
+            self.parts.examples_pane.move_current(
+                1
+            )  # approve and move on: review without the mouse
 
     @Slot()
     def add_tag(self) -> None:
-        document = self.document
-        rows = self._targets()
+        document = self.shown.document
+        rows = self.selection.targets()
         if document is None or not rows:
             return
         tags = document.review.all_tags()
         tag, ok = QInputDialog.getItem(
-            self, "Add tag", f"Tag for {_count(len(rows), 'example')}:", tags, 0, True
+            self.parts.window, "Add tag", f"Tag for {_count(len(rows), 'example')}:", tags, 0, True
         )
         tag = tag.strip()
         if not ok or not tag:
@@ -139,15 +145,17 @@ class WindowEditing:
 
     @Slot()
     def remove_tag(self) -> None:
-        document = self.document
-        rows = self._targets()
+        document = self.shown.document
+        rows = self.selection.targets()
         if document is None or not rows:
             return
         present = sorted({t for e in document.review.entries(rows) for t in e.tags})
         if not present:
-            self.status_label.setText("The selected examples have no tags.")
+            self.parts.say("The selected examples have no tags.")
             return
-        tag, ok = QInputDialog.getItem(self, "Remove tag", "Tag to remove:", present, 0, False)
+        tag, ok = QInputDialog.getItem(
+            self.parts.window, "Remove tag", "Tag to remove:", present, 0, False
+        )
         if not ok:
             return
         entries = [e.without_tag(tag) for e in document.review.entries(rows)]
@@ -155,13 +163,16 @@ class WindowEditing:
 
     @Slot()
     def edit_note(self) -> None:
-        document = self.document
-        rows = self._targets()
+        document = self.shown.document
+        rows = self.selection.targets()
         if document is None or not rows:
             return
         current = document.review.get(rows[0]).note
         note, ok = QInputDialog.getMultiLineText(
-            self, "Review note", "Your note (never part of the training data):", current
+            self.parts.window,
+            "Review note",
+            "Your note (never part of the training data):",
+            current,
         )
         if ok and note != current:
             self._push(SetReviewCommand(document.review, rows, "note", note.strip()))
@@ -170,29 +181,29 @@ class WindowEditing:
     def set_system_prompt(self) -> None:
         from desktop_app.ui.dialogs import system_prompt
 
-        document = self.document
+        document = self.shown.document
         if document is None or document.loading:
             return
         system_prompt.run_system_prompt(
-            self, document.dataset, document.undo_stack, self.examples_pane.selected_records()
+            self.parts.window, document.dataset, document.undo_stack, self.selection.selected()
         )
 
     @Slot()
     def find_replace(self) -> None:
         from desktop_app.ui.dialogs import find_replace
 
-        document = self.document
+        document = self.shown.document
         if document is None or document.loading:
             return
         find_replace.run_find_replace(
-            self, document.dataset, document.undo_stack, self.examples_pane.selected_records()
+            self.parts.window, document.dataset, document.undo_stack, self.selection.selected()
         )
 
     # ---- undo brings examples back into view -------------------------------------------------
     def follow_undo(self, document: Document) -> None:
         """Undoing a delete selects the examples that came back (called by set_document)."""
         self._undo_index = document.undo_stack.index()
-        self._inserted: list[tuple[int, int]] = []
+        self._inserted = []
         document.dataset.inserted.connect(self._note_inserted)
         document.undo_stack.indexChanged.connect(self._on_undo_index)
 
@@ -201,7 +212,7 @@ class WindowEditing:
 
     def _note_inserted(self, start: int, count: int) -> None:
         self._inserted.append((start, count))
-        document = self.document
+        document = self.shown.document
         if document is not None and not document.loading and not document.analysis.enabled:
             # a blank dataset gets its first examples (added, imported): check from now on,
             # so the table, the status bar and the overview count the same examples
@@ -215,41 +226,60 @@ class WindowEditing:
         if not undone or not inserted:
             return
         rows = sorted({row for start, count in inserted for row in range(start, start + count)})
-        self.examples_pane.select_records(rows)
+        self.parts.examples_pane.select_records(rows)
+
+    # ---- moving between the panes ---------------------------------------------------------
+    @Slot()
+    def focus_examples(self) -> None:
+        table = self.parts.examples_pane.table
+        table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not table.currentIndex().isValid():
+            self.parts.examples_pane.move_current(1)
+
+    @Slot()
+    def focus_editor(self) -> None:
+        if self.selection.current() is None:
+            self.parts.examples_pane.move_current(1)
+        self.parts.editor.focus_message(0)
+
+    @Slot()
+    def focus_problems(self) -> None:
+        self.parts.side_tabs.setCurrentWidget(self.parts.problems_pane)
+        self.parts.problems_pane.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # ---- problems ------------------------------------------------------------------------
     @Slot(int, int)
     def go_to_problem(self, record: int, message: int) -> None:
         if record < 0:  # about the whole file: its overview section, beside the list
-            found = self.problems_pane.current_problem()
-            self.side_area.show_beside(found[1].code if found else "")
+            found = self.parts.problems_pane.current_problem()
+            self.parts.side_area.show_beside(found[1].code if found else "")
             return
-        if self.examples_pane.select_record(record):
-            self.editor.show_record(record)
+        if self.parts.examples_pane.select_record(record):
+            self.parts.editor.show_record(record)
             if message >= 0:
-                self.editor.focus_message(message)
+                self.parts.editor.focus_message(message)
 
     def step_problem(self, delta: int) -> None:
-        model = self.problems_model
+        model = self.shown.problems_model
         if model is None or model.rowCount() == 0:
-            self.status_label.setText("No problems to visit.")
+            self.parts.say("No problems to visit.")
             return
-        self.side_tabs.setCurrentWidget(self.problems_pane)
-        current = self.problems_pane.table.currentIndex()
+        self.parts.side_tabs.setCurrentWidget(self.parts.problems_pane)
+        current = self.parts.problems_pane.table.currentIndex()
         if current.isValid():
             row = (current.row() + delta) % model.rowCount()
         else:
-            record = self.examples_pane.current_record()
+            record = self.selection.current()
             row = model.find(record if record is not None else 0, after=delta > 0)
             if row < 0:
                 row = 0 if delta > 0 else model.rowCount() - 1
-        self.problems_pane.select_row(row)
+        self.parts.problems_pane.select_row(row)
 
     @Slot(int, object, object)
     def apply_quick_fix(self, record: int, problem: object, fix: object = None) -> None:
         from desktop_app.core import fixes
 
-        document = self.document
+        document = self.shown.document
         if document is None or not isinstance(problem, Problem) or problem.fix is None:
             return
         if not 0 <= record < len(document.dataset):
@@ -258,7 +288,7 @@ class WindowEditing:
         label = chosen.label
         if fixes.removes_example(chosen.code):
             self._push(RemoveRecordsCommand(document.dataset, [record], label))
-            self.status_label.setText(f"{label}: done. Undo brings it back.")
+            self.parts.say(f"{label}: done. Undo brings it back.")
             return
         text = None
         if fixes.needs_writing(chosen.code):
@@ -270,16 +300,17 @@ class WindowEditing:
         try:
             value = fixes.apply_problem_fix(problem, document.dataset.value(record), chosen, text)
         except fixes.FixNotApplicable:
-            self.status_label.setText("That fix no longer applies; the example has changed.")
+            self.parts.say("That fix no longer applies; the example has changed.")
             return
         self._push(SetValueCommand(document.dataset, record, value, label))
-        self.status_label.setText(f"{label}: done. Undo reverts it.")
+        self.parts.say(f"{label}: done. Undo reverts it.")
 
     def _write_in_editor(self, record: int, problem: Problem) -> bool:
         """An empty message: put the cursor in it (what the writer types fixes the problem)."""
-        assert self.document is not None
+        document = self.shown.document
+        assert document is not None
         index = problem.message_index
-        value = self.document.dataset.value(record)
+        value = document.dataset.value(record)
         messages = value.get("messages") if isinstance(value, dict) else None
         if index is None or not isinstance(messages, list) or not 0 <= index < len(messages):
             return False
@@ -288,14 +319,14 @@ class WindowEditing:
         if not isinstance(content, str) or content.strip():
             return False  # not an empty message: the reply is missing, ask for it
         self.go_to_problem(record, index)
-        self.status_label.setText("Write the message; the problem goes away as you type.")
+        self.parts.say("Write the message; the problem goes away as you type.")
         return True
 
     def _ask_for_reply(self, record: int) -> str | None:
         """A missing reply: the writer writes it (the cursor starts in the box)."""
         self.go_to_problem(record, -1)
         text, ok = QInputDialog.getMultiLineText(
-            self,
+            self.parts.window,
             "Write the reply",
             "The reply the model should learn to give (it is added at the end of the example):",
             "",
@@ -304,7 +335,7 @@ class WindowEditing:
 
     def set_intended(self, record: int, problem: object, on: bool) -> None:
         """Set a warning aside ("This is intended") or count it again; undo reverses it."""
-        document = self.document
+        document = self.shown.document
         if document is None or not isinstance(problem, Problem):
             return
         text = "Mark a warning as intended" if on else "Count a warning again"
@@ -316,7 +347,7 @@ class WindowEditing:
             self._push(SetReviewEntriesCommand(review, [record], [entry], text))
         else:
             return
-        self.status_label.setText(
+        self.parts.say(
             "Set aside: kept in your review notes and no longer counted. Undo or “Count It "
             "Again” brings it back."
             if on

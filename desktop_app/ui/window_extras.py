@@ -1,71 +1,73 @@
 """What the main window gains after its panes exist: the Training and Try menus (with the Jobs
 dock), the welcome screen, the guided tour, and their clean shutdown.
 
-Kept out of main_window.py so the window stays about editing; `install_extras(window)` is called
-once from `MainWindow.complete()`, `Extras.shutdown()` from its `closeEvent`.
+Kept out of main_window.py so the window stays about editing. The composition root
+(desktop_app/app.py, `complete_window`) builds the training hub and the try services once the
+window is complete and hands them to `Extras(window, training, try_services)`;
+`Extras.shutdown()` is called from the window's `closeEvent`.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop_app.core.templates import find_template
 from desktop_app.ui.icons import icon
-from desktop_app.ui.playground import (
-    TryServices,
-    open_comparison,
-    open_playground,
-    start_comparison,
-)
-from desktop_app.ui.training.wiring import install_training
+from desktop_app.ui.playground import open_comparison, open_playground, start_comparison
 from desktop_app.ui.welcome import WelcomeDialog
+from desktop_app.ui.window_parts import WindowParts
 
-# objectNames the guided tour (desktop_app/ui/tour.py) looks for
-TOUR_TARGETS = {
-    "examples_pane": "examples-pane",
-    "editor": "example-editor",
-    "problems_pane": "problems-pane",
-    "overview_pane": "overview-pane",
-    "side_tabs": "side-tabs",
-}
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.playground.services import TryServices
+    from desktop_app.ui.tour import GuidedTour
+    from desktop_app.ui.training.hub import TrainingHub
+
+
+def tour_targets(parts: WindowParts) -> dict[str, QWidget]:
+    """The objectNames the guided tour (desktop_app/ui/tour.py) looks for, and their widgets."""
+    return {
+        "examples-pane": parts.examples_pane,
+        "example-editor": parts.editor,
+        "problems-pane": parts.problems_pane,
+        "overview-pane": parts.overview_pane,
+        "side-tabs": parts.side_tabs,
+    }
 
 
 class Extras(QObject):
-    def __init__(self, window: Any) -> None:
+    """The Training and Try menus, the Train… button, the welcome screen and the tour of one
+    complete window (`training`: its hub, with the Training menu already added)."""
+
+    def __init__(
+        self, window: MainWindow, training: TrainingHub, try_services: TryServices
+    ) -> None:
         super().__init__(window)
         self.window = window
-        for attribute, name in TOUR_TARGETS.items():
-            widget = getattr(window, attribute, None)
-            if widget is not None:
-                widget.setObjectName(name)
-        self.training = install_training(window)
-        self._add_train_button(window)
-        self.try_services = TryServices(
-            document=lambda: window.document,
-            store=lambda: self.training.store,
-            practice_url=self.training.practice.current_url,
-            tasks=window.pools,
-            parent=window,
-        )
-        self.try_services.example_added.connect(window.examples_pane.select_record)
+        self.parts = parts = window.parts
+        for name, widget in tour_targets(parts).items():
+            widget.setObjectName(name)
+        self.training = training
+        self._add_train_button()
+        self.try_services = try_services
+        self.try_services.example_added.connect(parts.examples_pane.select_record)
         self.training.compare_requested.connect(self.compare_moved)  # “Move this model”
-        self.tour: Any = None
-        help_menu = _menu_titled(window, "&Help")
+        self.tour: GuidedTour | None = None
+        self.welcome: WelcomeDialog | None = None
+        help_menu = window.menus.menu_titled("&Help")
         self._move_before(self.training.menu.menu, help_menu)
         self._build_try_menu(help_menu)
         self._extend_help(help_menu)
 
     # ---- menus ---------------------------------------------------------------------------
-    def _add_train_button(self, window: Any) -> None:
+    def _add_train_button(self) -> None:
         """Train… on the toolbar, where the tour says training starts."""
-        toolbar = getattr(window, "toolbar", None)
-        if toolbar is None:
-            return
+        window, toolbar = self.window, self.window.menus.toolbar
         train = QAction(icon("train"), "Train…", window)
         train.setObjectName("toolbar-train")
         train.setToolTip("Check this dataset, see the cost, and start training a model")
@@ -101,15 +103,15 @@ class Extras(QObject):
     def _extend_help(self, help_menu: QMenu | None) -> None:
         if help_menu is None:
             return
-        first = help_menu.actions()[0] if help_menu.actions() else None
         welcome = QAction(icon("help"), "&Welcome Screen…", self.window)
         welcome.triggered.connect(self.show_welcome)
         tour = QAction(icon("help"), "Take the &Tour", self.window)
         tour.setStatusTip("A short tour of the panes")
         tour.triggered.connect(self.start_tour)
-        help_menu.insertAction(first, welcome)
-        help_menu.insertAction(first, tour)
-        help_menu.insertSeparator(first)
+        # before Keyboard Shortcuts: after the User Guide and Glossary (window_words.py)
+        before = self.window.menus.act_shortcuts
+        help_menu.insertActions(before, [welcome, tour])
+        help_menu.insertSeparator(before)
 
     def _move_before(self, menu: QMenu, before: QMenu | None) -> None:
         if before is None:
@@ -126,7 +128,7 @@ class Extras(QObject):
     @Slot()
     def compare(self) -> None:
         start_comparison(
-            self.window, self.try_services, selected=self.window.examples_pane.selected_records()
+            self.window, self.try_services, selected=self.parts.examples_pane.selected_records()
         )
 
     @Slot(object)
@@ -145,8 +147,8 @@ class Extras(QObject):
         """The welcome screen (shown on the first start, and from the Help menu)."""
         dialog = WelcomeDialog(self.window.prefs.show_welcome, parent=self.window)
         dialog.screen_widget.show_at_start_changed.connect(self._remember_show_welcome)
-        dialog.sample_requested.connect(self.window.open_sample)
         dialog.template_requested.connect(self._open_template)
+        dialog.sample_requested.connect(self.window.files.open_sample)
         dialog.open_file_requested.connect(self.window.files.open_dialog)
         dialog.import_requested.connect(self.window.files.import_examples)
         dialog.tour_requested.connect(self.start_tour)
@@ -163,7 +165,7 @@ class Extras(QObject):
 
     @Slot(str)
     def _open_template(self, name: str) -> None:
-        self.window.open_template(find_template(name))
+        self.window.files.open_template(find_template(name))
 
     @Slot()
     def start_tour(self) -> None:
@@ -176,14 +178,3 @@ class Extras(QObject):
         """Stop chats, comparisons, polling and uploads; waits for their workers."""
         self.try_services.shutdown()
         self.training.shutdown()
-
-
-def _menu_titled(window: QMainWindow, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        if action.text() == title and action.menu() is not None:
-            return action.menu()  # type: ignore[return-value]
-    return None
-
-
-def install_extras(window: Any) -> Extras:
-    return Extras(window)

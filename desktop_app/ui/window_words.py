@@ -1,13 +1,13 @@
 """What the main window gains for words: spell checking in every text the writer edits, the
 Edit ▸ Spelling menu, and Help ▸ Glossary / User Guide (with `glossary:` links anywhere).
 
-`install_words(window)` is called once from `MainWindow.complete()`; it follows the window's
+`Words(window, parts)` is built once by `MainWindow.complete()`; it follows the window's
 `document_changed` so each dataset is checked in its own language with its own words.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup
@@ -26,6 +26,11 @@ from desktop_app.ui.dialogs.help_pages import show_glossary, show_user_guide
 from desktop_app.ui.editor.example_editor import ExampleEditor
 from desktop_app.ui.icons import icon
 from desktop_app.ui.spell_menu import attach_spelling
+from desktop_app.ui.window_menus import put_first
+from desktop_app.ui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
 
 SPELL_PROPERTY = "spellCheck"  # set True on a dialog's text box to have it spell checked
 
@@ -53,12 +58,12 @@ class EditorSpelling(QObject):
 
 
 class Words(QObject):
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow, parts: WindowParts) -> None:
         super().__init__(window)
         self.window = window
         self.service = SpellService(window.pools, parent=self)
         self.context: SpellContext | None = None
-        self.editor_spelling = EditorSpelling(window.editor)
+        self.editor_spelling = EditorSpelling(parts.editor)
         self._build_spelling_menu()
         self._extend_help()
         window.document_changed.connect(self._on_document)
@@ -101,7 +106,7 @@ class Words(QObject):
             group.addAction(action)
             self.language_actions[code] = action
         self.spelling_menu = menu
-        edit = _menu_titled(self.window, "&Edit")
+        edit = self.window.menus.menu_titled("&Edit")
         if edit is not None:
             edit.addSeparator()
             edit.addMenu(menu)
@@ -116,10 +121,9 @@ class Words(QObject):
             self.language_actions[self.context.language].setChecked(True)
 
     def _extend_help(self) -> None:
-        help_menu = _menu_titled(self.window, "&Help")
+        help_menu = self.window.menus.menu_titled("&Help")
         if help_menu is None:
             return
-        first = help_menu.actions()[0] if help_menu.actions() else None
         guide = QAction(icon("help"), "&User Guide", self.window)
         guide.setStatusTip("How to use Finetune Studio, step by step")
         guide.triggered.connect(lambda: show_user_guide(self.window))
@@ -128,9 +132,7 @@ class Words(QObject):
         glossary.triggered.connect(lambda: show_glossary(self.window))
         whats_this = QWhatsThis.createAction(self.window)  # Shift+F1, then click a field
         whats_this.setText("What’s &This?")
-        help_menu.insertAction(first, guide)
-        help_menu.insertAction(first, glossary)
-        help_menu.insertAction(first, whats_this)
+        put_first(help_menu, [guide, glossary, whats_this])
         self.guide_action, self.glossary_action = guide, glossary
 
     # ---- dialogs' text boxes and glossary links -----------------------------------------
@@ -159,14 +161,3 @@ class Words(QObject):
             )
             if wanted and not box.isReadOnly():
                 attach_spelling(box, self.context)
-
-
-def _menu_titled(window: Any, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        if action.text() == title and action.menu() is not None:
-            return action.menu()  # type: ignore[no-any-return]
-    return None
-
-
-def install_words(window: QWidget) -> Words:
-    return Words(window)

@@ -81,33 +81,33 @@ def test_undoing_a_delete_selects_what_came_back(qtbot, window, sample_file: Pat
     open_and_check(qtbot, window, sample_file)
     pane = window.examples_pane
     pane.select_record(4)
-    window.act_delete.trigger()
+    window.menus.act_delete.trigger()
     assert len(window.document.dataset) == 20
     pane.select_record(10)
-    window.act_undo.trigger()
+    window.menus.act_undo.trigger()
     assert len(window.document.dataset) == 21
     assert pane.current_record() == 4
     assert pane.selected_records() == [4]
 
 
 def test_the_title_and_the_counts_follow_the_content(qtbot, window) -> None:
-    window.open_template(find_template("empty"))
+    window.files.open_template(find_template("empty"))
     assert window.windowTitle().startswith("Untitled (empty dataset)")
-    window.act_add.trigger()
+    window.menus.act_add.trigger()
     qtbot.waitUntil(lambda: window.windowTitle().startswith("Untitled dataset"), timeout=5000)
 
 
 def test_a_blank_dataset_is_checked_once_examples_arrive(qtbot, window) -> None:
     """The table, the status bar and the overview count the same examples."""
     assert not window.document.analysis.enabled
-    window.act_add.trigger()
-    window.act_add.trigger()
+    window.menus.act_add.trigger()
+    window.menus.act_add.trigger()
     qtbot.waitUntil(lambda: is_checked(window) or window.document.analysis.enabled, timeout=5000)
     qtbot.waitUntil(lambda: window.document.analysis.checked_count == 2, timeout=10_000)
     window.side_tabs.setCurrentWidget(window.overview_pane)
     overview = window.overview_pane
     qtbot.waitUntil(lambda: overview.labels["examples"].text() == "2", timeout=10_000)
-    window._update_counts()
+    window.status.update_counts()
     assert window.counts_label.text().startswith("2 examples")
     assert "error" in window.counts_label.text()  # checked, so counted
     errors = window.problems_model.counts().errors
@@ -123,7 +123,7 @@ def test_save_dialogs_start_in_the_documents_folder(qtbot, window, monkeypatch) 
         return "", ""
 
     monkeypatch.setattr(window_files.QFileDialog, "getSaveFileName", fake_dialog)
-    window.open_sample()
+    window.files.open_sample()
     window.files.save_as()
     documents = window_files.documents_folder()
     assert Path(seen[0]).parent == documents
@@ -133,7 +133,7 @@ def test_save_dialogs_start_in_the_documents_folder(qtbot, window, monkeypatch) 
 
 def test_the_overview_tab_icon_follows_the_problems(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
-    window._update_counts()
+    window.status.update_counts()
     index = window.side_tabs.indexOf(window.overview_pane)
     assert "errors to fix" in window.side_tabs.tabToolTip(index)
     assert not window.side_tabs.tabIcon(index).isNull()

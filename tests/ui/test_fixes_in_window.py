@@ -57,7 +57,7 @@ def test_every_fix_the_sample_offers_leaves_no_new_error(qtbot, window, sample_f
     for record, problem in targets:
         before = _error_codes(window, record)
         answer_next_dialog(lambda d: (d.setTextValue("Happy to help."), d.accept()))
-        window.apply_quick_fix(record, problem, problem.fix)
+        window.edits.apply_quick_fix(record, problem, problem.fix)
         focus = window.focusWidget()
         if (
             problem.fix.code == "write_reply"
@@ -93,13 +93,13 @@ def test_a_warning_set_aside_is_kept_counted_apart_and_reversible(
     last = window.problems_model.rowCount() - 1
     assert window.problems_model.intended(last)
     assert window.problems_model.data(window.problems_model.index(last, 2)).startswith("Set aside")
-    window.act_save.trigger()
+    window.menus.act_save.trigger()
     qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
     assert "email_address@1" in sidecar_path(sample_file).read_text(encoding="utf-8")
     # reversible: undo, and "Count It Again"
-    window.act_undo.trigger()
+    window.menus.act_undo.trigger()
     qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 0, timeout=5000)
-    window.act_redo.trigger()
+    window.menus.act_redo.trigger()
     qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 1, timeout=5000)
     pane.select_row(last)
     assert pane.intended_button.text() == "Count It Again"
@@ -124,8 +124,8 @@ def test_a_file_wide_warning_can_be_set_aside_too(qtbot, window, sample_file: Pa
     assert window.problems_pane.isVisible()
     window.problems_pane.intended_button.click()
     qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 1, timeout=5000)
-    window.act_save.trigger()
+    window.menus.act_save.trigger()
     qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
     assert problem.code in sidecar_path(sample_file).read_text(encoding="utf-8")
-    window.act_undo.trigger()
+    window.menus.act_undo.trigger()
     qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 0, timeout=5000)

@@ -27,8 +27,9 @@ def dataset() -> Dataset:
     return Dataset.from_bytes(ORIGINAL)
 
 
-def _dialog(qtbot, dataset: Dataset, parent: QWidget | None = None) -> ImportDialog:
-    dialog = ImportDialog(dataset, QUndoStack(), parent)
+def _dialog(qtbot, dataset: Dataset, parent: _Window | None = None) -> ImportDialog:
+    pools = parent.pools if parent is not None else None
+    dialog = ImportDialog(dataset, QUndoStack(), parent, pools=pools)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -69,7 +70,7 @@ def test_choosing_another_shape_reports_what_does_not_fit(qtbot, dataset) -> Non
 
 
 class _Window(QWidget):
-    """A parent that lends the dialog its worker pools, as the main window does."""
+    """A parent whose worker pools the dialog is given, as the main window's files do."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -43,24 +43,24 @@ def test_edit_actions_undo_redo_and_modified_flag(qtbot, window, sample_file: Pa
     open_and_check(qtbot, window, sample_file)
     pane = window.examples_pane
     pane.select_record(3)
-    window.act_duplicate.trigger()
+    window.menus.act_duplicate.trigger()
     assert len(window.document.dataset) == 22
     assert window.document.dataset[4].raw == window.document.dataset[3].raw
     assert window.isWindowModified()
-    window.act_add.trigger()
+    window.menus.act_add.trigger()
     assert len(window.document.dataset) == 23
     pane.select_record(0)
-    window.act_delete.trigger()
+    window.menus.act_delete.trigger()
     assert len(window.document.dataset) == 22
-    assert window.act_undo.text() == "&Undo Delete example"
-    window.act_undo.trigger()
-    window.act_undo.trigger()
-    window.act_undo.trigger()
+    assert window.menus.act_undo.text() == "&Undo Delete example"
+    window.menus.act_undo.trigger()
+    window.menus.act_undo.trigger()
+    window.menus.act_undo.trigger()
     assert window.document.dataset.to_bytes() == sample_file.read_bytes()
     assert not window.isWindowModified()
-    window.act_redo.trigger()
+    window.menus.act_redo.trigger()
     assert window.isWindowModified()
-    window.act_save.trigger()
+    window.menus.act_save.trigger()
     qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
     assert len(sample_file.read_bytes().splitlines()) == 22
 
@@ -69,26 +69,28 @@ def test_review_status_tags_and_note(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
     pane = window.examples_pane
     pane.select_record(2)
-    window.status_actions[ReviewStatus.APPROVED].trigger()  # approve and move on
+    window.menus.status_actions[ReviewStatus.APPROVED].trigger()  # approve and move on
     assert window.document.review.get(2).status is ReviewStatus.APPROVED
     assert pane.current_record() == 3
     pane.table.selectAll()
-    qtbot.waitUntil(lambda: len(pane.selected_records()) == 21 and window.act_add_tag.isEnabled())
+    qtbot.waitUntil(
+        lambda: len(pane.selected_records()) == 21 and window.menus.act_add_tag.isEnabled()
+    )
     answer_next_dialog(lambda d: (d.setTextValue("tone"), d.accept()))
-    window.act_add_tag.trigger()
+    window.menus.act_add_tag.trigger()
     assert all(window.document.review.get(i).tags == ("tone",) for i in range(21))
     assert pane.tag_combo.findData("tone") > 0
     pane.select_record(5)
     answer_next_dialog(lambda d: (d.setTextValue("  Too formal  "), d.accept()))
-    window.act_note.trigger()
+    window.menus.act_note.trigger()
     assert window.document.review.get(5).note == "Too formal"
     pane.select_record(5)
     answer_next_dialog(lambda d: (d.setTextValue("tone"), d.accept()))
-    window.act_remove_tag.trigger()
+    window.menus.act_remove_tag.trigger()
     assert window.document.review.get(5).tags == ()
-    window.act_undo.trigger()
+    window.menus.act_undo.trigger()
     assert window.document.review.get(5).tags == ("tone",)
-    window.act_save.trigger()
+    window.menus.act_save.trigger()
     qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=10_000)
     assert sidecar_path(sample_file).exists()
     assert b"Too formal" not in sample_file.read_bytes()
@@ -96,10 +98,10 @@ def test_review_status_tags_and_note(qtbot, window, sample_file: Path) -> None:
 
 def test_problems_pane_selects_example_and_applies_fix(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
-    window.step_problem(1)  # the first problem at or after the current example (line 1) …
+    window.edits.step_problem(1)  # the first problem at or after the current example (line 1) …
     assert window.examples_pane.current_record() == 5  # … the name line 6's reply brings in
     for _ in range(3):  # lines 10 and 11 state facts too (teaches_facts), then line 12
-        window.step_problem(1)
+        window.edits.step_problem(1)
     assert window.examples_pane.current_record() == 11
     assert window.problems_pane.fix_button.isVisible()
     # an empty reply is written, not removed: removing it would leave "no assistant reply"
@@ -118,29 +120,29 @@ def test_problems_pane_selects_example_and_applies_fix(qtbot, window, sample_fil
     assert reply == {"role": "assistant", "content": "It ships on Monday."}
     assert window.document.analysis.error_count == errors_before - 1  # nothing traded
     while window.document.undo_stack.canUndo():
-        window.act_undo.trigger()
+        window.menus.act_undo.trigger()
     assert window.document.dataset[11].raw == sample_file.read_bytes().splitlines()[11]
-    window.step_problem(-1)
+    window.edits.step_problem(-1)
     assert window.problems_pane.table.currentIndex().isValid()
 
 
 def test_keyboard_navigation(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
-    window.act_go_examples.trigger()
+    window.menus.act_go_examples.trigger()
     qtbot.keyClick(window.examples_pane.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert window.examples_pane.current_record() == 1
-    window.act_next.trigger()
-    window.act_next.trigger()
+    window.menus.act_next.trigger()
+    window.menus.act_next.trigger()
     assert window.editor.current_index() == 3
-    window.act_previous.trigger()
+    window.menus.act_previous.trigger()
     assert window.editor.current_index() == 2
-    window.act_go_problems.trigger()
+    window.menus.act_go_problems.trigger()
     assert window.side_tabs.currentWidget() is window.problems_pane
-    window.act_next_problem.trigger()
+    window.menus.act_next_problem.trigger()
     assert window.problems_pane.table.currentIndex().isValid()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    window.act_find.trigger()
+    window.menus.act_find.trigger()
     qtbot.waitUntil(window.examples_pane.search.hasFocus)
 
 
@@ -187,13 +189,13 @@ def test_filters_from_the_pane(qtbot, window, sample_file: Path) -> None:
     pane.search.setText("(")
     pane.apply_text_filter()
     assert "cannot be used" in pane.search.toolTip()
-    window.act_clear_filters.trigger()
+    window.menus.act_clear_filters.trigger()
     assert pane.proxy.rowCount() == 21
-    window.act_only_errors.trigger()
+    window.menus.act_only_errors.trigger()
     assert pane.proxy.rowCount() == 3
     codes = [pane.problem_combo.itemData(i) for i in range(pane.problem_combo.count())]
     assert "code:duplicate_example" in codes
-    window.act_clear_filters.trigger()
+    window.menus.act_clear_filters.trigger()
     # selecting a filtered-out example clears the filters instead of failing
     pane.set_problem_filter("errors")
     assert pane.select_record(0)
@@ -204,7 +206,7 @@ def test_close_with_unsaved_changes_asks(qtbot, sample_file: Path) -> None:
     window = make_window(qtbot)
     open_and_check(qtbot, window, sample_file)
     window.examples_pane.select_record(0)
-    window.act_delete.trigger()
+    window.menus.act_delete.trigger()
     seen = answer_next_dialog(click(QMessageBox.StandardButton.Cancel))
     window.close()
     assert seen and "Save the changes" in seen[0]
@@ -219,9 +221,9 @@ def test_discard_keeps_the_file(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
     original = sample_file.read_bytes()
     window.examples_pane.select_record(0)
-    window.act_delete.trigger()
+    window.menus.act_delete.trigger()
     answer_next_dialog(click(QMessageBox.StandardButton.Discard))
-    window.act_close.trigger()
+    window.menus.act_close.trigger()
     assert sample_file.read_bytes() == original
     assert len(window.document.dataset) == 0 and window.document.path is None
 
@@ -231,7 +233,7 @@ def test_failing_save_shows_error_and_keeps_edits(
 ) -> None:
     open_and_check(qtbot, window, sample_file)
     window.examples_pane.select_record(0)
-    window.act_delete.trigger()
+    window.menus.act_delete.trigger()
     window.document.save(tmp_path / "missing-folder" / "x.jsonl")
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "error-box") is not None, timeout=10_000)
     box = window.findChild(QMessageBox, "error-box")
@@ -243,7 +245,7 @@ def test_failing_save_shows_error_and_keeps_edits(
 
 
 def test_open_errors_are_plain(qtbot, window, tmp_path: Path) -> None:
-    window.open_path(tmp_path / "missing.jsonl")
+    window.files.open_path(tmp_path / "missing.jsonl")
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "error-box") is not None, timeout=10_000)
     box = window.findChild(QMessageBox, "error-box")
     assert "could not be found" in box.text()
@@ -260,13 +262,13 @@ def test_half_broken_and_non_utf8_files_open_with_everything(qtbot, window, tmp_
     messages = [p.message for _, p in window.document.analysis.problems()]
     assert any("not valid UTF-8" in m for m in messages)
     assert any("not valid JSON" in m for m in messages)
-    window.act_save.trigger()
+    window.menus.act_save.trigger()
     qtbot.waitUntil(lambda: "Saved" in window.status_label.text(), timeout=10_000)
     assert path.read_bytes() == good + b"\n\xff\xfe not utf-8\n{broken\n\n" + good
 
 
 def test_new_from_template_and_save_as(qtbot, window, tmp_path: Path, monkeypatch) -> None:
-    window.open_template(find_template("support_replies"))
+    window.files.open_template(find_template("support_replies"))
     assert window.windowTitle().startswith("Untitled (support replies)")
     assert window.examples_model.rowCount() == 2
     target = tmp_path / "support"
@@ -274,7 +276,7 @@ def test_new_from_template_and_save_as(qtbot, window, tmp_path: Path, monkeypatc
         "desktop_app.ui.window_files.QFileDialog.getSaveFileName",
         lambda *a, **k: (str(target), ""),
     )  # the native file dialog cannot be driven offscreen; the window's own path is tested
-    window.act_save.trigger()
+    window.menus.act_save.trigger()
     qtbot.waitUntil(lambda: (tmp_path / "support.jsonl").exists(), timeout=10_000)
     qtbot.waitUntil(lambda: window.windowTitle().startswith("support.jsonl"), timeout=5000)
 
@@ -297,8 +299,8 @@ def test_layout_and_recent_files_are_remembered(qtbot, sample_file: Path) -> Non
     assert second.size().height() == 577
     assert second.examples_pane.table.horizontalHeader().sectionSize(4) == 77
     assert second.ui_state.load_bytes("splitter") is not None
-    second.files.fill_recent_menu()
-    texts = [a.text() for a in second.recent_menu.actions()]
+    second.files.fill_recent_menu(second.menus.recent_menu)
+    texts = [a.text() for a in second.menus.recent_menu.actions()]
     assert texts[0] == "&1 brand_voice.jsonl"
     close_window(second)
 
@@ -307,9 +309,9 @@ def test_theme_switch(qtbot, window) -> None:
     def lightness() -> int:
         return window.palette().color(window.backgroundRole()).lightness()
 
-    window.theme_actions["dark"].trigger()
+    window.menus.theme_actions["dark"].trigger()
     qtbot.waitUntil(lambda: lightness() < 100)  # widgets take the palette in a queued event
-    window.theme_actions["light"].trigger()
+    window.menus.theme_actions["light"].trigger()
     qtbot.waitUntil(lambda: lightness() > 200)
     assert window.prefs.theme == "light"
 
@@ -332,7 +334,7 @@ def test_accessible_names_on_controls(window) -> None:
         window.cancel_button,
     ):
         assert widget.accessibleName()
-    assert window.act_next_problem.toolTip()
+    assert window.menus.act_next_problem.toolTip()
 
 
 def test_sample_on_first_start_only(qtbot) -> None:
@@ -351,7 +353,7 @@ def test_input_dialog_cancel_changes_nothing(qtbot, window, sample_file: Path) -
     open_and_check(qtbot, window, sample_file)
     window.examples_pane.select_record(1)
     answer_next_dialog(lambda d: d.reject())
-    window.act_add_tag.trigger()
+    window.menus.act_add_tag.trigger()
     assert window.document.review.get(1).tags == ()
     assert isinstance(QInputDialog, type)
     assert Column.PREVIEW == 0
@@ -367,7 +369,7 @@ def test_a_big_file_is_filtered_in_the_background(qtbot, window, tmp_path: Path)
     ]
     path = tmp_path / "big.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    window.open_path(path)
+    window.files.open_path(path)
     qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
     window.document.search.at_once_bytes = 1024  # big, for this test
     pane = window.examples_pane

@@ -69,7 +69,7 @@ def test_counts_and_estimate_follow_edits(qtbot, window, sample_file: Path) -> N
     assert pane.labels["epochs"].text() == "2 (chosen)"
     assert window.prefs.epochs == 2
     window.examples_pane.select_record(0)
-    window.act_delete.trigger()
+    window.menus.act_delete.trigger()
     qtbot.waitUntil(lambda: pane.labels["examples"].text() == "20", timeout=5000)
     assert "0 approved" in pane.labels["review"].text()
 

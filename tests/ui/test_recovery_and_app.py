@@ -63,7 +63,7 @@ def test_crash_then_restore_in_a_new_window(qtbot, sample_file: Path) -> None:
     assert second.document.review.get(4).status is ReviewStatus.NEEDS_WORK
     assert second.isWindowModified()  # restored work still needs saving
     assert not copy.exists()
-    second.act_save.trigger()
+    second.menus.act_save.trigger()
     qtbot.waitUntil(lambda: not second.isWindowModified(), timeout=10_000)
     assert sample_file.read_bytes() == edited
     close_window(second)

@@ -21,7 +21,7 @@ COMMENTED = DATA / "realworld" / "EWHA-Inkspire_inkspire-gpt__data_set.jsonl"
 
 
 def _open(qtbot, window, path: Path) -> None:
-    window.open_path(path)
+    window.files.open_path(path)
     qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
 
 

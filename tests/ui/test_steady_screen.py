@@ -20,7 +20,7 @@ def test_toolbar_buttons_keep_their_places_and_undo_says_what_in_its_tip(
     qtbot, window, sample_file: Path
 ) -> None:
     open_and_check(qtbot, window, sample_file)
-    add_button = window.toolbar.widgetForAction(window.act_add)
+    add_button = window.toolbar.widgetForAction(window.menus.act_add)
     before = add_button.geometry()
     value = window.document.dataset.value(12)
     value["messages"][2]["role"] = "assistant"
@@ -67,7 +67,7 @@ def test_the_example_column_keeps_twenty_characters(qtbot, window, sample_file: 
 
 
 def test_long_words_and_addresses_wrap_inside_the_bubble(qtbot, window) -> None:
-    window.act_add.trigger()
+    window.menus.act_add.trigger()
     record = window.examples_pane.current_record()
     value = window.document.dataset.value(record)
     value["messages"][-1]["content"] = LONG_URL

@@ -160,7 +160,7 @@ def spell_checked_in_next_dialog(qtbot, open_dialog) -> bool:
 def test_the_review_note_is_spell_checked(qtbot, window, sample_file) -> None:
     open_and_check(qtbot, window, sample_file)
     window.examples_pane.select_record(0)
-    assert spell_checked_in_next_dialog(qtbot, window.edit_note)
+    assert spell_checked_in_next_dialog(qtbot, window.edits.edit_note)
 
 
 def test_problems_say_example_not_line(qtbot, window, sample_file) -> None:
@@ -175,4 +175,4 @@ def test_problems_say_example_not_line(qtbot, window, sample_file) -> None:
 
 def test_the_system_prompt_dialog_is_spell_checked(qtbot, window, sample_file) -> None:
     open_and_check(qtbot, window, sample_file)
-    assert spell_checked_in_next_dialog(qtbot, window.set_system_prompt)
+    assert spell_checked_in_next_dialog(qtbot, window.edits.set_system_prompt)

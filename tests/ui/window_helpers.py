@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from desktop_app.app import build_window
 from desktop_app.core.settings import Preferences
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
@@ -22,7 +23,7 @@ def make_window(qtbot, prefs: Preferences | None = None) -> MainWindow:
         ui_state=UiState(),
         persist_prefs=False,
     )
-    window = MainWindow(services)
+    window = build_window(QApplication.instance(), services=services)
     # not qtbot.addWidget: pytest-qt would close it before our fixture can mark it saved
     window.show()
     qtbot.waitExposed(window)
@@ -49,7 +50,7 @@ def is_checked(window: MainWindow) -> bool:
 
 
 def open_and_check(qtbot, window: MainWindow, path: Path) -> None:
-    window.open_path(path)
+    window.files.open_path(path)
     qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
     qtbot.waitUntil(lambda: is_checked(window), timeout=30_000)
     window.problems_model.rebuild()

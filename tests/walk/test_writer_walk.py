@@ -24,6 +24,7 @@ from window_helpers import answer_next_dialog, is_checked
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop_app.app import build_window
 from desktop_app.core.settings import Preferences
 from desktop_app.core.templates import sample_path
 from desktop_app.qt.problems_model import is_intended
@@ -268,7 +269,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
         ui_state=UiState(),
         persist_prefs=False,
     )
-    window = MainWindow(services)
+    window = build_window(QApplication.instance(), services=services)
     window.resize(*SIZES[size])
     window.show()
     qtbot.waitExposed(window)
@@ -277,7 +278,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
     walk = Walk(qtbot, window, scheme, size, shots)
     try:
         # open the sample
-        window.open_path(sample_copy)
+        window.files.open_path(sample_copy)
         qtbot.waitUntil(lambda: not window.document.loading and is_checked(window), timeout=30_000)
         window.examples_pane.select_record(2)
         qtbot.waitUntil(lambda: _settled(window), timeout=20_000)
@@ -310,7 +311,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
 
         # add an example
         count = len(window.document.dataset)
-        window.act_add.trigger()
+        window.menus.act_add.trigger()
         assert len(window.document.dataset) == count + 1
         added = window.examples_pane.current_record()
         for message, text in (
@@ -335,7 +336,7 @@ def test_the_writers_walk(qtbot, scheme: str, size: str, shots: Path, sample_cop
         assert _open_problems(window) == []
         qtbot.waitUntil(lambda: window.problems_model.counts()[:2] == (0, 0), timeout=10_000)
         assert window.problems_model.counts().set_aside > 0
-        window._update_counts()
+        window.status.update_counts()
         assert "0 errors · 0 warnings" in window.counts_label.text()
 
         # a dataset-wide problem opens the overview beside the Problems list

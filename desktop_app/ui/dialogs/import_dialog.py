@@ -40,6 +40,7 @@ from desktop_app.core.convert import Conversion, Table
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt.commands import InsertRecordsCommand
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.dialogs.import_shapes import ShapePage
 
 PREVIEW_ROWS = 20
@@ -87,7 +88,11 @@ class ImportDialog(QDialog):
         undo_stack: QUndoStack,
         parent: QWidget | None = None,
         at: int | None = None,
+        *,
+        pools: TaskRunner | None = None,
     ) -> None:
+        """`pools`: the window's worker pools, for reading other shapes of file off the GUI
+        thread (without them, on the GUI thread)."""
         super().__init__(parent)
         self.setWindowTitle("Import examples")
         self.dataset, self.stack = dataset, undo_stack
@@ -148,7 +153,7 @@ class ImportDialog(QDialog):
         self.pasted.textChanged.connect(self._schedule)
         self.pages.addWidget(self.pasted)
         self.pages.addWidget(QWidget())
-        self.shapes = ShapePage(getattr(parent, "pools", None))
+        self.shapes = ShapePage(pools)
         self.shapes.changed.connect(self.update_preview)
         self.shapes.failed.connect(self._show_error)
         self.pages.addWidget(self.shapes)
@@ -344,13 +349,18 @@ def _preview_cells(value: Any) -> tuple[str, str, str]:
 
 
 def run_import(
-    parent: QWidget | None, dataset: Dataset, undo_stack: QUndoStack, at: int | None = None
+    parent: QWidget | None,
+    dataset: Dataset,
+    undo_stack: QUndoStack,
+    at: int | None = None,
+    *,
+    pools: TaskRunner | None = None,
 ) -> Conversion | None:
     """Show the dialog; returns what was imported (values and notes), or None when cancelled.
 
     The examples are inserted at record index `at` (at the end when None), as one undo step.
     """
-    dialog = ImportDialog(dataset, undo_stack, parent, at)
+    dialog = ImportDialog(dataset, undo_stack, parent, at, pools=pools)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result is None:
         return None
     return dialog.result

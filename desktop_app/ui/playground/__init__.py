@@ -1,20 +1,15 @@
 """Try the model: the playground (chat with one model or two side by side) and comparisons on a
 set of prompts with blind rating.
 
-Wiring in the main window (desktop_app/ui/main_window.py):
+Wiring: the composition root (desktop_app/app.py, `complete_window`) builds the `TryServices`
+(the shown document, the job records, the practice server's address) and hands them to the
+window's `Extras` (ui/window_extras.py), whose Try menu opens:
 
-    self.try_services = TryServices(
-        document=lambda: self.document,                     # has .dataset and .undo_stack
-        store=lambda: self.training.store,                  # the job records (tuned models)
-        practice_url=self.training.practice.current_url,    # practice models, when running
-        parent=self,
-    )
-    self.try_services.example_added.connect(self.examples_pane.select_record)
-    menu “Try”:  Playground…           → open_playground(self, self.try_services)
-                 Compare Two Models…   → start_comparison(self, self.try_services,
-                                             selected=self.examples_pane.selected_records())
-                 Open Comparison…      → open_comparison(self, self.try_services)
-    closeEvent:  self.try_services.shutdown() before self.pools.shutdown()
+    Playground…           → open_playground(window, try_services)
+    Compare Two Models…   → start_comparison(window, try_services, selected=…)
+    Open Comparison…      → open_comparison(window, try_services)
+
+`try_services.shutdown()` runs when the window closes, before the window's pools shut down.
 """
 
 from __future__ import annotations

@@ -5,14 +5,10 @@ the job store, the providers (one per account), the practice server, the job pol
 notifier; it opens the dialogs and job windows, and it shuts all of that down cleanly when the
 app quits.
 
-Wiring (desktop_app/ui/main_window.py):
-
-    self.training = TrainingHub(window=self, current_dataset=lambda: ...)
-    self.training.example_requested.connect(self.go_to_problem)
-    menu: Start Training… → self.training.start_training(self, document)
-          Keys…           → self.training.show_keys(self)
-          Jobs            → a dock holding self.training.jobs_pane(self)
-    closeEvent: self.training.shutdown() before the task runner's shutdown()
+Built by the composition root (desktop_app/app.py, `complete_window`) through
+`training/wiring.py`'s `install_training`, which also adds the Training menu and the Jobs dock;
+the window's `Extras` (ui/window_extras.py) holds it and calls `shutdown()` when the window closes,
+before the window's pools shut down.
 """
 
 from __future__ import annotations

@@ -1,36 +1,60 @@
 """Put the training GUI into the main window: a Training menu, a Jobs dock, the hub.
 
-    from desktop_app.ui.training.wiring import install_training
-    self.training = install_training(self)          # at the end of MainWindow.__init__
+    hub = install_training(window, document=..., display_name=..., say=..., go_to=...)
     ...
-    self.training.shutdown()                        # in closeEvent, before self.pools.shutdown()
+    hub.shutdown()                                  # in closeEvent, before the pools shut down
 
-The window is used through what it already offers (`document`, `go_to_problem`, `menuBar()`,
-`status_label`), so main_window.py needs only those two lines.
+What the menu needs from the window is passed in explicitly: the shown document, its display
+name, a status line, and going to an example's problem (window_extras.py does this).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from desktop_app.core.dataset import Dataset
+from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.icons import icon
 from desktop_app.ui.training.hub import TrainingHub
 
 START_SHORTCUT = "Ctrl+Shift+R"  # “run training”; Ctrl+Shift+T is taken by Remove Tag
 
 
+class ShownDocument(Protocol):
+    """The open document as training sees it (desktop_app.qt.document.Document fits)."""
+
+    @property
+    def dataset(self) -> Dataset: ...
+
+    @property
+    def loading(self) -> bool: ...
+
+    @property
+    def path(self) -> Any: ...
+
+
 class TrainingMenu(QObject):
     """The Training menu and the Jobs dock of one main window."""
 
-    def __init__(self, window: QMainWindow, hub: TrainingHub) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        hub: TrainingHub,
+        document: Callable[[], ShownDocument | None],
+        display_name: Callable[[], str],
+        say: Callable[[str], None],
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.hub = hub
+        self._document = document
+        self._display_name = display_name
+        self._say_to = say
         self.act_start = QAction(icon("train"), "&Start Training…", window)
         self.act_start.setShortcut(QKeySequence(START_SHORTCUT))
         self.act_start.setStatusTip("Check this dataset, see the cost, and start a fine-tuning job")
@@ -58,19 +82,16 @@ class TrainingMenu(QObject):
         hub.job_started.connect(self._show_jobs)
         hub.message.connect(self._say)
 
-    def _document(self) -> Any:
-        return getattr(self.window, "document", None)
-
     @Slot()
     def start_training(self) -> None:
         document = self._document()
-        if document is None or getattr(document, "loading", False):
+        if document is None or document.loading:
             self._say("Wait until the dataset has finished opening, then start training.")
             return
         if len(document.dataset) == 0:
             self._say("This dataset has no examples yet: add some, then start training.")
             return
-        name = getattr(self.window, "display_name", lambda: "")()
+        name = self._display_name()
         self.hub.start_training(self.window, document.dataset, path=document.path, name=name)
 
     @Slot()
@@ -84,26 +105,30 @@ class TrainingMenu(QObject):
 
     @Slot(str)
     def _say(self, text: str) -> None:
-        label = getattr(self.window, "status_label", None)
-        if label is not None:
-            label.setText(text)
-        else:
-            self.window.statusBar().showMessage(text, 10_000)
+        self._say_to(text)
 
 
-def install_training(window: QMainWindow, **options: Any) -> TrainingHub:
-    """Create the training hub for `window`, add its menu and dock, resume following jobs."""
+def install_training(
+    window: QMainWindow,
+    *,
+    document: Callable[[], ShownDocument | None],
+    display_name: Callable[[], str],
+    say: Callable[[str], None],
+    go_to: Callable[[int, int], None],
+    tasks: TaskRunner,
+    **options: Any,
+) -> TrainingHub:
+    """Create the training hub for `window`, add its menu and dock, resume following jobs.
+
+    `go_to(record, message)` shows an example a job's error points at."""
 
     def current_dataset() -> Dataset | None:
-        document = getattr(window, "document", None)
-        return document.dataset if document is not None else None
+        shown = document()
+        return shown.dataset if shown is not None else None
 
-    options.setdefault("tasks", getattr(window, "pools", None))  # the app's task runner
-    hub = TrainingHub(window=window, current_dataset=current_dataset, **options)
-    go_to = getattr(window, "go_to_problem", None)
-    if go_to is not None:
-        hub.example_requested.connect(go_to)
-    hub.menu = TrainingMenu(window, hub)
+    hub = TrainingHub(window=window, current_dataset=current_dataset, tasks=tasks, **options)
+    hub.example_requested.connect(go_to)
+    hub.menu = TrainingMenu(window, hub, document, display_name, say)
     QTimer.singleShot(0, hub.resume)
     QTimer.singleShot(0, hub.resolve_pending)  # job starts sent but never confirmed
     return hub

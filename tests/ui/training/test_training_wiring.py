@@ -10,13 +10,14 @@ import pytest
 from training_helpers import chat_example  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget
 
+from desktop_app.app import build_window
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.settings import Preferences
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
-from desktop_app.ui.main_window import MainWindow, Services
+from desktop_app.ui.main_window import Services
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
 from run_processes import run_processes_for_tests
 
@@ -30,7 +31,7 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
         ui_state=UiState(),
         persist_prefs=False,
     )
-    window = MainWindow(services)
+    window = build_window(QApplication.instance(), services=services)
     qtbot.addWidget(window)
     window.show()
     hub = window.extras.training
@@ -47,7 +48,7 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
     dataset = Dataset.from_values([chat_example(i) for i in range(1, 13)])
     dataset.insert_records(3, [dataset.make_raw_record('{"messages": [')])
     dataset.save(path)
-    window.open_path(path)
+    window.files.open_path(path)
     qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
 
     hub.menu.act_start.trigger()
