@@ -74,15 +74,19 @@ class CheckerProcess:
     def warm(self, model: str, provider: str) -> None:
         """Have the child build this checker in the background; returns at once.
 
-        A child not running yet is started on a short-lived thread: starting a process takes
-        the calling thread ~100 ms (measured), too long for the window to wait.
+        A child not running yet, or busy with another call, is asked on a short-lived thread:
+        starting a process takes the calling thread ~100 ms (measured), and a call in progress
+        can take a second (building a tokenizer), too long for the window to wait.
         """
         key = (model, provider)
         if key in self._ready or key in self._warming:
             return
         self._warming.add(key)
-        if self.running:
-            self._send_warm(key)
+        if self.running and self._lock.acquire(blocking=False):
+            try:
+                self._send_warm_locked(key)
+            finally:
+                self._lock.release()
             return
         starter = threading.Thread(
             target=self._send_warm, args=(key,), name="checker-start", daemon=True
@@ -91,12 +95,15 @@ class CheckerProcess:
 
     def _send_warm(self, key: Key) -> None:
         with self._lock:
-            try:
-                self._send(next(self._ids), "warm", key, None)  # starts the child if needed
-            except CheckerUnavailable:
-                self._warming.discard(key)
-                return
-            self._warming.add(key)
+            self._send_warm_locked(key)
+
+    def _send_warm_locked(self, key: Key) -> None:
+        try:
+            self._send(next(self._ids), "warm", key, None)  # starts the child if needed
+        except CheckerUnavailable:
+            self._warming.discard(key)
+            return
+        self._warming.add(key)
 
     def records(
         self,

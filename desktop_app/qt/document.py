@@ -35,7 +35,8 @@ from desktop_app.qt import gc_guard
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.loader import LoadBatch, LoadResult, load_file
 from desktop_app.qt.text_search import TextSearch
-from desktop_app.qt.workers import CancelToken, Worker, WorkerPools, WorkerSignals
+from desktop_app.qt.waiting import run_and_wait
+from desktop_app.qt.workers import CancelToken, ProgressFn, Worker, WorkerPools, WorkerSignals
 
 log = logging.getLogger(__name__)
 
@@ -292,23 +293,31 @@ class Document(QObject):
         return worker
 
     def save_now(self, path: Path | None = None) -> None:
-        """Save on this thread (closing the window with Save); raises DatasetSaveError."""
+        """Save and wait for it (closing the window with Save); raises DatasetSaveError. The save
+        runs on the writer thread, after any copy still being written; the window keeps painting
+        meanwhile (qt/waiting.py)."""
         target = path or self.path
         if target is None:
             raise ValueError("save_now() needs a path for a dataset that was never saved")
-        self.pools.writer.waitForDone(-1)
+        chunks = list(self.dataset.iter_bytes())
         records, entries, unmatched = self.review.snapshot()
         self._save_index = self.undo_stack.index()
-        saved = save_files(
-            target,
-            list(self.dataset.iter_bytes()),
-            records,
-            entries,
-            unmatched,
-            cancel=CancelToken(),
-            progress=lambda _value: None,
-            sections=dict(self.review.sections),
-        )
+        try:
+            saved = run_and_wait(
+                self.pools,
+                save_files,
+                target,
+                chunks,
+                records,
+                entries,
+                unmatched,
+                writer=True,
+                sections=dict(self.review.sections),
+            )
+        except DatasetSaveError:
+            raise
+        except Exception as exc:
+            raise _save_error(exc) from exc
         self._after_save(saved)
 
     @Slot(object)
@@ -336,11 +345,7 @@ class Document(QObject):
     def _on_save_failed(self, error: object) -> None:
         self._save_worker = None
         if not isinstance(error, DatasetSaveError):
-            error = DatasetSaveError(
-                "The dataset could not be saved.",
-                "Try Save As to save a copy elsewhere. Your edits are kept in the app.",
-                technical=f"{type(error).__name__}: {error}",
-            )
+            error = _save_error(error)
         self.autosave_now()  # the edits are safe in the recovery copy while the user decides
         self.save_failed.emit(error)
 
@@ -393,11 +398,26 @@ class Document(QObject):
 
     # ---- closing -------------------------------------------------------------------------
     def close(self) -> None:
-        """Stop everything this document started; the recovery copy goes (a clean close)."""
+        """Stop everything this document started, without waiting for it (what is still running
+        was cancelled, or is a save that completes on its own); the recovery copy goes."""
         self._autosave_timer.stop()
         self.cancel_loading()
         self.search.close()
         self.analysis.detach()
-        self.pools.wait(30_000)
         self.review.detach()
         recovery.discard(self.recovery_file)
+        if self._autosave_worker is not None:  # a copy still being written: remove it after
+            self.pools.run(discard_recovery_copy, self.recovery_file, writer=True)
+
+
+def discard_recovery_copy(file: Path, *, cancel: CancelToken, progress: ProgressFn) -> None:
+    """Writer thread: remove a recovery copy once the copies queued before it are written."""
+    recovery.discard(file)
+
+
+def _save_error(error: object) -> DatasetSaveError:
+    return DatasetSaveError(
+        "The dataset could not be saved.",
+        "Try Save As to save a copy elsewhere. Your edits are kept in the app.",
+        technical=f"{type(error).__name__}: {error}",
+    )

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt import gc_guard
+from desktop_app.qt.waiting import shut_down
 from desktop_app.ui import theme, window_editing
 from desktop_app.ui.icons import clear_cache, icon, icon_set
 from desktop_app.ui.window_editing import WindowEditing
@@ -532,5 +533,5 @@ class MainWindow(WindowMenus, WindowEditing, WindowStatus, QMainWindow):
             self._detach(self.document)
             self.document.deleteLater()
             self.document = None
-        self.pools.shutdown(30_000)
+        shut_down(self.pools, 30_000)  # saves finish while the window still paints
         event.accept()
