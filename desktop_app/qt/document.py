@@ -269,26 +269,11 @@ class Document(QObject):
     # ---- saving --------------------------------------------------------------------------
     def save(self, path: Path | None = None) -> Worker:
         """Save on the writer thread; `saved` or `save_failed` follows."""
-        target = path or self.path
-        if target is None:
-            raise ValueError("save() needs a path for a dataset that was never saved")
-        chunks = list(self.dataset.iter_bytes())
-        records, entries, unmatched = self.review.snapshot()
-        self._save_index = self.undo_stack.index()
+        args, kwargs = self._save_job(path)
         signals = WorkerSignals()
         signals.succeeded.connect(self._on_saved)
         signals.failed.connect(self._on_save_failed)
-        worker = self.pools.run(
-            save_files,
-            target,
-            chunks,
-            records,
-            entries,
-            unmatched,
-            writer=True,
-            signals=signals,
-            sections=dict(self.review.sections),
-        )
+        worker = self.pools.run(save_files, *args, writer=True, signals=signals, **kwargs)
         self._save_worker = worker
         return worker
 
@@ -296,29 +281,25 @@ class Document(QObject):
         """Save and wait for it (closing the window with Save); raises DatasetSaveError. The save
         runs on the writer thread, after any copy still being written; the window keeps painting
         meanwhile (qt/waiting.py)."""
-        target = path or self.path
-        if target is None:
-            raise ValueError("save_now() needs a path for a dataset that was never saved")
-        chunks = list(self.dataset.iter_bytes())
-        records, entries, unmatched = self.review.snapshot()
-        self._save_index = self.undo_stack.index()
+        args, kwargs = self._save_job(path)
         try:
-            saved = run_and_wait(
-                self.pools,
-                save_files,
-                target,
-                chunks,
-                records,
-                entries,
-                unmatched,
-                writer=True,
-                sections=dict(self.review.sections),
-            )
+            saved = run_and_wait(self.pools, save_files, *args, writer=True, **kwargs)
         except DatasetSaveError:
             raise
         except Exception as exc:
             raise _save_error(exc) from exc
         self._after_save(saved)
+
+    def _save_job(self, path: Path | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """What `save_files` needs: the target and a snapshot of the lines and review notes."""
+        target = path or self.path
+        if target is None:
+            raise ValueError("saving needs a path for a dataset that was never saved")
+        chunks = list(self.dataset.iter_bytes())
+        records, entries, unmatched = self.review.snapshot()
+        self._save_index = self.undo_stack.index()
+        args = (target, chunks, records, entries, unmatched)
+        return args, {"sections": dict(self.review.sections)}
 
     @Slot(object)
     def _on_saved(self, saved: object) -> None:
