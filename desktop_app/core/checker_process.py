@@ -3,12 +3,12 @@
 Building a tiktoken encoding holds the interpreter lock for about 0.3 s (tiktoken's Rust
 constructor) and costs ~75 MB; any thread of the window's process doing it freezes the window
 that long (measured). Here the encodings live in a child process (spawned, never forked: the
-window's process has threads); the window sends lines or examples and waits ~1 ms for the
-answer, so an edit is still re-checked on the spot.
+window's process has threads); workers send lines (an edit's re-check takes ~2 ms there and
+back), and the editor's token counts wait at most a few tens of milliseconds for an answer.
 
 Calls are synchronous and thread-safe (one at a time, under a lock). `ready(model, provider)`
 says whether the child already holds that model's checker, so the window calls only when the
-answer comes at once; otherwise it asks for a warm-up (`warm`) and checks later, on a worker.
+answer comes at once; otherwise it asks for a warm-up (`warm`, which never waits) and asks later.
 A child that died is started again by the next call; a call it dies during raises
 `CheckerUnavailable`.
 """

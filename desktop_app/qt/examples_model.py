@@ -331,7 +331,7 @@ class ExamplesModel(QAbstractTableModel):
 
     # ---- following the stores ------------------------------------------------------------
     # The stores follow the dataset too, and may report changes while rows are being inserted
-    # or removed (the analysis store checks new lines on the spot). Qt allows no dataChanged
+    # or removed (the analysis store forgets a bulk edit's results). Qt allows no dataChanged
     # between begin*Rows and end*Rows, so those wait until the rows are in (or out).
     def _on_inserting(self, start: int, count: int) -> None:
         self._moving = True
