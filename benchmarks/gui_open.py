@@ -44,7 +44,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -57,15 +56,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def _peak_rss_mib() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
-
-
-def _queued_s() -> float:
-    """Seconds this thread has been ready to run but waiting for a core (Linux; else 0)."""
-    try:
-        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stats:
-            return int(stats.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 def busy_core() -> subprocess.Popen[bytes]:
@@ -95,6 +85,7 @@ def run_open(
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
     from desktop_app import app as app_module
+    from desktop_app.core.run_queue import queued_seconds
     from desktop_app.qt.gc_guard import MainThreadCollector
 
     app = app_module.create_application([])
@@ -118,7 +109,7 @@ def run_open(
         if gaps[-1] > worst[0]:
             worst[:] = [gaps[-1], last[0] - start]
         last[0] = now
-        own = now - _queued_s()
+        own = now - queued_seconds()
         own_gaps.append(own - own_last[0])
         own_last[0] = own
 
@@ -166,7 +157,7 @@ def run_open(
     try:
         start = time.perf_counter()
         last[0] = start
-        own_last[0] = start - _queued_s()
+        own_last[0] = start - queued_seconds()
         ticker.start()
         window.open_path(path)
         QTimer.singleShot(20, poll)

@@ -2,15 +2,14 @@
 switching files. A 10 ms heartbeat timer on the GUI thread measures the longest gap between its
 ticks; any wait or long piece of work on that thread shows up as a gap.
 
-Where Linux tells (/proc/.../schedstat), the time the GUI thread was ready to run but waited for a
-core is taken out of each gap: these tests share a busy machine, and a thread the scheduler did
-not run for a while was not kept waiting by the app."""
+Where Linux tells (desktop_app/core/run_queue.py), the time the GUI thread was ready to run but
+waited for a core is taken out of each gap: these tests share a busy machine, and a thread the
+scheduler did not run for a while was not kept waiting by the app."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -19,19 +18,11 @@ from window_helpers import close_window, is_checked, make_window
 
 from PySide6.QtCore import QTimer
 
+from desktop_app.core.run_queue import queued_seconds
 from desktop_app.qt.commands import SetValueCommand
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT_MS = 100
-
-
-def _queued_s() -> float:
-    """Seconds this thread has spent ready to run, waiting for a core (0 where unknown)."""
-    try:
-        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stats:
-            return int(stats.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 class Heartbeat:
@@ -41,14 +32,14 @@ class Heartbeat:
         self.longest_ms = 0.0
         self.worst: str = ""
         self.step = "start"
-        self._last = time.perf_counter() - _queued_s()
+        self._last = time.perf_counter() - queued_seconds()
         self.timer = QTimer()
         self.timer.setInterval(10)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
 
     def tick(self) -> None:
-        now = time.perf_counter() - _queued_s()  # the app's time, not the scheduler's
+        now = time.perf_counter() - queued_seconds()  # the app's time, not the scheduler's
         gap = (now - self._last) * 1000
         if gap > self.longest_ms:
             self.longest_ms, self.worst = gap, self.step
