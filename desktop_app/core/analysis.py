@@ -27,8 +27,9 @@ from desktop_app.core.dataset import open_error, require_regular_file
 from desktop_app.core.gc_pause import without_cycle_collector as _without_cycle_collector
 from desktop_app.core.jsonline import ParsedLine, RecordKind, classify, parse_line
 from desktop_app.core.models import DEFAULT_MODEL
+from desktop_app.core.preview import line_preview
 from desktop_app.core.problems import Problem
-from desktop_app.core.summary_parts import chat_hashes, example_hashes, example_preview, image_count
+from desktop_app.core.summary_parts import chat_hashes, example_hashes, image_count
 from desktop_app.core.summary_parts import example_hashes as _hashes  # noqa: F401 - the tests use it
 from desktop_app.core.tokens import (
     TOKENS_PER_EXAMPLE,
@@ -56,7 +57,7 @@ _EXAMPLE_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE)
 @dataclass(frozen=True, slots=True)
 class RecordSummary:
     kind: RecordKind
-    preview: str  # one line: first user message (or the parse error for broken lines)
+    preview: str  # the table's text for the line (desktop_app.core.preview)
     turns: int  # number of messages
     tokens: int | None  # Cookbook total for the example, None if not countable
     assistant_tokens: int | None
@@ -264,7 +265,7 @@ def summarize(
     kind = parsed.kind
     if kind is RecordKind.BLANK or kind is RecordKind.BROKEN:
         found = tuple(check_line(raw, parsed, line, provider))
-        preview = "" if kind is RecordKind.BLANK else parsed.error
+        preview = line_preview(parsed, raw) if previews else ""
         return RecordSummary(kind, preview, 0, None, None, None, found, b"", b"")
     value = parsed.value
     if fast is None:
@@ -299,7 +300,7 @@ def summarize(
         voice = voice._replace(reply_index=-1)  # the reply is not one of the messages
     return RecordSummary(  # positional: this runs for every line
         kind,
-        example_preview(value, conversation) if previews else "",
+        line_preview(parsed, raw) if previews else "",
         len(conversation),
         tokens.total if tokens else None,
         tokens.assistant if tokens else None,

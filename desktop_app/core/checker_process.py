@@ -3,12 +3,12 @@
 Building a tiktoken encoding holds the interpreter lock for about 0.3 s (tiktoken's Rust
 constructor) and costs ~75 MB; any thread of the window's process doing it freezes the window
 that long (measured). Here the encodings live in a child process (spawned, never forked: the
-window's process has threads); the window sends lines or examples and waits ~1 ms for the
-answer, so an edit is still re-checked on the spot.
+window's process has threads); workers send lines (an edit's re-check takes ~2 ms there and
+back), and the editor's token counts wait at most a few tens of milliseconds for an answer.
 
 Calls are synchronous and thread-safe (one at a time, under a lock). `ready(model, provider)`
 says whether the child already holds that model's checker, so the window calls only when the
-answer comes at once; otherwise it asks for a warm-up (`warm`) and checks later, on a worker.
+answer comes at once; otherwise it asks for a warm-up (`warm`, which never waits) and asks later.
 A child that died is started again by the next call; a call it dies during raises
 `CheckerUnavailable`.
 """
@@ -71,26 +71,33 @@ class CheckerProcess:
     def warm(self, model: str, provider: str) -> None:
         """Have the child build this checker in the background; returns at once.
 
-        A child not running yet is started on a short-lived thread: starting a process takes
-        the calling thread ~100 ms (measured), too long for the window to wait.
+        A child not running yet, or busy with another call, is asked on a short-lived thread:
+        starting a process takes the calling thread ~100 ms (measured), and a call in progress
+        can take a second (building a tokenizer), too long for the window to wait.
         """
         key = (model, provider)
         if key in self._ready or key in self._warming:
             return
         self._warming.add(key)
-        if self.running:
-            self._send_warm(key)
+        if self.running and self._lock.acquire(blocking=False):
+            try:
+                self._send_warm_locked(key)
+            finally:
+                self._lock.release()
             return
         in_background(self._send_warm, key, name="checker-start")
 
     def _send_warm(self, key: Key) -> None:
         with self._lock:
-            try:
-                self._send(next(self._ids), "warm", key, None)  # starts the child if needed
-            except CheckerUnavailable:
-                self._warming.discard(key)
-                return
-            self._warming.add(key)
+            self._send_warm_locked(key)
+
+    def _send_warm_locked(self, key: Key) -> None:
+        try:
+            self._send(next(self._ids), "warm", key, None)  # starts the child if needed
+        except CheckerUnavailable:
+            self._warming.discard(key)
+            return
+        self._warming.add(key)
 
     def records(
         self,

@@ -13,6 +13,9 @@ names, {placeholders}), ALL-CAPS words, words touching digits, single letters.
 
 from __future__ import annotations
 
+import gzip
+import json
+import pkgutil
 import re
 import threading
 import time
@@ -95,7 +98,8 @@ class Speller:
         if language not in LANGUAGES:
             raise ValueError(f"no dictionary for language {language!r}")
         self.language = language
-        self._checker = SpellChecker(language=language, distance=1)
+        self._checker = SpellChecker(language=None, distance=1)
+        self._checker.word_frequency.load_json(_word_list(language))
         self._known = self._checker.word_frequency.dictionary
         self._cache: dict[str, bool] = {}
         self._lock = threading.Lock()  # suggestions may be computed on a worker thread
@@ -128,6 +132,27 @@ class Speller:
                         break
         ranked = sorted(found - {key}, key=lambda w: (-self._known[w], w))[:MAX_SUGGESTIONS]
         return [match_case(word, w) for w in ranked]
+
+
+def _word_list(language: str) -> dict[str, int]:
+    """pyspellchecker's word list for `language`, parsed a slice at a time. Its own loader parses
+    it in one call that holds the interpreter lock for 0.2–2 s (measured), and the window,
+    which needs that lock to paint, froze that long while the list loaded on a worker."""
+    data = pkgutil.get_data("spellchecker", f"resources/{language}.json.gz")
+    if data is None:
+        raise ValueError(f"no dictionary for language {language!r}")
+    text = gzip.decompress(data).decode("utf-8")
+    words: dict[str, int] = {}
+    start, end = text.index("{") + 1, text.rindex("}")
+    while start < end:  # `,\n"` only ever separates entries (a quote inside a word is escaped)
+        cut = text.find(',\n"', start + _SLICE_CHARS, end)
+        stop = end if cut < 0 else cut
+        words.update(json.loads("{" + text[start:stop] + "}"))
+        start = stop + 1
+    return words
+
+
+_SLICE_CHARS = 64 * 1024  # ~10 ms of parsing each: the window gets the lock in between
 
 
 def match_case(original: str, word: str) -> str:

@@ -1,6 +1,6 @@
 """What a line summary records of an example besides its problems: canonical hashes (for duplicates
 and train/validation leaks: the same example written with other spacing or key order hashes the
-same), a one-line preview and the number of images (see desktop_app.core.analysis)."""
+same) and the number of images (see desktop_app.core.analysis)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from typing import Any
 
 from desktop_app.core.checks.plain import plain_fields, plain_piece
 from desktop_app.core.jsonline import RecordKind
-
-PREVIEW_CHARS = 120
 
 
 def canon(value: Any, out: list[bytes]) -> int:
@@ -107,32 +105,6 @@ def message_piece(message: Any, pieces: list[bytes]) -> int:
     names = canon(message, parts)
     pieces.append(b"".join(parts))
     return names
-
-
-def example_preview(value: dict[str, Any], conversation: list[Any]) -> str:
-    for message in conversation:
-        if isinstance(message, dict) and message.get("role") == "user":
-            return _one_line(_text_of(message.get("content")))
-    if "prompt" in value:
-        return _one_line(_text_of(value.get("prompt")))
-    for message in conversation:
-        if isinstance(message, dict):
-            return _one_line(_text_of(message.get("content")))
-    return ""
-
-
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        texts = [p.get("text") for p in content if isinstance(p, dict)]
-        return " ".join(t for t in texts if isinstance(t, str))
-    return ""
-
-
-def _one_line(text: str) -> str:
-    text = " ".join(text[: PREVIEW_CHARS * 4].split())
-    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 
 
 def image_count(conversation: list[Any]) -> int:

@@ -34,8 +34,15 @@ from desktop_app.core.review import (
 from desktop_app.qt import gc_guard
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.loader import LoadBatch, LoadResult, load_file
-from desktop_app.qt.tasks import WINDOW_LANES, CancelToken, TaskRunner, Worker, WorkerSignals
+from desktop_app.qt.tasks import (
+    CancelToken,
+    ProgressFn,
+    TaskRunner,
+    Worker,
+    WorkerSignals,
+)
 from desktop_app.qt.text_search import TextSearch
+from desktop_app.qt.waiting import run_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -268,48 +275,37 @@ class Document(QObject):
     # ---- saving --------------------------------------------------------------------------
     def save(self, path: Path | None = None) -> Worker:
         """Save on the writer thread; `saved` or `save_failed` follows."""
-        target = path or self.path
-        if target is None:
-            raise ValueError("save() needs a path for a dataset that was never saved")
-        chunks = list(self.dataset.iter_bytes())
-        records, entries, unmatched = self.review.snapshot()
-        self._save_index = self.undo_stack.index()
+        args, kwargs = self._save_job(path)
         signals = WorkerSignals()
         signals.succeeded.connect(self._on_saved)
         signals.failed.connect(self._on_save_failed)
-        worker = self.pools.run(
-            save_files,
-            target,
-            chunks,
-            records,
-            entries,
-            unmatched,
-            writer=True,
-            signals=signals,
-            sections=dict(self.review.sections),
-        )
+        worker = self.pools.run(save_files, *args, writer=True, signals=signals, **kwargs)
         self._save_worker = worker
         return worker
 
     def save_now(self, path: Path | None = None) -> None:
-        """Save on this thread (closing the window with Save); raises DatasetSaveError."""
+        """Save and wait for it (closing the window with Save); raises DatasetSaveError. The save
+        runs on the writer thread, after any copy still being written; the window keeps painting
+        meanwhile (qt/waiting.py)."""
+        args, kwargs = self._save_job(path)
+        try:
+            saved = run_and_wait(self.pools, save_files, *args, writer=True, **kwargs)
+        except DatasetSaveError:
+            raise
+        except Exception as exc:
+            raise _save_error(exc) from exc
+        self._after_save(saved)
+
+    def _save_job(self, path: Path | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """What `save_files` needs: the target and a snapshot of the lines and review notes."""
         target = path or self.path
         if target is None:
-            raise ValueError("save_now() needs a path for a dataset that was never saved")
-        self.pools.wait_for_writes()
+            raise ValueError("saving needs a path for a dataset that was never saved")
+        chunks = list(self.dataset.iter_bytes())
         records, entries, unmatched = self.review.snapshot()
         self._save_index = self.undo_stack.index()
-        saved = save_files(
-            target,
-            list(self.dataset.iter_bytes()),
-            records,
-            entries,
-            unmatched,
-            cancel=CancelToken(),
-            progress=lambda _value: None,
-            sections=dict(self.review.sections),
-        )
-        self._after_save(saved)
+        args = (target, chunks, records, entries, unmatched)
+        return args, {"sections": dict(self.review.sections)}
 
     @Slot(object)
     def _on_saved(self, saved: object) -> None:
@@ -336,11 +332,7 @@ class Document(QObject):
     def _on_save_failed(self, error: object) -> None:
         self._save_worker = None
         if not isinstance(error, DatasetSaveError):
-            error = DatasetSaveError(
-                "The dataset could not be saved.",
-                "Try Save As to save a copy elsewhere. Your edits are kept in the app.",
-                technical=f"{type(error).__name__}: {error}",
-            )
+            error = _save_error(error)
         self.autosave_now()  # the edits are safe in the recovery copy while the user decides
         self.save_failed.emit(error)
 
@@ -393,11 +385,26 @@ class Document(QObject):
 
     # ---- closing -------------------------------------------------------------------------
     def close(self) -> None:
-        """Stop everything this document started; the recovery copy goes (a clean close)."""
+        """Stop everything this document started, without waiting for it (what is still running
+        was cancelled, or is a save that completes on its own); the recovery copy goes."""
         self._autosave_timer.stop()
         self.cancel_loading()
         self.search.close()
         self.analysis.detach()
-        self.pools.wait(30_000, lanes=WINDOW_LANES)  # (not the services' network calls)
         self.review.detach()
         recovery.discard(self.recovery_file)
+        if self._autosave_worker is not None:  # a copy still being written: remove it after
+            self.pools.run(discard_recovery_copy, self.recovery_file, writer=True)
+
+
+def discard_recovery_copy(file: Path, *, cancel: CancelToken, progress: ProgressFn) -> None:
+    """Writer thread: remove a recovery copy once the copies queued before it are written."""
+    recovery.discard(file)
+
+
+def _save_error(error: object) -> DatasetSaveError:
+    return DatasetSaveError(
+        "The dataset could not be saved.",
+        "Try Save As to save a copy elsewhere. Your edits are kept in the app.",
+        technical=f"{type(error).__name__}: {error}",
+    )

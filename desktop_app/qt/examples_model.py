@@ -2,8 +2,9 @@
 
 Nothing is copied into the model: `data()` asks the dataset, the analysis store and the review
 store for the one cell being painted. Until a record is checked, its preview is computed from the
-raw line on demand and cached by record identity. Dataset events become begin/end calls, so
-batches of inserted rows arrive as one insert and a single edit repaints a single row.
+raw line on demand (by the check's own rule: core/preview.py) and cached by record identity.
+Dataset events become begin/end calls, so batches of inserted rows arrive as one insert and a
+single edit repaints a single row.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QIcon
 
 from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.edits import text_of
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.preview import line_preview
 from desktop_app.core.problems import Severity
 from desktop_app.core.review import ReviewStatus, ReviewStore
 from desktop_app.qt.analysis_store import AnalysisStore
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from desktop_app.core.analysis import RecordSummary
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-PREVIEW_CHARS = 160
 _CACHE_LIMIT = 4096
 
 
@@ -97,33 +96,6 @@ _NUMBER_ROLES = [
 ]
 _STATUS_ORDER = {ReviewStatus.DRAFT: 0, ReviewStatus.NEEDS_WORK: 1, ReviewStatus.APPROVED: 2}
 _SUMMARY_COLUMNS = (Column.PREVIEW, Column.TURNS, Column.TOKENS, Column.PROBLEMS)
-
-
-def preview_of_raw(record: Record) -> str:
-    """A one-line preview straight from the raw line (used until the check has run)."""
-    parsed = record.parse()
-    if parsed.kind is RecordKind.BLANK:
-        return "(blank line)"
-    if parsed.kind is RecordKind.BROKEN:
-        return "(cannot be read) " + record.text[:PREVIEW_CHARS]
-    value = parsed.value
-    messages: Any = value.get("messages")
-    if parsed.kind is RecordKind.PREFERENCE:
-        source = value.get("input")
-        messages = source.get("messages") if isinstance(source, dict) else None
-    if isinstance(messages, list):
-        for message in messages:
-            if isinstance(message, dict) and message.get("role") == "user":
-                return _one_line(text_of(message)) or "(empty message)"
-        return "(no user message)"
-    prompt = value.get("prompt")
-    if isinstance(prompt, str):
-        return _one_line(prompt)
-    return _one_line(record.text)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text[: PREVIEW_CHARS * 2].split())[:PREVIEW_CHARS]
 
 
 class ExamplesModel(QAbstractTableModel):
@@ -224,14 +196,16 @@ class ExamplesModel(QAbstractTableModel):
 
     # ---- cells ---------------------------------------------------------------------------
     def preview(self, row: int) -> str:
-        summary = self.analysis.summary(row)
-        if summary is not None and summary.kind not in (RecordKind.BLANK, RecordKind.BROKEN):
+        """The row's text: the check's, or the same rule applied to the line as it is now (before
+        its check, or while an edit is checked again)."""
+        summary = self.analysis.results.current(row)
+        if summary is not None:
             return summary.preview
         record = self.dataset[row]
         cached = self._previews.get(id(record))
         if cached is not None and cached[0] is record:
             return cached[1]
-        text = preview_of_raw(record)
+        text = line_preview(record.parse(), record.raw)
         if len(self._previews) >= _CACHE_LIMIT:
             self._previews.clear()
         self._previews[id(record)] = (record, text)
@@ -358,7 +332,7 @@ class ExamplesModel(QAbstractTableModel):
 
     # ---- following the stores ------------------------------------------------------------
     # The stores follow the dataset too, and may report changes while rows are being inserted
-    # or removed (the analysis store checks new lines on the spot). Qt allows no dataChanged
+    # or removed (the analysis store forgets a bulk edit's results). Qt allows no dataChanged
     # between begin*Rows and end*Rows, so those wait until the rows are in (or out).
     def _on_inserting(self, start: int, count: int) -> None:
         self._moving = True

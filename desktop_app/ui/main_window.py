@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt import gc_guard
+from desktop_app.qt.waiting import shut_down
 from desktop_app.ui import theme, window_editing
 from desktop_app.ui.icons import clear_cache, icon, icon_set
 from desktop_app.ui.window_editing import EditActions
@@ -437,5 +438,5 @@ class MainWindow(QMainWindow):
             self._detach(document)
             document.deleteLater()
             self.shown.document = None
-        self.pools.shutdown(30_000)
+        shut_down(self.pools, 30_000)  # saves finish while the window still paints
         event.accept()

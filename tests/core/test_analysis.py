@@ -66,14 +66,14 @@ def test_problems_carry_the_line(analyzer: Analyzer) -> None:
 
 def test_broken_and_blank_summaries(analyzer: Analyzer) -> None:
     broken = analyzer.record(b'{"messages": [}', 3)
-    assert broken.kind is RecordKind.BROKEN and broken.preview.startswith(
-        "This line is not valid JSON"
-    )
+    # the table's text for the line (one rule before and after the check: core/preview.py)
+    assert broken.kind is RecordKind.BROKEN and broken.preview == '(cannot be read) {"messages": [}'
+    assert broken.problems[0].message.startswith("This line is not valid JSON")
     assert broken.tokens is None and broken.content_hash == b"" == broken.prompt_hash
     blank = analyzer.record(b"  ", 4)
     assert (
         blank.kind is RecordKind.BLANK
-        and blank.preview == ""
+        and blank.preview == "(blank line)"
         and blank.problems[0].code == "blank_line"
     )
 

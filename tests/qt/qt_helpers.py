@@ -4,5 +4,10 @@ from __future__ import annotations
 
 
 def checked(store) -> bool:
-    """Every line of the store's dataset has its check result."""
-    return store.enabled and not store.checking and store.checked_count == len(store.summaries)
+    """Every line of the store's dataset has its check result, edits included."""
+    return (
+        store.enabled
+        and not store.checking
+        and not store.rechecking
+        and store.checked_count == len(store.summaries)
+    )

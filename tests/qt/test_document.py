@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from PySide6.QtCore import QTimer
+
 from desktop_app.core import recovery
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.errors import DatasetSaveError
@@ -15,7 +17,7 @@ from desktop_app.core.review import ReviewStatus, sidecar_path
 from desktop_app.qt.commands import RemoveRecordsCommand, SetReviewCommand, SetValueCommand
 from desktop_app.qt.document import Document
 from desktop_app.qt.loader import BATCH_RECORDS, CHUNK, FIRST_CHUNK, LoadBatch, load_file
-from desktop_app.qt.tasks import CancelToken
+from desktop_app.qt.tasks import CancelToken, ProgressFn
 
 
 def _open(qtbot, pools, path: Path) -> Document:
@@ -170,4 +172,34 @@ def test_autosave_after_an_edit_and_gone_after_save(qtbot, pools, sample_file: P
     with qtbot.waitSignal(doc.saved, timeout=10_000):
         doc.save()
     assert not doc.recovery_file.exists()
+    doc.close()
+
+
+def _writer_busy_until(
+    released: threading.Event, *, cancel: CancelToken, progress: ProgressFn
+) -> bool:
+    return released.wait(10)
+
+
+def test_save_now_keeps_the_window_running_until_the_save_is_done(
+    qtbot, pools, sample_file: Path, tmp_path: Path
+) -> None:
+    doc = _open(qtbot, pools, sample_file)
+    doc.undo_stack.push(SetValueCommand(doc.dataset, 0, {"messages": []}, "Edit"))
+    released = threading.Event()
+    # the writer thread is busy until a timer on the window's thread fires: a save_now that
+    # blocked that thread would wait the full 10 s, and the timer would not have fired yet
+    pools.run(_writer_busy_until, released, writer=True)
+    QTimer.singleShot(50, released.set)
+    doc.save_now()
+    assert released.is_set()
+    assert not doc.is_modified
+    assert sample_file.read_bytes().splitlines()[0] == b'{"messages": []}'
+    failures: list[object] = []
+    doc.save_failed.connect(failures.append)
+    folder = tmp_path / "a-folder.jsonl"
+    folder.mkdir()
+    with pytest.raises(DatasetSaveError):
+        doc.save_now(folder)
+    assert failures == []  # the caller shows the error (the "save the changes?" question)
     doc.close()

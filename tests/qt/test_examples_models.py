@@ -9,12 +9,13 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from desktop_app.core.dataset import Dataset, Record
+from desktop_app.core.preview import line_preview
 from desktop_app.core.review import ReviewStatus, ReviewStore
 from desktop_app.core.search import text_matcher
 from desktop_app.core.templates import sample_path
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.commands import InsertRecordsCommand, RemoveRecordsCommand
-from desktop_app.qt.examples_model import Column, ExamplesModel, Role, preview_of_raw
+from desktop_app.qt.examples_model import Column, ExamplesModel, Role
 from desktop_app.qt.examples_proxy import ExamplesProxy
 from desktop_app.qt.problems_model import ProblemColumn, ProblemRole, ProblemsModel
 
@@ -60,10 +61,15 @@ def test_preview_is_lazy_before_checks(qapp, pools) -> None:
     model = ExamplesModel(dataset, analysis, ReviewStore(dataset))
     assert model.index(0, Column.TOKENS).data() == "…"
     assert model.index(0, Column.PREVIEW).data().startswith("Rewrite: ATTENTION")
-    assert preview_of_raw(Record(b'{"prompt": "old style"}')) == "old style"
-    assert preview_of_raw(Record(b"nope")).startswith("(cannot be read)")
+    assert _preview(b'{"prompt": "old style"}') == "old style"
+    assert _preview(b"nope").startswith("(cannot be read)")
     pref = b'{"input": {"messages": [{"role": "user", "content": "Q?"}]}, "preferred_output": []}'
-    assert preview_of_raw(Record(pref)) == "Q?"
+    assert _preview(pref) == "Q?"
+
+
+def _preview(raw: bytes) -> str:
+    record = Record(raw)
+    return line_preview(record.parse(), record.raw)
 
 
 def test_proxy_filters(qtbot, qtmodeltester, stores) -> None:
