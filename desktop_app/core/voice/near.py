@@ -11,10 +11,10 @@ the same.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import eq
+from itertools import compress, repeat
+from operator import add, mul, ne
 
 from desktop_app.core.checks.base import FIX_REMOVE_EXAMPLE, REGISTRY, quote
 from desktop_app.core.problems import Fix, Problem
@@ -43,21 +43,25 @@ Known = dict[int, tuple[str, str]]
 MAX_SHOWN_LINES = 2000  # examples whose differing words are shown (the rest: lines only)
 
 
-def candidate_pairs(prompts: Sequence[bytes]) -> list[tuple[int, int]]:
-    """(first, other) row pairs sharing a band of their prompt signatures, each pair once, in
-    order."""
-    pairs: set[tuple[int, int]] = set()
-    rows = range(len(prompts))
+def candidate_pairs(prompts: Sequence[bytes]) -> list[int]:
+    """The row pairs sharing a band of their prompt signatures, each once, in order, as codes
+    first × len(prompts) + other (integers hash and sort far quicker than tuples)."""
+    count = len(prompts)
+    rows = range(count)
     width = ROWS * 4  # bytes of one band
+    codes: set[int] = set()
     for band in range(BANDS):
         keys = [p[band * width : (band + 1) * width] for p in prompts]
         # the bucket's first row: built backwards, so the first row of each key is the one kept
         first = dict(zip(reversed(keys), reversed(rows), strict=True))
-        leaders = map(first.__getitem__, keys)
-        pairs.update(
-            (leader, row) for leader, row in zip(leaders, rows, strict=True) if leader != row
+        if len(first) == count:
+            continue  # every row alone in its bucket
+        leaders = list(map(first.__getitem__, keys))
+        others = list(map(ne, leaders, rows))  # rows that are not their bucket's first
+        codes.update(
+            map(add, map(mul, compress(leaders, others), repeat(count)), compress(rows, others))
         )
-    return sorted(pairs)
+    return sorted(codes)
 
 
 def near_problems(items: Sequence[Item], texts: Texts | None = None) -> list[Problem]:
@@ -67,17 +71,19 @@ def near_problems(items: Sequence[Item], texts: Texts | None = None) -> list[Pro
     usable = [i for i in items if len(i.prompt_sig) == size and len(i.reply_sig) == size]
     if len(usable) < 2:
         return []
-    pairs = candidate_pairs([i.prompt_sig for i in usable])
-    if not pairs:
-        return []
+    prompts = [int.from_bytes(i.prompt_sig, "little") for i in usable]
+    replies = [int.from_bytes(i.reply_sig, "little") for i in usable]
     near: list[tuple[int, int]] = []
     conflict: list[tuple[int, int]] = []
-    for a, b in pairs:
-        prompt_sim = _similarity(usable[a].prompt_sig, usable[b].prompt_sig)
-        reply_sim = _similarity(usable[a].reply_sig, usable[b].reply_sig)
-        if prompt_sim >= NEAR and reply_sim >= NEAR:
+    for code in candidate_pairs([i.prompt_sig for i in usable]):
+        a, b = divmod(code, len(usable))
+        prompt_sim = _similarity(prompts[a], prompts[b])
+        if prompt_sim < NEAR:  # neither a near-copy nor the same request (SAME_PROMPT > NEAR)
+            continue
+        reply_sim = _similarity(replies[a], replies[b])
+        if reply_sim >= NEAR:
             near.append((a, b))
-        if prompt_sim >= SAME_PROMPT and reply_sim < OTHER_REPLY:
+        elif prompt_sim >= SAME_PROMPT and reply_sim < OTHER_REPLY:
             conflict.append((a, b))
     needed = {usable[i].line for pair in near + conflict for i in pair}
     known: Known = {}
@@ -88,10 +94,18 @@ def near_problems(items: Sequence[Item], texts: Texts | None = None) -> list[Pro
     return found
 
 
-def _similarity(one: bytes, two: bytes) -> float:
-    """The estimated word overlap (Jaccard): the share of the 32 MinHash values two sets share."""
-    shared: int = sum(map(eq, array("I", one), array("I", two)))
-    return shared / NUM_PERM
+# A signature read as one integer has 32 lanes of 32 bits: each lane's top bit, and the rest.
+_TOPS = sum(1 << (32 * i + 31) for i in range(NUM_PERM))
+_LOWS = sum(0x7FFFFFFF << (32 * i) for i in range(NUM_PERM))
+
+
+def _similarity(one: int, two: int) -> float:
+    """The estimated word overlap (Jaccard): the share of the 32 MinHash values two sets share.
+    Lanes that differ are non-zero in one ^ two; adding 0x7FFFFFFF to a lane's low 31 bits
+    carries into its top bit exactly when they are not all zero (no carry leaves the lane)."""
+    differ = one ^ two
+    nonzero = (((differ & _LOWS) + _LOWS) | differ) & _TOPS
+    return (NUM_PERM - nonzero.bit_count()) / NUM_PERM
 
 
 def _groups(items: Sequence[Item], pairs: list[tuple[int, int]], texts: Known) -> list[Problem]:
