@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import floordiv, sub
 from typing import Any, Protocol
 
 from desktop_app.core.checks.base import REGISTRY
@@ -145,8 +147,12 @@ def _chart(values: list[float], numbers: list[int], name: str, title: str) -> Ch
     edges = [low + step * i for i in range(BINS)]
     last_bin = len(edges) - 1
     chosen: list[list[int]] = [[] for _ in edges]
-    for value, number in zip(values, numbers, strict=True):
-        chosen[min(max(int((value - low) // step), 0), last_bin)].append(number)
+    # each value's bin, (value - low) // step (never below 0: low is the least), in C (map)
+    bins = map(
+        min, map(int, map(floordiv, map(sub, values, repeat(low)), repeat(step))), repeat(last_bin)
+    )
+    for index, number in zip(bins, numbers, strict=True):
+        chosen[index].append(number)
     bars = []
     for i, start in enumerate(edges):
         last = i == last_bin

@@ -9,6 +9,7 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from desktop_app.core.checks.base import REGISTRY, quote
 from desktop_app.core.problems import Problem
@@ -124,12 +125,10 @@ def style_outliers(lines: Lines) -> list[Problem]:
 
 
 def measures(lines: Lines) -> list[list[float]]:
-    """The METRICS of every reply as columns of floats (one per metric), built in one pass."""
+    """The METRICS of every reply as columns of floats (one per metric), read in C (map)."""
+    features = list(map(itemgetter(1), lines))
     fields = [VoiceFeatures._fields.index(m.name) for m in METRICS]
-    first, last = min(fields), max(fields) + 1
-    assert fields == list(range(first, last)), "METRICS follow VoiceFeatures' order"
-    rows = [f[first:last] for _, f in lines]
-    return [list(map(float, column)) for column in zip(*rows, strict=True)] or [[] for _ in fields]
+    return [list(map(float, map(itemgetter(field), features))) for field in fields]
 
 
 def _outlier(
