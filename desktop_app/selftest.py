@@ -18,6 +18,7 @@ Options (after --self-test):
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import socket
@@ -222,6 +223,26 @@ def run_checks(dataset: Any) -> tuple[list[int], int, str]:
     tally = ", ".join(f"{n} {severity.value}" for severity, n in counts.items())
     detail = f"{len(REGISTRY)} rules; the sample has {tally} (it has deliberate mistakes)"
     return clean, counts[Severity.ERROR], detail
+
+
+def check_voice() -> str:
+    """The voice checks' near-copy finder (plain-Python MinHash and buckets) on two examples a
+    word apart and a third that differs."""
+    from desktop_app.core.analysis import Analyzer, dataset_problems
+    from desktop_app.core.models import DEFAULT_MODEL
+
+    ask = "Hi, my parcel with the blue winter jacket never arrived and the tracking page is stuck"
+    answer = "Sorry about that! I have sent a new jacket today by express; it arrives in two days."
+    pairs = [(ask, answer), (ask + " again", answer), ("What is your return policy?", "30 days.")]
+    chats = [
+        [{"role": "user", "content": u}, {"role": "assistant", "content": a}] for u, a in pairs
+    ]
+    raws = [json.dumps({"messages": chat}).encode() for chat in chats]
+    found = dataset_problems(Analyzer(DEFAULT_MODEL).records(raws, 1), model=DEFAULT_MODEL)
+    near = [p.line for p in found if p.code == "near_duplicate"]
+    if near != [2]:
+        raise SelfTestFailure(f"expected line 2 as the near-copy of line 1, found lines {near}")
+    return "line 2 found as a near-copy of line 1 (MinHash signatures, LSH buckets)"
 
 
 def count_tokens(dataset: Any) -> str:
@@ -496,6 +517,7 @@ def run_all() -> Report:
                 report.add("checks", True, detail)
             except Exception as exc:  # noqa: BLE001
                 report.add("checks", False, _describe(exc))
+        report.run("voice checks", check_voice)
         _window_checks(report, dataset, errors)
         if dataset is not None:
             report.run("token counts", lambda: count_tokens(dataset))

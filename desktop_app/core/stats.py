@@ -30,7 +30,12 @@ def percentile(sorted_values: Sequence[float], q: float) -> float:
     low = math.floor(rank)
     high = min(low + 1, len(sorted_values) - 1)
     fraction = rank - low
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * fraction
+    step = sorted_values[high] - sorted_values[low]
+    # as numpy does it, to the last bit: the step is added from below up to halfway, taken from
+    # above past it (the voice checks' numbers match what numpy printed before)
+    if fraction >= 0.5:
+        return sorted_values[high] - step * (1 - fraction)
+    return sorted_values[low] + step * fraction
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,15 @@ def test_report_names_what_failed() -> None:
     assert text.endswith("Result: FAILED (keyring)")
 
 
+def test_voice_row_finds_the_near_copy_and_fails_without_signatures(monkeypatch) -> None:
+    assert "line 2" in selftest.check_voice()
+    from desktop_app.core.voice import features
+
+    monkeypatch.setattr(features, "signatures", lambda sets: [b"" for _ in sets])
+    with pytest.raises(selftest.SelfTestFailure, match="found lines"):
+        selftest.check_voice()
+
+
 @pytest.mark.slow
 @pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")  # offscreen QPA
 def test_run_in_process_passes_every_real_check_and_names_a_broken_one(

@@ -79,3 +79,13 @@ def test_smoke_test_reports_a_missing_bundle(tmp_path: Path, monkeypatch, capsys
     monkeypatch.setattr(smoke_test, "executable_path", lambda: tmp_path / "nothing-here")
     assert smoke_test.main() == 1
     assert "packaging/build.py" in capsys.readouterr().err
+
+
+def test_the_size_target_is_150_mib_and_the_docs_say_so(monkeypatch) -> None:
+    monkeypatch.delenv("FTSTUDIO_MAX_BUNDLE_MIB", raising=False)
+    import importlib
+
+    fresh = importlib.reload(smoke_test)
+    assert fresh.MAX_BUNDLE_MIB == 150
+    documented = (ROOT / "docs" / "packaging.md").read_text(encoding="utf-8")
+    assert "target at most 150 MiB" in documented

@@ -215,3 +215,51 @@ def test_help_pages_are_bundled_where_docs_file_finds_them(linux) -> None:
     datas = linux["Analysis"].kwargs["datas"]
     assert (str(ROOT / "docs"), "desktop_app/docs") in datas
     assert (ROOT / "docs" / "glossary.md").is_file() and (ROOT / "docs" / "user-guide.md").is_file()
+
+
+def test_numpy_and_readline_are_left_out_and_the_app_never_imports_numpy(linux) -> None:
+    excludes = set(linux["Analysis"].kwargs["excludes"])
+    assert {"numpy", "readline"} <= excludes
+    for path in (ROOT / "desktop_app").rglob("*.py"):
+        code = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from)\s+numpy\b", code, re.MULTILINE), path
+
+
+def test_pygments_lexers_and_styles_are_not_collected(linux) -> None:
+    """superqt imports pygments' core; our hook replaces PyInstaller's collect-everything one."""
+    hooks = [Path(folder) for folder in linux["Analysis"].kwargs["hookspath"]]
+    assert hooks == [ROOT / "packaging" / "hooks"]
+    namespace: dict[str, Any] = {}
+    exec((hooks[0] / "hook-pygments.py").read_text(encoding="utf-8"), namespace)
+    assert namespace["hiddenimports"] == []
+
+
+def test_qt_pdf_and_eglfs_libraries_are_dropped(linux) -> None:
+    keep = linux["namespace"]["_keep"]
+    for dest in (
+        "PySide6/Qt/lib/libQt6Pdf.so.6",
+        "libQt6Pdf.so.6",  # PyInstaller's link to it at the top of the bundle
+        "PySide6/Qt/lib/libQt6EglFSDeviceIntegration.so.6",
+        "PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6",
+        "PySide6/Qt6Pdf.dll",
+    ):
+        assert not keep((dest, "/x", "BINARY")), dest
+    for dest in ("PySide6/Qt/lib/libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Charts.so.6"):
+        assert keep((dest, "/x", "BINARY")), dest
+
+
+def test_linux_leaves_the_required_system_libraries_to_the_system(tmp_path, monkeypatch) -> None:
+    system = ["libglib-2.0.so.0", "libdbus-1.so.3", "libfontconfig.so.1", "libX11.so.6"]
+    system += ["libxcb-cursor.so.0", "libxkbcommon-x11.so.0", "libsystemd.so.0"]
+    ours = ["libpython3.11.so.1.0", "libstdc++.so.6", "libcrypto.so.3", "libsqlite3.so.0"]
+    ours += ["liblzma.so.5", "libz.so.1", "libffi.so.8"]
+    from_system = run_spec("linux", tmp_path, monkeypatch)["namespace"]["_from_the_system"]
+    for name in system:
+        assert from_system((name, f"/lib/{name}", "BINARY")), name
+    for name in ours:
+        assert not from_system((name, f"/lib/{name}", "BINARY")), name
+    assert not from_system(("PySide6/Qt/lib/libxcb-special.so", "/x", "BINARY"))
+    # and the documented list of system packages covers them
+    documented = (ROOT / "docs" / "packaging.md").read_text(encoding="utf-8")
+    for package in ("libglib2.0-0", "libdbus-1-3", "libfontconfig1", "libx11-xcb1"):
+        assert package in documented, package

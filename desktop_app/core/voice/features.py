@@ -15,20 +15,10 @@ from array import array
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from desktop_app.core.edits import text_of as message_text  # the text of one message
 from desktop_app.core.voice.facts import maybe_facts, specifics
+from desktop_app.core.voice.minhash import signatures
 
-NUM_PERM = 32
-# MinHash exactly as datasketch computes it (MinHash(num_perm=32, seed=1), scheme "affine32",
-# hashfunc zlib.crc32; tests/core/test_voice_features.py compares the two), done with numpy for a
-# whole batch: importing datasketch pulls in SciPy (~0.5 s at every start, ~100 MB in the app),
-# and its update_batch costs ~25 µs of fixed overhead per example.
-_RANDOM = np.random.RandomState(1)  # datasketch's permutations for seed 1, in its order
-_A = _RANDOM.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-_B = _RANDOM.randint(0, 1 << 32, NUM_PERM, dtype=np.uint64).astype(np.uint32)
-_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 MAX_SHINGLES = 48  # distinct words hashed per side (a long text's first ones)
 SHINGLE_CHARS = 600  # … taken from this much of the text
 STYLE_CHARS = 2_000  # style is measured on a reply's first 2,000 characters
@@ -305,41 +295,6 @@ def shingles(text: str) -> bytes:
     if not found:
         return b""
     return array("I", map(zlib.crc32, list(found)[:MAX_SHINGLES])).tobytes()
-
-
-def signatures(sets: list[bytes]) -> list[bytes]:
-    """MinHash signatures of hashed-word sets (b"" stays b""), all in one numpy pass.
-
-    Each equals datasketch's `MinHash(num_perm=32, seed=1, hashfunc=zlib.crc32)` fed the same
-    words (see the note at _RANDOM)."""
-    filled = [s for s in sets if s]
-    if not filled:
-        return list(sets)
-    values = np.frombuffer(b"".join(filled), dtype=np.uint32)
-    starts = np.cumsum([0] + [len(s) // 4 for s in filled[:-1]])
-    mixed = _premix(values).reshape(1, -1)
-    permuted = _A.reshape(-1, 1) * mixed + _B.reshape(
-        -1, 1
-    )  # uint32: wraps mod 2^32, as in datasketch
-    lows = np.minimum.reduceat(permuted, starts, axis=1)  # (permutations × sets)
-    rows = iter(np.ascontiguousarray(lows.T, dtype=np.uint32))
-    return [next(rows).tobytes() if s else b"" for s in sets]
-
-
-def _premix(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's finaliser on 32-bit values, as datasketch applies it before permuting."""
-    s1, m1, s2, m2, s3 = _FMIX
-    values = values ^ (values >> s1)
-    values = values * m1
-    values = values ^ (values >> s2)
-    values = values * m2
-    mixed: np.ndarray = values ^ (values >> s3)
-    return mixed
-
-
-def signature(words: list[str]) -> bytes:
-    """A MinHash of the distinct lower-cased words (b"" when there are none)."""
-    return signatures([shingles(" ".join(words))])[0]
 
 
 def sign_summaries(summaries: list[Any]) -> list[Any]:

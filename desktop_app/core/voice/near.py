@@ -2,23 +2,24 @@
 with different replies (conflicting_replies, extended).
 
 Not quadratic: each example carries MinHash signatures of its user words and its reply words
-(features.signatures: datasketch's MinHash, computed with numpy). Locality-sensitive hashing
-cuts the prompt signature into bands; examples sharing a band land in one bucket, and each is
-compared with its bucket's first member only. The banding is done here with numpy over all
-signatures at once (datasketch's MinHashLSH inserts one key at a time in Python, ~25 µs each,
-and importing it loads SciPy); the scheme is the same.
+(voice.minhash: datasketch's MinHash). Locality-sensitive hashing cuts the prompt signature into
+bands; examples sharing a band land in one bucket, and each is compared with its bucket's first
+member only. The buckets are dictionaries keyed by the band's bytes, built in C by dict(zip())
+(datasketch's MinHashLSH inserts one key at a time, ~25 µs each, and needs numpy); the scheme is
+the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from itertools import compress, repeat
+from operator import add, mul, ne
 
 from desktop_app.core.checks.base import FIX_REMOVE_EXAMPLE, REGISTRY, quote
 from desktop_app.core.problems import Fix, Problem
-from desktop_app.core.voice.features import NUM_PERM, words_of
+from desktop_app.core.voice.features import words_of
+from desktop_app.core.voice.minhash import NUM_PERM
 
 BANDS, ROWS = 8, 4  # 8 bands of 4: pairs at 80% word overlap meet in a band 98.5% of the time
 NEAR = 0.75  # estimated word overlap (Jaccard) of prompt and of reply for a near-copy
@@ -42,28 +43,25 @@ Known = dict[int, tuple[str, str]]
 MAX_SHOWN_LINES = 2000  # examples whose differing words are shown (the rest: lines only)
 
 
-def candidate_pairs(prompts: np.ndarray) -> np.ndarray:
-    """(first, other) row pairs sharing a band of their prompt signatures, each pair once."""
-    pairs: list[np.ndarray] = []
-    rows = prompts.shape[0]
+def candidate_pairs(prompts: Sequence[bytes]) -> list[int]:
+    """The row pairs sharing a band of their prompt signatures, each once, in order, as codes
+    first × len(prompts) + other (integers hash and sort far quicker than tuples)."""
+    count = len(prompts)
+    rows = range(count)
+    width = ROWS * 4  # bytes of one band
+    codes: set[int] = set()
     for band in range(BANDS):
-        part = prompts[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
-        keys = np.zeros(rows, dtype=np.uint64)
-        for column in range(ROWS):  # one number per band (a rare collision only adds a check)
-            keys = keys * np.uint64(0x9E3779B97F4A7C15) + part[:, column]
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        starts = np.r_[True, ordered[1:] != ordered[:-1]]
-        group = np.cumsum(starts) - 1
-        leaders = order[np.flatnonzero(starts)][group]
-        keep = leaders != order
-        if keep.any():
-            pairs.append(np.stack([leaders[keep], order[keep]], axis=1))
-    if not pairs:
-        return np.empty((0, 2), dtype=np.int64)
-    joined = np.concatenate(pairs).astype(np.int64)
-    codes = np.unique(joined[:, 0] * rows + joined[:, 1])
-    return np.stack([codes // rows, codes % rows], axis=1)
+        keys = [p[band * width : (band + 1) * width] for p in prompts]
+        # the bucket's first row: built backwards, so the first row of each key is the one kept
+        first = dict(zip(reversed(keys), reversed(rows), strict=True))
+        if len(first) == count:
+            continue  # every row alone in its bucket
+        leaders = list(map(first.__getitem__, keys))
+        others = list(map(ne, leaders, rows))  # rows that are not their bucket's first
+        codes.update(
+            map(add, map(mul, compress(leaders, others), repeat(count)), compress(rows, others))
+        )
+    return sorted(codes)
 
 
 def near_problems(items: Sequence[Item], texts: Texts | None = None) -> list[Problem]:
@@ -73,28 +71,44 @@ def near_problems(items: Sequence[Item], texts: Texts | None = None) -> list[Pro
     usable = [i for i in items if len(i.prompt_sig) == size and len(i.reply_sig) == size]
     if len(usable) < 2:
         return []
-    prompts = np.frombuffer(b"".join([i.prompt_sig for i in usable]), np.uint32)
-    prompts = prompts.reshape(-1, NUM_PERM)
-    replies = np.frombuffer(b"".join([i.reply_sig for i in usable]), np.uint32)
-    replies = replies.reshape(-1, NUM_PERM)
-    pairs = candidate_pairs(prompts)
-    if not len(pairs):
-        return []
-    a, b = pairs[:, 0], pairs[:, 1]
-    prompt_sim = (prompts[a] == prompts[b]).mean(axis=1)
-    reply_sim = (replies[a] == replies[b]).mean(axis=1)
-    near = (prompt_sim >= NEAR) & (reply_sim >= NEAR)
-    conflict = (prompt_sim >= SAME_PROMPT) & (reply_sim < OTHER_REPLY)
-    needed = {usable[i].line for i in np.concatenate([a[near], b[near], a[conflict], b[conflict]])}
+    prompts = [int.from_bytes(i.prompt_sig, "little") for i in usable]
+    replies = [int.from_bytes(i.reply_sig, "little") for i in usable]
+    near: list[tuple[int, int]] = []
+    conflict: list[tuple[int, int]] = []
+    for code in candidate_pairs([i.prompt_sig for i in usable]):
+        a, b = divmod(code, len(usable))
+        prompt_sim = _similarity(prompts[a], prompts[b])
+        if prompt_sim < NEAR:  # neither a near-copy nor the same request (SAME_PROMPT > NEAR)
+            continue
+        reply_sim = _similarity(replies[a], replies[b])
+        if reply_sim >= NEAR:
+            near.append((a, b))
+        elif prompt_sim >= SAME_PROMPT and reply_sim < OTHER_REPLY:
+            conflict.append((a, b))
+    needed = {usable[i].line for pair in near + conflict for i in pair}
     known: Known = {}
     if texts is not None and needed:
         known = texts(set(sorted(needed)[:MAX_SHOWN_LINES]))
-    found = _groups(usable, a[near], b[near], known)
-    found += _conflicts(usable, a[conflict], b[conflict], known)
+    found = _groups(usable, near, known)
+    found += _conflicts(usable, conflict, known)
     return found
 
 
-def _groups(items: Sequence[Item], a: np.ndarray, b: np.ndarray, texts: Known) -> list[Problem]:
+# A signature read as one integer has 32 lanes of 32 bits: each lane's top bit, and the rest.
+_TOPS = sum(1 << (32 * i + 31) for i in range(NUM_PERM))
+_LOWS = sum(0x7FFFFFFF << (32 * i) for i in range(NUM_PERM))
+
+
+def _similarity(one: int, two: int) -> float:
+    """The estimated word overlap (Jaccard): the share of the 32 MinHash values two sets share.
+    Lanes that differ are non-zero in one ^ two; adding 0x7FFFFFFF to a lane's low 31 bits
+    carries into its top bit exactly when they are not all zero (no carry leaves the lane)."""
+    differ = one ^ two
+    nonzero = (((differ & _LOWS) + _LOWS) | differ) & _TOPS
+    return (NUM_PERM - nonzero.bit_count()) / NUM_PERM
+
+
+def _groups(items: Sequence[Item], pairs: list[tuple[int, int]], texts: Known) -> list[Problem]:
     parent = list(range(len(items)))
 
     def root(x: int) -> int:
@@ -103,13 +117,14 @@ def _groups(items: Sequence[Item], a: np.ndarray, b: np.ndarray, texts: Known) -
             x = parent[x]
         return x
 
-    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+    for x, y in pairs:
         if items[x].content_hash != items[y].content_hash:  # exact copies: duplicate_example
             rx, ry = root(x), root(y)
             if rx != ry:
                 parent[max(rx, ry)] = min(rx, ry)
     groups: dict[int, list[int]] = {}
-    for x in {int(v) for v in np.concatenate([a, b])}:
+    # every row of the pairs: the firsts, then the others (this order decides the groups' order)
+    for x in {*(x for x, _ in pairs), *(y for _, y in pairs)}:
         groups.setdefault(root(x), []).append(x)
     found: list[Problem] = []
     rule = REGISTRY["near_duplicate"]
@@ -135,10 +150,10 @@ def _groups(items: Sequence[Item], a: np.ndarray, b: np.ndarray, texts: Known) -
     return found
 
 
-def _conflicts(items: Sequence[Item], a: np.ndarray, b: np.ndarray, texts: Known) -> list[Problem]:
+def _conflicts(items: Sequence[Item], pairs: list[tuple[int, int]], texts: Known) -> list[Problem]:
     rule = REGISTRY["conflicting_replies"]
     found: list[Problem] = []
-    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+    for x, y in pairs:
         first, second = sorted((items[x], items[y]), key=lambda i: i.line)
         if first.prompt_hash == second.prompt_hash:
             continue  # the very same conversation: dataset_level reports it already

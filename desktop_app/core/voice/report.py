@@ -4,16 +4,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import floordiv, sub
 from typing import Any, Protocol
-
-import numpy as np
 
 from desktop_app.core.checks.base import REGISTRY
 from desktop_app.core.gc_pause import without_cycle_collector
 from desktop_app.core.jsonline import RecordKind
 from desktop_app.core.problems import Problem
+from desktop_app.core.stats import percentile
 from desktop_app.core.voice.balance import Group, balance_problems, topic_groups
 from desktop_app.core.voice.features import VoiceFeatures
 from desktop_app.core.voice.near import Item, Texts, near_problems
@@ -118,11 +120,11 @@ def _voice_overview(
     lines = voiced(summaries)
     flagged = teaches_facts(lines) if problems is None else problems
     fact_lines = tuple(sorted({p.line for p in flagged if p.code == TEACHES_FACTS and p.line}))
-    table = measures(lines) if lines else None
-    numbers = np.array([line for line, _ in lines])
+    table = measures(lines)
+    numbers = [line for line, _ in lines]
     charts = tuple(
-        _chart(table[:, i] if table is not None else None, numbers, m.name, _title(m.label, m.unit))
-        for i, m in enumerate(METRICS)
+        _chart(values, numbers, m.name, _title(m.label, m.unit))
+        for values, m in zip(table, METRICS, strict=True)
     )
     groups = topic_groups([(line, f.topics) for line, f in lines])
     return VoiceOverview(len(lines), fact_lines, charts, tuple(groups))
@@ -132,26 +134,32 @@ def _title(label: str, unit: str) -> str:
     return f"{label.capitalize()} ({unit})"
 
 
-def _chart(values: np.ndarray | None, numbers: np.ndarray, name: str, title: str) -> Chart:
-    if values is None or not len(values):
+def _chart(values: list[float], numbers: list[int], name: str, title: str) -> Chart:
+    if not values:
         return Chart(title, ())
-    low, high = float(values.min()), float(np.percentile(values, 99))
+    low, high = min(values), percentile(sorted(values), 0.99)
     if high <= low:
-        return Chart(title, (Bar(_label(low, low), tuple(numbers.tolist())),))
+        return Chart(title, (Bar(_label(low, low), tuple(numbers)),))
     integer = name != "reading_ease" and name != "sentence_words"
     step = (high - low) / BINS
     if integer:
-        step = max(1.0, float(np.ceil(step)))
+        step = max(1.0, float(math.ceil(step)))
     edges = [low + step * i for i in range(BINS)]
-    index = np.clip(((values - low) // step).astype(int), 0, len(edges) - 1)
+    last_bin = len(edges) - 1
+    chosen: list[list[int]] = [[] for _ in edges]
+    # each value's bin, (value - low) // step (never below 0: low is the least), in C (map)
+    bins = map(
+        min, map(int, map(floordiv, map(sub, values, repeat(low)), repeat(step))), repeat(last_bin)
+    )
+    for index, number in zip(bins, numbers, strict=True):
+        chosen[index].append(number)
     bars = []
     for i, start in enumerate(edges):
-        chosen = numbers[index == i]
-        last = i == len(edges) - 1
+        last = i == last_bin
         end = start + step - (1 if integer else 0)
         label = f"{_label(start, start)}+" if last else _label(start, end)
-        if len(chosen) or not last:
-            bars.append(Bar(label, tuple(chosen.tolist())))
+        if chosen[i] or not last:
+            bars.append(Bar(label, tuple(chosen[i])))
     while bars and not bars[-1].lines:
         bars.pop()
     return Chart(title, tuple(bars))

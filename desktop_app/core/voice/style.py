@@ -4,14 +4,16 @@ replies far outside them; and the facts replies bring in (teaches_facts), judged
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from operator import itemgetter
 
 from desktop_app.core.checks.base import REGISTRY, quote
 from desktop_app.core.problems import Problem
+from desktop_app.core.stats import percentile
 from desktop_app.core.voice.features import VoiceFeatures
 from desktop_app.core.voice.rules import STYLE_OUTLIER, TEACHES_FACTS
 
@@ -99,35 +101,34 @@ def style_outliers(lines: Lines) -> list[Problem]:
     if len(lines) < MIN_REPLIES:
         return []
     found: list[Problem] = []
-    table = measures(lines)  # one row per reply, one column per metric
-    short = table[:, 0] < MIN_WORDS  # a reply of a few words has no sentences to judge
-    nobody = np.zeros(len(lines), dtype=bool)
-    for column, metric in enumerate(METRICS):
-        values = table[:, column]
-        too_short = short if metric.name in PER_SENTENCE else nobody
-        judged = np.log1p(values) if metric.log else values
-        median = float(np.median(judged))
-        spread = max(MAD_SCALE * float(np.median(np.abs(judged - median))) * CUTOFF, metric.floor)
-        far = judged - median > spread
-        if not metric.upward_only:
-            far |= median - judged > spread
-        far &= ~too_short
-        if not far.any():
+    table = measures(lines)  # one column per metric, one value per reply
+    short = [words < MIN_WORDS for words in table[0]]  # a few words have no sentences to judge
+    for metric, values in zip(METRICS, table, strict=True):
+        judged = list(map(math.log1p, values)) if metric.log else values
+        median = statistics.median(judged)
+        spread = statistics.median([abs(v - median) for v in judged])
+        spread = max(MAD_SCALE * spread * CUTOFF, metric.floor)
+        far = [
+            v - median > spread or (not metric.upward_only and median - v > spread) for v in judged
+        ]
+        if metric.name in PER_SENTENCE:
+            far = [f and not s for f, s in zip(far, short, strict=True)]
+        if not any(far):
             continue
-        low, high = np.percentile(values, [10, 90])
-        for index in np.flatnonzero(far):
-            line, features = lines[int(index)]
+        ordered = sorted(values)
+        low, high = percentile(ordered, 0.1), percentile(ordered, 0.9)
+        for index in (i for i, f in enumerate(far) if f):
+            line, features = lines[index]
             found.append(_outlier(line, features, metric, low, high, values[index]))
     found += _shared_habits(lines)
     return found
 
 
-def measures(lines: Lines) -> np.ndarray:
-    """The METRICS of every reply as one float array (rows: replies), built in one pass."""
+def measures(lines: Lines) -> list[list[float]]:
+    """The METRICS of every reply as columns of floats (one per metric), read in C (map)."""
+    features = list(map(itemgetter(1), lines))
     fields = [VoiceFeatures._fields.index(m.name) for m in METRICS]
-    first, last = min(fields), max(fields) + 1
-    assert fields == list(range(first, last)), "METRICS follow VoiceFeatures' order"
-    return np.array([f[first:last] for _, f in lines], dtype=float).reshape(-1, len(fields))
+    return [list(map(float, map(itemgetter(field), features))) for field in fields]
 
 
 def _outlier(
