@@ -13,17 +13,18 @@ Workers only return data; the poller applies it on the GUI thread (STYLE.md P2-P
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from desktop_app.core.cancel import CancelToken
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import Checkpoint, Job, JobEvent, Provider
 from desktop_app.core.providers.errors import RateLimitError
-from desktop_app.qt.tasks import CancelToken, TaskRunner, Worker, WorkerSignals
+from desktop_app.qt.tasks import TaskRunner, Worker, WorkerSignals
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +32,6 @@ DEFAULT_TICK_MS = 500
 DEFAULT_INTERVAL = 5.0  # seconds between checks of one job
 MAX_BACKOFF = 120.0
 EVENT_PAGE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class JobKey:
-    """Which job at which provider account (and address) a view or a poll is about."""
-
-    provider: str
-    account: str
-    base_url: str
-    job_id: str
-
-    @property
-    def record_key(self) -> tuple[str, str, str]:
-        """(provider, account, job id): how the job store names the job."""
-        return (self.provider, self.account, self.job_id)
 
 
 @dataclass
@@ -73,11 +59,6 @@ class PollResult:
     events: list[JobEvent]  # new ones, oldest first
     checkpoints: list[Checkpoint] | None  # None: not fetched this time
     result_text: str | None  # None: not fetched this time
-
-
-def cancel_event(token: CancelToken) -> threading.Event:
-    """The threading.Event behind a worker's cancel token, for core calls that take one."""
-    return token.event
 
 
 def without_traceback(error: BaseException | None) -> BaseException | None:

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.atomic import remove_stale_temporaries
+from desktop_app.core.cancel import CancelToken
 from desktop_app.core.dataset import BOM, Record, _record, require_regular_file
 from desktop_app.core.errors import DatasetOpenError
 from desktop_app.core.file_search import DiskCopy, FileStamp
 from desktop_app.core.review import ReviewEntry, SidecarMatcher, read_sidecar
-from desktop_app.qt.tasks import CancelToken
 
 FIRST_CHUNK = 256 * 1024
 CHUNK = 1024 * 1024

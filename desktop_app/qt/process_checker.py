@@ -22,8 +22,8 @@ from desktop_app.core.analysis import (
     split_ranges,
     summaries_from_tuples,
 )
+from desktop_app.core.cancel import CancelToken
 from desktop_app.core.processes import lower_priority, process_pool
-from desktop_app.qt.tasks import CancelToken
 
 MIN_BYTES = 2 * 1024 * 1024  # smaller files are checked on a thread: starting processes costs more
 

@@ -35,44 +35,26 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from desktop_app.core.cancel import Cancelled, CancelToken, ProgressFn, cancel_event
+
 if TYPE_CHECKING:
     from desktop_app.core.processes import ProcessServices
 
 log = logging.getLogger(__name__)
 
-ProgressFn = Callable[[object], None]
+# (re-exported: the window's modules take them from here with the runner)
+__all__ = [
+    "CancelToken",
+    "Cancelled",
+    "ProgressFn",
+    "TaskRunner",
+    "Worker",
+    "WorkerSignals",
+    "cancel_event",
+]
 NETWORK_THREADS = 10  # the training hub's 4 and the playground's 6 from when each had a pool
 LANES = ("general", "writer", "network", "search")
 WINDOW_LANES = ("general", "writer", "search")  # a document's work: reads, checks, saves
-
-
-class Cancelled(Exception):
-    """Raised inside a task to stop early; reported as `cancelled`, not `failed`."""
-
-
-class CancelToken:
-    """A cancel flag shared by the GUI thread and one task."""
-
-    __slots__ = ("_event",)
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
-            raise Cancelled
-
-    @property
-    def event(self) -> threading.Event:
-        """The flag itself, for core calls that take a `threading.Event` cancel token."""
-        return self._event
 
 
 class WorkerSignals(QObject):

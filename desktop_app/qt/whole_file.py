@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from desktop_app.core.cancel import CancelToken
 from desktop_app.core.dataset import Record
 from desktop_app.core.problems import Problem
 from desktop_app.core.voice.live import BannedCache
 from desktop_app.core.voice.report import VoiceOverview
 from desktop_app.core.voice.wordlist import WordList
-from desktop_app.qt.tasks import CancelToken
 
 if TYPE_CHECKING:
     from desktop_app.core.analysis import RecordSummary

@@ -17,6 +17,7 @@ import pytest
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import Fault, PracticeServer
 from desktop_app.core.providers.base import UploadSource
@@ -25,7 +26,7 @@ from desktop_app.core.providers.practice import PracticeProvider
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.core.training import TrainingPlan, start_job
 from desktop_app.qt import job_poller
-from desktop_app.qt.job_poller import JobKey, JobPoller
+from desktop_app.qt.job_poller import JobPoller
 from desktop_app.qt.tasks import TaskRunner
 
 MODEL = "gpt-4.1-mini-2025-04-14"

@@ -13,10 +13,10 @@ import threading
 from dataclasses import replace
 from typing import Any
 
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.providers.base import Capabilities, Provider
 from desktop_app.core.providers.errors import OperationCancelled, ProviderError
 from desktop_app.core.providers.retry import RetryPolicy
-from desktop_app.qt.job_poller import JobKey
 from desktop_app.ui.training.provider_config import OPENAI_FAMILY
 
 __all__ = ["OPENAI_FAMILY", "PracticeHost", "ProviderCache", "capabilities_for", "key_kinds"]

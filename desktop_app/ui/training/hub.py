@@ -23,10 +23,11 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.jobstore import JobRecord, JobStore
 from desktop_app.core.providers.base import Provider
 from desktop_app.core.providers.retry import RetryPolicy
-from desktop_app.qt.job_poller import DEFAULT_TICK_MS, JobKey, JobPoller
+from desktop_app.qt.job_poller import DEFAULT_TICK_MS, JobPoller
 from desktop_app.qt.tasks import TaskRunner, Worker
 from desktop_app.ui.training.connections import PracticeHost, ProviderCache, provider_label
 from desktop_app.ui.training.notifications import JobNotifier

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.dataset import Dataset
 from desktop_app.core.glossary import link
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.jobstore import JobRecord
 from desktop_app.core.providers.base import Job, JobStatus, parse_result_csv
-from desktop_app.qt.job_poller import JobKey, JobState
+from desktop_app.qt.job_poller import JobState
 from desktop_app.ui import theme
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 from desktop_app.ui.errors import describe, show_error

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core.cancel import CancelToken
 from desktop_app.core.dataset import Dataset
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.jobstore import JobRecord, JobStore
 from desktop_app.core.providers.base import Job
 from desktop_app.core.training import provenance_path
-from desktop_app.qt.job_poller import JobKey
-from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.training.connections import ProviderCache
 from desktop_app.ui.training.provenance import ProvenanceDiff, diff_against, find_example
 

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.jobstore import JobRecord
 from desktop_app.core.providers.base import Job
 from desktop_app.core.providers.registry import default_account, provider_info
-from desktop_app.qt.job_poller import JobKey
 from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon, icon_set

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop_app.core.cancel import CancelToken, cancel_event
 from desktop_app.core.checker_process import CheckerProcess
 from desktop_app.core.dataset import Dataset
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.jobstore import JobStore
 from desktop_app.core.training import StartedJob, TrainingPlan, start_job
-from desktop_app.qt.job_poller import JobKey, cancel_event
-from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.training.connections import ProviderCache
 from desktop_app.ui.training.preflight import CheckOutcome, ValidationChoice, run_checks
 from desktop_app.ui.training.start_chooser import Target

@@ -18,9 +18,9 @@ from tests.ui.playground.fixtures import (  # noqa: F401 (fixtures, found by pyt
 from PySide6.QtCore import Qt
 
 from desktop_app.core.endpoints import TUNED
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.providers.base import Job
 from desktop_app.core.today import pretend_today
-from desktop_app.qt.job_poller import JobKey
 from desktop_app.ui.playground.playground_window import PlaygroundWindow
 from desktop_app.ui.training.job_models import JobColumn, JobRow, JobsModel
 

@@ -20,9 +20,9 @@ from training_helpers import (  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
 
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.training import provenance_path
-from desktop_app.qt.job_poller import JobKey
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
 

@@ -17,10 +17,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.core.dataset import Dataset
+from desktop_app.core.job_key import JobKey
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import Job, JobError, JobRequest, UploadSource
 from desktop_app.core.training import TrainingPlan, start_job
-from desktop_app.qt.job_poller import JobKey
 from desktop_app.ui.training import jobs_pane as jobs_pane_module
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.job_models import JobColumn
