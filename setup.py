@@ -2,7 +2,7 @@
 
 The top-level resources/ folder is installed as the package `desktop_app.resources` (its
 sub-folders as data packages), so an installed wheel, an editable checkout and the frozen bundle
-all find it through desktop_app.core.paths.
+all find it through desktop_app.core.files.resources.
 """
 
 from pathlib import Path
@@ -18,7 +18,7 @@ for folder in sorted(p for p in RESOURCES.rglob("*") if p.is_dir() and p.name !=
     )
 
 # The user documentation (docs/) goes along as desktop_app.docs: Help ▸ User Guide and Glossary
-# show it (desktop_app.core.paths.docs_file).
+# show it (desktop_app.core.files.resources.docs_file).
 DOCS = Path(__file__).parent / "docs"
 resource_packages["desktop_app.docs"] = "docs"
 for folder in sorted(p for p in DOCS.rglob("*") if p.is_dir()):

@@ -66,9 +66,9 @@ def measure(text: str, language: str, keys: int, spelling: bool) -> tuple[list[f
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.core.dataset import Dataset
-    from desktop_app.core.review import ReviewStore
-    from desktop_app.core.spelling import DatasetSpelling
+    from desktop_app.core.dataset.records import Dataset
+    from desktop_app.core.dataset.review import ReviewStore
+    from desktop_app.core.dataset.spelling import DatasetSpelling
     from desktop_app.qt.spelling import SpellContext, SpellService
     from desktop_app.qt.tasks import TaskRunner
     from desktop_app.ui.editor.example_editor import ExampleEditor
@@ -124,7 +124,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    from desktop_app.core.spelling import LANGUAGES, Speller
+    from desktop_app.core.dataset.spelling import LANGUAGES, Speller
 
     for code in LANGUAGES:
         start = time.perf_counter()

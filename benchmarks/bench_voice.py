@@ -96,8 +96,8 @@ def validate(path: Path, *extra: str) -> tuple[float, float]:
 
 def recheck_ms(path: Path, lines: int = 300) -> dict[bool, list[float]]:
     """Milliseconds per edited line, without the voice features (False) and with them (True)."""
-    from desktop_app.core import analysis
-    from desktop_app.core.analysis import Analyzer
+    from desktop_app.core.analysis import analyzer as analysis
+    from desktop_app.core.analysis.analyzer import Analyzer
 
     raws = []
     with path.open("rb") as handle:
@@ -123,8 +123,8 @@ def recheck_ms(path: Path, lines: int = 300) -> dict[bool, list[float]]:
 def deferred_seconds(path: Path) -> tuple[float, float, float]:
     """The app's whole-file pass after an edit (on a worker, a moment later): seconds without
     the voice checks, with them, and the Style section's refresh (voice_overview)."""
-    from desktop_app.core.analysis import analyze_file, dataset_problems
-    from desktop_app.core.voice.report import voice_overview
+    from desktop_app.core.analysis.analyzer import analyze_file, dataset_problems
+    from desktop_app.core.checks.voice.report import voice_overview
 
     summaries = analyze_file(path, previews=False).summaries
     times = []

@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
-from desktop_app.core.tokens import get_encoding
+from desktop_app.core.tokens.counts import get_encoding
 
 MAX_TOKENS_PER_EXAMPLE = 65536
 TARGET_EPOCHS = 3

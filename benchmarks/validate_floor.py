@@ -97,7 +97,7 @@ def count_range(path: str, byte_range: tuple[int, int]) -> tuple[int, int, int, 
 def run_floor(path: Path, model: str, jobs: int) -> dict[str, int]:
     """The floor itself, in this process and `jobs` forked workers."""
     global _encoder
-    from desktop_app.core.tokens import encoding_for_model
+    from desktop_app.core.tokens.counts import encoding_for_model
 
     _encoder = encoding_for_model(model)  # the bundled file, offline, as validate loads it
     ranges = line_ranges(path, path.stat().st_size)

@@ -32,13 +32,13 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
-from desktop_app.core.appdirs import log_dir
-from desktop_app.core.logfile import LogFile
-from desktop_app.core.scrub import install_log_scrubbing, scrubbed_handler
+from desktop_app.core.files.folders import log_dir
+from desktop_app.core.files.logfile import LogFile
+from desktop_app.core.keys.scrub import install_log_scrubbing, scrubbed_handler
 
 if TYPE_CHECKING:
-    from desktop_app.core.jobstore import JobStore
     from desktop_app.core.processes import ProcessServices
+    from desktop_app.core.training.jobstore import JobStore
     from desktop_app.ui.main_window import MainWindow, Services
 
 log = logging.getLogger("desktop_app")
@@ -82,7 +82,7 @@ class Hooks:
         self.show_dialog = show_dialog
 
     def install(self) -> None:
-        from desktop_app.core.scrub import active_keys
+        from desktop_app.core.keys.scrub import active_keys
         from desktop_app.ui.crash_dialog import install_crash_reporter
 
         # a scrubbed crash report in the log folder, a recovery copy, then the dialog
@@ -154,7 +154,7 @@ def build_services(
     The task runner every window, pane and service uses is made here, with the process services
     (`processes`: started and stopped by the caller; without them the runner makes its own and
     stops them when the window closes)."""
-    from desktop_app.core.settings import load_preferences
+    from desktop_app.core.settings.preferences import load_preferences
     from desktop_app.qt.tasks import TaskRunner
     from desktop_app.qt.ui_state import UiState
     from desktop_app.ui import theme
@@ -189,7 +189,7 @@ def build_window(
 def open_job_store() -> JobStore | None:
     """The job records; None when they cannot be opened (the training hub then says why)."""
     from desktop_app.core.errors import UserFacingError
-    from desktop_app.core.jobstore import JobStore
+    from desktop_app.core.training.jobstore import JobStore
 
     try:
         return JobStore().open()
@@ -246,8 +246,8 @@ class AfterFirstPaint(QObject):
 
 def start_work(window: MainWindow, file: str | None, offer_restore: bool = True) -> None:
     """After the window is shown: restore, open the file, or show the sample on first start."""
-    from desktop_app.core import recovery
-    from desktop_app.core.settings import save_preferences
+    from desktop_app.core.dataset import recovery
+    from desktop_app.core.settings.preferences import save_preferences
     from desktop_app.ui.dialogs.recovery import RecoveryDialog
 
     pending = recovery.pending_recoveries() if offer_restore else []

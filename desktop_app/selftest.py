@@ -164,7 +164,7 @@ def check_environment() -> str:
 
 
 def check_resources() -> str:
-    from desktop_app.core.paths import resource, resources_dir
+    from desktop_app.core.files.resources import resource, resources_dir
 
     needed = [
         ("models.json",),
@@ -182,8 +182,8 @@ def check_resources() -> str:
 
 def check_spelling() -> str:
     """Every offered dictionary is in the bundle and knows a common word; the help pages too."""
-    from desktop_app.core.glossary import load_glossary
-    from desktop_app.core.spelling import LANGUAGES, load_speller
+    from desktop_app.core.dataset.spelling import LANGUAGES, load_speller
+    from desktop_app.core.files.glossary import load_glossary
 
     common = {"en": "house", "es": "casa", "fr": "maison", "de": "Haus", "pt": "casa"}
     wrong = [code for code in LANGUAGES if not load_speller(code).knows(common[code])]
@@ -193,8 +193,8 @@ def check_spelling() -> str:
 
 
 def load_sample() -> tuple[Any, str]:
-    from desktop_app.core.dataset import Dataset
-    from desktop_app.core.templates import sample_path
+    from desktop_app.core.dataset.records import Dataset
+    from desktop_app.core.dataset.templates import sample_path
 
     dataset = Dataset.open(sample_path())
     return dataset, f"{len(dataset)} lines, {dataset.kind} examples ({sample_path().name})"
@@ -202,9 +202,9 @@ def load_sample() -> tuple[Any, str]:
 
 def run_checks(dataset: Any) -> tuple[list[int], int, str]:
     """Every per-line and whole-file check; returns the indexes of lines without errors."""
-    from desktop_app.core.analysis import Analyzer, dataset_problems
+    from desktop_app.core.analysis.analyzer import Analyzer, dataset_problems
     from desktop_app.core.checks import REGISTRY
-    from desktop_app.core.models import DEFAULT_MODEL
+    from desktop_app.core.models.catalog import DEFAULT_MODEL
     from desktop_app.core.problems import Severity
 
     raws = [dataset[i].raw for i in range(len(dataset))]
@@ -228,8 +228,8 @@ def run_checks(dataset: Any) -> tuple[list[int], int, str]:
 def check_voice() -> str:
     """The voice checks' near-copy finder (plain-Python MinHash and buckets) on two examples a
     word apart and a third that differs."""
-    from desktop_app.core.analysis import Analyzer, dataset_problems
-    from desktop_app.core.models import DEFAULT_MODEL
+    from desktop_app.core.analysis.analyzer import Analyzer, dataset_problems
+    from desktop_app.core.models.catalog import DEFAULT_MODEL
 
     ask = "Hi, my parcel with the blue winter jacket never arrived and the tracking page is stuck"
     answer = "Sorry about that! I have sent a new jacket today by express; it arrives in two days."
@@ -246,7 +246,7 @@ def check_voice() -> str:
 
 
 def count_tokens(dataset: Any) -> str:
-    from desktop_app.core.tokens import CL100K, O200K, TokenCounter, get_encoding
+    from desktop_app.core.tokens.counts import CL100K, O200K, TokenCounter, get_encoding
 
     parts = []
     for name, model in ((O200K, "gpt-4.1-mini"), (CL100K, "gpt-3.5-turbo")):
@@ -267,7 +267,7 @@ def check_keyring() -> str:
 
     import keyring
 
-    from desktop_app.core.secrets import backend_description
+    from desktop_app.core.keys.secrets import backend_description
 
     registered = entry_points(group="keyring.backends")
     if not registered:
@@ -303,7 +303,7 @@ def check_tls() -> str:
 
 def check_worker_processes(dataset: Any) -> str:
     """analyze_file on a file big enough to use its process pool (the frozen-app trap)."""
-    from desktop_app.core.analysis import IN_PROCESS_BYTES, analyze_file
+    from desktop_app.core.analysis.analyzer import IN_PROCESS_BYTES, analyze_file
 
     line = b"".join(dataset[i].raw + b"\n" for i in range(len(dataset)))
     repeats = IN_PROCESS_BYTES // len(line) + 2
@@ -320,8 +320,8 @@ def check_worker_processes(dataset: Any) -> str:
 
 def check_search_processes(dataset: Any) -> str:
     """The examples filter's search processes on the sample as a file (spawned, as frozen)."""
-    from desktop_app.core.file_search import DiskCopy, FileStamp, SearchProcesses, line_ends
-    from desktop_app.core.search import Query, matching_rows
+    from desktop_app.core.search.on_disk import DiskCopy, FileStamp, SearchProcesses, line_ends
+    from desktop_app.core.search.query import Query, matching_rows
 
     chunks = [part for record in dataset for part in (record.raw, record.ending)]
     query = Query("order")  # in some lines of the sample, not all
@@ -342,7 +342,7 @@ def check_search_processes(dataset: Any) -> str:
 
 
 def train_practice_job(dataset: Any, clean: list[int]) -> str:
-    from desktop_app.core.models import DEFAULT_MODEL
+    from desktop_app.core.models.catalog import DEFAULT_MODEL
     from desktop_app.core.providers.base import ChatMessage, JobRequest, UploadSource
     from desktop_app.core.providers.practice import PracticeSession
 
@@ -555,7 +555,7 @@ def _window_checks(report: Report, dataset: Any, errors: int | None) -> None:
 @contextmanager
 def isolated_home() -> Iterator[str]:
     """Keep the self-test's settings, layout and recovery files out of the user's own folder."""
-    from desktop_app.core.appdirs import HOME_ENV
+    from desktop_app.core.files.folders import HOME_ENV
 
     if os.environ.get(HOME_ENV):
         yield os.environ[HOME_ENV]

@@ -2,7 +2,7 @@
 the log folder, and that report must hold no key.
 
 It installs the app's own exception hook (`app.Hooks`, the crash reporter) with the dialog
-suppressed, remembers a sentinel key the way `core.secrets` remembers every key it hands out,
+suppressed, remembers a sentinel key the way `core.keys.secrets` remembers every key it hands out,
 raises an error that quotes the sentinel (and a key-shaped text) from a slot Qt calls from its
 event loop, and reads what was written. The sentinel comes from FINETUNE_STUDIO_SELFTEST_KEY
 when set (packaging/smoke_test.py may pass its own and search the files afterwards), otherwise
@@ -52,12 +52,12 @@ def sentinel_key() -> str:
 
 def check_crash_report(window: Any, wait_until: WaitUntil) -> str:
     """Raise inside a slot with the real hook installed; the report must exist and hold no key."""
-    from desktop_app.core.appdirs import log_dir
-    from desktop_app.core.scrub import remember_key
+    from desktop_app.core.files.folders import log_dir
+    from desktop_app.core.keys.scrub import remember_key
 
     key = sentinel_key()
     shaped = "sk-selftest" + secrets.token_hex(12)  # found by its shape, never remembered
-    remember_key(key)  # as core.secrets does for every key it hands out
+    remember_key(key)  # as core.keys.secrets does for every key it hands out
     folder = log_dir()
     before = set(folder.glob("crash-*.log"))
     _crash_in_a_slot(window, f"key {key}, header api_key={shaped}", (key, shaped), wait_until)
@@ -95,7 +95,7 @@ def _crash_in_a_slot(window: Any, text: str, keys: tuple[str, ...], wait_until: 
 
 def _inspect(report: Path, keys: tuple[str, ...]) -> None:
     """The report describes the deliberate error, hides the keys, and no log file holds them."""
-    from desktop_app.core.scrub import HIDDEN
+    from desktop_app.core.keys.scrub import HIDDEN
 
     text = report.read_text(encoding="utf-8")
     if DeliberateSelfTestError.__name__ not in text:
@@ -117,7 +117,7 @@ def _captured_log() -> Iterator[list[str]]:
         def emit(self, record: logging.LogRecord) -> None:
             lines.append(self.format(record))
 
-    logger = logging.getLogger("desktop_app.core.crash")
+    logger = logging.getLogger("desktop_app.core.files.crash")
     keep, propagate = Keep(), logger.propagate
     logger.addHandler(keep)
     logger.propagate = False

@@ -46,7 +46,7 @@ def wait_until_checked(window: object, timeout_ms: int = 20_000) -> None:
 
 def review_a_little(window: object) -> None:
     """Approve and tag a few examples, as a writer would have by now."""
-    from desktop_app.core.review import ReviewStatus
+    from desktop_app.core.dataset.review import ReviewStatus
     from desktop_app.qt.commands import SetReviewCommand
 
     document = window.document  # type: ignore[attr-defined]

@@ -65,12 +65,12 @@ def _sound(messages: list[dict[str, str]]) -> bool:
 
 
 def main(out: Path) -> None:
-    from desktop_app.core.compare import Comparison, RunSettings
-    from desktop_app.core.compare_prompts import prompts_from_dataset
-    from desktop_app.core.dataset import Dataset
-    from desktop_app.core.jobstore import JobStore
+    from desktop_app.core.dataset.records import Dataset
+    from desktop_app.core.dataset.templates import sample_path
     from desktop_app.core.practice_server import PracticeServer
-    from desktop_app.core.templates import sample_path
+    from desktop_app.core.training.jobstore import JobStore
+    from desktop_app.core.trying.comparison import Comparison, RunSettings
+    from desktop_app.core.trying.prompts import prompts_from_dataset
     from desktop_app.ui.playground.compare_view import CompareWindow
     from desktop_app.ui.playground.playground_window import PlaygroundWindow
     from desktop_app.ui.playground.services import TryServices

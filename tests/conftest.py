@@ -27,7 +27,7 @@ os.environ["XDG_CACHE_HOME"] = str(_SESSION_HOME / "xdg-cache")
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("OPENAI_BASE_URL", None)
 # The tests were written on 2026-12-07 and assume that day (OpenAI still takes jobs); the date
-# rules are tested by pretending each day (desktop_app.core.today). Child processes inherit it.
+# rules are tested by pretending each day (desktop_app.core.models.today). Child processes inherit it.
 os.environ["FINETUNE_STUDIO_TODAY"] = "2026-12-07"
 
 REPO = Path(__file__).resolve().parent.parent
@@ -121,8 +121,8 @@ def tasks(qapp, processes):
 
 @pytest.fixture(scope="module")
 def search_processes():
-    """Two search processes for a test module (desktop_app.core.file_search), stopped after."""
-    from desktop_app.core.file_search import SearchProcesses
+    """Two search processes for a test module (desktop_app.core.search.on_disk), stopped after."""
+    from desktop_app.core.search.on_disk import SearchProcesses
 
     owned = SearchProcesses(count=2)
     yield owned

@@ -26,13 +26,18 @@ from desktop_app.cli.output import (
     check_can_write,
 )
 from desktop_app.cli.provider_options import note, say
-from desktop_app.core.compare import SIDES, Comparison, Result, RunSettings
-from desktop_app.core.compare_prompts import read_prompts
-from desktop_app.core.compare_run import MAX_CONCURRENCY, RunReport, estimate_run, run_comparison
-from desktop_app.core.endpoints import LOCAL, PRESETS, Endpoint, ProviderPool, preset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.processes import in_background
 from desktop_app.core.providers.registry import provider_kinds
+from desktop_app.core.trying.comparison import SIDES, Comparison, Result, RunSettings
+from desktop_app.core.trying.comparison_run import (
+    MAX_CONCURRENCY,
+    RunReport,
+    estimate_run,
+    run_comparison,
+)
+from desktop_app.core.trying.endpoints import LOCAL, PRESETS, Endpoint, ProviderPool, preset
+from desktop_app.core.trying.prompts import read_prompts
 
 PRESET_KEYS = tuple(p.key for p in PRESETS)
 

@@ -23,9 +23,9 @@ from desktop_app.cli.provider_options import (
     say,
     say_retiring,
 )
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.errors import NotSupportedError
-from desktop_app.core.training import EventFollower, refresh_job
+from desktop_app.core.training.jobs import EventFollower, refresh_job
+from desktop_app.core.training.jobstore import JobStore
 
 RECENT_EVENTS = 12
 

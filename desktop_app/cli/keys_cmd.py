@@ -13,8 +13,8 @@ from typing import Any
 
 from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, print_error
 from desktop_app.cli.provider_options import opened_provider, say
-from desktop_app.core import secrets
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.keys import secrets
 from desktop_app.core.providers.registry import default_account, provider_info, provider_kinds
 
 KEY_KINDS = [k for k in provider_kinds() if provider_info(k).needs_key]

@@ -26,7 +26,7 @@ from desktop_app.cli.output import (
     printable_streams,
 )
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.scrub import install_log_scrubbing
+from desktop_app.core.keys.scrub import install_log_scrubbing
 
 LOG_FILE = "ftstudio.log"
 COMMAND_MODULES = [
@@ -83,9 +83,9 @@ def _open_log_file() -> logging.Handler | None:
     """The command line's scrubbed log (ftstudio.log in the log folder), which error messages
     point to; None when the log folder cannot be written (the command still runs)."""
     try:
-        from desktop_app.core.appdirs import log_dir
-        from desktop_app.core.logfile import LogFile
-        from desktop_app.core.scrub import scrubbed_handler
+        from desktop_app.core.files.folders import log_dir
+        from desktop_app.core.files.logfile import LogFile
+        from desktop_app.core.keys.scrub import scrubbed_handler
 
         handler = scrubbed_handler(LogFile(log_dir() / LOG_FILE))
     except OSError:
@@ -125,11 +125,11 @@ def resolve_pending_starts() -> None:
     """At every start: jobs whose start was sent but never confirmed are looked up and recorded.
 
     Only reads the local job records unless one is pending; never stops the command."""
-    from desktop_app.core.jobstore import JobStore
     from desktop_app.core.providers.base import Provider
     from desktop_app.core.providers.registry import create_provider
     from desktop_app.core.providers.retry import RetryPolicy
-    from desktop_app.core.training import resolve_all_pending
+    from desktop_app.core.training.jobs import resolve_all_pending
+    from desktop_app.core.training.jobstore import JobStore
 
     opened: list[Provider] = []
 
@@ -172,9 +172,9 @@ def _report_bug(command: str) -> int:
 
 
 def _log_traceback() -> str:
-    """Write a scrubbed crash report (core.crash) to the log folder; its path, or ""."""
+    """Write a scrubbed crash report (core.files.crash) to the log folder; its path, or ""."""
     try:
-        from desktop_app.core.crash import build_report, write_crash_log
+        from desktop_app.core.files.crash import build_report, write_crash_log
 
         kind, error, tb = sys.exc_info()
         assert kind is not None and error is not None

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import DatasetOpenError, UserFacingError
-from desktop_app.core.scrub import scrub, scrub_value
+from desktop_app.core.keys.scrub import scrub, scrub_value
 
 EXIT_OK = 0  # the command did what was asked (validate: no errors found)
 EXIT_PROBLEMS = 1  # validate found errors, or the input cannot be used for what was asked

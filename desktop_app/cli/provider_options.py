@@ -9,14 +9,14 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.jobstore import JobRecord, JobStore
+from desktop_app.core.keys.scrub import scrub
 from desktop_app.core.providers.base import Job, Provider
 from desktop_app.core.providers.registry import (
     create_provider,
     environment_base_url,
     provider_kinds,
 )
-from desktop_app.core.scrub import scrub
+from desktop_app.core.training.jobstore import JobRecord, JobStore
 
 PROVIDER_HELP = (
     "openai, azure (give the resource with --base-url), compatible (any OpenAI-compatible "
@@ -89,7 +89,7 @@ def provider_for_job(job_id: str, args: argparse.Namespace, store: JobStore) -> 
 def say_retiring(rows: list[tuple[str, str | None, str]]) -> None:
     """For each (job id, tuned model, provider) whose base stops answering soon or did: the date
     and what to do."""
-    from desktop_app.core.provider_dates import retirement_notice
+    from desktop_app.core.models.provider_dates import retirement_notice
 
     for job_id, model, provider in rows:
         notice = retirement_notice(model or "", provider)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.output import EXIT_OK, check_can_write, open_dataset, print_note
-from desktop_app.core.split import DEFAULT_SEED, split_indexes, split_paths, write_split
+from desktop_app.core.dataset.split import DEFAULT_SEED, split_indexes, split_paths, write_split
 
 
 def fraction(text: str) -> float:

@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.output import EXIT_OK, open_dataset, print_json, print_note
-from desktop_app.core.models import DEFAULT_MODEL, find_model
-from desktop_app.core.stats import DatasetStats, Distribution, compute_stats
+from desktop_app.core.models.catalog import DEFAULT_MODEL, find_model
+from desktop_app.core.tokens.stats import DatasetStats, Distribution, compute_stats
 
 
 def register(subparsers: Any) -> None:

@@ -27,13 +27,13 @@ from desktop_app.cli.output import (
 from desktop_app.cli.progress import Bar, add_quiet_option, wanted
 from desktop_app.cli.provider_options import add_provider_options, note, opened_provider, say
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.jobstore import JobStore
-from desktop_app.core.move_model import find_job, moved_data
-from desktop_app.core.provider_dates import countdown, default_model, refusal
+from desktop_app.core.models.provider_dates import countdown, default_model, refusal
 from desktop_app.core.providers.base import Job, JobEvent, JobStatus, Provider, UploadSource
 from desktop_app.core.providers.errors import ProviderError
-from desktop_app.core.training import StartProgress, TrainingPlan, follow_job, start_job
-from desktop_app.core.uploads import UploadProgress
+from desktop_app.core.training.jobs import StartProgress, TrainingPlan, follow_job, start_job
+from desktop_app.core.training.jobstore import JobStore
+from desktop_app.core.training.move_model import find_job, moved_data
+from desktop_app.core.training.uploads import UploadProgress
 
 MAX_LISTED_PROBLEMS = 8
 
@@ -231,9 +231,9 @@ def _training_source(path: Path) -> tuple[UploadSource, str]:
 def _refuse_on_errors(train_path: Path, valid_path: Path | None, model: str, provider: str) -> None:
     """The offline checks with the provider's own rules (as `ftstudio validate --provider`
     runs them); errors stop the command."""
-    from desktop_app.core.analysis import analyze_file
+    from desktop_app.core.analysis.analyzer import analyze_file
+    from desktop_app.core.analysis.report import build_report
     from desktop_app.core.problems import Severity
-    from desktop_app.core.report import build_report
 
     valid = analyze_file(valid_path, model, provider) if valid_path else None
     report = build_report(

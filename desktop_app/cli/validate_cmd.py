@@ -14,15 +14,20 @@ from typing import Any
 
 from desktop_app.cli.output import EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, print_json, print_note
 from desktop_app.cli.progress import add_quiet_option, progress_bar
-from desktop_app.core.analysis import FileAnalysis, analyze_file
+from desktop_app.core.analysis.analyzer import FileAnalysis, analyze_file
+from desktop_app.core.analysis.report import build_report, format_text
 from desktop_app.core.checks.provider_rules import PROVIDERS
+from desktop_app.core.checks.voice.wordlist import WordList, load_wordlist
+from desktop_app.core.dataset.review import sidecar_wordlist
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.models import load_models
-from desktop_app.core.provider_dates import countdown, default_model, default_provider, refusal
-from desktop_app.core.report import build_report, format_text
-from desktop_app.core.review import sidecar_wordlist
-from desktop_app.core.voice.wordlist import WordList, load_wordlist
-from desktop_app.core.where_to_train import rules_summary
+from desktop_app.core.models.catalog import load_models
+from desktop_app.core.models.provider_dates import (
+    countdown,
+    default_model,
+    default_provider,
+    refusal,
+)
+from desktop_app.core.models.where_to_train import rules_summary
 
 
 def register(subparsers: Any) -> None:

@@ -7,7 +7,7 @@ ever shows a traceback or a repr().
 
 from __future__ import annotations
 
-from desktop_app.core.scrub import scrub
+from desktop_app.core.keys.scrub import scrub
 
 
 class UserFacingError(Exception):

@@ -14,7 +14,7 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A fix the core can apply by itself (see desktop_app.core.fixes)."""
+    """A fix the core can apply by itself (see desktop_app.core.checks.fixes)."""
 
     code: str  # stable id, e.g. "remove_empty_message"
     label: str  # button text, e.g. "Remove the empty message"

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from multiprocessing.pool import Pool
     from multiprocessing.process import BaseProcess
 
-    from desktop_app.core.checker_process import CheckerProcess
-    from desktop_app.core.file_search import SearchProcesses
+    from desktop_app.core.analysis.checker_process import CheckerProcess
+    from desktop_app.core.search.on_disk import SearchProcesses
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class ProcessServices:
 
     @property
     def checker(self) -> CheckerProcess:
-        from desktop_app.core.checker_process import CheckerProcess
+        from desktop_app.core.analysis.checker_process import CheckerProcess
 
         with self._lock:
             if self._checker is None:
@@ -59,7 +59,7 @@ class ProcessServices:
 
     @property
     def search(self) -> SearchProcesses:
-        from desktop_app.core.file_search import SearchProcesses
+        from desktop_app.core.search.on_disk import SearchProcesses
 
         with self._lock:
             if self._search is None:

@@ -1,9 +1,9 @@
-"""When the checks run: the scheduler beside the Qt-free result store (core/check_results.py).
+"""When the checks run: the scheduler beside the Qt-free result store (core/analysis/check_results.py).
 
 The first check of a file runs on a worker in chunks (progress, cancel) and streams results in.
 An edit is checked again on a worker too, so the undo command returns at once: the edited line
 keeps its old result until the new one arrives (typically within a frame), and a row's text never
-waits for it (core/preview.py). Dataset-wide problems (duplicates, too few examples, file size)
+waits for it (core/dataset/preview.py). Dataset-wide problems (duplicates, too few examples, file size)
 are recomputed on a worker, a moment after the last change. Every change the store reports
 becomes a Qt signal here, for the views.
 """
@@ -19,21 +19,25 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desktop_app.core.check_results import CheckResults, Rows
-from desktop_app.core.checker_process import CALL_RECORDS, CheckerProcess, CheckerUnavailable
-from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.models import DEFAULT_MODEL
+from desktop_app.core.analysis.check_results import CheckResults, Rows
+from desktop_app.core.analysis.checker_process import (
+    CALL_RECORDS,
+    CheckerProcess,
+    CheckerUnavailable,
+)
+from desktop_app.core.analysis.whole_file import compute_dataset_problems
+from desktop_app.core.checks.voice.report import VoiceOverview
+from desktop_app.core.checks.voice.wordlist import WordList
+from desktop_app.core.dataset.records import Dataset, Record
+from desktop_app.core.dataset.review import sidecar_wordlist
+from desktop_app.core.models.catalog import DEFAULT_MODEL
 from desktop_app.core.problems import Problem
-from desktop_app.core.review import sidecar_wordlist
-from desktop_app.core.voice.report import VoiceOverview
-from desktop_app.core.voice.wordlist import WordList
 from desktop_app.qt import gc_guard
 from desktop_app.qt.tasks import CancelToken, TaskRunner, Worker, WorkerSignals
-from desktop_app.qt.whole_file import compute_dataset_problems
 
 if TYPE_CHECKING:
-    from desktop_app.core.analysis import RecordSummary
-    from desktop_app.core.tokens import ExampleTokens
+    from desktop_app.core.analysis.analyzer import RecordSummary
+    from desktop_app.core.tokens.counts import ExampleTokens
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +261,7 @@ class AnalysisStore(QObject):
 
     # ---- the first check of a big file, in processes (see process_checker.py) -------------
     def _can_check_in_processes(self) -> bool:
-        from desktop_app.qt.process_checker import MIN_BYTES
+        from desktop_app.core.analysis.process_checker import MIN_BYTES
 
         if self.source_file is None or self.results.structure_changed:
             return False
@@ -271,7 +275,7 @@ class AnalysisStore(QObject):
         return stat.st_size == size and stat.st_mtime_ns == mtime
 
     def _start_processes(self) -> None:
-        from desktop_app.qt.process_checker import check_file_in_processes
+        from desktop_app.core.analysis.process_checker import check_file_in_processes
 
         assert self.source_file is not None
         self._snapshot = list(self.dataset)

@@ -3,7 +3,7 @@
 Commands change the core `Dataset` only (orange-canvas-core style); views follow its events.
 Each command keeps the very Record objects it took out, so undo restores the original bytes (line
 endings included), an undone file saves byte-identical, and the review notes (which follow record
-identity, see core/review.py) come back with their examples. Typing merges: consecutive
+identity, see core/dataset/review.py) come back with their examples. Typing merges: consecutive
 commands with the same merge key become one undo step.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.review import ReviewEntry, ReviewStore
+from desktop_app.core.dataset.records import Dataset, Record
+from desktop_app.core.dataset.review import ReviewEntry, ReviewStore
 
 _SET_VALUE_ID = 0x4654_0001
 _SET_TEXT_ID = 0x4654_0002

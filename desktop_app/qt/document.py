@@ -18,22 +18,22 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
-from desktop_app.core import recovery
-from desktop_app.core.atomic import remove_stale_temporaries, write_atomic
-from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.errors import DatasetSaveError
-from desktop_app.core.file_search import DiskCopy, FileStamp, line_ends
-from desktop_app.core.models import DEFAULT_MODEL
-from desktop_app.core.review import (
+from desktop_app.core.dataset import recovery
+from desktop_app.core.dataset.loader import LoadBatch, LoadResult, load_file
+from desktop_app.core.dataset.records import Dataset, Record
+from desktop_app.core.dataset.review import (
     ReviewEntry,
     ReviewStore,
     SidecarMatcher,
     build_sidecar,
     write_sidecar,
 )
+from desktop_app.core.errors import DatasetSaveError
+from desktop_app.core.files.atomic import remove_stale_temporaries, write_atomic
+from desktop_app.core.models.catalog import DEFAULT_MODEL
+from desktop_app.core.search.on_disk import DiskCopy, FileStamp, line_ends
 from desktop_app.qt import gc_guard
 from desktop_app.qt.analysis_store import AnalysisStore
-from desktop_app.qt.loader import LoadBatch, LoadResult, load_file
 from desktop_app.qt.tasks import (
     CancelToken,
     ProgressFn,

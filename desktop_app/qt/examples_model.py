@@ -2,7 +2,7 @@
 
 Nothing is copied into the model: `data()` asks the dataset, the analysis store and the review
 store for the one cell being painted. Until a record is checked, its preview is computed from the
-raw line on demand (by the check's own rule: core/preview.py) and cached by record identity.
+raw line on demand (by the check's own rule: core/dataset/preview.py) and cached by record identity.
 Dataset events become begin/end calls, so batches of inserted rows arrive as one insert and a
 single edit repaints a single row.
 """
@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 
-from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.preview import line_preview
+from desktop_app.core.dataset.preview import line_preview
+from desktop_app.core.dataset.records import Dataset, Record
+from desktop_app.core.dataset.review import ReviewStatus, ReviewStore
 from desktop_app.core.problems import Severity
-from desktop_app.core.review import ReviewStatus, ReviewStore
 from desktop_app.qt.analysis_store import AnalysisStore
 
 if TYPE_CHECKING:
-    from desktop_app.core.analysis import RecordSummary
+    from desktop_app.core.analysis.analyzer import RecordSummary
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _CACHE_LIMIT = 4096

@@ -34,8 +34,8 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from desktop_app.core.review import ReviewStatus
-from desktop_app.core.search import Query, matching_rows, narrows, text_matcher
+from desktop_app.core.dataset.review import ReviewStatus
+from desktop_app.core.search.query import Query, matching_rows, narrows, text_matcher
 from desktop_app.qt.examples_model import ROW_FLAGS, SERVED_ROLES, Column, ExamplesModel
 from desktop_app.qt.row_filter import RowFilter
 from desktop_app.qt.sort_keys import SortKeys

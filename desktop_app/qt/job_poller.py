@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.core.cancel import CancelToken
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import Checkpoint, Job, JobEvent, Provider
 from desktop_app.core.providers.errors import RateLimitError
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobstore import JobStore
 from desktop_app.qt.tasks import TaskRunner, Worker, WorkerSignals
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QIcon
 
+from desktop_app.core.dataset.review import ReviewStore, intended_key
 from desktop_app.core.problems import Problem, Severity
-from desktop_app.core.review import ReviewStore, intended_key
 from desktop_app.qt.analysis_store import AnalysisStore
 
 ModelIndex = QModelIndex | QPersistentModelIndex

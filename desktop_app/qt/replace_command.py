@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from desktop_app.core.dataset import Dataset, Record
+from desktop_app.core.dataset.records import Dataset, Record
 
 
 class ReplaceAllCommand(QUndoCommand):

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
 
-from desktop_app.core.dataset import Record
+from desktop_app.core.dataset.records import Record
+from desktop_app.core.dataset.review import ReviewStatus
 from desktop_app.core.problems import Problem, Severity
-from desktop_app.core.review import ReviewStatus
-from desktop_app.core.search import Matcher
+from desktop_app.core.search.query import Matcher
 from desktop_app.qt.examples_model import ExamplesModel
 
 PROBLEMS_ANY = "any"

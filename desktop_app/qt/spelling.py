@@ -3,7 +3,7 @@ highlighter that underlines misspelled words.
 
 Typing never waits for spell checking: a dictionary loads on a worker thread (until it is ready
 nothing is underlined), and each block is checked word by word against a per-word verdict cache
-(core/spelling.py), so a keystroke costs one block's words of dictionary lookups.
+(core/dataset/spelling.py), so a keystroke costs one block's words of dictionary lookups.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 
-from desktop_app.core.appdirs import config_dir
-from desktop_app.core.review import ReviewStore
-from desktop_app.core.spelling import (
+from desktop_app.core.dataset.review import ReviewStore
+from desktop_app.core.dataset.spelling import (
     LANGUAGES,
     DatasetSpelling,
     ParagraphSpans,
@@ -34,6 +33,7 @@ from desktop_app.core.spelling import (
     loaded_speller,
     normalise,
 )
+from desktop_app.core.files.folders import config_dir
 from desktop_app.qt.tasks import TaskRunner, WorkerSignals
 
 

@@ -1,7 +1,7 @@
 """Answering the examples filter's text searches without holding up the window.
 
 A few megabytes are searched at once (a few milliseconds). More is searched off the GUI thread:
-the file on disk, in the search processes (`desktop_app/core/file_search.py`), when the window
+the file on disk, in the search processes (`desktop_app/core/search/on_disk.py`), when the window
 knows what the file holds (`disk`: set when the file was opened or saved); otherwise the lines
 in memory, a slice at a time between events (a thread would hold the interpreter lock while the
 window paints). A new search replaces the one running. Answers arrive through `found`.
@@ -17,9 +17,9 @@ from itertools import compress
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desktop_app.core.dataset import Record
-from desktop_app.core.file_search import DiskCopy, SearchCancelled, SearchProcesses
-from desktop_app.core.search import Matcher, Query, matching_rows
+from desktop_app.core.dataset.records import Record
+from desktop_app.core.search.on_disk import DiskCopy, SearchCancelled, SearchProcesses
+from desktop_app.core.search.query import Matcher, Query, matching_rows
 from desktop_app.qt.tasks import Cancelled, CancelToken, TaskRunner, Worker, WorkerSignals
 
 log = logging.getLogger(__name__)

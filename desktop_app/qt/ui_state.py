@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from desktop_app.core.appdirs import config_dir
+from desktop_app.core.files.folders import config_dir
 
 RECENT_KEY = "files/recent"
 SCHEME_KEY = "look/system_scheme"

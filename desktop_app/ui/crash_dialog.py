@@ -1,6 +1,6 @@
 """The dialog for an unexpected error, and the Qt side of the crash handler.
 
-`install_crash_reporter(parent_getter, secrets, before_dialog)` wraps core.crash.CrashHandler:
+`install_crash_reporter(parent_getter, secrets, before_dialog)` wraps core.files.crash.CrashHandler:
 an exception in any thread is written to a scrubbed crash log at once, then (on the main
 thread, via a queued signal) `before_dialog()` runs — the app passes "write the recovery copy
 now" — and a plain `CrashDialog` explains what happened. The traceback never appears in the
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.crash import CrashHandler, CrashReport
+from desktop_app.core.files.crash import CrashHandler, CrashReport
 from desktop_app.ui.icons import pixmap
 
 

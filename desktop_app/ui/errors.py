@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.scrub import scrub
+from desktop_app.core.keys.scrub import scrub
 
 log = logging.getLogger(__name__)
 

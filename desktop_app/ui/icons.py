@@ -8,7 +8,7 @@ from PySide6.QtCore import QByteArray, QSize
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from desktop_app.core.paths import resource
+from desktop_app.core.files.resources import resource
 from desktop_app.ui import theme
 
 _SIZES = (16, 20, 24, 32, 48)

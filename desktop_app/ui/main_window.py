@@ -25,7 +25,7 @@ from desktop_app.ui.window_status import StatusWidgets, WindowStatus
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
 
-    from desktop_app.core.settings import Preferences, save_preferences
+    from desktop_app.core.settings.preferences import Preferences, save_preferences
     from desktop_app.qt.analysis_store import TokenCounts
     from desktop_app.qt.document import Document
     from desktop_app.qt.examples_model import ExamplesModel
@@ -49,7 +49,7 @@ def _import_parts() -> None:
     global ExamplesPane, OverviewPane, ProblemsPane, Qt
     from PySide6.QtCore import Qt  # the Qt.* enums: about 45 ms, so after the first paint
 
-    from desktop_app.core.settings import save_preferences
+    from desktop_app.core.settings.preferences import save_preferences
     from desktop_app.qt.document import Document
     from desktop_app.qt.examples_model import ExamplesModel
     from desktop_app.qt.problems_model import ProblemsModel

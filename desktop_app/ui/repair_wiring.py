@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from desktop_app.core.convert.opening import OpenPlan, plan_for
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
 from desktop_app.qt.replace_command import ReplaceAllCommand
 from desktop_app.qt.tasks import CancelToken, Worker, WorkerSignals
 from desktop_app.ui.dialogs.repair_preview import RepairPreview
@@ -25,7 +25,7 @@ from desktop_app.ui.repair_banner import RepairBanner
 from desktop_app.ui.window_parts import Shown, WindowParts
 
 if TYPE_CHECKING:
-    from desktop_app.core.dataset import Dataset
+    from desktop_app.core.dataset.records import Dataset
     from desktop_app.ui.main_window import MainWindow
 
 SHOW_WORKING_AFTER_MS = 300  # a quick look at a small file shows no progress bar at all
@@ -88,7 +88,7 @@ class RepairController(QObject):
         if document is None or document.loading:
             return
         self.cancel()
-        from desktop_app.core.dataset import Dataset
+        from desktop_app.core.dataset.records import Dataset
 
         dataset = document.dataset
         snapshot = Dataset(list(dataset), path=dataset.path, bom=dataset.bom)

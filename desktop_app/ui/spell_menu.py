@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, QPoint, Qt, Slot
 from PySide6.QtGui import QAction, QTextCursor, QUndoStack
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
+from desktop_app.core.dataset.spelling import LANGUAGES, WordSpan
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.spelling import LANGUAGES, WordSpan
 from desktop_app.qt.spelling import SpellContext, SpellHighlighter, utf16_offsets
 from desktop_app.ui.errors import show_error
 

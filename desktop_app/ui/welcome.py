@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.templates import TEMPLATES, Template
+from desktop_app.core.dataset.templates import TEMPLATES, Template
 from desktop_app.ui.icons import icon, pixmap
 
 TITLE = "Welcome to Finetune Studio"
@@ -33,7 +33,7 @@ SUBTITLE = (
 
 class WelcomeScreen(QWidget):
     sample_requested = Signal()
-    template_requested = Signal(str)  # the template's name (core.templates)
+    template_requested = Signal(str)  # the template's name (core.dataset.templates)
     open_file_requested = Signal()
     import_requested = Signal()
     tour_requested = Signal()

@@ -21,9 +21,9 @@ from desktop_app.ui.window_parts import Selection, Shown, WindowParts
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
 
-    from desktop_app.core.dataset import Record
+    from desktop_app.core.dataset.records import Record
+    from desktop_app.core.dataset.review import ReviewStatus, ReviewStore, intended_key
     from desktop_app.core.problems import Fix, Problem
-    from desktop_app.core.review import ReviewStatus, ReviewStore, intended_key
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
         RemoveRecordsCommand,
@@ -43,9 +43,9 @@ def import_parts() -> None:
     global SetReviewEntriesCommand, SetValueCommand
     from PySide6.QtCore import Qt  # (its enums cost about 45 ms: after the first paint)
 
-    from desktop_app.core.dataset import Record
+    from desktop_app.core.dataset.records import Record
+    from desktop_app.core.dataset.review import ReviewStatus, intended_key
     from desktop_app.core.problems import Fix, Problem
-    from desktop_app.core.review import ReviewStatus, intended_key
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
         RemoveRecordsCommand,
@@ -277,7 +277,7 @@ class EditActions(QObject):
 
     @Slot(int, object, object)
     def apply_quick_fix(self, record: int, problem: object, fix: object = None) -> None:
-        from desktop_app.core import fixes
+        from desktop_app.core.checks import fixes
 
         document = self.shown.document
         if document is None or not isinstance(problem, Problem) or problem.fix is None:

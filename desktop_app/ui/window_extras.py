@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from desktop_app.core.templates import find_template
+from desktop_app.core.dataset.templates import find_template
 from desktop_app.ui.icons import icon
 from desktop_app.ui.playground import open_comparison, open_playground, start_comparison
 from desktop_app.ui.welcome import WelcomeDialog

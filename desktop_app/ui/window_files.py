@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from desktop_app.core import recovery
+from desktop_app.core.dataset import recovery
+from desktop_app.core.dataset.review import sidecar_path
+from desktop_app.core.dataset.templates import Template, sample_path
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.review import sidecar_path
-from desktop_app.core.templates import Template, sample_path
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.places import documents_folder
 from desktop_app.ui.window_parts import Selection, Shown, WindowParts

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QWidget
 
-from desktop_app.core.review import ReviewStatus
+from desktop_app.core.dataset.review import ReviewStatus
 from desktop_app.ui.icons import icon
 
 if TYPE_CHECKING:

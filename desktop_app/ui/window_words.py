@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desktop_app.core.spelling import LANGUAGES
+from desktop_app.core.dataset.spelling import LANGUAGES
 from desktop_app.qt.spelling import SpellContext, SpellService
 from desktop_app.ui.dialogs.help_pages import show_glossary, show_user_guide
 from desktop_app.ui.editor.example_editor import ExampleEditor

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.stats import compute_stats
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.tokens.stats import compute_stats
 
 Run = Callable[..., Any]  # the ftstudio fixtures in conftest.py
 TOY = "openai_openai-cookbook__examples_data_toy_chat_fine_tuning.jsonl"

@@ -17,8 +17,8 @@ import pytest
 from tests.cli.conftest import REPO
 from tests.core.compare_support import BASE_MODEL, answer, examples, jsonl, train
 
-from desktop_app.core.compare import Comparison
 from desktop_app.core.practice_server import Fault, PracticeServer
+from desktop_app.core.trying.comparison import Comparison
 
 
 @pytest.fixture(scope="module")

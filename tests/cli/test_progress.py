@@ -126,7 +126,7 @@ def test_train_upload_bar(tmp_path: Path, terminal: bool) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_the_checks_report_every_byte_once(tmp_path: Path, monkeypatch, jobs: int) -> None:
-    from desktop_app.core import analysis
+    from desktop_app.core.analysis import analyzer as analysis
 
     monkeypatch.setattr(analysis, "RANGE_BYTES", 2048)  # many ranges from a small file
     monkeypatch.setattr(analysis, "IN_PROCESS_BYTES", 0)  # and workers for them when jobs > 1
@@ -137,7 +137,7 @@ def test_the_checks_report_every_byte_once(tmp_path: Path, monkeypatch, jobs: in
 
 
 def test_reading_a_dataset_reports_every_byte(tmp_path: Path) -> None:
-    from desktop_app.core.dataset import Dataset
+    from desktop_app.core.dataset.records import Dataset
 
     data = _dataset(tmp_path / "branches.jsonl", count=300)
     seen: list[int] = []

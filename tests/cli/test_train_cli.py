@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from desktop_app.core import secrets
-from desktop_app.core.jobstore import JobStore
+from desktop_app.core.keys import secrets
 from desktop_app.core.practice_server import PracticeServer
+from desktop_app.core.training.jobstore import JobStore
 
 REPO = Path(__file__).resolve().parents[2]
 FAST = ["--pace", "3000", "--poll-seconds", "0.01"]
@@ -197,7 +197,7 @@ def test_keys_status_check_tests_the_key(ftstudio, monkeypatch) -> None:
 def test_train_without_a_key_says_how_to_add_one(ftstudio, dataset: Path) -> None:
     from datetime import date
 
-    from desktop_app.core.today import pretend_today
+    from desktop_app.core.models.today import pretend_today
 
     with pretend_today(date(2027, 1, 5)):  # OpenAI's last day for new jobs
         ran = ftstudio("train", dataset, "--provider", "openai", "--model", "gpt-4o-mini")

@@ -1,5 +1,5 @@
 """`ftstudio train` and `validate` on the day before and the day after OpenAI's cut-off (the date is
-pretended through desktop_app.core.today), `--from-job`, `--base-url` for OpenAI and the
+pretended through desktop_app.core.models.today), `--from-job`, `--base-url` for OpenAI and the
 OPENAI_BASE_URL / OPENAI_API_KEY pair — with the real openai client against a practice server."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.jobstore import JobStore
+from desktop_app.core.models.today import pretend_today
 from desktop_app.core.practice_server import PracticeServer
-from desktop_app.core.today import pretend_today
+from desktop_app.core.training.jobstore import JobStore
 
 FAST = ["--pace", "3000", "--poll-seconds", "0.01"]
 CUT_OFF = date(2027, 1, 6)

@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_checks_rules import A, S, U, chat, pair
 
-from desktop_app.core import analysis
-from desktop_app.core.analysis import Analyzer, analyze_file, keys_certified, parse_fast
+from desktop_app.core.analysis import analyzer as analysis
+from desktop_app.core.analysis.analyzer import Analyzer, analyze_file, keys_certified, parse_fast
 from desktop_app.core.checks import check_line
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.jsonline import RecordKind, parse_line
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import DatasetOpenError
-from desktop_app.core.jsonline import RecordKind, parse_line
-from desktop_app.core.tokens import TokenCounter
+from desktop_app.core.tokens.counts import TokenCounter
 
 MODEL = "gpt-4.1-mini-2025-04-14"
 REALWORLD = sorted((Path(__file__).resolve().parents[1] / "data" / "realworld").glob("*.jsonl"))
@@ -66,7 +66,7 @@ def test_problems_carry_the_line(analyzer: Analyzer) -> None:
 
 def test_broken_and_blank_summaries(analyzer: Analyzer) -> None:
     broken = analyzer.record(b'{"messages": [}', 3)
-    # the table's text for the line (one rule before and after the check: core/preview.py)
+    # the table's text for the line (one rule before and after the check: core/dataset/preview.py)
     assert broken.kind is RecordKind.BROKEN and broken.preview == '(cannot be read) {"messages": [}'
     assert broken.problems[0].message.startswith("This line is not valid JSON")
     assert broken.tokens is None and broken.content_hash == b"" == broken.prompt_hash

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core.analysis import Analyzer
-from desktop_app.core.check_results import CheckResults
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.analysis.analyzer import Analyzer
+from desktop_app.core.analysis.check_results import CheckResults
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.problems import Problem, Severity
 
 GOOD = (

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from desktop_app.core.analysis import Analyzer
-from desktop_app.core.checker_process import CheckerProcess, CheckerUnavailable
+from desktop_app.core.analysis.analyzer import Analyzer
+from desktop_app.core.analysis.checker_process import CheckerProcess, CheckerUnavailable
+from desktop_app.core.dataset.templates import sample_path
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.processes import BACKGROUND_NICENESS
-from desktop_app.core.templates import sample_path
-from desktop_app.core.tokens import TokenCounter
+from desktop_app.core.tokens.counts import TokenCounter
 
 MODEL = "gpt-4o-mini-2024-07-18"
 
@@ -88,8 +88,8 @@ def test_a_failure_in_the_checker_comes_back_in_plain_words(checker: CheckerProc
 
 def test_the_caller_never_builds_a_tokenizer() -> None:
     code = (
-        "from desktop_app.core.checker_process import CheckerProcess\n"
-        "from desktop_app.core import tokens\n"
+        "from desktop_app.core.analysis.checker_process import CheckerProcess\n"
+        "from desktop_app.core.tokens import counts as tokens\n"
         "c = CheckerProcess()\n"
         f"s = c.records('{MODEL}', 'openai', [(b'{{\"messages\": []}}', 1)])\n"
         f"n = c.count_examples('{MODEL}', 'openai', [{{'messages': []}}])\n"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from test_checks_rules import A, S, U, chat, pair
 
-from desktop_app.core.analysis import Analyzer, RecordSummary, dataset_problems
+from desktop_app.core.analysis.analyzer import Analyzer, RecordSummary, dataset_problems
 from desktop_app.core.checks import REGISTRY
 from desktop_app.core.checks.dataset_level import F as DATASET_FAMILY
 from desktop_app.core.problems import Problem

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop_app.core.checks import check_value
-from desktop_app.core.fixes import FixNotApplicable, apply_problem_fix
+from desktop_app.core.checks.fixes import FixNotApplicable, apply_problem_fix
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),

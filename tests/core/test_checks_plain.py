@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_checks_rules import GOOD, A, S, U, chat
 
-from desktop_app.core.analysis import Analyzer, _hashes, _proven_clean
+from desktop_app.core.analysis.analyzer import Analyzer, _hashes, _proven_clean
 from desktop_app.core.checks import check_line
 from desktop_app.core.checks.plain import plain_pass
-from desktop_app.core.jsonline import RecordKind, parse_line
-from desktop_app.core.tokens import TokenCounter
+from desktop_app.core.dataset.jsonline import RecordKind, parse_line
+from desktop_app.core.tokens.counts import TokenCounter
 
 MODEL = "gpt-4.1-mini-2025-04-14"
 COUNTER = TokenCounter(MODEL)

@@ -14,7 +14,7 @@ import pytest
 
 from desktop_app.core.checks import REGISTRY, check_line, check_value
 from desktop_app.core.checks.dataset_level import F as DATASET_FAMILY
-from desktop_app.core.jsonline import parse_line
+from desktop_app.core.dataset.jsonline import parse_line
 from desktop_app.core.problems import Problem, Severity
 
 

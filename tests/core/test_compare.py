@@ -24,14 +24,23 @@ from tests.core.compare_support import (
     train,
 )
 
-from desktop_app.core.compare import TIE, A, B, CompareError, Comparison, Reply, Result, RunSettings
-from desktop_app.core.compare_prompts import (
-    prompt_from_value,
-    prompts_from_dataset,
-    read_prompts,
-    validation_prompts,
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.split import split_indexes
+from desktop_app.core.errors import DatasetOpenError
+from desktop_app.core.practice_server import Fault, PracticeServer
+from desktop_app.core.providers.base import ChatMessage
+from desktop_app.core.tokens.counts import TokenCounter
+from desktop_app.core.trying.comparison import (
+    TIE,
+    A,
+    B,
+    CompareError,
+    Comparison,
+    Reply,
+    Result,
+    RunSettings,
 )
-from desktop_app.core.compare_run import (
+from desktop_app.core.trying.comparison_run import (
     Price,
     RunReport,
     SideEstimate,
@@ -39,13 +48,13 @@ from desktop_app.core.compare_run import (
     inference_price,
     run_comparison,
 )
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.endpoints import Endpoint, ProviderPool
-from desktop_app.core.errors import DatasetOpenError
-from desktop_app.core.practice_server import Fault, PracticeServer
-from desktop_app.core.providers.base import ChatMessage
-from desktop_app.core.split import split_indexes
-from desktop_app.core.tokens import TokenCounter
+from desktop_app.core.trying.endpoints import Endpoint, ProviderPool
+from desktop_app.core.trying.prompts import (
+    prompt_from_value,
+    prompts_from_dataset,
+    read_prompts,
+    validation_prompts,
+)
 
 
 @pytest.fixture(scope="module")

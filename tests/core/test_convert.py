@@ -24,7 +24,7 @@ from desktop_app.core.convert import (
     write_jsonl,
     xlsx_to_chat,
 )
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import DatasetOpenError
 
 

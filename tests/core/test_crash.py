@@ -1,4 +1,4 @@
-"""core.crash: reports are scrubbed of keys, written to the log folder, and routed from any thread."""
+"""core.files.crash: reports are scrubbed of keys, written to the log folder, and routed from any thread."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import crash
-from desktop_app.core.appdirs import log_dir
+from desktop_app.core.files import crash
+from desktop_app.core.files.folders import log_dir
 
 KEY = "sk-proj-Abc123def456ghi789jkl012mno345"
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_app.core.dataset import BOM, Dataset, Record, open_error
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import BOM, Dataset, Record, open_error
 from desktop_app.core.errors import DatasetOpenError, DatasetSaveError
-from desktop_app.core.jsonline import RecordKind
 
 CHAT = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
 
@@ -269,7 +269,7 @@ def test_failed_write_leaves_the_old_file_untouched(tmp_path: Path) -> None:
         yield b'{"a":'
         raise OSError(28, "No space left on device")
 
-    from desktop_app.core.atomic import write_atomic
+    from desktop_app.core.files.atomic import write_atomic
 
     with pytest.raises(DatasetSaveError, match="disk is full"):
         write_atomic(path, exploding_chunks())

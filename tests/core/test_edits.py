@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from desktop_app.core import edits
-from desktop_app.core.edits import SystemPromptMode, TextPattern
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.edits import SystemPromptMode, TextPattern
 from desktop_app.core.errors import UserFacingError
 
 CHAT = {

@@ -12,9 +12,14 @@ from types import SimpleNamespace
 import pytest
 from tests.core.compare_support import QUICK_RETRY, answer, question, train
 
-from desktop_app.core import endpoints as endpoints_module
-from desktop_app.core import secrets
-from desktop_app.core.endpoints import (
+from desktop_app.core.keys import secrets
+from desktop_app.core.practice_server import Fault, PracticeServer
+from desktop_app.core.providers.base import ChatMessage, Job
+from desktop_app.core.providers.errors import NetworkError, OperationCancelled, ProviderError
+from desktop_app.core.providers.openai_provider import OpenAIProvider
+from desktop_app.core.training.jobstore import JobStore
+from desktop_app.core.trying import endpoints as endpoints_module
+from desktop_app.core.trying.endpoints import (
     BASE,
     CHECKPOINT,
     LOCAL_KEY,
@@ -29,11 +34,6 @@ from desktop_app.core.endpoints import (
     stream_reply,
     tuned_endpoints,
 )
-from desktop_app.core.jobstore import JobStore
-from desktop_app.core.practice_server import Fault, PracticeServer
-from desktop_app.core.providers.base import ChatMessage, Job
-from desktop_app.core.providers.errors import NetworkError, OperationCancelled, ProviderError
-from desktop_app.core.providers.openai_provider import OpenAIProvider
 
 
 @pytest.fixture

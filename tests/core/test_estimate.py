@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_app.core import estimate as est
-from desktop_app.core.estimate import default_epochs, estimate
-from desktop_app.core.models import ModelInfo, find_model
+from desktop_app.core.models.catalog import ModelInfo, find_model
+from desktop_app.core.tokens import estimate as est
+from desktop_app.core.tokens.estimate import default_epochs, estimate
 
 
 def _model(model_id: str = "gpt-4.1-mini", **changes: object) -> ModelInfo:

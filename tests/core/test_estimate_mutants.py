@@ -1,6 +1,6 @@
 """Estimate edges that mutation testing showed unguarded: the allowed epoch range, exact cost, JSON cost.
 
-Each test here failed against a mutant of desktop_app/core/estimate.py that the older tests let
+Each test here failed against a mutant of desktop_app/core/tokens/estimate.py that the older tests let
 through (see docs/mutation-testing.md).
 """
 
@@ -10,8 +10,8 @@ import dataclasses
 
 import pytest
 
-from desktop_app.core.estimate import MAX_EPOCHS, estimate
-from desktop_app.core.models import ModelInfo, find_model
+from desktop_app.core.models.catalog import ModelInfo, find_model
+from desktop_app.core.tokens.estimate import MAX_EPOCHS, estimate
 
 
 def _model(**changes: object) -> ModelInfo:

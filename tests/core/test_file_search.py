@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_app.core.dataset import BOM, Dataset
-from desktop_app.core.file_search import (
+from desktop_app.core.dataset.records import BOM, Dataset
+from desktop_app.core.search.on_disk import (
     DiskCopy,
     FileStamp,
     SearchCancelled,
@@ -21,7 +21,7 @@ from desktop_app.core.file_search import (
     line_ends,
     search_span,
 )
-from desktop_app.core.search import Query, block_hits, matching_rows, plain_needles
+from desktop_app.core.search.query import Query, block_hits, matching_rows, plain_needles
 
 QUERIES = [
     Query("assistant"),

@@ -10,7 +10,7 @@ import pytest
 from test_checks_rules import CASES, A, Case, S, U, chat, pair, problems_of
 
 from desktop_app.core.checks import check_value
-from desktop_app.core.fixes import (
+from desktop_app.core.checks.fixes import (
     FIX_CODES,
     FixNotApplicable,
     apply_fix,
@@ -20,7 +20,7 @@ from desktop_app.core.fixes import (
     offered_fixes,
     removes_example,
 )
-from desktop_app.core.jsonline import parse_line
+from desktop_app.core.dataset.jsonline import parse_line
 
 FIXABLE = [c for c in CASES if c.fix is not None and c.fix != "remove_example"]
 WRITTEN = "Of course: it ships on Monday."  # what the writer types for "Write the reply"

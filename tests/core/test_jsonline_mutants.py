@@ -1,12 +1,12 @@
 """Reading one line: where the error is, and the parser's own words when no plain ones exist.
 
-Each test failed against a mutant of desktop_app/core/jsonline.py that the older tests let
+Each test failed against a mutant of desktop_app/core/dataset/jsonline.py that the older tests let
 through (docs/mutation-testing.md). The offset is where the raw editor puts the cursor.
 """
 
 from __future__ import annotations
 
-from desktop_app.core.jsonline import RecordKind, parse_line
+from desktop_app.core.dataset.jsonline import RecordKind, parse_line
 
 
 def test_broken_json_points_at_the_character_where_reading_stopped() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from desktop_app.core.logfile import LogFile
+from desktop_app.core.files.logfile import LogFile
 
 
 def _record(text: str) -> logging.LogRecord:

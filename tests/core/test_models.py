@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.models import (
+from desktop_app.core.files.resources import resource
+from desktop_app.core.models.catalog import (
     DEFAULT_MODEL,
     METHODS,
     ModelDataError,
@@ -17,8 +18,7 @@ from desktop_app.core.models import (
     find_model,
     load_models,
 )
-from desktop_app.core.paths import resource
-from desktop_app.core.tokens import ENCODINGS, encoding_name_for_model
+from desktop_app.core.tokens.counts import ENCODINGS, encoding_name_for_model
 
 
 def test_bundled_file_is_dated_and_complete() -> None:

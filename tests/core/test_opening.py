@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from desktop_app.core.convert.opening import plan_for
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -58,7 +58,7 @@ def test_an_example_that_does_not_fit_stays_as_it_was_and_is_named() -> None:
 
 
 def test_a_misspelled_role_alone_is_left_to_the_checks_not_offered_as_a_repair() -> None:
-    from desktop_app.core.templates import sample_path
+    from desktop_app.core.dataset.templates import sample_path
 
     plan = plan_for(Dataset.open(sample_path()))  # line 13 says "assistnat"; all else is fine
     assert plan.repair.changed  # `ftstudio repair` would rename it

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import threading
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.file_search import DiskCopy, FileStamp, line_ends
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.templates import sample_path
 from desktop_app.core.processes import (
     ProcessServices,
     in_background,
     process_pool,
     request_threads,
 )
-from desktop_app.core.search import Query
-from desktop_app.core.templates import sample_path
+from desktop_app.core.search.on_disk import DiskCopy, FileStamp, line_ends
+from desktop_app.core.search.query import Query
 
 MODEL = "gpt-4o-mini-2024-07-18"
 

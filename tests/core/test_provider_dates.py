@@ -1,5 +1,5 @@
 """Dates that decide, tested on the day before and the day after each date by pretending it is
-that day (desktop_app.core.today), with the real model data file."""
+that day (desktop_app.core.models.today), with the real model data file."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from desktop_app.core import provider_dates as dates
-from desktop_app.core.models import load_models
-from desktop_app.core.today import pretend_today, today
+from desktop_app.core.models import provider_dates as dates
+from desktop_app.core.models.catalog import load_models
+from desktop_app.core.models.today import pretend_today, today
 
 NO_NEW_JOBS = date(2027, 1, 6)
 OPENAI_SHUTDOWN = date(2027, 1, 14)
@@ -155,7 +155,7 @@ def test_tuned_models_are_marked_before_and_after_their_base_stops(
 
 
 def test_each_providers_rules_in_one_line() -> None:
-    from desktop_app.core.where_to_train import rules_summary
+    from desktop_app.core.models.where_to_train import rules_summary
 
     assert rules_summary("openai").startswith(
         "OpenAI's rules: at least 10 examples; files up to 512 MB"
@@ -171,7 +171,7 @@ def test_each_providers_rules_in_one_line() -> None:
 
 
 def test_the_guide_follows_the_date() -> None:
-    from desktop_app.core.where_to_train import where_to_train
+    from desktop_app.core.models.where_to_train import where_to_train
 
     before = where_to_train(NO_NEW_JOBS + BEFORE)
     kinds = [row.provider for row in before.rows]

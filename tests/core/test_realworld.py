@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.analysis import FileAnalysis, analyze_file
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.analysis.analyzer import FileAnalysis, analyze_file
+from desktop_app.core.analysis.report import ValidationReport, build_report
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.problems import Problem, Severity
-from desktop_app.core.report import ValidationReport, build_report
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "realworld"
 FILES = sorted(DATA.glob("*.jsonl"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import recovery
+from desktop_app.core.dataset import recovery
 
 
 def _dead_pid() -> int:

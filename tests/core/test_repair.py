@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.repair import LEFT, RepairResult, repair_dataset, repair_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"

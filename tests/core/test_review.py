@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.review import (
+from desktop_app.core.dataset.records import Dataset, Record
+from desktop_app.core.dataset.review import (
     ReviewEntry,
     ReviewStatus,
     ReviewStore,

@@ -1,4 +1,4 @@
-"""core.scrub: the one secret scrubber (active keys exactly, anything key-shaped) and its log filter."""
+"""core.keys.scrub: the one secret scrubber (active keys exactly, anything key-shaped) and its log filter."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
-from desktop_app.core import scrub as scrubber
-from desktop_app.core.scrub import HIDDEN, looks_like_key, remember_key, scrub, scrub_value
+from desktop_app.core.keys import scrub as scrubber
+from desktop_app.core.keys.scrub import HIDDEN, looks_like_key, remember_key, scrub, scrub_value
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_app.core.search import matching_rows, narrows, text_matcher
+from desktop_app.core.search.query import matching_rows, narrows, text_matcher
 
 
 def test_narrowing_gives_the_same_rows_as_searching_everything(realworld_dir: Path) -> None:

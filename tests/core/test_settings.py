@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from desktop_app.core.models import DEFAULT_MODEL
-from desktop_app.core.settings import (
+from desktop_app.core.models.catalog import DEFAULT_MODEL
+from desktop_app.core.settings.preferences import (
     SCHEMA_VERSION,
     Preferences,
     load_preferences,

@@ -8,11 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_app.core.appdirs import config_dir
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.errors import UserFacingError
-from desktop_app.core.review import ReviewStore, build_sidecar, read_sidecar, write_sidecar
-from desktop_app.core.spelling import (
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.review import ReviewStore, build_sidecar, read_sidecar, write_sidecar
+from desktop_app.core.dataset.spelling import (
     LANGUAGES,
     DatasetSpelling,
     ParagraphSpans,
@@ -21,6 +19,8 @@ from desktop_app.core.spelling import (
     load_speller,
     words_to_check,
 )
+from desktop_app.core.errors import UserFacingError
+from desktop_app.core.files.folders import config_dir
 
 
 def checked(text: str) -> list[str]:

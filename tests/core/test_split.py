@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.split import (
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.split import (
     SplitError,
     canonical_key,
     split_indexes,

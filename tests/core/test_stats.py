@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.stats import compute_stats, distribution, percentile
-from desktop_app.core.tokens import TokenCounter
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.tokens.counts import TokenCounter
+from desktop_app.core.tokens.stats import compute_stats, distribution, percentile
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core.analysis import Analyzer, dataset_problems
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind
-from desktop_app.core.templates import TEMPLATES, find_template, sample_path
+from desktop_app.core.analysis.analyzer import Analyzer, dataset_problems
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.templates import TEMPLATES, find_template, sample_path
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.name)

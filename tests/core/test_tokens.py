@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core import tokens
-from desktop_app.core.paths import resource
-from desktop_app.core.tokens import (
+from desktop_app.core.files.resources import resource
+from desktop_app.core.tokens import counts as tokens
+from desktop_app.core.tokens.counts import (
     CL100K,
     O200K,
     ExampleTokens,
@@ -211,7 +211,7 @@ def test_counting_never_uses_the_network_or_tiktokens_cache(tmp_path: Path) -> N
     code = (
         _NO_NETWORK
         + """
-from desktop_app.core.tokens import TokenCounter
+from desktop_app.core.tokens.counts import TokenCounter
 print(TokenCounter("gpt-4.1-mini").count_text("hello world"))
 print(TokenCounter("gpt-3.5-turbo").count_text("hello world"))
 """
@@ -250,7 +250,7 @@ except AssertionError as exc:
 def test_tiktoken_is_imported_lazily() -> None:
     code = """
 import sys
-import desktop_app.core.tokens as t
+import desktop_app.core.tokens.counts as t
 counter = t.TokenCounter("gpt-4o")
 print("tiktoken" in sys.modules)
 counter.count_text("x")
@@ -264,7 +264,7 @@ print("tiktoken" in sys.modules)
 def test_encoding_is_built_once_per_process_across_threads() -> None:
     code = """
 import threading
-from desktop_app.core import tokens
+from desktop_app.core.tokens import counts as tokens
 built = []
 original = tokens._build_encoding
 def counting(name):

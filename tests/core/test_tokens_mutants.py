@@ -18,9 +18,9 @@ import pytest
 from test_tokens import _fake_resources
 from tiktoken_ext import openai_public
 
-from desktop_app.core import tokens
-from desktop_app.core.models import find_model
-from desktop_app.core.tokens import CL100K, O200K, TokenCounter, TokenizerDataError
+from desktop_app.core.models.catalog import find_model
+from desktop_app.core.tokens import counts as tokens
+from desktop_app.core.tokens.counts import CL100K, O200K, TokenCounter, TokenizerDataError
 
 REINSTALL = "Reinstall Finetune Studio to restore it."
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop_app.core.analysis import Analyzer, RecordSummary, dataset_problems
+from desktop_app.core.analysis.analyzer import Analyzer, RecordSummary, dataset_problems
+from desktop_app.core.checks.voice.report import voice_overview, voice_problems
+from desktop_app.core.checks.voice.texts import memory_texts
 from desktop_app.core.problems import Problem
-from desktop_app.core.voice.report import voice_overview, voice_problems
-from desktop_app.core.voice.texts import memory_texts
 
 TOPICS = ["invoice", "password", "delivery", "warranty", "account", "coupon", "battery", "screen"]
 VERBS = ["change", "find", "check", "update", "cancel", "renew", "explain", "repair"]

@@ -9,8 +9,8 @@ from datasketch import MinHash
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_app.core.voice.facts import specifics
-from desktop_app.core.voice.features import plain_words, shingles, signatures, voice_features
+from desktop_app.core.checks.voice.facts import specifics
+from desktop_app.core.checks.voice.features import plain_words, shingles, signatures, voice_features
 
 
 @given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=30))

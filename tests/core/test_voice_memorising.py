@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from desktop_app.core.voice.memorising import memorising_step
+from desktop_app.core.training.memorising import memorising_step
 
 
 def curve(turn: float | None, steps: int = 60) -> list[tuple[int, float, float | None]]:

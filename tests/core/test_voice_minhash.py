@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import desktop_app.core.checks  # noqa: F401  (first: checks and voice.near import each other)
-from desktop_app.core.stats import percentile
-from desktop_app.core.voice import minhash
-from desktop_app.core.voice.near import BANDS, ROWS, _similarity, candidate_pairs
+from desktop_app.core.checks.voice import minhash
+from desktop_app.core.checks.voice.near import BANDS, ROWS, _similarity, candidate_pairs
+from desktop_app.core.tokens.stats import percentile
 
 
 def _datasketch(words: list[bytes]) -> bytes:

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.analysis import Analyzer
+from desktop_app.core.analysis.analyzer import Analyzer
+from desktop_app.core.checks.fixes import apply_problem_fix
+from desktop_app.core.checks.voice.wordlist import WordList, load_wordlist
+from desktop_app.core.dataset.review import (
+    sidecar_path,
+    sidecar_wordlist,
+    write_sidecar,
+    write_wordlist,
+)
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.fixes import apply_problem_fix
-from desktop_app.core.review import sidecar_path, sidecar_wordlist, write_sidecar, write_wordlist
-from desktop_app.core.voice.wordlist import WordList, load_wordlist
 
 WORDS = WordList(banned=(("delve", "look"), ("at the end of the day", "")), preferred=("glad",))
 
@@ -80,7 +85,7 @@ class _Record:
 
 
 def test_the_app_rescans_only_changed_records_and_notes_preferred_words() -> None:
-    from desktop_app.core.voice.live import BannedCache
+    from desktop_app.core.checks.voice.live import BannedCache
 
     class Counting(BannedCache):
         scans = 0

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tests.exports.cases import CHAT_LINES, PREFERENCE_LINES, jsonl
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 
 
 @pytest.fixture

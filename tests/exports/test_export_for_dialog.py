@@ -9,7 +9,7 @@ from tests.exports.validators import VALIDATORS
 
 from PySide6.QtWidgets import QMessageBox
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.exports import ExportResult
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.dialogs.export_for import ExportForDialog, run_export_for

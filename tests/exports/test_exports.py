@@ -20,9 +20,9 @@ from tests.exports.cases import (
 from tests.exports.cases import TARGETS as TARGET_NAMES
 from tests.exports.validators import VALIDATORS, load_yaml, script_settings
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.split import split_indexes
 from desktop_app.core.exports import TARGETS, ExportError, FolderNotEmptyError, export_project
-from desktop_app.core.split import split_indexes
 
 CHAT_EXAMPLES = {n: v for n, v in CHAT_LINES.items() if isinstance(v, dict) and "messages" in v}
 

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import selftest, selftest_crash
-from desktop_app.core import crash
+from desktop_app.core.files import crash
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +54,7 @@ def test_report_names_what_failed() -> None:
 
 def test_voice_row_finds_the_near_copy_and_fails_without_signatures(monkeypatch) -> None:
     assert "line 2" in selftest.check_voice()
-    from desktop_app.core.voice import features
+    from desktop_app.core.checks.voice import features
 
     monkeypatch.setattr(features, "signatures", lambda sets: [b"" for _ in sets])
     with pytest.raises(selftest.SelfTestFailure, match="found lines"):

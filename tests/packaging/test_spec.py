@@ -197,7 +197,7 @@ def test_linux_build_keeps_a_console_and_strips(linux) -> None:
 
 
 def test_spelling_dictionaries_of_the_offered_languages_are_collected(linux) -> None:
-    from desktop_app.core.spelling import LANGUAGES
+    from desktop_app.core.dataset.spelling import LANGUAGES
 
     assert linux["namespace"]["SPELLING_LANGUAGES"] == list(LANGUAGES)
     datas = linux["Analysis"].kwargs["datas"]

@@ -41,7 +41,7 @@ def test_wheel_holds_the_resources(wheel: Path) -> None:
         "desktop_app/resources/models.json",
         "desktop_app/resources/tiktoken/o200k_base.tiktoken.gz",
         "desktop_app/resources/tiktoken/cl100k_base.tiktoken.gz",
-        "desktop_app/core/dataset.py",
+        "desktop_app/core/dataset/records.py",
         "desktop_app/docs/glossary.md",
         "desktop_app/docs/user-guide.md",
     ):
@@ -58,9 +58,9 @@ def test_installed_wheel_counts_tokens_without_network(wheel: Path, tmp_path: Pa
         "    raise OSError('network used')\n"
         "socket.socket.connect = refuse\n"
         "socket.create_connection = refuse\n"
-        "import desktop_app, desktop_app.core.paths as paths\n"
+        "import desktop_app, desktop_app.core.files.resources as paths\n"
         f"assert desktop_app.__file__.startswith({str(target)!r}), desktop_app.__file__\n"
-        "from desktop_app.core.tokens import TokenCounter\n"
+        "from desktop_app.core.tokens.counts import TokenCounter\n"
         "print(TokenCounter('gpt-4o-mini').count_text('hello world'), paths.resources_dir())\n"
     )
     env = {

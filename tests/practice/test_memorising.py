@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_app.core.voice.memorising import memorising_step
+from desktop_app.core.training.memorising import memorising_step
 
 
 def _curve(client: Any, job_id: str) -> list[tuple[int, float | None, float | None]]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.jobstore import MIGRATIONS, SCHEMA_VERSION, JobStore, JobStoreError
 from desktop_app.core.providers.base import Job, JobError
+from desktop_app.core.training.jobstore import MIGRATIONS, SCHEMA_VERSION, JobStore, JobStoreError
 
 
 def _job(status: str = "running", **extra: object) -> Job:

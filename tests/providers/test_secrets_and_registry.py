@@ -8,7 +8,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from desktop_app.core import secrets
+from desktop_app.core.keys import secrets
 from desktop_app.core.providers.errors import MissingKeyError, ProviderError
 from desktop_app.core.providers.registry import (
     OPENAI_WIND_DOWN_NOTE,

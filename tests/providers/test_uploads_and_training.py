@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import PracticeConfig, PracticeServer
 from desktop_app.core.providers.azure import AzureProvider
 from desktop_app.core.providers.base import CLIENT_TOKEN_KEY, JobRequest, UploadSource
 from desktop_app.core.providers.errors import OperationCancelled
 from desktop_app.core.providers.practice import PracticeProvider
-from desktop_app.core.training import (
+from desktop_app.core.training.jobs import (
     EventFollower,
     TrainingPlan,
     dataset_line_for_example,
@@ -23,7 +22,8 @@ from desktop_app.core.training import (
     resolve_pending_creates,
     start_job,
 )
-from desktop_app.core.uploads import UploadProgress, upload
+from desktop_app.core.training.jobstore import JobStore
+from desktop_app.core.training.uploads import UploadProgress, upload
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.review import ReviewStore
-from desktop_app.core.templates import sample_path
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.review import ReviewStore
+from desktop_app.core.dataset.templates import sample_path
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.examples_model import ExamplesModel
 from desktop_app.qt.tasks import TaskRunner

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from qt_helpers import checked
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.templates import sample_path
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.templates import sample_path
 from desktop_app.qt.analysis_store import AnalysisStore
 
 
@@ -131,7 +131,7 @@ LINES = [
 
 
 def test_a_rows_text_does_not_change_when_its_check_arrives(qtbot, pools) -> None:
-    from desktop_app.core.review import ReviewStore
+    from desktop_app.core.dataset.review import ReviewStore
     from desktop_app.qt.examples_model import ExamplesModel
 
     dataset = Dataset.from_bytes(b"\n".join(LINES) + b"\n")

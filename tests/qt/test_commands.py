@@ -8,9 +8,9 @@ import pytest
 
 from PySide6.QtGui import QUndoStack
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.edits import set_content
-from desktop_app.core.review import ReviewStatus, ReviewStore
+from desktop_app.core.dataset.edits import set_content
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.review import ReviewStatus, ReviewStore
 from desktop_app.qt.commands import (
     InsertRecordsCommand,
     MoveRecordCommand,

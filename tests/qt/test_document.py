@@ -10,13 +10,13 @@ import pytest
 
 from PySide6.QtCore import QTimer
 
-from desktop_app.core import recovery
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset import recovery
+from desktop_app.core.dataset.loader import BATCH_RECORDS, CHUNK, FIRST_CHUNK, LoadBatch, load_file
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.review import ReviewStatus, sidecar_path
 from desktop_app.core.errors import DatasetSaveError
-from desktop_app.core.review import ReviewStatus, sidecar_path
 from desktop_app.qt.commands import RemoveRecordsCommand, SetReviewCommand, SetValueCommand
 from desktop_app.qt.document import Document
-from desktop_app.qt.loader import BATCH_RECORDS, CHUNK, FIRST_CHUNK, LoadBatch, load_file
 from desktop_app.qt.tasks import CancelToken, ProgressFn
 
 

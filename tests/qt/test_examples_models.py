@@ -8,11 +8,11 @@ import pytest
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.preview import line_preview
-from desktop_app.core.review import ReviewStatus, ReviewStore
-from desktop_app.core.search import text_matcher
-from desktop_app.core.templates import sample_path
+from desktop_app.core.dataset.preview import line_preview
+from desktop_app.core.dataset.records import Dataset, Record
+from desktop_app.core.dataset.review import ReviewStatus, ReviewStore
+from desktop_app.core.dataset.templates import sample_path
+from desktop_app.core.search.query import text_matcher
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.commands import InsertRecordsCommand, RemoveRecordsCommand
 from desktop_app.qt.examples_model import Column, ExamplesModel, Role

@@ -11,8 +11,8 @@ from qt_helpers import checked
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from desktop_app.core.review import ReviewStatus
-from desktop_app.core.search import text_matcher
+from desktop_app.core.dataset.review import ReviewStatus
+from desktop_app.core.search.query import text_matcher
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.examples_model import Column, ExamplesModel
 from desktop_app.qt.examples_proxy import ExamplesProxy

@@ -1,6 +1,6 @@
 """The QTimer-driven job poller against a real practice server (real openai client, real HTTP).
 
-Jobs are started with core.training.start_job; the poller follows them from the GUI thread,
+Jobs are started with core.training.jobs.start_job; the poller follows them from the GUI thread,
 sending each request to a worker: it follows to the end and stops, skips ticks while a request
 is in flight, backs off after failures (honouring retry-after), resumes from the job store, and
 stops cleanly with a request in flight.
@@ -17,14 +17,14 @@ import pytest
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import Fault, PracticeServer
 from desktop_app.core.providers.base import UploadSource
 from desktop_app.core.providers.errors import RateLimitError, ServerError
 from desktop_app.core.providers.practice import PracticeProvider
 from desktop_app.core.providers.retry import RetryPolicy
-from desktop_app.core.training import TrainingPlan, start_job
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobs import TrainingPlan, start_job
+from desktop_app.core.training.jobstore import JobStore
 from desktop_app.qt import job_poller
 from desktop_app.qt.job_poller import JobPoller
 from desktop_app.qt.tasks import TaskRunner

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from qt_helpers import checked
 
-from desktop_app.core.analysis import Analyzer
-from desktop_app.core.templates import sample_path
+from desktop_app.core.analysis.analyzer import Analyzer
+from desktop_app.core.analysis.process_checker import MIN_BYTES
+from desktop_app.core.dataset.templates import sample_path
 from desktop_app.qt.document import Document
-from desktop_app.qt.process_checker import MIN_BYTES
 
 
 def test_big_file_is_checked_in_processes(qtbot, pools, tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from test_document import _open
 
 from PySide6.QtGui import QTextCharFormat, QTextDocument
 
-from desktop_app.core import recovery
-from desktop_app.core.review import read_sidecar
-from desktop_app.core.spelling import PersonalDictionary
+from desktop_app.core.dataset import recovery
+from desktop_app.core.dataset.review import read_sidecar
+from desktop_app.core.dataset.spelling import PersonalDictionary
 from desktop_app.qt.document import Document
 from desktop_app.qt.spelling import SpellContext, SpellHighlighter, SpellService
 

@@ -10,8 +10,8 @@ import pytest
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
-from desktop_app.core.file_search import SearchProcesses
-from desktop_app.core.search import Query, matching_rows
+from desktop_app.core.search.on_disk import SearchProcesses
+from desktop_app.core.search.query import Query, matching_rows
 from desktop_app.qt import text_search
 from desktop_app.qt.document import Document
 from desktop_app.qt.text_search import SearchResult, TextSearch

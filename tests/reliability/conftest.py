@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from tests.reliability.fault_proxy import FaultProxy
 
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import UploadSource
 from desktop_app.core.providers.openai_provider import Timeouts
 from desktop_app.core.providers.practice import PracticeProvider
 from desktop_app.core.providers.retry import RetryPolicy
-from desktop_app.core.training import TrainingPlan
+from desktop_app.core.training.jobs import TrainingPlan
+from desktop_app.core.training.jobstore import JobStore
 from retry_waits import Waits
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,13 +12,13 @@ from tests.reliability.conftest import example_lines
 from tests.reliability.fault_proxy import FaultProxy, Rule
 
 from desktop_app.cli.main import main
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import Job
 from desktop_app.core.providers.errors import ProviderError
 from desktop_app.core.providers.practice import PracticeProvider
 from desktop_app.core.providers.retry import is_retryable
-from desktop_app.core.training import follow_job, refresh_job, start_job
+from desktop_app.core.training.jobs import follow_job, refresh_job, start_job
+from desktop_app.core.training.jobstore import JobStore
 
 ONE_JOB = r"^/v1/fine_tuning/jobs/ftjob-[^/?]+$"
 

@@ -12,7 +12,6 @@ import pytest
 from tests.reliability.conftest import JOBS, LOOKUP, posts, server_jobs
 from tests.reliability.fault_proxy import FaultProxy, Rule
 
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import JobRequest, UploadSource
 from desktop_app.core.providers.errors import (
@@ -23,7 +22,8 @@ from desktop_app.core.providers.errors import (
 )
 from desktop_app.core.providers.practice import PracticeProvider
 from desktop_app.core.providers.retry import RetryPolicy
-from desktop_app.core.training import TrainingPlan, resolve_all_pending, start_job
+from desktop_app.core.training.jobs import TrainingPlan, resolve_all_pending, start_job
+from desktop_app.core.training.jobstore import JobStore
 
 
 def _start(provider: PracticeProvider, plan: TrainingPlan, store: JobStore):  # type: ignore[no-untyped-def]

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from tests.reliability.conftest import REPO
 
-from desktop_app.core import atomic
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import DatasetOpenError
+from desktop_app.core.files import atomic
 
 SURROGATES = (
     '{"messages": [{"role": "us\\ud800er", "content": "hi"}, '

@@ -14,9 +14,9 @@ from pathlib import Path
 from tests.reliability.conftest import JOBS, REPO, example_lines, posts, server_jobs
 from tests.reliability.fault_proxy import FaultProxy, Rule
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jobstore import JobStore
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.practice_server import PracticeServer
+from desktop_app.core.training.jobstore import JobStore
 
 
 def _child(code: str, app_home: Path) -> subprocess.Popen[bytes]:
@@ -47,7 +47,7 @@ def test_kill_during_save_leaves_old_or_new_and_the_next_open_clears_the_debris(
     (tmp_path / "new.jsonl").write_bytes(new)
     saver = f"""
         from pathlib import Path
-        from desktop_app.core.dataset import Dataset
+        from desktop_app.core.dataset.records import Dataset
         data = Dataset.from_bytes(Path({str(tmp_path / "new.jsonl")!r}).read_bytes())
         while True:
             data.save({str(target)!r})
@@ -79,10 +79,10 @@ def test_kill_between_the_create_and_its_record_is_adopted_at_the_next_start(
     proxy.add(Rule("hold", JOBS, method="POST"))  # the job is made; its answer never comes
     child = _child(
         f"""
-        from desktop_app.core.jobstore import JobStore
+        from desktop_app.core.training.jobstore import JobStore
         from desktop_app.core.providers.base import UploadSource
         from desktop_app.core.providers.practice import PracticeProvider
-        from desktop_app.core.training import TrainingPlan, start_job
+        from desktop_app.core.training.jobs import TrainingPlan, start_job
         data = {example_lines()!r}
         plan = TrainingPlan(model="gpt-4o-mini-2024-07-18",
                             training=UploadSource.from_bytes(data, "library.jsonl"))

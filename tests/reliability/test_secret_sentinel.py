@@ -23,9 +23,9 @@ from tests.reliability.conftest import JOBS, example_lines
 from tests.reliability.fault_proxy import FaultProxy, Rule
 
 from desktop_app.cli.main import main
-from desktop_app.core.appdirs import log_dir
+from desktop_app.core.files.folders import log_dir
+from desktop_app.core.keys.scrub import forget_keys
 from desktop_app.core.practice_server import PracticeServer
-from desktop_app.core.scrub import forget_keys
 
 
 def _echo_key(status: int) -> Callable[[Message], dict[str, object]]:

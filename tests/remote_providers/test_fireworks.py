@@ -7,7 +7,6 @@ from tests.remote_providers.conftest import chat_lines
 from tests.remote_providers.fake_fireworks import ACCOUNT, FakeFireworks
 from tests.remote_providers.fake_http import Reply
 
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import ChatMessage, JobRequest, JobStatus, UploadSource
 from desktop_app.core.providers.errors import (
     AuthError,
@@ -24,7 +23,8 @@ from desktop_app.core.providers.fireworks import (
     parse_metrics,
 )
 from desktop_app.core.providers.registry import create_provider, provider_info
-from desktop_app.core.training import TrainingPlan, follow_job, start_job
+from desktop_app.core.training.jobs import TrainingPlan, follow_job, start_job
+from desktop_app.core.training.jobstore import JobStore
 
 MODEL = "llama-v3p1-8b-instruct"
 
@@ -218,7 +218,7 @@ def test_states_map_onto_the_apps_job_model() -> None:
 
 
 def test_the_apps_training_flow_and_the_registry(fireworks_server: FakeFireworks) -> None:
-    from desktop_app.core import secrets
+    from desktop_app.core.keys import secrets
 
     secrets.set_key("fireworks", fireworks_server.api_key)
     info = provider_info("fireworks")
@@ -238,7 +238,7 @@ def test_the_ftstudio_train_command_runs_a_fireworks_job(
     fireworks_server: FakeFireworks, tmp_path, capsys
 ) -> None:
     from desktop_app.cli.main import main
-    from desktop_app.core import secrets
+    from desktop_app.core.keys import secrets
 
     secrets.set_key("fireworks", fireworks_server.api_key)
     data = tmp_path / "library.jsonl"
@@ -275,7 +275,7 @@ def test_jobs_job_and_cancel_commands_work_with_fireworks(
     fireworks_server: FakeFireworks, fireworks: FireworksProvider, capsys
 ) -> None:
     from desktop_app.cli.main import main
-    from desktop_app.core import secrets
+    from desktop_app.core.keys import secrets
 
     secrets.set_key("fireworks", fireworks_server.api_key)
     ref = fireworks.upload_file(UploadSource.from_bytes(chat_lines(4), "t.jsonl"))

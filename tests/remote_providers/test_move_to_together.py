@@ -12,10 +12,10 @@ from pathlib import Path
 from tests.remote_providers.fake_together import FakeTogether
 
 from desktop_app.cli.main import main
-from desktop_app.core import secrets
-from desktop_app.core.jobstore import JobStore
+from desktop_app.core.keys import secrets
+from desktop_app.core.models.today import pretend_today
 from desktop_app.core.practice_server import PracticeServer
-from desktop_app.core.today import pretend_today
+from desktop_app.core.training.jobstore import JobStore
 
 MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
 

@@ -3,7 +3,7 @@ preference pairs where the app trains chat examples only — from each provider'
 
 from __future__ import annotations
 
-from desktop_app.core.analysis import Analyzer
+from desktop_app.core.analysis.analyzer import Analyzer
 from desktop_app.core.checks import check_value
 from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.checks.provider_rules import (
@@ -12,7 +12,7 @@ from desktop_app.core.checks.provider_rules import (
     ROLE_NOT_LISTED,
     provider_problems,
 )
-from desktop_app.core.models import load_models
+from desktop_app.core.models.catalog import load_models
 from desktop_app.core.problems import Severity
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from desktop_app.core.analysis import Analyzer
+from desktop_app.core.analysis.analyzer import Analyzer
 from desktop_app.core.checks import check_line, check_value
 from desktop_app.core.checks.dataset_level import TOO_FEW_EXAMPLES, dataset_problems
 from desktop_app.core.checks.provider_rules import (
@@ -18,8 +18,8 @@ from desktop_app.core.checks.provider_rules import (
     TOGETHER_TURNS,
     provider_problems,
 )
-from desktop_app.core.jsonline import parse_line
-from desktop_app.core.models import load_models
+from desktop_app.core.dataset.jsonline import parse_line
+from desktop_app.core.models.catalog import load_models
 from desktop_app.core.problems import Severity
 from desktop_app.core.providers.registry import provider_kinds
 

@@ -25,8 +25,8 @@ from desktop_app.core.checks.provider_rules import (
     dataset_rules,
     provider_problems,
 )
-from desktop_app.core.jsonline import RecordKind
-from desktop_app.core.models import ProviderFacts, load_models
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.models.catalog import ProviderFacts, load_models
 from desktop_app.core.problems import Severity
 
 S = {"role": "system", "content": "Be brief."}

@@ -10,7 +10,6 @@ from tests.remote_providers.conftest import chat_lines
 from tests.remote_providers.fake_http import Reply
 from tests.remote_providers.fake_together import FakeTogether
 
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.providers.base import ChatMessage, JobRequest, JobStatus, UploadSource
 from desktop_app.core.providers.errors import (
     AuthError,
@@ -20,7 +19,8 @@ from desktop_app.core.providers.errors import (
 )
 from desktop_app.core.providers.registry import create_provider, provider_info
 from desktop_app.core.providers.together import STATUS, TogetherProvider, job_from
-from desktop_app.core.training import TrainingPlan, follow_job, start_job
+from desktop_app.core.training.jobs import TrainingPlan, follow_job, start_job
+from desktop_app.core.training.jobstore import JobStore
 
 MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
 
@@ -242,7 +242,7 @@ def test_the_training_flow_of_the_app_works_unchanged(
 def test_registry_makes_a_together_provider_with_the_stored_key(
     together_server: FakeTogether,
 ) -> None:
-    from desktop_app.core import secrets
+    from desktop_app.core.keys import secrets
 
     secrets.set_key("together", together_server.api_key)
     info = provider_info("together")
@@ -265,7 +265,7 @@ def test_the_ftstudio_train_command_runs_a_together_job(
     together_server: FakeTogether, tmp_path, capsys
 ) -> None:
     from desktop_app.cli.main import main
-    from desktop_app.core import secrets
+    from desktop_app.core.keys import secrets
 
     secrets.set_key("together", together_server.api_key)
     data = tmp_path / "library.jsonl"
@@ -298,7 +298,7 @@ def test_ftstudio_train_refuses_turns_together_would_reject_before_sending(
     together_server: FakeTogether, tmp_path, capsys
 ) -> None:
     from desktop_app.cli.main import main
-    from desktop_app.core import secrets
+    from desktop_app.core.keys import secrets
 
     secrets.set_key("together", together_server.api_key)
     turns = [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Anyone?"}]
@@ -324,7 +324,7 @@ def test_jobs_job_and_cancel_commands_work_with_together(
     together_server: FakeTogether, together: TogetherProvider, capsys
 ) -> None:
     from desktop_app.cli.main import main
-    from desktop_app.core import secrets
+    from desktop_app.core.keys import secrets
 
     secrets.set_key("together", together_server.api_key)
     ref = together.upload_file(UploadSource.from_bytes(chat_lines(5), "t.jsonl"))

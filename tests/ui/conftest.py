@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from window_helpers import close_window, make_window, stop_answering_dialogs
 
-from desktop_app.core.templates import sample_path
+from desktop_app.core.dataset.templates import sample_path
 from desktop_app.ui.main_window import MainWindow
 
 

@@ -9,8 +9,8 @@ from window_helpers import close_window, is_checked, make_window, open_and_check
 
 from PySide6.QtCore import Qt
 
-from desktop_app.core.settings import Preferences
-from desktop_app.core.templates import find_template
+from desktop_app.core.dataset.templates import find_template
+from desktop_app.core.settings.preferences import Preferences
 from desktop_app.ui import window_files
 
 

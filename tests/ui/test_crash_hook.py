@@ -13,7 +13,7 @@ from window_helpers import close_window, make_window, open_and_check
 from PySide6.QtCore import QTimer
 
 from desktop_app.app import Hooks
-from desktop_app.core import recovery
+from desktop_app.core.dataset import recovery
 from desktop_app.qt.commands import SetValueCommand
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -15,8 +15,8 @@ from editor_samples import (
 
 from PySide6.QtGui import QUndoStack
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind, parse_line
+from desktop_app.core.dataset.jsonline import RecordKind, parse_line
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.ui.dialogs.export_dialog import ExportDialog, describe_written
 from desktop_app.ui.dialogs.find_replace import FindReplaceDialog
 from desktop_app.ui.dialogs.import_dialog import ImportDialog

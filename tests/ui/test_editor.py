@@ -20,8 +20,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.tokens import TokenCounter
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.tokens.counts import TokenCounter
 from desktop_app.ui.editor.example_editor import ExampleEditor
 
 # The offscreen platform cannot pass a window's size limits on (it says so for top-level widgets).
@@ -371,7 +371,7 @@ def test_editor_follows_inserts_removals_and_outside_undo(editor, dataset, stack
 
 
 def test_focus_message_and_a_long_conversation(qtbot, dataset, stack):
-    from desktop_app.core.dataset import Dataset
+    from desktop_app.core.dataset.records import Dataset
     from desktop_app.ui.editor.message_list import NEW_RECORD_CHUNK
 
     messages = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.review import ReviewStore
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.review import ReviewStore
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.examples_model import ExamplesModel
 from desktop_app.qt.examples_proxy import ExamplesProxy

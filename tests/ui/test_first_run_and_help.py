@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
 
-from desktop_app.core.crash import CrashReport
-from desktop_app.core.templates import TEMPLATES
+from desktop_app.core.dataset.templates import TEMPLATES
+from desktop_app.core.files.crash import CrashReport
 from desktop_app.ui.crash_dialog import CrashDialog, QtCrashReporter
 from desktop_app.ui.dialogs.about import AboutDialog, load_components
 from desktop_app.ui.tour import DEFAULT_STEPS, GuidedTour, TourStep

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from window_helpers import answer_next_dialog, open_and_check
 
-from desktop_app.core.review import sidecar_path
+from desktop_app.core.dataset.review import sidecar_path
 
 
 def _select(window, record: int, code: str, message_index: int | None = None) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from desktop_app.core.paths import resource
+from desktop_app.core.files.resources import resource
 
 # The names in the GUI brief (desktop_app/ui/icons.py callers rely on these).
 ICON_NAMES = [

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.dialogs.import_dialog import ImportDialog
 

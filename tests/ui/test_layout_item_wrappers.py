@@ -16,8 +16,8 @@ import shiboken6
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLayout, QLayoutItem
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.tokens import TokenCounter
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.tokens.counts import TokenCounter
 from desktop_app.ui.editor.example_editor import ExampleEditor
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

@@ -18,9 +18,9 @@ from window_helpers import (
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
-from desktop_app.core.review import ReviewStatus, sidecar_path
-from desktop_app.core.settings import Preferences
-from desktop_app.core.templates import find_template
+from desktop_app.core.dataset.review import ReviewStatus, sidecar_path
+from desktop_app.core.dataset.templates import find_template
+from desktop_app.core.settings.preferences import Preferences
 from desktop_app.qt.examples_model import Column
 
 # the offscreen platform plugin says this for every top-level window with a toolbar; harmless

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from window_helpers import is_checked, open_and_check
 
-from desktop_app.core.estimate import estimate
-from desktop_app.core.models import find_model
+from desktop_app.core.models.catalog import find_model
+from desktop_app.core.tokens.estimate import estimate
 from desktop_app.ui.panes.overview_pane import BIN_EDGES, histogram
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -23,7 +23,7 @@ def before_openais_cut_off():
     the default provider); the dates themselves are tested below and in test_provider_dates."""
     from datetime import date
 
-    from desktop_app.core.today import pretend_today
+    from desktop_app.core.models.today import pretend_today
 
     with pretend_today(date(2026, 12, 7)):
         yield
@@ -152,7 +152,7 @@ def test_the_estimate_defaults_to_a_provider_that_still_trains(
 ) -> None:
     from datetime import date
 
-    from desktop_app.core.today import pretend_today
+    from desktop_app.core.models.today import pretend_today
     from desktop_app.ui.panes.overview_pane import OverviewPane
 
     with pretend_today(date.fromisoformat(day)):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from window_helpers import answer_next_dialog, close_window, is_checked, make_window, open_and_check
 
-from desktop_app.core import recovery
-from desktop_app.core.review import ReviewStatus
+from desktop_app.core.dataset import recovery
+from desktop_app.core.dataset.review import ReviewStatus
 from desktop_app.qt.commands import SetReviewCommand, SetValueCommand
 from desktop_app.ui.dialogs.recovery import RecoveryDialog
 

@@ -12,7 +12,7 @@ from window_helpers import drop_file, is_checked
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
 from desktop_app.ui.dialogs.repair_preview import RepairPreview
 
 DATA = Path(__file__).resolve().parents[1] / "data"

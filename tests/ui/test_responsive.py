@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.templates import sample_path
+from desktop_app.core.dataset.templates import sample_path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

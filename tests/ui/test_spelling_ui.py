@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtGui import QAction, QTextCharFormat, QUndoStack
 from PySide6.QtWidgets import QMenu, QMessageBox, QPlainTextEdit, QTextEdit
 
-from desktop_app.core.appdirs import config_dir
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.review import ReviewStore
-from desktop_app.core.spelling import PersonalDictionary
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.review import ReviewStore
+from desktop_app.core.dataset.spelling import PersonalDictionary
+from desktop_app.core.files.folders import config_dir
 from desktop_app.qt.spelling import SpellContext, SpellService
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.editor.example_editor import ExampleEditor

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from window_helpers import open_and_check
 
-from desktop_app.core.review import sidecar_wordlist, write_wordlist
-from desktop_app.core.voice.wordlist import WordList
+from desktop_app.core.checks.voice.wordlist import WordList
+from desktop_app.core.dataset.review import sidecar_wordlist, write_wordlist
 from desktop_app.ui.dialogs.wordlist_dialog import WordListDialog
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -12,7 +12,7 @@ from window_helpers import close_window, open_and_check
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import app as app_module
-from desktop_app.core.settings import Preferences
+from desktop_app.core.settings.preferences import Preferences
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
 from desktop_app.ui.main_window import MainWindow, Services

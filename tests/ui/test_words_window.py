@@ -11,7 +11,7 @@ from window_helpers import answer_next_dialog, open_and_check
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPlainTextEdit, QWidget
 
-from desktop_app.core.glossary import LINK_PREFIX, load_glossary, parse_glossary
+from desktop_app.core.files.glossary import LINK_PREFIX, load_glossary, parse_glossary
 from desktop_app.ui.dialogs.help_pages import (
     IMAGE_WIDTH,
     GlossaryDialog,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from desktop_app.app import build_window
-from desktop_app.core.settings import Preferences
+from desktop_app.core.settings.preferences import Preferences
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
 from desktop_app.ui.main_window import MainWindow, Services

@@ -25,8 +25,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.app import build_window
-from desktop_app.core.settings import Preferences
-from desktop_app.core.templates import sample_path
+from desktop_app.core.dataset.templates import sample_path
+from desktop_app.core.settings.preferences import Preferences
 from desktop_app.qt.problems_model import is_intended
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
@@ -232,7 +232,7 @@ def _train(walk: Walk) -> object:
 
 
 def _try_the_model(walk: Walk) -> None:
-    from desktop_app.core.endpoints import BASE, TUNED
+    from desktop_app.core.trying.endpoints import BASE, TUNED
     from desktop_app.ui.playground.playground_window import PlaygroundWindow
 
     window, qtbot = walk.window, walk.qtbot

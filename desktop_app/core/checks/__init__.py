@@ -25,7 +25,7 @@ from desktop_app.core.checks import (
 from desktop_app.core.checks.base import OPEN_GATE, REGISTRY, Findings, Rule, TextGate
 from desktop_app.core.checks.messages import check_chat_example
 from desktop_app.core.checks.provider_rules import PROVIDERS, example_problems
-from desktop_app.core.jsonline import ParsedLine, RecordKind, classify
+from desktop_app.core.dataset.jsonline import ParsedLine, RecordKind, classify
 from desktop_app.core.problems import Problem
 
 __all__ = [

@@ -39,7 +39,7 @@ def rule(code: str, severity: Severity, meaning: str, hint: str = "", *, family:
 # The bytes the first looks need; every other byte is dropped before looking, so the searches
 # run over a fifth of the line. Dropping bytes can only join marks that were apart (a false
 # alarm, which costs a closer look), never split one that is there. Quotes and colons are kept
-# for the duplicate-name certificate in desktop_app.core.analysis.
+# for the duplicate-name certificate in desktop_app.core.analysis.analyzer.
 _KEPT = b'0123456789\\u<|@-skAKISzxoBEGN":'
 _DROPPED = bytes(b for b in range(256) if b not in _KEPT)
 _DIGITS = b"0123456789"
@@ -145,7 +145,7 @@ class Findings:
         )
 
 
-# ---- fixes every family may offer (codes are applied by desktop_app.core.fixes) ------------
+# ---- fixes every family may offer (codes are applied by desktop_app.core.checks.fixes) ------------
 FIX_REMOVE_EXAMPLE = "remove_example"
 FIX_REMOVE_MESSAGE = "remove_message"
 # the writer writes the missing words: the window puts the cursor there (fixes.needs_writing)

@@ -1,7 +1,7 @@
 """Findings about a file as a whole: counts, duplicates, train/validation leaks, conflicting replies,
 examples over the model's limit, the file size, a mix of formats, and the model's fit for the data.
 
-They work on per-line summaries (see desktop_app.core.analysis.RecordSummary), never on the raw
+They work on per-line summaries (see desktop_app.core.analysis.analyzer.RecordSummary), never on the raw
 file, so the GUI can recompute them cheaply after every edit.
 """
 
@@ -13,8 +13,11 @@ from typing import Protocol
 
 from desktop_app.core.checks import provider_rules
 from desktop_app.core.checks.base import FIX_REMOVE_EXAMPLE, REGISTRY, rule
-from desktop_app.core.jsonline import RecordKind
-from desktop_app.core.models import (
+from desktop_app.core.checks.voice.features import VoiceFeatures
+from desktop_app.core.checks.voice.near import Texts
+from desktop_app.core.checks.voice.report import voice_problems
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.models.catalog import (
     DEFAULT_MODEL,
     ModelCatalog,
     ModelInfo,
@@ -22,9 +25,6 @@ from desktop_app.core.models import (
     load_models,
 )
 from desktop_app.core.problems import Fix, Problem, Severity
-from desktop_app.core.voice.features import VoiceFeatures
-from desktop_app.core.voice.near import Texts
-from desktop_app.core.voice.report import voice_problems
 
 F = "dataset"
 TOO_FEW_EXAMPLES = rule(
@@ -137,7 +137,7 @@ def dataset_problems(
 
     `provider` is a provider kind (see provider_rules.PROVIDERS): its limits come from
     resources/models.json, and its own rules from provider_rules. `voice=False` leaves out the
-    checks of what the replies say (desktop_app.core.voice); `texts` lets them quote examples."""
+    checks of what the replies say (desktop_app.core.checks.voice); `texts` lets them quote examples."""
     catalog = catalog or load_models()
     facts = catalog.provider(provider_rules.facts_name(provider))
     info = catalog.find(model, provider_rules.facts_name(provider))  # Azure has its own dates

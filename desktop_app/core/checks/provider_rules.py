@@ -19,10 +19,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from desktop_app.core.checks.base import Rule, nth
-from desktop_app.core.choices import PROVIDERS as PROVIDERS  # re-exported
-from desktop_app.core.jsonline import RecordKind, classify
-from desktop_app.core.models import ProviderFacts
+from desktop_app.core.dataset.jsonline import RecordKind, classify
+from desktop_app.core.models.catalog import ProviderFacts
 from desktop_app.core.problems import Problem, Severity
+from desktop_app.core.settings.choices import PROVIDERS as PROVIDERS  # re-exported
 
 F = "provider"
 RULES: dict[str, Rule] = {}  # kept apart from checks.base.REGISTRY (the common rules)
@@ -272,7 +272,7 @@ def _together_pair(pair: Mapping[str, Any], out: Findings) -> None:
 
 # ---- roles, the last message, preference pairs (from each provider's facts) ---------------------
 def _allowed_roles(provider: str) -> frozenset[str]:
-    from desktop_app.core.models import load_models
+    from desktop_app.core.models.catalog import load_models
 
     try:
         roles = load_models().provider(facts_name(provider)).roles

@@ -15,7 +15,7 @@ from desktop_app.core.checks.base import (
     list_words,
     rule,
 )
-from desktop_app.core.jsonline import MAX_DEPTH_MESSAGE, ParsedLine
+from desktop_app.core.dataset.jsonline import MAX_DEPTH_MESSAGE, ParsedLine
 from desktop_app.core.problems import Fix, Severity
 
 F = "structure"

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.atomic import write_atomic
 from desktop_app.core.convert.notes import Conversion, ConversionError, Notes
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.files.atomic import write_atomic
 
 CSV_COLUMNS = ("system", "user", "assistant")
 

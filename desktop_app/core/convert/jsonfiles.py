@@ -18,8 +18,8 @@ from desktop_app.core.convert.shapes import (
     detect,
     shape_error,
 )
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.repair import repair_dataset
 
 ALREADY_CHAT = ConversionError(

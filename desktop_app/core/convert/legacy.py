@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop_app.core.convert.notes import Conversion, ConversionError, Notes, chat_example, plural
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
 
 # Separators the old completions API recommended: the prompt ended with "\n\n###\n\n" or " ->",
 # the completion began with a space and ended with a stop sequence such as "\n", "###" or " END".

@@ -24,8 +24,8 @@ from desktop_app.core.convert.shapes import (
     detect,
 )
 from desktop_app.core.convert.sharegpt import ShapeError
-from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset, Record
 from desktop_app.core.repair import LEFT, RepairResult, repair_dataset
 from desktop_app.core.repair.engine import PREVIEW_LIMIT
 

@@ -17,10 +17,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.atomic import write_atomic
-from desktop_app.core.dataset import Dataset, DatasetKind
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset, DatasetKind
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.jsonline import RecordKind
+from desktop_app.core.files.atomic import write_atomic
 
 SYSTEM, USER, ASSISTANT, TOOL = "system", "user", "assistant", "tool"
 ROLES = (SYSTEM, USER, ASSISTANT, TOOL)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.dataset import DatasetKind
+from desktop_app.core.dataset.records import DatasetKind
 from desktop_app.core.exports.common import (
     Conversation,
     ConversionLog,

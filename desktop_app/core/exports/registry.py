@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.dataset import Dataset, DatasetKind
+from desktop_app.core.dataset.records import Dataset, DatasetKind
+from desktop_app.core.dataset.split import SplitError, split_indexes
 from desktop_app.core.exports import axolotl, llama_factory, mlx_lm, trl, unsloth, vertex
 from desktop_app.core.exports.common import (
     MANIFEST,
@@ -31,7 +32,6 @@ from desktop_app.core.exports.common import (
     read_source,
 )
 from desktop_app.core.exports.job import ExportJob, ExportResult
-from desktop_app.core.split import SplitError, split_indexes
 
 AUTO_VALIDATION_FRACTION = 0.1
 

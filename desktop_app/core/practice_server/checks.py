@@ -104,7 +104,7 @@ def _check_line(line: str, number: int, method: str, file_id: str, result: FileC
 def _shared_checks(line: str, number: int) -> str | None:
     """The first error the app's own checks find in this example, in OpenAI's style."""
     from desktop_app.core.checks import check_line
-    from desktop_app.core.jsonline import parse_line
+    from desktop_app.core.dataset.jsonline import parse_line
     from desktop_app.core.problems import Severity
 
     raw = line.rstrip("\r").encode("utf-8")

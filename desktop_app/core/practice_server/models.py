@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_app.core.models import ModelInfo, load_models
+from desktop_app.core.models.catalog import ModelInfo, load_models
 
 _CREATED = 1721172741  # a fixed, plausible “created” time for every base model
 

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_app.core.estimate import overtraining_warning, suggested_epochs
 from desktop_app.core.practice_server.checks import FileCheck, Pair
+from desktop_app.core.tokens.estimate import overtraining_warning, suggested_epochs
 
 VALIDATE_SECONDS = 3.0
 QUEUE_SECONDS = 3.0

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from desktop_app.core.keys.scrub import scrub
 from desktop_app.core.providers.errors import (
     AccessDeniedError,
     AuthError,
@@ -41,7 +42,6 @@ from desktop_app.core.providers.metrics import (
 from desktop_app.core.providers.metrics import read_int as _int
 from desktop_app.core.providers.status import JobError, JobStatus
 from desktop_app.core.providers.upload_source import UploadSource, idempotency_key
-from desktop_app.core.scrub import scrub
 
 __all__ = [
     "CLIENT_TOKEN_KEY",

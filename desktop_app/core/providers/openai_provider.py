@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from desktop_app.core.keys.scrub import remember_key
 from desktop_app.core.providers.base import (
     CLIENT_TOKEN_KEY,
     CancelToken,
@@ -42,7 +43,6 @@ from desktop_app.core.providers.errors import (
     map_openai_error,
 )
 from desktop_app.core.providers.retry import RetryPolicy, call_with_retries, create_exactly_once
-from desktop_app.core.scrub import remember_key
 
 if TYPE_CHECKING:
     import openai

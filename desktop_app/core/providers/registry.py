@@ -108,7 +108,7 @@ def create_provider(
         )
     account = account or default_account(kind, base_url)
     if api_key is None and info.needs_key:
-        from desktop_app.core import secrets
+        from desktop_app.core.keys import secrets
 
         api_key = secrets.get_key(kind, account)
         if not api_key:

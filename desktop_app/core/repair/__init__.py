@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.atomic import write_atomic
-from desktop_app.core.dataset import BOM, Dataset, JsonStyle, Record, open_error
+from desktop_app.core.dataset.records import BOM, Dataset, JsonStyle, Record, open_error
+from desktop_app.core.files.atomic import write_atomic
 from desktop_app.core.repair.engine import LEFT, REMOVED, REPAIRED, Piece, Repairer, is_example
 
 __all__ = [

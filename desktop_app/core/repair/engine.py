@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_app.core.dataset import JsonStyle, Record
+from desktop_app.core.dataset.records import JsonStyle, Record
 from desktop_app.core.repair.parse import Unreadable, describe_problems, read_values
 from desktop_app.core.repair.roles import describe_roles, fix_roles, needs_role_fix
 from desktop_app.core.repair.scanner import (

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
-from desktop_app.core.appdirs import config_dir, data_dir, log_dir, recovery_dir
-from desktop_app.core.paths import resource
+from desktop_app.core.files.folders import config_dir, data_dir, log_dir, recovery_dir
+from desktop_app.core.files.resources import resource
 from desktop_app.ui.icons import pixmap
 
 HEADLINE = "Curate, check and train chat fine-tuning datasets on the desktop, without typing JSON."

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.atomic import write_atomic
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.dataset.split import split_indexes, write_split
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.jsonline import RecordKind
-from desktop_app.core.split import split_indexes, write_split
+from desktop_app.core.files.atomic import write_atomic
 from desktop_app.ui.dialogs.scope import ScopeChooser
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.places import documents_folder

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.exports import MANIFEST, TARGETS, ExportResult, export_project
 from desktop_app.core.exports.common import plural
 from desktop_app.qt.tasks import TaskRunner, Worker, WorkerSignals

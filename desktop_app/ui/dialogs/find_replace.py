@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import edits
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.edits import TextPattern
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.edits import TextPattern
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt.commands import SetManyCommand
 from desktop_app.ui.dialogs.scope import EXAMPLE_KINDS, ScopeChooser

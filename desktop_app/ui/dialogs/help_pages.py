@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desktop_app.core.glossary import GLOSSARY_FILE, LINK_PREFIX, Term, load_glossary
-from desktop_app.core.paths import docs_file
+from desktop_app.core.files.glossary import GLOSSARY_FILE, LINK_PREFIX, Term, load_glossary
+from desktop_app.core.files.resources import docs_file
 
 USER_GUIDE_FILE = "user-guide.md"
 IMAGE_WIDTH = 740  # the guide's screenshots, shrunk to the dialog's width

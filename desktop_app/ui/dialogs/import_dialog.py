@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import convert, edits
+from desktop_app.core import convert
 from desktop_app.core.convert import Conversion, Table
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt.commands import InsertRecordsCommand
 from desktop_app.qt.tasks import TaskRunner

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.templates import TEMPLATES, Template
+from desktop_app.core.dataset.templates import TEMPLATES, Template
 from desktop_app.ui.icons import icon
 
 

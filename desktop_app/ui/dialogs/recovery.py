@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.recovery import RecoveryInfo
+from desktop_app.core.dataset.recovery import RecoveryInfo
 
 
 def describe(info: RecoveryInfo) -> str:

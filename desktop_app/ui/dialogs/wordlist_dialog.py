@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.checks.voice.wordlist import WordList
+from desktop_app.core.dataset.review import write_wordlist
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.review import write_wordlist
-from desktop_app.core.voice.wordlist import WordList
 
 
 def banned_text(words: WordList) -> str:

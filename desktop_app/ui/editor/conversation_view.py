@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import edits
-from desktop_app.core.edits import CHAT_LIST, Path
-from desktop_app.core.jsonline import ParsedLine, RecordKind
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.edits import CHAT_LIST, Path
+from desktop_app.core.dataset.jsonline import ParsedLine, RecordKind
 from desktop_app.ui.editor.change import Change
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.message_bubble import MessageBubble

@@ -15,12 +15,12 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
-from desktop_app.core import edits
-from desktop_app.core.checker_process import CheckerUnavailable
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.analysis.checker_process import CheckerUnavailable
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.jsonline import ParsedLine, RecordKind
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.jsonline import ParsedLine, RecordKind
-from desktop_app.core.tokens import TOKENS_PER_EXAMPLE, ExampleTokens
+from desktop_app.core.tokens.counts import TOKENS_PER_EXAMPLE, ExampleTokens
 from desktop_app.qt.commands import SetTextCommand, SetValueCommand
 from desktop_app.ui.editor.change import Change
 from desktop_app.ui.editor.conversation_view import ConversationView

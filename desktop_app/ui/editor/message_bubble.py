@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import edits
-from desktop_app.core.edits import ROLES, Path
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.edits import ROLES, Path
 from desktop_app.ui.editor.change import Change, ref_key
 from desktop_app.ui.editor.look import RoleColors, icon, role_colors
 from desktop_app.ui.editor.text_box import GrowingTextEdit

@@ -8,8 +8,8 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop_app.core import edits
-from desktop_app.core.edits import Path
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.edits import Path
 from desktop_app.ui.editor.change import Change
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.message_bubble import MessageBubble

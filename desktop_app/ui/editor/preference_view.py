@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from desktop_app.core.edits import NON_PREFERRED_LIST, PREFERRED_LIST, PROMPT_LIST
+from desktop_app.core.dataset.edits import NON_PREFERRED_LIST, PREFERRED_LIST, PROMPT_LIST
 from desktop_app.ui.editor.message_bubble import MessageBubble
 from desktop_app.ui.editor.message_list import FIRST_CHUNK, MessageListView
 

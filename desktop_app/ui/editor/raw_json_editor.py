@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import edits
-from desktop_app.core.dataset import Record
-from desktop_app.core.jsonline import ParsedLine, RecordKind
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.jsonline import ParsedLine, RecordKind
+from desktop_app.core.dataset.records import Record
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.text_box import is_app_shortcut
 from desktop_app.ui.editor.tool_calls_editor import monospace

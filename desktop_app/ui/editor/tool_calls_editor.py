@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import edits
-from desktop_app.core.edits import Path
+from desktop_app.core.dataset import edits
+from desktop_app.core.dataset.edits import Path
 from desktop_app.ui.editor.change import Change, ref_key
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.text_box import GrowingTextEdit, route_undo_to_app

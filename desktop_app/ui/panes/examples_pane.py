@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.review import ReviewStatus
+from desktop_app.core.dataset.review import ReviewStatus
 from desktop_app.qt.examples_model import Column, ExamplesModel
 from desktop_app.qt.examples_proxy import ExamplesProxy
 from desktop_app.qt.row_filter import (

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.estimate import estimate
-from desktop_app.core.glossary import link
-from desktop_app.core.jsonline import RecordKind
-from desktop_app.core.models import ModelInfo, load_models
-from desktop_app.core.provider_dates import (
+from desktop_app.core.dataset.jsonline import RecordKind
+from desktop_app.core.dataset.review import ReviewStatus
+from desktop_app.core.files.glossary import link
+from desktop_app.core.models.catalog import ModelInfo, load_models
+from desktop_app.core.models.provider_dates import (
     accepts_new_jobs,
     countdown,
     default_model,
@@ -40,7 +40,7 @@ from desktop_app.core.provider_dates import (
     offered_models,
     refusal,
 )
-from desktop_app.core.review import ReviewStatus
+from desktop_app.core.tokens.estimate import estimate
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.problems_model import set_aside_counts
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import fixes
+from desktop_app.core.checks import fixes
 from desktop_app.core.problems import Fix, Problem, Severity
 from desktop_app.qt.problems_model import ProblemColumn, ProblemsModel
 from desktop_app.ui.dialogs.help_pages import explain

@@ -4,7 +4,7 @@ One chart at a time (chosen in a list): reply length, sentence length, reading e
 marks, emoji, words in capitals, what users ask about (groups of similar requests), and tags. A
 click on a bar shows only those examples (`rows_chosen`). Above the chart: the share of replies
 that state facts the conversation doesn't contain, and the word list button. The numbers come
-from the Qt-free core (desktop_app.core.voice.report.voice_overview).
+from the Qt-free core (desktop_app.core.checks.voice.report.voice_overview).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.voice.balance import tag_groups
-from desktop_app.core.voice.report import Bar, Chart, VoiceOverview, voice_overview, voiced
+from desktop_app.core.checks.voice.balance import tag_groups
+from desktop_app.core.checks.voice.report import Bar, Chart, VoiceOverview, voice_overview, voiced
 from desktop_app.ui.layouts import nested
 from desktop_app.ui.panes.bar_chart import chart_view, show_bars
 

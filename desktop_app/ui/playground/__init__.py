@@ -20,9 +20,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from desktop_app.core.compare import Comparison
-from desktop_app.core.endpoints import Endpoint
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.trying.comparison import Comparison
+from desktop_app.core.trying.endpoints import Endpoint
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.playground.compare_dialog import CompareSetupDialog
 from desktop_app.ui.playground.compare_view import CompareWindow

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.compare import Comparison
+from desktop_app.core.trying.comparison import Comparison
 from desktop_app.ui.playground.chat_column import GrowingText
 from desktop_app.ui.theme import role_colors
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.endpoints import Endpoint, ProviderPool, stream_reply, to_chat_messages
+from desktop_app.core.trying.endpoints import Endpoint, ProviderPool, stream_reply, to_chat_messages
 from desktop_app.qt.tasks import CancelToken, Worker
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon

@@ -32,16 +32,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.compare import CompareError, Comparison, RunSettings
-from desktop_app.core.compare_prompts import (
+from desktop_app.core.dataset.records import Dataset, Record
+from desktop_app.core.trying.comparison import CompareError, Comparison, RunSettings
+from desktop_app.core.trying.comparison_run import MAX_CONCURRENCY, RunEstimate, estimate_run
+from desktop_app.core.trying.endpoints import BASE, TUNED, Endpoint
+from desktop_app.core.trying.prompts import (
     PromptSet,
     prompts_from_dataset,
     read_prompts,
     validation_prompts,
 )
-from desktop_app.core.compare_run import MAX_CONCURRENCY, RunEstimate, estimate_run
-from desktop_app.core.dataset import Dataset, Record
-from desktop_app.core.endpoints import BASE, TUNED, Endpoint
 from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon

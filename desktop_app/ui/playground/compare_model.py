@@ -1,6 +1,6 @@
 """The results table of a comparison: prompt, reference reply, reply A, reply B, rating.
 
-An adapter over `core.compare.Comparison` (which owns the data): rows are built on demand in
+An adapter over `core.trying.comparison.Comparison` (which owns the data): rows are built on demand in
 `data()`, and the view is told about each row that changed as replies arrive.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 
-from desktop_app.core.compare import TIE, A, B, Comparison, Reply
+from desktop_app.core.trying.comparison import TIE, A, B, Comparison, Reply
 from desktop_app.ui.theme import severity_color
 
 CELL_CHARS = 300  # characters shown in a cell; the tooltip has more

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.compare import A, B, Comparison, Result, write_comparison
-from desktop_app.core.compare_run import RunReport, run_comparison
-from desktop_app.core.endpoints import ProviderPool
+from desktop_app.core.trying.comparison import A, B, Comparison, Result, write_comparison
+from desktop_app.core.trying.comparison_run import RunReport, run_comparison
+from desktop_app.core.trying.endpoints import ProviderPool
 from desktop_app.qt.tasks import CancelToken, Worker
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.icons import icon

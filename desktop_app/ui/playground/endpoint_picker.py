@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.endpoints import (
+from desktop_app.core.models.catalog import load_models
+from desktop_app.core.models.provider_dates import retirement_notice
+from desktop_app.core.trying.endpoints import (
     LOCAL,
     PRESETS,
     TUNED,
@@ -28,8 +30,6 @@ from desktop_app.core.endpoints import (
     checkpoint_endpoints,
     preset,
 )
-from desktop_app.core.models import load_models
-from desktop_app.core.provider_dates import retirement_notice
 from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.playground.services import TryServices
@@ -90,7 +90,7 @@ def _places() -> list[Place]:
 
 def _default_address(kind: str) -> str:
     try:
-        from desktop_app.ui.training.provider_config import load_config
+        from desktop_app.core.providers.config import load_config
     except ImportError:  # the training GUI is not part of this build
         return ""
     return load_config().base_url(kind)

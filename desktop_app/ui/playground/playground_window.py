@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.compare_prompts import dataset_system_prompts
-from desktop_app.core.dataset import DatasetKind
-from desktop_app.core.endpoints import BASE, TUNED, Endpoint
+from desktop_app.core.dataset.records import DatasetKind
+from desktop_app.core.trying.endpoints import BASE, TUNED, Endpoint
+from desktop_app.core.trying.prompts import dataset_system_prompts
 from desktop_app.qt.commands import InsertRecordsCommand
 from desktop_app.ui.icons import icon
 from desktop_app.ui.layouts import nested

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.endpoints import Endpoint, ProviderPool, tuned_endpoints
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.providers.retry import RetryPolicy
+from desktop_app.core.trying.endpoints import Endpoint, ProviderPool, tuned_endpoints
 from desktop_app.qt.tasks import TaskRunner, Worker
 
 if TYPE_CHECKING:
-    from desktop_app.core.jobstore import JobStore
+    from desktop_app.core.training.jobstore import JobStore
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.providers.base import Metrics
-from desktop_app.core.voice.memorising import MESSAGE, memorising_step
+from desktop_app.core.training.memorising import MESSAGE, memorising_step
 from desktop_app.ui import theme
 
 TRAIN_COLOR = "#2f6fdb"
@@ -167,7 +167,7 @@ class MetricsCharts(QWidget):
         return added
 
     def _mark_memorising(self) -> None:
-        """Mark the step from which the model is memorising (desktop_app.core.voice.memorising)."""
+        """Mark the step from which the model is memorising (desktop_app.core.training.memorising)."""
         step = memorising_step(self._history)
         if step == self.memorising_at:
             return

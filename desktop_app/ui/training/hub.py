@@ -21,17 +21,17 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.jobstore import JobRecord, JobStore
 from desktop_app.core.providers.base import Provider
+from desktop_app.core.providers.config import ProviderConfig, load_config, save_config
+from desktop_app.core.providers.connections import PracticeHost, ProviderCache, provider_label
 from desktop_app.core.providers.retry import RetryPolicy
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobstore import JobRecord, JobStore
 from desktop_app.qt.job_poller import DEFAULT_TICK_MS, JobPoller
 from desktop_app.qt.tasks import TaskRunner, Worker
-from desktop_app.ui.training.connections import PracticeHost, ProviderCache, provider_label
 from desktop_app.ui.training.notifications import JobNotifier
-from desktop_app.ui.training.provider_config import ProviderConfig, load_config, save_config
 
 if TYPE_CHECKING:
     from desktop_app.ui.training.job_view import JobWindow
@@ -170,11 +170,11 @@ class TrainingHub(QObject):
 
     # ---- unconfirmed job starts ------------------------------------------------------------
     def resolve_pending(self) -> None:
-        """At start: look up jobs whose start was sent but never confirmed (core.training)."""
+        """At start: look up jobs whose start was sent but never confirmed (core.training.jobs)."""
         store = self.store
         if store is None:
             return
-        from desktop_app.core.training import resolve_all_pending
+        from desktop_app.core.training.jobs import resolve_all_pending
 
         def connect(kind: str, account: str, base_url: str) -> Provider:
             return self.providers.get(kind, account, base_url)

@@ -16,9 +16,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QTableView, QWidget
 
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.provider_dates import RetirementNotice, long_date, retirement_notice
+from desktop_app.core.models.provider_dates import RetirementNotice, long_date, retirement_notice
 from desktop_app.core.providers.base import Checkpoint, Job, JobEvent, JobStatus
+from desktop_app.core.training.job_key import JobKey
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # the row's JobKey
 SortRole = Qt.ItemDataRole.UserRole + 2

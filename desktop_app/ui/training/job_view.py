@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.glossary import link
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.jobstore import JobRecord
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.files.glossary import link
 from desktop_app.core.providers.base import Job, JobStatus, parse_result_csv
+from desktop_app.core.providers.connections import capabilities_for
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.job_work import Provenance, job_action, read_provenance
+from desktop_app.core.training.jobstore import JobRecord
 from desktop_app.qt.job_poller import JobState
 from desktop_app.ui import theme
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label
@@ -39,10 +41,8 @@ from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
 from desktop_app.ui.layouts import nested
 from desktop_app.ui.places import documents_folder
-from desktop_app.ui.training.connections import capabilities_for
 from desktop_app.ui.training.job_models import CheckpointsModel, EventsModel, job_table, when
 from desktop_app.ui.training.job_timeline import StatusTimeline, banner, step_times
-from desktop_app.ui.training.job_work import Provenance, job_action, read_provenance
 
 if TYPE_CHECKING:
     from desktop_app.ui.training.charts import MetricsCharts

@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.jobstore import JobRecord
 from desktop_app.core.providers.base import Job
+from desktop_app.core.providers.connections import ProviderCache, provider_label, training_kinds
 from desktop_app.core.providers.registry import default_account, provider_info
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobstore import JobRecord
 from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon, icon_set
-from desktop_app.ui.training.connections import ProviderCache, provider_label, training_kinds
 from desktop_app.ui.training.job_models import STATUS_ICONS, JobColumn, JobRow, JobsModel, KeyRole
 from desktop_app.ui.training.moving import can_move, moved_pair
 

@@ -1,5 +1,5 @@
 """“Move this model” in the app: from a finished job, the start dialog on the exact files it was
-sent (core.move_model) to train them on another provider; once both models exist, a blind
+sent (core.training.move_model) to train them on another provider; once both models exist, a blind
 comparison of the two on the validation prompts (the playground's Compare window).
 
 The old and the new job are paired by the content hash of their training file, so nothing extra
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.jobstore import JobRecord, JobStore
-from desktop_app.core.move_model import moved_data
 from desktop_app.core.providers.base import JobStatus
-from desktop_app.core.training import provenance_path
+from desktop_app.core.training.jobs import provenance_path
+from desktop_app.core.training.jobstore import JobRecord, JobStore
+from desktop_app.core.training.move_model import moved_data
 from desktop_app.ui.errors import show_error
 
 if TYPE_CHECKING:

@@ -30,14 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import secrets
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.keys import secrets
+from desktop_app.core.providers.connections import ProviderCache, key_kinds
 from desktop_app.core.providers.registry import default_account, provider_info
 from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui import theme
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
-from desktop_app.ui.training.connections import ProviderCache, key_kinds
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.training.preflight import CheckOutcome, Finding, estimate_lines
 from desktop_app.ui.icons import icon
-from desktop_app.ui.training.preflight import CheckOutcome, Finding, estimate_lines
 
 FindingRole = Qt.ItemDataRole.UserRole + 1
 START_TEXT = "Upload and start"

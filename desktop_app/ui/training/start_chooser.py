@@ -24,18 +24,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import secrets
-from desktop_app.core.dataset import DatasetKind
+from desktop_app.core.dataset.records import DatasetKind
 from desktop_app.core.errors import UserFacingError
-from desktop_app.core.models import ModelCatalog
-from desktop_app.core.provider_dates import accepts_new_jobs, countdown, default_model, long_date
+from desktop_app.core.keys import secrets
+from desktop_app.core.models.catalog import ModelCatalog
+from desktop_app.core.models.provider_dates import (
+    accepts_new_jobs,
+    countdown,
+    default_model,
+    long_date,
+)
+from desktop_app.core.models.where_to_train import rules_summary
 from desktop_app.core.providers.base import ModelRef
+from desktop_app.core.providers.connections import OPENAI_FAMILY, ProviderCache, training_kinds
 from desktop_app.core.providers.registry import default_account, provider_info
-from desktop_app.core.where_to_train import rules_summary
+from desktop_app.core.training.preflight import ModelChoice, model_choices
 from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.icons import icon
-from desktop_app.ui.training.connections import OPENAI_FAMILY, ProviderCache, training_kinds
-from desktop_app.ui.training.preflight import ModelChoice, model_choices
 
 if TYPE_CHECKING:
     from desktop_app.ui.training.hub import TrainingHub

@@ -11,7 +11,7 @@ Page 3 (Upload): the upload with a progress bar and a Cancel button, then the jo
 Nothing is sent before the person confirms on page 2.
 
 “Move this model” opens the same dialog on the exact files an earlier job was sent
-(core.move_model), with its validation file, to train them on another provider.
+(core.training.move_model), with its validation file, to train them on another provider.
 """
 
 from __future__ import annotations
@@ -36,16 +36,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.models import load_models
-from desktop_app.core.move_model import MovedData
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.models.catalog import load_models
 from desktop_app.core.providers.errors import OperationCancelled
 from desktop_app.core.providers.registry import provider_info
-from desktop_app.core.training import StartProgress, TrainingPlan
+from desktop_app.core.training.jobs import StartProgress, TrainingPlan
+from desktop_app.core.training.move_model import MovedData
+from desktop_app.core.training.preflight import CheckOutcome, ModelChoice, ValidationChoice
 from desktop_app.qt.tasks import Worker
 from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
-from desktop_app.ui.training.preflight import CheckOutcome, ModelChoice, ValidationChoice
 from desktop_app.ui.training.start_check_page import CheckPage, html
 from desktop_app.ui.training.start_chooser import ProviderModelChooser, Target
 from desktop_app.ui.training.start_settings import TrainingSettings

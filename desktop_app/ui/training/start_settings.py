@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.glossary import link
+from desktop_app.core.files.glossary import link
+from desktop_app.core.training.preflight import ValidationChoice
 from desktop_app.ui.dialogs.help_pages import explain as explain_word
 from desktop_app.ui.dialogs.help_pages import glossary_label
-from desktop_app.ui.training.preflight import ValidationChoice
 
 SUFFIX_MAX = 64
 EXPLAIN = {

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop_app.core.analysis.checker_process import CheckerProcess
 from desktop_app.core.cancel import CancelToken, cancel_event
-from desktop_app.core.checker_process import CheckerProcess
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.jobstore import JobStore
-from desktop_app.core.training import StartedJob, TrainingPlan, start_job
-from desktop_app.ui.training.connections import ProviderCache
-from desktop_app.ui.training.preflight import CheckOutcome, ValidationChoice, run_checks
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.providers.connections import ProviderCache
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobs import StartedJob, TrainingPlan, start_job
+from desktop_app.core.training.jobstore import JobStore
+from desktop_app.core.training.preflight import CheckOutcome, ValidationChoice, run_checks
 from desktop_app.ui.training.start_chooser import Target
 
 

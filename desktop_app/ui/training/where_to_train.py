@@ -1,6 +1,6 @@
 """The “Where to train” guide in the start dialog: the recommendation for a writer with no account
 anywhere, then a row per provider (what you need, models, trying the tuned model, price, dates).
-The facts come from resources/models.json through desktop_app.core.where_to_train; choosing a
+The facts come from resources/models.json through desktop_app.core.models.where_to_train; choosing a
 row picks that provider in the dialog."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.where_to_train import Guide, GuideRow, where_to_train
+from desktop_app.core.models.where_to_train import Guide, GuideRow, where_to_train
 
 COLUMNS = ("Provider", "What you need", "Models", "Try the tuned model", "Training price", "Dates")
 ProviderRole = Qt.ItemDataRole.UserRole + 1

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.icons import icon
 from desktop_app.ui.training.hub import TrainingHub

@@ -16,10 +16,10 @@ from tests.core.compare_support import QUICK_RETRY, examples, job_of, train
 
 from PySide6.QtGui import QUndoStack
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.jobstore import JobStore
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import Job
+from desktop_app.core.training.jobstore import JobStore
 from desktop_app.ui.playground.services import TryServices
 
 

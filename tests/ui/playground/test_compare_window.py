@@ -22,10 +22,10 @@ from tests.ui.playground.fixtures import (  # noqa: F401 (fixtures, found by pyt
 
 from PySide6.QtCore import Qt
 
-from desktop_app.core.compare import TIE, A, B, Comparison, Reply, Result, RunSettings
-from desktop_app.core.compare_prompts import prompts_from_dataset
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.endpoints import BASE, TUNED, Endpoint
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.trying.comparison import TIE, A, B, Comparison, Reply, Result, RunSettings
+from desktop_app.core.trying.endpoints import BASE, TUNED, Endpoint
+from desktop_app.core.trying.prompts import prompts_from_dataset
 from desktop_app.ui.playground import compare_view, open_comparison, show_comparison
 from desktop_app.ui.playground.compare_dialog import CompareSetupDialog
 from desktop_app.ui.playground.compare_model import Column, CompareTableModel, FullTextRole

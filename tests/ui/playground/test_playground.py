@@ -18,10 +18,10 @@ from tests.ui.playground.fixtures import (  # noqa: F401 (fixtures, found by pyt
 
 from PySide6.QtCore import Qt
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.endpoints import BASE, TUNED, Endpoint, ProviderPool
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.practice_server import Fault
 from desktop_app.core.providers.openai_provider import Timeouts
+from desktop_app.core.trying.endpoints import BASE, TUNED, Endpoint, ProviderPool
 from desktop_app.ui.playground import open_playground
 from desktop_app.ui.playground.playground_window import PlaygroundWindow
 from desktop_app.ui.playground.services import TryServices

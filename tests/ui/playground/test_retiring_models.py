@@ -1,5 +1,5 @@
 """The jobs list and the playground mark tuned models whose base model stops answering: the date
-and what to do, the day before and the day after (pretended through desktop_app.core.today)."""
+and what to do, the day before and the day after (pretended through desktop_app.core.models.today)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from tests.ui.playground.fixtures import (  # noqa: F401 (fixtures, found by pyt
 
 from PySide6.QtCore import Qt
 
-from desktop_app.core.endpoints import TUNED
-from desktop_app.core.job_key import JobKey
+from desktop_app.core.models.today import pretend_today
 from desktop_app.core.providers.base import Job
-from desktop_app.core.today import pretend_today
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.trying.endpoints import TUNED
 from desktop_app.ui.playground.playground_window import PlaygroundWindow
 from desktop_app.ui.training.job_models import JobColumn, JobRow, JobsModel
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTableView
 
-from desktop_app.core.job_key import JobKey
 from desktop_app.core.providers.base import Job
+from desktop_app.core.training.job_key import JobKey
 from desktop_app.ui.training.job_models import JobRow, JobsModel
 
 

@@ -12,10 +12,10 @@ from training_helpers import (  # type: ignore[import-not-found]
     practice_server_fixture,  # noqa: F401
 )
 
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.jobstore import JobRecord
 from desktop_app.core.providers.base import UploadSource
-from desktop_app.core.training import TrainingPlan, provenance_path, start_job
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobs import TrainingPlan, provenance_path, start_job
+from desktop_app.core.training.jobstore import JobRecord
 from desktop_app.ui.playground.services import TryServices
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.jobs_pane import JobsPane

@@ -5,7 +5,7 @@ from __future__ import annotations
 from training_helpers import chat_dataset
 
 from desktop_app.core.processes import ProcessServices
-from desktop_app.ui.training.preflight import ValidationChoice, run_checks
+from desktop_app.core.training.preflight import ValidationChoice, run_checks
 
 
 def _warnings(processes: ProcessServices, epochs: int | None) -> list[str]:

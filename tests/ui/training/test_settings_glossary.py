@@ -6,7 +6,7 @@ import re
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop_app.core.glossary import LINK_PREFIX, load_glossary
+from desktop_app.core.files.glossary import LINK_PREFIX, load_glossary
 from desktop_app.ui.training.start_settings import TrainingSettings
 
 LINK = re.compile(re.escape(LINK_PREFIX) + r"([\w-]+)")

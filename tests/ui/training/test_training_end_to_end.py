@@ -1,7 +1,7 @@
 """End to end: start a practice job from the dialog and watch it to the end in the job view.
 
 The real openai client talks HTTP to a real practice server on 127.0.0.1 (fast pace); the
-dialog runs the real checks, the upload goes through core.training.start_job, the job view is
+dialog runs the real checks, the upload goes through core.training.jobs.start_job, the job view is
 fed by the QTimer-driven poller.
 """
 
@@ -20,9 +20,9 @@ from training_helpers import (  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
 
-from desktop_app.core.job_key import JobKey
 from desktop_app.core.practice_server import PracticeServer
-from desktop_app.core.training import provenance_path
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobs import provenance_path
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
 

@@ -20,11 +20,11 @@ from training_helpers import (  # type: ignore[import-not-found]
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.job_key import JobKey
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.practice_server import Fault, PracticeServer
 from desktop_app.core.providers.base import UploadSource
-from desktop_app.core.training import TrainingPlan, start_job
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobs import TrainingPlan, start_job
 from desktop_app.ui.training.hub import TrainingHub
 
 MODEL = "gpt-4.1-mini-2025-04-14"

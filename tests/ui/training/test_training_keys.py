@@ -15,10 +15,10 @@ from training_helpers import chat_dataset, make_hub  # type: ignore[import-not-f
 
 from PySide6.QtCore import Qt
 
-from desktop_app.core import secrets
+from desktop_app.core.keys import secrets
 from desktop_app.core.practice_server import PracticeConfig, PracticeServer
+from desktop_app.core.providers.config import config_path
 from desktop_app.ui.training.hub import TrainingHub
-from desktop_app.ui.training.provider_config import config_path
 from desktop_app.ui.training.settings_keys_dialog import KeysDialog, ProviderKeyBox
 
 KEY = "sk-test-LEAKCHECK-7f3a9c2e5b1d4068a7c3"

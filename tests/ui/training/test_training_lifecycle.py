@@ -19,11 +19,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow
 
-from desktop_app.core.job_key import JobKey
-from desktop_app.core.jobstore import JobStore
 from desktop_app.core.practice_server import Fault
 from desktop_app.core.providers.base import UploadSource
-from desktop_app.core.training import TrainingPlan, start_job
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobs import TrainingPlan, start_job
+from desktop_app.core.training.jobstore import JobStore
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
 

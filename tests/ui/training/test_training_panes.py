@@ -16,11 +16,11 @@ from training_helpers import (  # type: ignore[import-not-found]
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.job_key import JobKey
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import Job, JobError, JobRequest, UploadSource
-from desktop_app.core.training import TrainingPlan, start_job
+from desktop_app.core.training.job_key import JobKey
+from desktop_app.core.training.jobs import TrainingPlan, start_job
 from desktop_app.ui.training import jobs_pane as jobs_pane_module
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.job_models import JobColumn
@@ -192,7 +192,7 @@ def test_notifications_fall_back_to_the_status_bar(qtbot) -> None:
 def test_openai_shows_the_wind_down_dates_and_asks_for_a_key(qtbot, hub: TrainingHub) -> None:
     from datetime import date
 
-    from desktop_app.core.today import pretend_today
+    from desktop_app.core.models.today import pretend_today
 
     with pretend_today(date(2026, 12, 7)):  # a month before OpenAI's cut-off
         dialog = hub.start_training(None, chat_dataset(12))

@@ -10,10 +10,10 @@ from training_helpers import (  # type: ignore[import-not-found]
     practice_server_fixture,  # noqa: F401 (fixture)
 )
 
-from desktop_app.core.job_key import JobKey
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.base import CLIENT_TOKEN_KEY, JobRequest, UploadSource
 from desktop_app.core.providers.practice import PracticeProvider
+from desktop_app.core.training.job_key import JobKey
 from desktop_app.ui.training.hub import TrainingHub
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from desktop_app.app import build_window
-from desktop_app.core.dataset import Dataset
-from desktop_app.core.settings import Preferences
+from desktop_app.core.dataset.records import Dataset
+from desktop_app.core.settings.preferences import Preferences
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
 from desktop_app.ui.main_window import Services

@@ -1,6 +1,6 @@
 """The start dialog's guide, dates, model lists and settings, with real widgets offscreen, a real
 practice server on 127.0.0.1 and the real keyring backend of the conftest. The day is pretended
-through desktop_app.core.today (workers read it too)."""
+through desktop_app.core.models.today (workers read it too)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from training_helpers import chat_dataset, hub_fixture, practice_server_fixture  # type: ignore[import-not-found]  # noqa: F401
 
-from desktop_app.core.today import pretend_today
+from desktop_app.core.models.today import pretend_today
 from desktop_app.ui.training.hub import TrainingHub
 from desktop_app.ui.training.start_check_page import PRACTICE_START_TEXT, START_TEXT
 from desktop_app.ui.training.start_job_dialog import StartJobDialog
@@ -166,7 +166,7 @@ def test_practice_mode_says_start_practice_run(qtbot, open_dialog) -> None:
 def test_nebius_rules_block_in_the_start_dialog(qtbot, hub: TrainingHub) -> None:
     from training_helpers import chat_example  # type: ignore[import-not-found]
 
-    from desktop_app.core.dataset import Dataset
+    from desktop_app.core.dataset.records import Dataset
 
     open_ended = {"messages": [{"role": "user", "content": "Anyone there?"}]}
     dialog = hub.start_training(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core.dataset import Dataset
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.ui.training.hub import TrainingHub

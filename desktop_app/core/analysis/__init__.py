@@ -1,0 +1,1 @@
+"""Checking a whole file: line summaries, the checker process, the validation report."""

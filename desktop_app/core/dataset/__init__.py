@@ -1,0 +1,1 @@
+"""A dataset file and the work on it: lines, edits, review notes, spelling, recovery, splits."""

@@ -1,0 +1,1 @@
+"""The person's preferences and the names they may hold."""

@@ -1,0 +1,1 @@
+"""Token counts, the training estimate (epochs, billed tokens, cost), token statistics."""

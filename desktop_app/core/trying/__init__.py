@@ -1,0 +1,1 @@
+"""Trying a trained model: chat endpoints, and comparisons of two models on prompts."""
