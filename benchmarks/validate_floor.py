@@ -117,9 +117,12 @@ def _timed(command: list[str]) -> tuple[float, str]:
     return took, done.stdout
 
 
-def measure(path: Path, model: str, jobs: int, repeat: int) -> dict[str, Any]:
+def measure(
+    path: Path, model: str, jobs: int, repeat: int, no_voice: bool = False
+) -> dict[str, Any]:
     validate_cmd = [sys.executable, "-m", "desktop_app.cli", "validate", str(path), "--json"]
     validate_cmd += ["--model", model, "--jobs", str(jobs), "--quiet"]
+    validate_cmd += ["--no-voice"] if no_voice else []
     floor_cmd = [sys.executable, __file__, str(path), "--model", model, "--jobs", str(jobs)]
     floor_cmd.append("--floor-only")
     validate_s: list[float] = []
@@ -153,16 +156,23 @@ def main() -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--repeat", type=int, default=3, help="rounds per file (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")
+    parser.add_argument(
+        "--no-voice",
+        action="store_true",
+        help="time validate without the voice checks (what the floor compares with: the "
+        "provider rules and token counts; the voice checks are work the floor does not do)",
+    )
     parser.add_argument("--floor-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_only:
         print(json.dumps(run_floor(args.files[0], args.model, args.jobs)))
         return 0
     cores = os.cpu_count() or 1
-    print(f"cores: {cores}, jobs: {args.jobs}, model: {args.model}")
+    what = "validate --no-voice" if args.no_voice else "validate"
+    print(f"cores: {cores}, jobs: {args.jobs}, model: {args.model}, timing: {what}")
     for path in args.files:
         load_before = os.getloadavg()[0]
-        result = measure(path, args.model, args.jobs, args.repeat)
+        result = measure(path, args.model, args.jobs, args.repeat, args.no_voice)
         load_after = os.getloadavg()[0]
         print(
             f"{result['file']} ({result['file_mib']:.1f} MiB): validate {result['validate_s']:.2f} s, "
