@@ -38,6 +38,7 @@ from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.exports import MANIFEST, TARGETS, ExportResult, export_project
 from desktop_app.core.exports.common import plural
 from desktop_app.qt.tasks import TaskRunner, Worker, WorkerSignals
+from desktop_app.qt.waiting import wait_until
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.layouts import nested
 from desktop_app.ui.places import documents_folder
@@ -328,6 +329,7 @@ class ExportForDialog(QDialog):
 
     def done(self, code: int) -> None:
         """Closing waits for a running export (it is short) so no worker outlives the dialog."""
-        if self._worker is not None:
-            self._worker.done.wait(30)
+        worker = self._worker
+        if worker is not None:  # painting meanwhile
+            wait_until(worker.done.is_set, 30_000)
         super().done(code)

@@ -22,6 +22,7 @@ from desktop_app.core.errors import UserFacingError
 from desktop_app.core.providers.retry import RetryPolicy
 from desktop_app.core.trying.endpoints import Endpoint, ProviderPool, tuned_endpoints
 from desktop_app.qt.tasks import TaskRunner, Worker
+from desktop_app.qt.waiting import wait_until
 
 if TYPE_CHECKING:
     from desktop_app.core.training.jobstore import JobStore
@@ -132,7 +133,8 @@ class TryServices(QObject):
             flag.set()
         self.tasks.cancel_all(owner=self)
         self.providers.close()  # wakes retry waits and ends streams at their next piece
-        finished = self.tasks.wait(timeout_ms, owner=self)
+        # the window keeps painting meanwhile (a slow server can take seconds to let go)
+        finished = wait_until(lambda: not self.tasks.busy_for(self), timeout_ms)
         if self._own_tasks:
             finished = self.tasks.shutdown(timeout_ms) and finished
         if not finished:

@@ -31,6 +31,7 @@ from desktop_app.core.training.job_key import JobKey
 from desktop_app.core.training.jobstore import JobRecord, JobStore
 from desktop_app.qt.job_poller import DEFAULT_TICK_MS, JobPoller
 from desktop_app.qt.tasks import TaskRunner, Worker
+from desktop_app.qt.waiting import wait_until
 from desktop_app.ui.training.notifications import JobNotifier
 
 if TYPE_CHECKING:
@@ -349,7 +350,8 @@ class TrainingHub(QObject):
         self.tasks.cancel_all(owner=self)
         self.providers.stop()  # wakes retry waits; no new requests
         self.practice.stop()  # ends slow answers from the practice server at once
-        finished = self.tasks.wait(timeout_ms, owner=self)
+        # the window keeps painting meanwhile (a slow server can take seconds to let go)
+        finished = wait_until(lambda: not self.tasks.busy_for(self), timeout_ms)
         if self._own_tasks:
             finished = self.tasks.shutdown(timeout_ms) and finished
         if not finished:

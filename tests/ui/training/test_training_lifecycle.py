@@ -5,6 +5,7 @@ running": Qt warnings fail these tests, and the conftest fails a test that leave
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from training_helpers import (  # type: ignore[import-not-found]
     practice_server_fixture,  # noqa: F401 (a pytest fixture)
 )
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow
 
@@ -198,3 +199,18 @@ def test_the_same_content_is_not_uploaded_twice(
     second, first = hub.store.list_jobs()
     assert first.training_file_id == second.training_file_id
     assert first.training_sha256 == second.training_sha256
+
+
+def test_quitting_keeps_the_window_painting_while_a_call_ends(hub) -> None:
+    """A call that only ends once the window's own event loop runs again (a timer here, a slow
+    server's late answer in life): quitting waits for it with the loop running, not frozen."""
+    released = threading.Event()
+
+    def slow(*, cancel, progress) -> str:
+        assert released.wait(10), "the window's timers did not run while quitting waited"
+        return "done"
+
+    hub.call(slow)
+    QTimer.singleShot(50, released.set)
+    assert hub.shutdown(5_000)
+    assert released.is_set()
