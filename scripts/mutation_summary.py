@@ -1,6 +1,7 @@
 """Prints the mutation score per module from mutmut's result files (mutants/**/*.py.meta).
 
-Used by scripts/mutation.sh after `mutmut run`; the table goes into docs/mutation-testing.md.
+Used by scripts/mutation.sh after `mutmut run`; the table goes into docs/architecture.md
+("Tests that notice bugs"). Mutants a partial run (a pattern) did not reach are counted as not run.
 """
 
 from __future__ import annotations
@@ -11,7 +12,15 @@ from collections import Counter
 from pathlib import Path
 
 # mutmut's own exit-code meanings (mutmut/stats.py): 1 and 3 killed, 0 survived, 5 and 33 no test reached it.
-_STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout"}
+_STATUS = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    5: "no tests",
+    33: "no tests",
+    36: "timeout",
+    None: "not run",
+}
 
 
 def summarise(root: Path) -> list[tuple[str, Counter[str]]]:
@@ -29,13 +38,14 @@ def main() -> int:
         print("No mutmut results under mutants/: run `mutmut run` first.")
         return 1
     print(
-        "| Module | Mutants | Killed | Survived | No test reaches it | Timeout | Score (killed of all) |"
+        "| Module | Mutants | Killed | Survived | No test reaches it | Timeout | Not run | Score |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, c in rows:
         total = sum(c.values())
-        score = f"{100 * (c['killed'] + c['timeout']) / total:.0f} %"
-        cells = [total, c["killed"], c["survived"], c["no tests"], c["timeout"]]
+        run = total - c["not run"]  # the score is of the mutants that ran: killed (or timed out)
+        score = f"{100 * (c['killed'] + c['timeout']) / run:.0f} %" if run else "–"
+        cells = [total, c["killed"], c["survived"], c["no tests"], c["timeout"], c["not run"]]
         print(f"| `{name}` | " + " | ".join(str(x) for x in cells) + f" | {score} |")
     return 0
 

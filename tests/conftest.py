@@ -135,3 +135,13 @@ def realworld_dir() -> Path:
     if not path.is_dir():
         pytest.fail(f"the real-world sample files are missing at {path}")
     return path
+
+
+@pytest.fixture
+def no_remembered_keys():
+    """The scrubber starts and ends the test knowing no key (desktop_app.core.keys.scrub)."""
+    from desktop_app.core.keys import scrub
+
+    scrub.forget_keys()
+    yield
+    scrub.forget_keys()

@@ -1,4 +1,4 @@
-"""Per-message checks that mutation testing showed unguarded (docs/mutation-testing.md).
+"""Per-message checks that mutation testing showed unguarded (docs/architecture.md, "Tests that notice bugs").
 
 Each test failed against a mutant of desktop_app/core/checks/messages.py that the older tests let
 through: one bad message stopping the checks of the messages after it, or a finding that no

@@ -1,4 +1,4 @@
-"""Line-shape findings that mutation testing showed unguarded (docs/mutation-testing.md).
+"""Line-shape findings that mutation testing showed unguarded (docs/architecture.md, "Tests that notice bugs").
 
 Each test failed against a mutant of desktop_app/core/checks/structure.py (or jsonline.py) that
 the older tests let through: a comment or a piece of a multi-line example misread as broken JSON,

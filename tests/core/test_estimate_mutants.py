@@ -1,7 +1,7 @@
 """Estimate edges that mutation testing showed unguarded: the allowed epoch range, exact cost, JSON cost.
 
 Each test here failed against a mutant of desktop_app/core/tokens/estimate.py that the older tests let
-through (see docs/mutation-testing.md).
+through (see docs/architecture.md, "Tests that notice bugs").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reading one line: where the error is, and the parser's own words when no plain ones exist.
 
 Each test failed against a mutant of desktop_app/core/dataset/jsonline.py that the older tests let
-through (docs/mutation-testing.md). The offset is where the raw editor puts the cursor.
+through (docs/architecture.md, "Tests that notice bugs"). The offset is where the raw editor puts the cursor.
 """
 
 from __future__ import annotations

@@ -12,12 +12,7 @@ import pytest
 from desktop_app.core.keys import scrub as scrubber
 from desktop_app.core.keys.scrub import HIDDEN, looks_like_key, remember_key, scrub, scrub_value
 
-
-@pytest.fixture(autouse=True)
-def _no_remembered_keys():  # type: ignore[no-untyped-def]
-    scrubber.forget_keys()
-    yield
-    scrubber.forget_keys()
+pytestmark = pytest.mark.usefixtures("no_remembered_keys")  # tests/conftest.py
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Token counting edges that mutation testing showed unguarded (docs/mutation-testing.md).
+"""Token counting edges that mutation testing showed unguarded (docs/architecture.md, "Tests that notice bugs").
 
 The encoding is cached once per process, so the older tests only built it once, in whichever
 test came first: a broken build could pass unseen. These tests build it afresh, make it refuse

@@ -1,7 +1,7 @@
 """Together's and Fireworks' rules at their edges, found unguarded by mutation testing.
 
 Each test failed against a mutant of desktop_app/core/checks/provider_rules.py that the older
-tests let through (docs/mutation-testing.md): a rule applied one example too early or too late,
+tests let through (docs/architecture.md, "Tests that notice bugs"): a rule applied one example too early or too late,
 a finding that no longer points at its message or field, a crash on a half-written example, a
 size in the wrong unit.
 """
