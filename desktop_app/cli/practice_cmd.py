@@ -49,16 +49,18 @@ def run(args: argparse.Namespace) -> int:
             f"The practice server could not listen on port {args.port} ({exc.strerror or 'in use'}).",
             "Pick another port with --port, or leave it out to use any free one.",
         ) from None
-    say(
-        f"Practice server running at {server.base_url} (pace {args.pace:g}×). Nothing leaves this computer."
-    )
-    say(
-        f"Try it: ftstudio train FILE --provider practice --base-url {server.base_url} --model gpt-4o-mini --follow"
-    )
-    note("Press Ctrl+C to stop.")
-    try:
+    try:  # from here on, Ctrl+C stops the server (its thread would keep the command alive)
+        say(
+            f"Practice server running at {server.base_url} (pace {args.pace:g}×). Nothing leaves this computer."
+        )
+        say(
+            f"Try it: ftstudio train FILE --provider practice --base-url {server.base_url} --model gpt-4o-mini --follow"
+        )
+        note("Press Ctrl+C to stop.")
         server.serve_until_interrupted()
     except KeyboardInterrupt:
+        pass
+    finally:
         server.stop()
-        note("Practice server stopped.")
+    note("Practice server stopped.")
     return EXIT_OK
