@@ -17,6 +17,7 @@ import pytest
 from tests.cli.conftest import REPO
 from tests.core.compare_support import BASE_MODEL, answer, examples, jsonl, train
 
+from ctrl_c import interruptible
 from desktop_app.core.practice_server import Fault, PracticeServer
 from desktop_app.core.trying.comparison import Comparison
 
@@ -168,6 +169,7 @@ def test_ctrl_c_stops_and_keeps_the_replies_that_arrived(server, trained, prompt
         ],
         cwd=REPO, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         encoding="utf-8",
+        preexec_fn=interruptible,  # Ctrl+C works even when the suite runs in the background
     )  # fmt: skip
     seen = []
     assert child.stderr is not None

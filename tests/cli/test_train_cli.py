@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from ctrl_c import interruptible
 from desktop_app.core.keys import secrets
 from desktop_app.core.practice_server import PracticeServer
 from desktop_app.core.training.jobstore import JobStore
@@ -219,6 +220,7 @@ def test_practice_server_command_serves_until_interrupted(tmp_path: Path) -> Non
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,  # Ctrl+C works even when the suite runs in the background
     )
     try:
         assert child.stdout is not None

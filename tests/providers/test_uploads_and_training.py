@@ -112,7 +112,10 @@ def test_a_cancelled_multipart_upload_is_cancelled_at_the_provider(
             part_size=1000,
         )
 
-    assert _posts(server, "/parts") == 2
+    # the cancel comes while part 2 is being sent: that request may be cut off before the server
+    # reads it (a busy machine), so one or two parts arrive, never the rest of the file's parts
+    assert len(training_data(200)) > 10 * 1000
+    assert _posts(server, "/parts") in (1, 2)
     assert _posts(server, "/cancel") == 1
     assert not any(r.path.endswith("/complete") for r in server.requests)
 
