@@ -1,8 +1,8 @@
 """The window never waits longer than 100 ms in normal use: opening, checking, editing, saving,
 switching files, on the sample and on a generated 5,000-example file.
 
-A 10 ms heartbeat timer on the GUI thread measures the longest gap between its ticks; any wait or
-long piece of work on that thread shows up as a gap. The time the thread was ready to run but
+A 10 ms heartbeat timer on the GUI thread measures the longest gap between its ticks beyond those
+10 ms; any wait or long piece of work on that thread shows up as such a gap. The time the thread was ready to run but
 waited for a core is taken out of each gap (where Linux tells: desktop_app/core/run_queue.py):
 these tests share a busy machine, and the scheduler's delays are not the app's. The app runs in a
 process of its own, built as `finetune-studio` builds it (responsive_run.py says why).
