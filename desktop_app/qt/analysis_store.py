@@ -212,6 +212,11 @@ class AnalysisStore(QObject):
         return self._worker is not None
 
     @property
+    def dataset_checking(self) -> bool:
+        """The whole-file checks are due or running (their findings are on the way)."""
+        return self._dataset_timer.isActive() or self._dataset_worker is not None
+
+    @property
     def rechecking(self) -> bool:
         """Edited lines are being checked again (their new results are on the way)."""
         return self._recheck is not None or bool(self._edited)

@@ -100,7 +100,7 @@ def test_problems_pane_selects_example_and_applies_fix(qtbot, window, sample_fil
     open_and_check(qtbot, window, sample_file)
     window.edits.step_problem(1)  # the first problem at or after the current example (line 1) …
     assert window.examples_pane.current_record() == 5  # … the name line 6's reply brings in
-    for _ in range(3):  # lines 10 and 11 state facts too (teaches_facts), then line 12
+    for _ in range(2):  # line 10 states facts too (teaches_facts), then line 12
         window.edits.step_problem(1)
     assert window.examples_pane.current_record() == 11
     assert window.problems_pane.fix_button.isVisible()

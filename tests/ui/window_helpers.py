@@ -44,6 +44,8 @@ def is_checked(window: MainWindow) -> bool:
     return (
         analysis.enabled
         and not analysis.checking
+        and not analysis.rechecking
+        and not analysis.dataset_checking  # the whole-file findings are final
         and analysis.checked_count == len(analysis.summaries)
         and bool(analysis.dataset_problems())
     )
