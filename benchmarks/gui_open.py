@@ -8,6 +8,9 @@
     python benchmarks/gui_open.py FILE --vs-validate  # also time `ftstudio validate` on FILE
     python benchmarks/gui_open.py --startup         # first painted window vs a bare PySide6 one
 
+The file opens once the window has settled (its dictionary loaded in the background), as when a
+writer picks a file a moment after the window appears.
+
 open:     first_rows_s (open → first rows in the table, painted), all_checked_s (open → every
           line checked), max_stall_ms (longest gap between ticks of a 5 ms timer during load and
           check: how long the window could not react), max_stall_own_ms (the same, less the
@@ -94,6 +97,7 @@ def run_open(
     window.resize(1400, 860)
     window.show()
     app.processEvents()
+    _wait_for_start_up(app)
 
     results: dict[str, float] = {"file_mib": path.stat().st_size / 1048576}
     gaps: list[float] = []
@@ -181,6 +185,18 @@ def run_open(
     window.close()
     collector.stop()
     return results
+
+
+def _wait_for_start_up(app: Any, timeout_s: float = 10.0) -> None:
+    """Let the window's start-up work end (the dictionary loads in the background) before the
+    file opens, as when a writer picks a file a moment after the window appears."""
+    from desktop_app.core.dataset.spelling import DEFAULT_LANGUAGE, loaded_speller
+
+    deadline = time.perf_counter() + timeout_s
+    while loaded_speller(DEFAULT_LANGUAGE) is None and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
 
 
 class _FilterClock:

@@ -143,7 +143,16 @@ def create_application(argv: Sequence[str]) -> QApplication:
     QApplication.setOrganizationName("FinetuneStudio")
     QApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("finetune-studio")
+    sys.setswitchinterval(GIL_SWITCH_S)
     return QApplication([sys.argv[0] if sys.argv else "finetune-studio", *argv])
+
+
+# How long a thread may keep the interpreter lock when another wants it (Python's default: 5 ms).
+# The window's workers (loading, repairing, searching) run Python, and each time Qt calls the
+# window's Python code (every table cell it paints) the GUI thread must win the lock back: a
+# paint made of hundreds of such calls took 100–250 ms beside a busy worker; with 1 ms the
+# longest stall while a file opens and is checked fell to 30–60 ms (benchmarks/README.md).
+GIL_SWITCH_S = 0.001
 
 
 def build_services(

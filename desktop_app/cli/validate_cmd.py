@@ -139,6 +139,7 @@ def _analyze(
             previews=False,
             on_bytes=bar.advance,
             words=words,
+            voice=not args.no_voice,
         )
 
 

@@ -47,6 +47,24 @@ QUIET_LIMIT = 200  # edited records re-checked quietly per event-loop turn; more
 DATASET_DEBOUNCE_MS = 400
 
 
+def warm_up_checking() -> None:
+    """Import what the first check of a big file needs, while the window is idle after start.
+
+    Left to the first open, these imports took that moment 50–90 ms of the GUI thread and of
+    the interpreter lock (PySide's import hook reads each new module's source), a stall just
+    as the first rows arrive (benchmarks/gui_open.py)."""
+    import importlib
+    import multiprocessing.pool
+    import multiprocessing.queues
+    import multiprocessing.synchronize  # noqa: F401
+    import sys
+
+    from desktop_app.core.analysis import process_checker  # noqa: F401 - and the analyzer
+
+    spawn = "win32" if sys.platform == "win32" else "posix"
+    importlib.import_module(f"multiprocessing.popen_spawn_{spawn}")  # what a spawn pool starts
+
+
 def check_records(
     checker: CheckerProcess,
     model: str,

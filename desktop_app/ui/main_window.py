@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt import gc_guard
+from desktop_app.qt.analysis_store import warm_up_checking
 from desktop_app.qt.waiting import shut_down
 from desktop_app.ui import theme, window_editing
 from desktop_app.ui.icons import clear_cache, icon, icon_set
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText("")
         self.set_document(self.new_document())
         QTimer.singleShot(0, self.editor.warm_up)
+        QTimer.singleShot(0, warm_up_checking)
 
     # ---- building ------------------------------------------------------------------------
     def _build_panes(self) -> None:

@@ -69,6 +69,7 @@ class Words(QObject):
         window.document_changed.connect(self._on_document)
         self._on_document()
         window.installEventFilter(self)  # new dialogs (ChildAdded), then their Show
+        QTimer.singleShot(0, self._load_dictionary)  # while the window is idle after start
 
     # ---- documents ----------------------------------------------------------------------
     @Slot()
@@ -84,6 +85,13 @@ class Words(QObject):
         self.context.changed.connect(self._update_language_menu)
         self.editor_spelling.set_context(self.context)
         self._update_language_menu()
+
+    @Slot()
+    def _load_dictionary(self) -> None:
+        """Start loading the dictionary now rather than when the first file opens (then its
+        loading competed with the file's for the interpreter lock, and the window stalled)."""
+        if self.service.enabled and self.context is not None:
+            self.service.speller(self.context.language)
 
     # ---- menus --------------------------------------------------------------------------
     def _build_spelling_menu(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -285,3 +286,17 @@ def test_spawned_workers_when_threads_run(tmp_path: Path, small_ranges: None) ->
         stop.set()
         helper.join()
     assert result.summaries == expected(path)
+
+
+def test_without_voice_no_features_are_measured(tmp_path: Path) -> None:
+    """`validate --no-voice` reads no voice features, so none are measured (the rest stays)."""
+    raws = [raw(chat(S(), U(f"Question {i}?"), A(f"Answer {i}, best regards."))) for i in range(5)]
+    voiced = Analyzer(MODEL).records(raws, 1)
+    plain = Analyzer(MODEL, voice=False).records(raws, 1)
+    assert all(s.voice is not None for s in voiced)
+    assert all(s.voice is None for s in plain)
+    assert [replace(s, voice=None) for s in voiced] == plain
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(b"\n".join(raws) + b"\n")
+    assert all(s.voice is None for s in analyze_file(path, MODEL, jobs=1, voice=False).summaries)
+    assert all(s.voice is not None for s in analyze_file(path, MODEL, jobs=1).summaries)

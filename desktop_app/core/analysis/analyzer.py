@@ -18,6 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.analysis.gc_pause import without_cycle_collector as _without_cycle_collector
+from desktop_app.core.analysis.record_summary import (
+    RecordSummary,
+    summaries_from_tuples,
+    summary_as_tuple,
+)
 from desktop_app.core.analysis.summary_parts import chat_hashes, example_hashes, image_count
 from desktop_app.core.analysis.summary_parts import example_hashes as _hashes  # noqa: F401 - the tests use it
 from desktop_app.core.checks import check_line
@@ -26,7 +31,7 @@ from desktop_app.core.checks.dataset_level import dataset_problems
 from desktop_app.core.checks.messages import scan_texts
 from desktop_app.core.checks.plain import PlainPass, plain_pass
 from desktop_app.core.checks.provider_rules import LINE_RULES, example_problems
-from desktop_app.core.checks.voice.features import VoiceFeatures, sign_summaries, voice_features
+from desktop_app.core.checks.voice.features import sign_summaries, voice_features
 from desktop_app.core.checks.voice.wordlist import BannedScanner, WordList
 from desktop_app.core.dataset.jsonline import ParsedLine, RecordKind, classify, parse_line
 from desktop_app.core.dataset.preview import line_preview
@@ -54,31 +59,19 @@ BOM = b"\xef\xbb\xbf"
 _EXAMPLE_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE)
 
 
-@dataclass(frozen=True, slots=True)
-class RecordSummary:
-    kind: RecordKind
-    preview: str  # the table's text for the line (desktop_app.core.dataset.preview)
-    turns: int  # number of messages
-    tokens: int | None  # Cookbook total for the example, None if not countable
-    assistant_tokens: int | None
-    trained_tokens: int | None
-    problems: tuple[Problem, ...]  # per-line problems, `line` filled in
-    content_hash: bytes  # canonical hash for duplicates/leaks; b"" for blank/broken
-    prompt_hash: bytes  # hash of everything before the final assistant reply; b"" if none
-    images: int = 0  # image parts in the example
-    has_system: bool = False
-    has_user: bool = False
-    voice: VoiceFeatures | None = None  # what the voice checks read (desktop_app.core.checks.voice)
-
-
 class Analyzer:
     """Summarises lines for one model and provider (the encoding is loaded on first use)."""
 
     def __init__(
-        self, model: str = DEFAULT_MODEL, provider: str = "openai", words: WordList | None = None
+        self,
+        model: str = DEFAULT_MODEL,
+        provider: str = "openai",
+        words: WordList | None = None,
+        voice: bool = True,  # False: no voice features (`validate --no-voice` reads none)
     ) -> None:
         self.model = model
         self.provider = provider
+        self.voice = voice
         self.banned = BannedScanner(words) if words is not None and words.banned else None
         self.counter = TokenCounter(model)
         self._text_cache: dict[str, int] = {}
@@ -111,12 +104,14 @@ class Analyzer:
                 previews=previews,
                 fast=fast,
                 banned=self.banned,
+                voice=self.voice,
             )
             for i, (raw, (p, certified), fast, tokens) in enumerate(
                 zip(raws, parsed, passes, counts, strict=True)
             )
         ]
-        return sign_summaries(summaries)  # the voice checks' MinHashes, for the batch at once
+        # the voice checks' MinHashes, for the batch at once
+        return sign_summaries(summaries) if self.voice else summaries
 
     def count_many(
         self, values: Sequence[Any], *, num_threads: int | None = None
@@ -260,6 +255,7 @@ def summarize(
     previews: bool = True,
     fast: PlainPass | None = None,
     banned: BannedScanner | None = None,
+    voice: bool = True,
 ) -> RecordSummary:
     """One line's summary; `fast` is the line's plain pass when the caller has made it."""
     kind = parsed.kind
@@ -295,9 +291,9 @@ def summarize(
         images = image_count(conversation)
     if banned is not None:
         problems += tuple(banned.problems(conversation, line))
-    voice = voice_features(conversation, reply_at)
-    if voice is not None and kind is RecordKind.PREFERENCE:
-        voice = voice._replace(reply_index=-1)  # the reply is not one of the messages
+    features = voice_features(conversation, reply_at) if voice else None
+    if features is not None and kind is RecordKind.PREFERENCE:
+        features = features._replace(reply_index=-1)  # the reply is not one of the messages
     return RecordSummary(  # positional: this runs for every line
         kind,
         line_preview(parsed, raw) if previews else "",
@@ -311,7 +307,7 @@ def summarize(
         images,
         has_system,
         has_user,
-        voice,
+        features,
     )
 
 
@@ -384,13 +380,15 @@ def analyze_file(
     previews: bool = True,
     on_bytes: Callable[[int], None] | None = None,
     words: WordList | None = None,
+    voice: bool = True,
 ) -> FileAnalysis:
     """Summaries of every line of a file, streamed, on `jobs` processes (default: every core).
 
     This process works too: it takes byte ranges from the end of the file while the workers
     take them from the start, so `jobs` processes run in all. `previews=False` leaves the
     previews empty (the command line does not show them; it saves memory). `on_bytes(n)` is
-    called with the size of each byte range once it is checked (for a progress bar).
+    called with the size of each byte range once it is checked (for a progress bar);
+    `voice=False` skips the voice features (`validate --no-voice`).
     Raises DatasetOpenError (a plain sentence) when the file cannot be read.
     """
     path = Path(path)
@@ -398,7 +396,7 @@ def analyze_file(
     start = len(BOM) if bom else 0
     jobs = max(1, jobs or os.cpu_count() or 1)
     ranges = split_ranges(path, start, size, RANGE_BYTES)
-    work = RangeWork(str(path), model, provider, previews, words)
+    work = RangeWork(str(path), model, provider, previews, words, voice)
     done = on_bytes or (lambda _n: None)
     if jobs <= 1 or size < IN_PROCESS_BYTES or len(ranges) < 2:
         return FileAnalysis(path, size, bom, _join(_ran(work.run(r), r, done) for r in ranges))
@@ -486,9 +484,16 @@ class RangeWork:
     window's first check uses it too, `desktop_app/core/analysis/process_checker.py`)."""
 
     def __init__(
-        self, path: str, model: str, provider: str, previews: bool, words: WordList | None = None
+        self,
+        path: str,
+        model: str,
+        provider: str,
+        previews: bool,
+        words: WordList | None = None,
+        voice: bool = True,
     ) -> None:
         self.path = path
+        self.voice = voice
         self.model = model
         self.provider = provider
         self.previews = previews
@@ -502,18 +507,19 @@ class RangeWork:
             "provider": self.provider,
             "previews": self.previews,
             "words": self.words,
+            "voice": self.voice,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.path, self.model = state["path"], state["model"]
         self.provider, self.previews = state["provider"], state["previews"]
-        self.words = state.get("words")
+        self.words, self.voice = state.get("words"), state.get("voice", True)
         self._analyzer = None
 
     @property
     def analyzer(self) -> Analyzer:
         if self._analyzer is None:
-            self._analyzer = _shared_analyzer(self.model, self.provider, self.words)
+            self._analyzer = _shared_analyzer(self.model, self.provider, self.words, self.voice)
         return self._analyzer
 
     def run(self, byte_range: tuple[int, int]) -> RangeResult:
@@ -537,14 +543,18 @@ class RangeWork:
         return len(raws), summaries
 
 
-_analyzers: dict[tuple[str, str, WordList | None], Analyzer] = {}
+_analyzers: dict[tuple[str, str, WordList | None, bool], Analyzer] = {}
 
 
-def _shared_analyzer(model: str, provider: str, words: WordList | None = None) -> Analyzer:
-    """One Analyzer per model, provider and word list in each process (encodings load once)."""
-    analyzer = _analyzers.get((model, provider, words))
+def _shared_analyzer(
+    model: str, provider: str, words: WordList | None = None, voice: bool = True
+) -> Analyzer:
+    """One Analyzer per model, provider, word list and voice in each process (encodings load
+    once)."""
+    key = (model, provider, words, voice)
+    analyzer = _analyzers.get(key)
     if analyzer is None:
-        analyzer = _analyzers[(model, provider, words)] = Analyzer(model, provider, words)
+        analyzer = _analyzers[key] = Analyzer(*key)
     return analyzer
 
 
@@ -552,20 +562,6 @@ def run_range(work: RangeWork, byte_range: tuple[int, int]) -> tuple[int, list[t
     """Run one range in a worker; summaries travel as plain tuples (pickled several times faster)."""
     count, summaries = work.run(byte_range)
     return count, [summary_as_tuple(s) for s in summaries]
-
-
-_FIELDS = RecordSummary.__slots__
-
-
-def summary_as_tuple(summary: RecordSummary) -> tuple[Any, ...]:
-    """A summary as a plain tuple, to send to another process (`RecordSummary(*row)` back)."""
-    return tuple(getattr(summary, name) for name in _FIELDS)
-
-
-def summaries_from_tuples(result: tuple[int, list[tuple[Any, ...]]]) -> RangeResult:
-    """A range's result as `run_range` sent it: (lines, summaries)."""
-    count, rows = result
-    return count, [RecordSummary(*row) for row in rows]
 
 
 def _join(parts: Iterator[RangeResult]) -> list[RecordSummary]:

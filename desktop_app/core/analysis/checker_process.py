@@ -260,7 +260,7 @@ def _handle(analyzer: Analyzer, op: str, payload: Any) -> Any:
     if op == "count":
         return [analyzer.counter.count_example(value) for value in payload]
     if op == "records":
-        from desktop_app.core.analysis.analyzer import summary_as_tuple
+        from desktop_app.core.analysis.record_summary import summary_as_tuple
 
         return [summary_as_tuple(s) for s in _summaries(analyzer, payload)]
     raise ValueError(f"unknown request {op}")

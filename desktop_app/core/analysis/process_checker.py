@@ -20,8 +20,8 @@ from desktop_app.core.analysis.analyzer import (
     RangeWork,
     run_range,
     split_ranges,
-    summaries_from_tuples,
 )
+from desktop_app.core.analysis.record_summary import summaries_from_tuples
 from desktop_app.core.cancel import CancelToken
 from desktop_app.core.processes import lower_priority, process_pool
 

@@ -46,16 +46,11 @@ class OpenPlan:
     converted: int = 0
     not_converted: list[str] = field(default_factory=list)
     items: list[PreviewItem] = field(default_factory=list)
+    examples: int = 0  # how many of `records` are examples (counted off the GUI thread)
 
     @property
     def worth_offering(self) -> bool:
         return (self.repair.changed and self.repair.structural) or self.converted > 0
-
-    @property
-    def examples(self) -> int:
-        return sum(
-            1 for r in self.records if r.parse().kind in (RecordKind.CHAT, RecordKind.PREFERENCE)
-        )
 
     def banner(self) -> str:
         """The sentence for the banner above the examples."""
@@ -97,7 +92,11 @@ def plan_for(
         _bring_in(plan, mapping, dataset)
     if not plan.converted:
         plan.items = _repair_items(result)
+    plan.examples = sum(1 for r in plan.records if r.parse().kind in _EXAMPLE_KINDS)
     return plan
+
+
+_EXAMPLE_KINDS = (RecordKind.CHAT, RecordKind.PREFERENCE)
 
 
 def _value(record: Record) -> Any:
