@@ -132,6 +132,9 @@ class Document(QObject):
         self.recovery_file = recovery.new_recovery_file()
         self.never_saved = False  # recovered/imported work that has no file of its own yet
         self.loading = False
+        # the file the records were loaded from, as it was then: path, size, mtime_ns (None: not
+        # loaded from a file, or it could not be looked at)
+        self.source_file: tuple[Path, int, int] | None = None
         self._was_modified = False
         self._load_worker: Worker | None = None
         self._in_flight = threading.Semaphore(0)  # released once per load batch taken (loader.py)
@@ -197,16 +200,17 @@ class Document(QObject):
         self._load_worker = None
         self.dataset.revision = 0
         self.review.load(result.matches, result.unmatched, result.sections)
+        try:
+            stat = result.path.stat()
+            self.source_file = (result.path, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            self.source_file = None
         self.loading = False
         self.loading_changed.emit(False)
         self.loaded.emit()
         self.analysis.file_bytes = result.total_bytes
         self.search.disk = result.disk
-        try:
-            stat = result.path.stat()
-            self.analysis.source_file = (result.path, stat.st_size, stat.st_mtime_ns)
-        except OSError:
-            self.analysis.source_file = None
+        self.analysis.source_file = self.source_file
         self.analysis.start()
 
     @Slot(object)

@@ -1,8 +1,9 @@
 """Offering to repair a file (or bring in its examples) when it opens, and doing it.
 
 `RepairController(window, parts, shown)` is built once by `MainWindow.complete()`. After a file
-has loaded, `plan_for` (core) runs on a worker with progress and Cancel in the banner; when the
-file is not one example per line, or holds another shape, the banner offers Preview and Repair.
+has loaded, `plan_for` (core) runs on a worker with progress and Cancel in the banner (for a big
+file in a child process, core/convert/plan_process.py); when the file is not one example per
+line, or holds another shape, the banner offers Preview and Repair.
 Repair is one undo step on the open document; the file on disk is untouched, and saving suggests a
 new name beside the original ("… (repaired).jsonl").
 """
@@ -26,6 +27,7 @@ from desktop_app.ui.window_parts import Shown, WindowParts
 
 if TYPE_CHECKING:
     from desktop_app.core.dataset.records import Dataset
+    from desktop_app.qt.document import Document
     from desktop_app.ui.main_window import MainWindow
 
 SHOW_WORKING_AFTER_MS = 300  # a quick look at a small file shows no progress bar at all
@@ -33,6 +35,29 @@ SHOW_WORKING_AFTER_MS = 300  # a quick look at a small file shows no progress ba
 
 def _plan(snapshot: Dataset, *, cancel: CancelToken, progress: Callable[[float], None]) -> OpenPlan:
     return plan_for(snapshot, progress=progress, cancelled=lambda: cancel.cancelled)
+
+
+def _plan_file(path: Path, *, cancel: CancelToken, progress: Callable[[float], None]) -> OpenPlan:
+    from desktop_app.core.convert.plan_process import plan_file
+
+    return plan_file(path, cancel=cancel, progress=progress)
+
+
+def _unchanged_big_file(document: Document) -> Path | None:
+    """The file the document's records were loaded from, when it is big enough to be looked at
+    in a child process and neither the records nor the file changed since (else None)."""
+    from desktop_app.core.convert.plan_process import MIN_BYTES
+
+    source = document.source_file
+    if source is None or document.dataset.revision != 0:
+        return None
+    path, size, mtime = source
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    same = (stat.st_size, stat.st_mtime_ns) == (size, mtime)
+    return path if same and size >= MIN_BYTES else None
 
 
 class RepairController(QObject):
@@ -91,7 +116,6 @@ class RepairController(QObject):
         from desktop_app.core.dataset.records import Dataset
 
         dataset = document.dataset
-        snapshot = Dataset(list(dataset), path=dataset.path, bom=dataset.bom)
         self._revision = dataset.revision
         signals = WorkerSignals()
         signals.progress.connect(self._on_progress)
@@ -99,7 +123,12 @@ class RepairController(QObject):
         signals.cancelled.connect(self._on_cancelled)
         signals.failed.connect(self._on_failed)
         self._signals = signals
-        self._worker = self.window.pools.run(_plan, snapshot, owner=self, signals=signals)
+        big = _unchanged_big_file(document)
+        if big is not None:  # pure Python for a second or more: not in the window's process
+            self._worker = self.window.pools.run(_plan_file, big, owner=self, signals=signals)
+        else:
+            snapshot = Dataset(list(dataset), path=dataset.path, bom=dataset.bom)
+            self._worker = self.window.pools.run(_plan, snapshot, owner=self, signals=signals)
         self._working_timer.start()
 
     @Slot()

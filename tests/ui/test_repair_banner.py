@@ -167,3 +167,67 @@ def test_looking_at_a_big_file_shows_progress_and_can_be_cancelled(
         qtbot.mouseClick(banner.cancel_button, Qt.MouseButton.LeftButton)
     assert not banner.isVisible() and window.repair.plan is None
     assert len(window.document.dataset) == path.read_bytes().count(b"\n") + 1  # nothing changed
+
+
+def test_a_big_file_is_looked_at_in_a_child_process(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    """Over 2 MB the look runs in a child (core/convert/plan_process.py): the window's own
+    threads would hold the interpreter lock the painting needs. The offer is the same."""
+    from desktop_app.core.convert import plan_process
+
+    looked: list[Path] = []
+    real = plan_process.plan_file
+
+    def spy(path: Path, **kwargs):
+        looked.append(path)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(plan_process, "plan_file", spy)
+    path = tmp_path / "big.json"
+    chat = {
+        "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+    }
+    path.write_text(json.dumps([chat] * 20_000, indent=2), encoding="utf-8")
+    assert path.stat().st_size > plan_process.MIN_BYTES
+    _open(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.repair.banner.repair_button.isVisible(), timeout=60_000)
+    assert looked == [path]
+    lines = path.read_bytes().count(b"\n") + 1
+    assert window.repair.banner.text.text() == (
+        "This file isn't one example per line. "
+        f"Finetune Studio can repair it: 20,000 examples from {lines:,} lines."
+    )
+    qtbot.mouseClick(window.repair.banner.repair_button, Qt.MouseButton.LeftButton)
+    assert len(window.document.dataset) == 20_000
+    assert all(r.parse().kind is RecordKind.CHAT for r in window.document.dataset)
+
+
+def test_an_edited_file_is_looked_at_on_a_thread(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    """Once the records differ from the file (or the file changed), the child cannot read them
+    from disk: the look takes the window's records."""
+    from desktop_app.core.convert import plan_process
+
+    looked: list[Path] = []
+    real = plan_process.plan_file
+
+    def spy(path: Path, **kwargs):
+        looked.append(path)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(plan_process, "plan_file", spy)
+    path = tmp_path / "big.json"
+    chat = {
+        "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+    }
+    path.write_text(json.dumps([chat] * 20_000, indent=2), encoding="utf-8")
+    _open(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.repair.banner.repair_button.isVisible(), timeout=60_000)
+    assert looked == [path]
+    window.document.dataset.revision += 1  # as after an edit
+    window.repair.check()
+    qtbot.waitUntil(lambda: window.repair.banner.repair_button.isVisible(), timeout=60_000)
+    assert looked == [path]  # not looked at again in a child
+    assert window.repair.plan is not None and window.repair.plan.examples == 20_000
