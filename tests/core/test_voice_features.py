@@ -76,3 +76,16 @@ def test_specifics_the_user_gave_are_echoed_not_new() -> None:
     assert specifics("Thanks, we are on it. See you soon!", "Hi") == ((), 0)
     code = "```python\nprint(4200 + 3.5)\n```\nThat prints the sum."
     assert reply(code).facts == ()  # numbers in code are not facts
+
+
+def test_a_lone_surrogate_is_measured_not_fatal() -> None:
+    """A broken file's "\\ud800" escape reads as a lone surrogate, which UTF-8 cannot encode:
+    the voice features measured such a reply by crashing `validate` (and the window's check)."""
+    conversation = [
+        {"role": "user", "content": "Price of the \ud800 Galaxy S24 please"},
+        {"role": "assistant", "content": "It costs $799 \ud800 today.\nBest,\nAna"},
+    ]
+    features = voice_features(conversation, 1)
+    assert features is not None
+    assert features.words == 7 and features.sign_off == "best, ana"
+    assert ("price", "$799", "799") in features.facts

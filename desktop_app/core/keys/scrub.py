@@ -70,13 +70,23 @@ def looks_like_key(text: str) -> bool:
 
 
 def scrub_value(value: Any) -> Any:
-    """A JSON-ready value with every string in it scrubbed (for JSON and CSV the app writes)."""
+    """A JSON-ready value with every string in it scrubbed (for JSON and CSV the app writes).
+
+    A report of a big file holds hundreds of thousands of strings, most of them repeated (codes,
+    messages, keys): each distinct one is scrubbed once."""
+    return _scrub_value(value, {})
+
+
+def _scrub_value(value: Any, done: dict[str, str]) -> Any:
     if isinstance(value, str):
-        return scrub(value)
+        clean = done.get(value)
+        if clean is None:
+            clean = done[value] = scrub(value)
+        return clean
     if isinstance(value, dict):
-        return {scrub_value(k): scrub_value(v) for k, v in value.items()}
+        return {_scrub_value(k, done): _scrub_value(v, done) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [scrub_value(v) for v in value]
+        return [_scrub_value(v, done) for v in value]
     return value
 
 

@@ -126,7 +126,7 @@ def maybe_facts(text: str) -> bool:
 
 def _maybe_names(text: str) -> bool:
     """More capitalised words than sentences could start (a cheap look before the pattern)."""
-    shouty = text.encode().translate(_UPPER)
+    shouty = text.encode("utf-8", "surrogatepass").translate(_UPPER)  # a lone surrogate too
     capitalised = shouty.count(b" A") - shouty.count(b" A ")  # not “I” or “A”
     starts = text.count(". ") + text.count("\n") + text.count("! ") + text.count("? ")
     return capitalised > starts and _NAME_LIKE(text) is not None

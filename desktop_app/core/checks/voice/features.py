@@ -227,7 +227,7 @@ def voice_features(conversation: list[Any], reply_at: int) -> VoiceFeatures | No
     raw_words = style.split()
     shown = max(1, len(raw_words))
     words = shown if style is reply else reply.count(" ") + reply.count("\n") + 1
-    encoded = style.encode()
+    encoded = style.encode("utf-8", "surrogatepass")  # a broken file's lone surrogate too
     padded = b" " + encoded.lower().translate(_PUNCTUATION) + b" "
     sentences = max(1, sum(map(encoded.count, _SENTENCE_ENDS)) + (style.rstrip()[-1:] in ".!?"))
     syllables = SYLLABLES_PER_VOWEL * sum(map(padded.count, _VOWEL_BYTES))
@@ -286,7 +286,7 @@ def _without_code(text: str) -> str:
 
 def plain_words(text: str) -> list[bytes]:
     """The lower-cased words of a text in UTF-8, punctuation dropped (no regular expression)."""
-    return text.lower().encode().translate(_PUNCTUATION).split()
+    return text.lower().encode("utf-8", "surrogatepass").translate(_PUNCTUATION).split()
 
 
 def shingles(text: str) -> bytes:
