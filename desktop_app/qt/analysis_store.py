@@ -47,12 +47,13 @@ QUIET_LIMIT = 200  # edited records re-checked quietly per event-loop turn; more
 DATASET_DEBOUNCE_MS = 400
 
 
-def warm_up_checking() -> None:
-    """Import what the first check of a big file needs, while the window is idle after start.
+def warm_up_checking(**_task: Any) -> None:
+    """Import what the first check of a big file needs, on a worker after start (a task).
 
     Left to the first open, these imports took that moment 50–90 ms of the GUI thread and of
     the interpreter lock (PySide's import hook reads each new module's source), a stall just
-    as the first rows arrive (benchmarks/gui_open.py)."""
+    as the first rows arrive (benchmarks/gui_open.py); on the GUI thread at start they were the
+    same stall, earlier (tests/ui/test_responsive.py)."""
     import importlib
     import multiprocessing.pool
     import multiprocessing.queues

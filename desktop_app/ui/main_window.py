@@ -20,7 +20,7 @@ from desktop_app.qt.waiting import shut_down
 from desktop_app.ui import theme, window_editing
 from desktop_app.ui.icons import clear_cache, icon, icon_set
 from desktop_app.ui.window_editing import EditActions
-from desktop_app.ui.window_parts import Selection, Shown, WindowParts
+from desktop_app.ui.window_parts import WARM_UP_AFTER_MS, Selection, Shown, WindowParts
 from desktop_app.ui.window_status import StatusWidgets, WindowStatus
 
 if TYPE_CHECKING:
@@ -177,7 +177,11 @@ class MainWindow(QMainWindow):
         self.status_label.setText("")
         self.set_document(self.new_document())
         QTimer.singleShot(0, self.editor.warm_up)
-        QTimer.singleShot(0, warm_up_checking)
+        QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
+
+    @Slot()
+    def _warm_up(self) -> None:
+        self.pools.run(warm_up_checking, owner=self)
 
     # ---- building ------------------------------------------------------------------------
     def _build_panes(self) -> None:

@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from desktop_app.ui.side_area import SideArea
 
 
+# Start-up work that can wait (the first check's imports, the dictionary) begins this long after
+# the window is complete: at once, it competed with building the window and with a file opened
+# right away for the interpreter lock (a 100-130 ms stall, tests/ui/test_responsive.py).
+WARM_UP_AFTER_MS = 1500
+
+
 @dataclass(frozen=True)
 class WindowParts:
     """The widgets of one main window that its controllers use (`window`: dialogs' parent)."""

@@ -27,7 +27,7 @@ from desktop_app.ui.editor.example_editor import ExampleEditor
 from desktop_app.ui.icons import icon
 from desktop_app.ui.spell_menu import attach_spelling
 from desktop_app.ui.window_menus import put_first
-from desktop_app.ui.window_parts import WindowParts
+from desktop_app.ui.window_parts import WARM_UP_AFTER_MS, WindowParts
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
@@ -69,7 +69,7 @@ class Words(QObject):
         window.document_changed.connect(self._on_document)
         self._on_document()
         window.installEventFilter(self)  # new dialogs (ChildAdded), then their Show
-        QTimer.singleShot(0, self._load_dictionary)  # while the window is idle after start
+        QTimer.singleShot(WARM_UP_AFTER_MS, self._load_dictionary)  # while the window is idle
 
     # ---- documents ----------------------------------------------------------------------
     @Slot()
