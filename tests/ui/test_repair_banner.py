@@ -169,11 +169,8 @@ def test_looking_at_a_big_file_shows_progress_and_can_be_cancelled(
     assert len(window.document.dataset) == path.read_bytes().count(b"\n") + 1  # nothing changed
 
 
-def test_a_big_file_is_looked_at_in_a_child_process(
-    qtbot, window, tmp_path: Path, monkeypatch
-) -> None:
-    """Over 2 MB the look runs in a child (core/convert/plan_process.py): the window's own
-    threads would hold the interpreter lock the painting needs. The offer is the same."""
+def _looks_in_a_child(monkeypatch) -> list[Path]:
+    """The files looked at in a child process (the real look, watched)."""
     from desktop_app.core.convert import plan_process
 
     looked: list[Path] = []
@@ -184,12 +181,28 @@ def test_a_big_file_is_looked_at_in_a_child_process(
         return real(path, **kwargs)
 
     monkeypatch.setattr(plan_process, "plan_file", spy)
+    return looked
+
+
+def _big_pretty_file(tmp_path: Path, examples: int = 20_000) -> Path:
+    from desktop_app.core.convert.plan_process import MIN_BYTES
+
     path = tmp_path / "big.json"
     chat = {
         "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
     }
-    path.write_text(json.dumps([chat] * 20_000, indent=2), encoding="utf-8")
-    assert path.stat().st_size > plan_process.MIN_BYTES
+    path.write_text(json.dumps([chat] * examples, indent=2), encoding="utf-8")
+    assert path.stat().st_size > MIN_BYTES
+    return path
+
+
+def test_a_big_file_is_looked_at_in_a_child_process(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    """Over 2 MB the look runs in a child (core/convert/plan_process.py): the window's own
+    threads would hold the interpreter lock the painting needs. The offer is the same."""
+    looked = _looks_in_a_child(monkeypatch)
+    path = _big_pretty_file(tmp_path)
     _open(qtbot, window, path)
     qtbot.waitUntil(lambda: window.repair.banner.repair_button.isVisible(), timeout=60_000)
     assert looked == [path]
@@ -208,26 +221,16 @@ def test_an_edited_file_is_looked_at_on_a_thread(
 ) -> None:
     """Once the records differ from the file (or the file changed), the child cannot read them
     from disk: the look takes the window's records."""
-    from desktop_app.core.convert import plan_process
-
-    looked: list[Path] = []
-    real = plan_process.plan_file
-
-    def spy(path: Path, **kwargs):
-        looked.append(path)
-        return real(path, **kwargs)
-
-    monkeypatch.setattr(plan_process, "plan_file", spy)
-    path = tmp_path / "big.json"
-    chat = {
-        "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
-    }
-    path.write_text(json.dumps([chat] * 20_000, indent=2), encoding="utf-8")
+    looked = _looks_in_a_child(monkeypatch)
+    path = _big_pretty_file(tmp_path)
     _open(qtbot, window, path)
-    qtbot.waitUntil(lambda: window.repair.banner.repair_button.isVisible(), timeout=60_000)
+    qtbot.waitUntil(lambda: window.repair.plan is not None, timeout=60_000)
+    first = window.repair.plan
     assert looked == [path]
     window.document.dataset.revision += 1  # as after an edit
     window.repair.check()
-    qtbot.waitUntil(lambda: window.repair.banner.repair_button.isVisible(), timeout=60_000)
-    assert looked == [path]  # not looked at again in a child
-    assert window.repair.plan is not None and window.repair.plan.examples == 20_000
+    qtbot.waitUntil(
+        lambda: window.repair.plan is not None and window.repair.plan is not first, timeout=60_000
+    )
+    assert looked == [path]  # the second look was not in a child
+    assert window.repair.plan.examples == 20_000
