@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from desktop_app.core.errors import UserFacingError
 from desktop_app.qt import gc_guard
-from desktop_app.qt.analysis_store import warm_up_checking
 from desktop_app.qt.waiting import shut_down
 from desktop_app.ui import theme, window_editing
 from desktop_app.ui.icons import clear_cache, icon, icon_set
@@ -181,6 +180,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _warm_up(self) -> None:
+        from desktop_app.qt.analysis_store import warm_up_checking  # not before the first paint
+
         self.pools.run(warm_up_checking, owner=self)
 
     # ---- building ------------------------------------------------------------------------

@@ -38,16 +38,16 @@ def test_the_dictionary_loads_a_moment_after_start(qtbot, monkeypatch: pytest.Mo
 def test_the_first_checks_code_is_imported_on_a_worker_a_moment_after_start(
     qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop_app.ui import main_window
+    from desktop_app.qt import analysis_store
 
     calls: list[tuple[float, bool]] = []
-    real = main_window.warm_up_checking
+    real = analysis_store.warm_up_checking
 
     def spy(**task: object) -> None:
         calls.append((time.monotonic(), threading.current_thread() is threading.main_thread()))
         real(**task)
 
-    monkeypatch.setattr(main_window, "warm_up_checking", spy)
+    monkeypatch.setattr(analysis_store, "warm_up_checking", spy)
     # windows of earlier tests are gone, so their start-up work cannot call the spy
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     started = time.monotonic()
