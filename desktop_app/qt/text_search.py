@@ -31,7 +31,6 @@ SLOW_DISK_S = 1.0
 MEMORY_S_PER_BYTE = 2e-9
 SLICE_S = 0.008  # a search of the lines in memory runs this long per turn of the event loop
 SLICE_LINES = 256  # lines between looks at the clock
-WAIT_MS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +115,12 @@ class TextSearch(QObject):
         self._timer.stop()
 
     def close(self) -> None:
-        """Stop searching and wait for the worker (the document closes)."""
+        """Stop searching (the document closes), without waiting: a cancelled search on disk
+        ends within a poll (the search processes drop its late answers), and starting the
+        processes, which can take a second, is app-wide work that finishes on its own. The
+        window used to wait for both here, up to 5 s, when a file was switched just then."""
         self.cancel()
-        self.tasks.wait(WAIT_MS, owner=self)
+        self.tasks.cancel_all(self)
 
     # ---- the file on disk, in processes ----------------------------------------------------
     def _disk_answered(self, run: _DiskRun, hits: bytearray | None) -> None:

@@ -227,3 +227,31 @@ def test_focusing_the_filter_gets_the_search_processes_ready(qtbot, pools, big_f
         model.detach()
         document.close()
         processes.close()
+
+
+def test_closing_does_not_wait_for_the_search_processes_to_start(
+    document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting the processes can take a second; a file switched just then must not wait."""
+    import threading
+
+    release = threading.Event()
+    entered = threading.Event()
+
+    def slow_start(self: SearchProcesses) -> None:
+        entered.set()
+        release.wait(30)
+
+    monkeypatch.setattr(SearchProcesses, "running", property(lambda self: False))
+    monkeypatch.setattr(SearchProcesses, "start", slow_start)
+    search = document.search
+    search.prepare()
+    starter = search._starter
+    assert starter is not None and entered.wait(10)
+    waits: list[object] = []
+    with monkeypatch.context() as watch:
+        watch.setattr(search.tasks, "wait", lambda *a, **k: waits.append(k) or True)
+        search.close()  # returns although the start is still under way
+    assert waits == [] and not starter.done.is_set()
+    release.set()
+    assert starter.done.wait(10)
