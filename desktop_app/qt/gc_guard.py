@@ -44,6 +44,16 @@ def settle(made: int) -> None:
         gc.freeze()
 
 
+def settle_start() -> None:
+    """Once the window is complete: one full collection, and freeze what survives (everything the
+    start made: modules, widgets). Left to the timer, that first full collection walked all of
+    it (70–110 ms) at some early moment, often just as the first file opened. Only while a
+    MainThreadCollector runs (the app). CPython's own advice for gc.freeze: after initialising."""
+    if _collectors:
+        gc.collect()
+        gc.freeze()
+
+
 def thaw() -> None:
     """Let the next full collection look at every object again (after a document is closed)."""
     gc.unfreeze()

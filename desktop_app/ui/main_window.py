@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self.completed = True
         self.status_label.setText("")
         self.set_document(self.new_document())
+        gc_guard.settle_start()
         QTimer.singleShot(0, self.editor.warm_up)
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
 
