@@ -7,6 +7,7 @@ Edit ▸ Spelling menu, and Help ▸ Glossary / User Guide (with `glossary:` lin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
@@ -62,6 +63,7 @@ class Words(QObject):
         super().__init__(window)
         self.window = window
         self.service = SpellService(window.pools, parent=self)
+        self.service.set_enabled(window.prefs.spell_check)  # as the writer left it
         self.context: SpellContext | None = None
         self.editor_spelling = EditorSpelling(parts.editor)
         self._build_spelling_menu()
@@ -102,6 +104,7 @@ class Words(QObject):
         self.check_action.setChecked(self.service.enabled)
         self.check_action.setStatusTip("Underline misspelled words in messages and notes")
         self.check_action.toggled.connect(self.service.set_enabled)
+        self.check_action.toggled.connect(self._remember_check)
         self.service.enabled_changed.connect(self.check_action.setChecked)
         menu.addSeparator()
         group = QActionGroup(menu)
@@ -118,6 +121,12 @@ class Words(QObject):
         if edit is not None:
             edit.addSeparator()
             edit.addMenu(menu)
+
+    @Slot(bool)
+    def _remember_check(self, enabled: bool) -> None:
+        if enabled != self.window.prefs.spell_check:
+            self.window.prefs = replace(self.window.prefs, spell_check=enabled)
+            self.window.store_prefs()
 
     def _set_language(self, code: str) -> None:
         if self.context is not None:

@@ -387,3 +387,24 @@ def test_a_big_file_is_filtered_in_the_background(qtbot, window, tmp_path: Path)
     assert shown == list(range(0, 4000, 3))
     assert pane.count_label.text() == "Showing 1,334 of 4,000"
     assert pane.current_record() == 3
+
+
+def test_spell_check_choice_survives_a_restart(qtbot) -> None:
+    from desktop_app.core.settings.preferences import load_preferences
+
+    first = make_window(qtbot, Preferences(sample_shown=True))
+    first.services.persist_prefs = True  # the real settings file (the test's config folder)
+    words = first.words
+    assert words.check_action.isChecked() and words.service.enabled
+    words.check_action.trigger()  # Edit ▸ Spelling ▸ Check Spelling, off
+    assert not words.service.enabled
+    assert load_preferences().spell_check is False
+    close_window(first)
+
+    second = make_window(qtbot, load_preferences())
+    second.services.persist_prefs = True
+    assert not second.words.check_action.isChecked()
+    assert not second.words.service.enabled
+    second.words.check_action.trigger()
+    assert second.words.service.enabled and load_preferences().spell_check
+    close_window(second)

@@ -35,6 +35,7 @@ class Preferences:
     autosave_seconds: float = 3.0  # recovery copy this long after the last edit
     sample_shown: bool = False  # the bundled sample opens on the very first start only
     show_welcome: bool = True  # the welcome screen's "Show this screen when … starts"
+    spell_check: bool = True  # Edit ▸ Spelling ▸ Check Spelling
     recent_limit: int = 10
     extra: dict[str, Any] = field(
         default_factory=dict
