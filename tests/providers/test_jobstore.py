@@ -139,6 +139,18 @@ def test_a_damaged_database_is_reported_and_left_alone(tmp_path: Path) -> None:
     assert path.read_bytes() == garbage
 
 
+def test_a_file_where_the_folder_should_be_is_a_plain_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+
+    with pytest.raises(JobStoreError) as blocked:
+        JobStore(blocker / "jobs.sqlite3").open()
+
+    assert blocked.value.message == f"The folder for the job records, {blocker}, cannot be made."
+    assert "a file of that name" in blocked.value.next_step
+    assert blocker.read_text() == "not a folder"
+
+
 def test_a_locked_database_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "jobs.sqlite3"
     JobStore(path).open().close()

@@ -197,7 +197,15 @@ class JobStore:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where the folder should be, no permission, a full disk
+            raise JobStoreError(
+                f"The folder for the job records, {self.path.parent}, cannot be made.",
+                "Check that nothing else (a file of that name) is in its place and that you can "
+                "write there, then start the app again. Your jobs are still listed at the provider.",
+                technical=f"{type(exc).__name__}: {exc}",
+            ) from None
         try:
             conn = sqlite3.connect(
                 self.path, timeout=self.lock_timeout, isolation_level=None, check_same_thread=False
