@@ -224,7 +224,7 @@ def test_replacing_everything_announces_a_reset() -> None:
         (
             OSError(errno.EIO, "Input/output error"),
             "“x.jsonl” could not be read (Input/output error).",
-            "Check the file and try again.",
+            "Check the file (is the disk or network drive still there?) and try again.",
         ),
         (OSError("no reason given"), "“x.jsonl” could not be read (the system refused).", None),
     ],
@@ -235,7 +235,9 @@ def test_each_reason_a_file_cannot_be_opened_has_its_words(
     reported = open_error(tmp_path / "x.jsonl", error)
     assert isinstance(reported, DatasetOpenError)
     assert reported.message == message
-    assert reported.next_step == (step or "Check the file and try again.")
+    assert reported.next_step == (
+        step or "Check the file (is the disk or network drive still there?) and try again."
+    )
 
 
 def test_an_unexpected_read_error_keeps_its_technical_detail(tmp_path: Path) -> None:

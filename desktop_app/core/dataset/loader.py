@@ -23,9 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.cancel import CancelToken
-from desktop_app.core.dataset.records import BOM, Record, _record, require_regular_file
+from desktop_app.core.dataset.records import (
+    BOM,
+    Record,
+    RecordChunks,
+    open_error,
+    require_regular_file,
+)
 from desktop_app.core.dataset.review import ReviewEntry, SidecarMatcher, read_sidecar
-from desktop_app.core.errors import DatasetOpenError
 from desktop_app.core.files.atomic import remove_stale_temporaries
 from desktop_app.core.search.on_disk import DiskCopy, FileStamp
 
@@ -72,67 +77,44 @@ def load_file(
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise _open_error(path, exc) from exc
+        raise open_error(path, exc) from exc
     with handle:
         stamp = _stamp(handle)
         total = stamp.size if stamp is not None else 0
         ends = array("q")  # where each line ends in the file, as read
         everything: list[Record] = []
-        carry = b""
-        first = True
-        bom = False
-        read = 0
         index = 0
         pending: list[Record] = []
-        while True:
-            cancel.raise_if_cancelled()
-            try:
-                chunk = handle.read(FIRST_CHUNK if first else CHUNK)
-            except OSError as exc:
-                raise _open_error(path, exc) from exc
-            read += len(chunk)
-            if first:
-                first = False
-                if chunk.startswith(BOM):
-                    bom, chunk = True, chunk[len(BOM) :]
-            if not chunk:
-                break
-            data = carry + chunk if carry else chunk
-            lines = data.split(b"\n")
-            carry = lines.pop()
-            time.sleep(0)
-            records = [_record(line, b"\n") for line in lines]
-            offset = _last(ends, bom)
-            ends.extend(offset + n for n in accumulate(len(line) + 1 for line in lines))
-            everything += records
-            if records:
-                matcher.feed(index, records)
-                index += len(records)
-                pending += records
-            first_batch = index == len(pending)  # nothing sent yet: show rows at once
-            if pending and (first_batch or len(pending) >= BATCH_RECORDS):
-                _hand_over(
-                    LoadBatch(pending[:BATCH_RECORDS], bom, read, total),
-                    progress,
-                    in_flight,
-                    cancel,
+        chunks = RecordChunks(handle, CHUNK, first_size=FIRST_CHUNK)
+        cancel.raise_if_cancelled()
+        try:
+            for records in chunks:
+                offset = _last(ends, chunks.bom)
+                ends.extend(
+                    offset + n for n in accumulate(len(r.raw) + len(r.ending) for r in records)
                 )
-                del pending[:BATCH_RECORDS]
-            # a real pause, not sleep(0): a thread that only yields takes the lock straight back,
-            # and every paint of the table would queue behind this loop (STYLE.md P2/P6)
-            time.sleep(PAUSE_S)
-        if carry:
-            records = [_record(carry, b"")]
-            matcher.feed(index, records)
-            pending += records
-            everything += records
-            ends.append(_last(ends, bom) + len(carry))
+                if records:
+                    everything += records
+                    matcher.feed(index, records)
+                    index += len(records)
+                    pending += records
+                first_batch = index == len(pending)  # nothing sent yet: show rows at once
+                if pending and (first_batch or len(pending) >= BATCH_RECORDS):
+                    batch = LoadBatch(pending[:BATCH_RECORDS], chunks.bom, chunks.bytes_read, total)
+                    _hand_over(batch, progress, in_flight, cancel)
+                    del pending[:BATCH_RECORDS]
+                # a real pause, not sleep(0): a thread that only yields takes the lock straight
+                # back, and every paint of the table would queue behind this loop (STYLE.md P2/P6)
+                time.sleep(PAUSE_S)
+                cancel.raise_if_cancelled()
+        except OSError as exc:  # a read failed (a network drive went away)
+            raise open_error(path, exc) from exc
         while pending:
-            _hand_over(
-                LoadBatch(pending[:BATCH_RECORDS], bom, read, total), progress, in_flight, cancel
-            )
+            batch = LoadBatch(pending[:BATCH_RECORDS], chunks.bom, chunks.bytes_read, total)
+            _hand_over(batch, progress, in_flight, cancel)
             del pending[:BATCH_RECORDS]
         same = stamp is not None and _stamp(handle) == stamp
+        bom = chunks.bom
     matches, unmatched = matcher.finish()
     start = len(BOM) if bom else 0
     disk = DiskCopy(path, stamp, everything, ends, start) if same and stamp else None
@@ -162,27 +144,3 @@ def _stamp(handle: Any) -> FileStamp | None:
         return FileStamp.of(os.fstat(handle.fileno()))
     except OSError:
         return None
-
-
-def _open_error(path: Path, exc: OSError) -> DatasetOpenError:
-    if isinstance(exc, FileNotFoundError):
-        message, step = (
-            f"“{path.name}” could not be found.",
-            "Check that the file still exists, or pick it again with Open.",
-        )
-    elif isinstance(exc, IsADirectoryError):
-        message, step = (
-            f"“{path.name}” is a folder, not a dataset file.",
-            "Open the .jsonl file inside it instead.",
-        )
-    elif isinstance(exc, PermissionError):
-        message, step = (
-            f"“{path.name}” could not be opened because you do not have permission to read it.",
-            "Ask the file's owner for access, or copy it somewhere you can read it.",
-        )
-    else:
-        message, step = (
-            f"“{path.name}” could not be read ({exc.strerror or 'the system refused'}).",
-            "Check the file (is the disk or network drive still there?) and try again.",
-        )
-    return DatasetOpenError(message, step, technical=f"{type(exc).__name__}: {exc}")

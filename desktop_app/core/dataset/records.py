@@ -280,36 +280,62 @@ def open_error(path: Path, exc: OSError) -> DatasetOpenError:
         )
     return DatasetOpenError(
         f"“{name}” could not be read ({exc.strerror or 'the system refused'}).",
-        "Check the file and try again.",
+        "Check the file (is the disk or network drive still there?) and try again.",
         technical=f"{type(exc).__name__}: {exc}",
     )
+
+
+class RecordChunks:
+    """A binary stream split into records chunk by chunk, so memory stays near the file size: the
+    one reader of both `Dataset.open` and the window's batched loader (dataset/loader.py). Each
+    step reads one chunk and yields the records it completed (maybe none: a long line); the last
+    line, when it has no ending, comes last. `bom` is known once the first list is yielded."""
+
+    def __init__(
+        self,
+        handle: Any,
+        size: int = _READ_CHUNK,
+        *,
+        first_size: int | None = None,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> None:
+        self.handle = handle
+        self.size = size
+        self.first_size = first_size or size
+        self.on_bytes = on_bytes
+        self.bom = False
+        self.bytes_read = 0  # with the BOM
+
+    def __iter__(self) -> Iterator[list[Record]]:
+        carry = b""
+        first = True
+        while True:
+            chunk = self.handle.read(self.first_size if first else self.size)
+            self.bytes_read += len(chunk)
+            if self.on_bytes is not None:
+                self.on_bytes(len(chunk))
+            if first:
+                first = False
+                if chunk.startswith(BOM):
+                    self.bom, chunk = True, chunk[len(BOM) :]
+            if not chunk:
+                break
+            data = carry + chunk if carry else chunk
+            lines = data.split(b"\n")
+            carry = lines.pop()
+            yield [_record(line, b"\n") for line in lines]
+        if carry:
+            yield [_record(carry, b"")]
 
 
 def _read_records(
     handle: Any, on_bytes: Callable[[int], None] | None = None
 ) -> tuple[bool, list[Record]]:
-    """Split a binary stream into records, chunk by chunk, so memory stays near the file size."""
+    chunks = RecordChunks(handle, on_bytes=on_bytes)
     records: list[Record] = []
-    carry = b""
-    first = True
-    bom = False
-    while True:
-        chunk = handle.read(_READ_CHUNK)
-        if on_bytes is not None:
-            on_bytes(len(chunk))
-        if first:
-            first = False
-            if chunk.startswith(BOM):
-                bom, chunk = True, chunk[len(BOM) :]
-        if not chunk:
-            break
-        data = carry + chunk if carry else chunk
-        lines = data.split(b"\n")
-        carry = lines.pop()
-        records.extend(_record(line, b"\n") for line in lines)
-    if carry:
-        records.append(_record(carry, b""))
-    return bom, records
+    for part in chunks:
+        records += part
+    return chunks.bom, records
 
 
 def _record(line: bytes, newline: bytes) -> Record:
