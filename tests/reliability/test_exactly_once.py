@@ -172,6 +172,31 @@ def test_cancel_while_looking_up_a_lost_create_keeps_it_pending(
     assert len(store.pending_creates()) == 1  # the job may exist: the next start looks it up
 
 
+def test_cancel_during_the_look_ups_own_retries_stops_them(
+    server: PracticeServer, proxy: FaultProxy, store: JobStore, plan: TrainingPlan
+) -> None:
+    """The look-up's reads retry too; Cancel reaches those waits (it used to wait them out)."""
+    cancel = threading.Event()
+    waits: list[threading.Event | None] = []
+
+    def wait(_delay: float, token: threading.Event | None) -> None:
+        waits.append(token)
+        if len(waits) == 2:  # 1: before the look-up, 2: the look-up's own retry after a 500
+            cancel.set()
+
+    proxy.add(Rule("drop", JOBS, method="POST"))
+    lookups = proxy.add(Rule("fail", LOOKUP, method="GET", times=0))
+    with (
+        PracticeProvider(base_url=proxy.base_url, retry=RetryPolicy(wait=wait)) as provider,
+        pytest.raises(OperationCancelled) as cancelled,
+    ):
+        start_job(provider, plan, store=store, cancel=cancel)
+    assert waits == [cancel, cancel]
+    assert lookups.used == 1  # no look-up after Cancel
+    assert getattr(cancelled.value, "maybe_created", False)  # the job may exist
+    assert len(store.pending_creates()) == 1 and posts(server, "/fine_tuning/jobs") == 1
+
+
 def test_an_account_that_cannot_be_checked_is_named_and_stays_pending(store: JobStore) -> None:
     store.add_pending_create(
         "t-unchecked", provider="openai", account="default", base_url="", request={}

@@ -21,6 +21,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -37,6 +38,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 E = TypeVar("E", bound=Exception)
 Waiter = Callable[[float, "threading.Event | None"], None]
+# The cancel token of the create whose lost answer is being looked up: the look-up's own reads
+# (a provider's list_jobs/get_job, retried by call_with_retries) take no token, so they find it
+# here, and Cancel does not wait out their retries. Per thread, as every ContextVar.
+_look_up_cancel: ContextVar[threading.Event | None] = ContextVar("look_up_cancel", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,8 @@ def call_with_retries(
     `to_error` maps a raised exception to a ProviderError. Only for requests that are safe to
     send again; a paid create goes through `create_exactly_once`.
     """
+    if cancel is None:
+        cancel = _look_up_cancel.get()
     tries = 0
     while True:
         _check(cancel, what)
@@ -163,10 +170,15 @@ def _look_up_with_backoff(
         delay = min(policy.base_delay * 2.0 ** (tries - 1), policy.max_delay)
         _wait(policy, delay, cancel)
         _check_maybe(cancel, what, True)
+        entered = _look_up_cancel.set(cancel)
         try:
             return look_up(), True
         except ProviderError as exc:
             log.info("%s: the look-up failed too (%s)", what, type(exc).__name__)
+        except OperationCancelled:  # cancelled inside the look-up: the create may still exist
+            raise _marked(OperationCancelled(what), True) from None
+        finally:
+            _look_up_cancel.reset(entered)
     return None, False
 
 
