@@ -175,3 +175,16 @@ def test_balance_dominant_and_thin_topics() -> None:
     )
     balanced = [chat(f"About {t} number {i}", "Fine.") for t in TOPICS for i in range(8)]
     assert found(balanced, "dominant_topic") == [] and found(balanced, "thin_topics") == []
+
+
+def test_the_last_grouping_is_reused_only_for_the_same_requests() -> None:
+    from desktop_app.core.checks.voice.balance import topic_groups
+
+    items = [(line, ("invoice", "wrong")) for line in range(1, 30)]
+    items += [(30, ("password", "reset")), (31, ("password", "locked"))]
+    first = topic_groups(items)
+    assert topic_groups(list(items)) == first  # asked again: the same answer
+    changed = [*items[:-2], (30, ("warranty",)), (31, ("warranty", "valid"))]
+    labels = [g.label for g in topic_groups(changed)]
+    assert "warranty" in labels and "password" not in labels  # never the stale answer
+    assert topic_groups(items) == first
