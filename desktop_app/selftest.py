@@ -141,8 +141,8 @@ class NetworkGuard:
             "connect_ex": original_connect_ex,
             "getaddrinfo": original_getaddrinfo,
         }
-        socket.socket.connect = connect  # type: ignore[method-assign]
-        socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+        socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+        socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
         socket.getaddrinfo = getaddrinfo
         return self
 
@@ -505,7 +505,8 @@ def run_all() -> Report:
     report.run("resources", check_resources)
     report.run("spelling and help pages", check_spelling)
     with NetworkGuard() as guard:
-        dataset, clean, errors = None, [], None
+        clean: list[Any] = []
+        dataset, errors = None, None
         try:
             dataset, detail = load_sample()
             report.add("sample dataset", True, detail)

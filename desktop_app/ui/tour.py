@@ -149,7 +149,8 @@ class TourBubble(QFrame):
         (adjustSize alone leaves a wrapped label too short: the text was cut off)."""
         width = min(self.maximumWidth(), max(self.sizeHint().width(), 300))
         layout = self.layout()
-        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
+        fits = layout is not None and layout.hasHeightForWidth()
+        height = layout.totalHeightForWidth(width) if layout is not None and fits else 0
         self.resize(width, max(height, self.sizeHint().height()))
 
 
@@ -160,6 +161,7 @@ class TourOverlay(QWidget):
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
+        self.window_ = window  # what it covers (parentWidget() is typed "maybe None")
         self.setObjectName("tour-overlay")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.highlight = QRect()
@@ -188,7 +190,7 @@ class TourOverlay(QWidget):
 
     def place(self, target: QWidget) -> None:
         """Highlight target and put the bubble beside it, inside the window."""
-        top_left = target.mapTo(self.parentWidget(), QPoint(0, 0))
+        top_left = target.mapTo(self.window_, QPoint(0, 0))
         self.highlight = QRect(top_left, target.size()).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.highlight = self.highlight.intersected(self.rect().adjusted(2, 2, -2, -2))
         self.bubble.fit()

@@ -131,15 +131,15 @@ def test_import_legacy_jsonl_and_errors_in_plain_words(qtbot, tmp_path, dataset,
 def test_find_replace_previews_then_applies_in_one_undo_step(qtbot, dataset, stack):
     dialog = _dialog(qtbot, FindReplaceDialog(dataset, stack, []))
     assert dialog.scope.everything.isChecked()  # nothing selected: the whole file
-    dialog.find.setText("paris")
+    dialog.find_edit.setText("paris")
     dialog.replace.setText("Lyon")
     dialog.update_preview()
     assert dialog.preview.text() == "1 replacement in 1 example."
-    dialog.find.setText("user")  # a role name: never replaced
+    dialog.find_edit.setText("user")  # a role name: never replaced
     dialog.update_preview()
     assert dialog.preview.text() == "No message contains this text."
     assert not dialog.replace_button.isEnabled()
-    dialog.find.setText(r"(\w+) shoe")
+    dialog.find_edit.setText(r"(\w+) shoe")
     dialog.regex.setChecked(True)
     dialog.replace.setText(r"\1 boot")
     dialog.update_preview()
@@ -156,14 +156,14 @@ def test_find_replace_previews_then_applies_in_one_undo_step(qtbot, dataset, sta
 def test_find_replace_on_the_selection_and_a_bad_pattern(qtbot, dataset, stack):
     dialog = _dialog(qtbot, FindReplaceDialog(dataset, stack, [CHAT_LINE, TOOLS_LINE]))
     assert dialog.scope.selection.isChecked()
-    dialog.find.setText("e")
+    dialog.find_edit.setText("e")
     dialog.update_preview()
     selected = dialog.preview.text()
     dialog.scope.everything.setChecked(True)
     dialog.update_preview()
     assert dialog.preview.text() != selected
     dialog.regex.setChecked(True)
-    dialog.find.setText("(unclosed")
+    dialog.find_edit.setText("(unclosed")
     dialog.update_preview()
     assert "not a valid regular expression" in dialog.preview.text()
     assert not dialog.replace_button.isEnabled()
@@ -175,7 +175,7 @@ def test_find_replace_prefilter_does_not_miss_escaped_text(qtbot, stack):
     )
     dialog = _dialog(qtbot, FindReplaceDialog(dataset, stack, []))
     for text in ("café", '"quoted"'):
-        dialog.find.setText(text)
+        dialog.find_edit.setText(text)
         dialog.update_preview()
         assert dialog.preview.text() == "1 replacement in 1 example.", text
 

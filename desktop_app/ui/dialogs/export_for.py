@@ -90,7 +90,7 @@ class ExportForDialog(QDialog):
         self.pools = pools
         self._worker: Worker | None = None
         self._folder_edited = False
-        self.result: ExportResult | None = None
+        self.written: ExportResult | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Writes a folder that trains a model from this dataset: the data in the trainer's "
@@ -285,7 +285,7 @@ class ExportForDialog(QDialog):
     @Slot(object)
     def _exported(self, result: ExportResult) -> None:
         self._set_busy(False)
-        self.result = result
+        self.written = result
         label = TARGETS[result.target].label
         valid = (
             f" and {result.validation_examples:,} for validation"
@@ -319,13 +319,13 @@ class ExportForDialog(QDialog):
 
     @Slot()
     def _open_folder(self) -> None:
-        if self.result is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.folder)))
+        if self.written is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written.folder)))
 
     @Slot()
     def _open_readme(self) -> None:
-        if self.result is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.readme)))
+        if self.written is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written.readme)))
 
     def done(self, code: int) -> None:
         """Closing waits for a running export (it is short) so no worker outlives the dialog."""

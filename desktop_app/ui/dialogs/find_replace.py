@@ -44,9 +44,9 @@ class FindReplaceDialog(QDialog):
         self.replaced = 0
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.find = QLineEdit()
-        self.find.setAccessibleName("Find")
-        self.find.setToolTip(
+        self.find_edit = QLineEdit()
+        self.find_edit.setAccessibleName("Find")
+        self.find_edit.setToolTip(
             "The text to look for in the messages (roles and names are never changed)"
         )
         self.replace = QLineEdit()
@@ -54,7 +54,7 @@ class FindReplaceDialog(QDialog):
         self.replace.setToolTip(
             "The new text; with a regular expression, \\1 inserts the first group"
         )
-        form.addRow("&Find:", self.find)
+        form.addRow("&Find:", self.find_edit)
         form.addRow("&Replace with:", self.replace)
         layout.addLayout(form)
         options = nested(layout)
@@ -85,13 +85,13 @@ class FindReplaceDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.update_preview)
-        self.find.textChanged.connect(self._schedule_preview)
+        self.find_edit.textChanged.connect(self._schedule_preview)
         self.resize(520, 260)
         self.update_preview()
 
     def pattern(self) -> TextPattern:
         return TextPattern(
-            self.find.text(),
+            self.find_edit.text(),
             regex=self.regex.isChecked(),
             match_case=self.match_case.isChecked(),
             whole_words=self.whole_words.isChecked(),
@@ -111,7 +111,7 @@ class FindReplaceDialog(QDialog):
 
     def update_preview(self) -> None:
         self.replace_button.setEnabled(False)
-        if not self.find.text():
+        if not self.find_edit.text():
             self.preview.setText("Type the text to find.")
             return
         pattern = self.pattern()

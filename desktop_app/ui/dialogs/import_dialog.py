@@ -99,7 +99,7 @@ class ImportDialog(QDialog):
         self.dataset, self.stack = dataset, undo_stack
         self.at = at  # where the examples go (None: at the end)
         self.table: Table | None = None
-        self.result: Conversion | None = None
+        self.conversion: Conversion | None = None
         self.imported: list[dict[str, Any]] = []
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -286,13 +286,13 @@ class ImportDialog(QDialog):
         return convert.import_file(path, system=system)
 
     def update_preview(self) -> None:
-        self.result = None
+        self.conversion = None
         try:
             result = self.convert()
         except UserFacingError as exc:
             self._show_error(exc)
             return
-        self.result = result
+        self.conversion = result
         values = result.values if result is not None else []
         self.preview.setRowCount(min(PREVIEW_ROWS, len(values)))
         for row, value in enumerate(values[:PREVIEW_ROWS]):
@@ -323,9 +323,9 @@ class ImportDialog(QDialog):
         super().done(result)
 
     def accept(self) -> None:
-        if self.result is None or not self.result.values:
+        if self.conversion is None or not self.conversion.values:
             return
-        values = self.result.values
+        values = self.conversion.values
         count = len(values)
         text = f"Import {count} example{'s' if count != 1 else ''}"
         at = len(self.dataset) if self.at is None else self.at
@@ -335,7 +335,7 @@ class ImportDialog(QDialog):
 
 
 def _preview_cells(value: Any) -> tuple[str, str, str]:
-    cells = {"system": [], "user": [], "assistant": []}
+    cells: dict[str, list[str]] = {"system": [], "user": [], "assistant": []}
     lists = (
         edits.CHAT_LIST,
         edits.PROMPT_LIST,
@@ -362,6 +362,6 @@ def run_import(
     The examples are inserted at record index `at` (at the end when None), as one undo step.
     """
     dialog = ImportDialog(dataset, undo_stack, parent, at, pools=pools)
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result is None:
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.conversion is None:
         return None
-    return dialog.result
+    return dialog.conversion

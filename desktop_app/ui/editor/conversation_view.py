@@ -120,7 +120,7 @@ class ConversationView(QScrollArea):
         `first`: how many bubbles to build at once (see MessageList.show_value)."""
         self._action, self._action_is_raw = None, False
         kind = parsed.kind if parsed is not None else None
-        value = parsed.value if parsed is not None else None
+        value: Any = parsed.value if parsed is not None else None  # a dict for chat and pairs
         self.notice.hide()
         self.tools_label.hide()
         self.chat.setVisible(kind is RecordKind.CHAT)

@@ -262,13 +262,10 @@ class ExampleEditor(QWidget):
         dataset = self._dataset
         if dataset is None:
             return
-        for event, callback in (
-            (dataset.changed, self._on_changed),
-            (dataset.inserted, self._on_inserted),
-            (dataset.removed, self._on_removed),
-            (dataset.reset, self._on_reset),
-        ):
-            event.disconnect(callback)
+        dataset.changed.disconnect(self._on_changed)
+        dataset.inserted.disconnect(self._on_inserted)
+        dataset.removed.disconnect(self._on_removed)
+        dataset.reset.disconnect(self._on_reset)
 
     def warm_up(self) -> None:
         """Build a message bubble off screen and drop it, while the window is idle.

@@ -162,8 +162,8 @@ class RawJsonEditor(QWidget):
         cursor.movePosition(
             QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor
         )
-        selection.cursor = cursor  # type: ignore[attr-defined]
-        selection.format = fmt  # type: ignore[attr-defined]
+        selection.cursor = cursor
+        selection.format = fmt
         self.text.setExtraSelections([selection])
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -124,7 +124,7 @@ class OverviewPane(QWidget):
         """Bring the section a file-wide problem is about into view."""
         section = self.sections.get(key)
         if section is not None:
-            self.scroll.verticalScrollBar().setValue(section.y())
+            self.scroll_area.verticalScrollBar().setValue(section.y())
 
     def _build(self, model: str, epochs: int | None, provider: str) -> None:
         self.sections: dict[str, QGroupBox] = {}
@@ -216,14 +216,14 @@ class OverviewPane(QWidget):
         for section in self.sections.values():
             column.addWidget(section)
         column.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(page)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
         self.style_section = StyleSection(page)  # the voice checks' charts (style_section.py)
         column.insertWidget(column.count() - 1, self.style_section)
         self._explain_words(column)
@@ -295,6 +295,7 @@ class OverviewPane(QWidget):
         catalog = load_models()
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
+        info: ModelInfo | None
         for info in _trainable_models(provider):
             price = info.training_price_per_million
             suffix = f" — ${price:g} per 1M tokens" if price is not None else ""

@@ -225,7 +225,8 @@ class ProblemsPane(QWidget):
             action = self.fix_menu.addAction(fix.label)
             action.triggered.connect(lambda _=False, f=fix: self._request_fix(f))
         has_more = len(self.offered) > 1
-        self.fix_button.setMenu(self.fix_menu if has_more else None)
+        # None takes the menu away (Qt accepts a null menu; PySide's stub says QMenu only)
+        self.fix_button.setMenu(self.fix_menu if has_more else None)  # type: ignore[arg-type]
         self.fix_button.setPopupMode(
             QToolButton.ToolButtonPopupMode.MenuButtonPopup
             if has_more

@@ -9,6 +9,7 @@ from the Qt-free core (desktop_app.core.checks.voice.report.voice_overview).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -29,7 +30,7 @@ from desktop_app.ui.panes.bar_chart import chart_view, show_bars
 TOPIC_BARS = 10
 
 
-def overview_lines(section: StyleSection) -> list[tuple[int, Any]]:
+def overview_lines(section: StyleSection) -> Sequence[tuple[int, Any]]:
     """(line, features) of the replies the section's analysis measured."""
     analysis = section.analysis
     return voiced(analysis.summaries) if analysis is not None else []

@@ -193,8 +193,9 @@ class EndpointPicker(QWidget):
             tip = f"{endpoint.model}\n{notice.text}" if notice else endpoint.model
             self.model.setItemData(self.model.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.model.setEditable(place.key != TRAINED)
-        if self.model.isEditable():
-            self.model.lineEdit().setPlaceholderText(self._model_hint(place))
+        editor = self.model.lineEdit() if self.model.isEditable() else None
+        if editor is not None:
+            editor.setPlaceholderText(self._model_hint(place))
             if self.model.count() == 0:
                 self.model.setEditText("")
         self.model.blockSignals(False)
@@ -234,7 +235,8 @@ class EndpointPicker(QWidget):
         endpoint = self._selected_item()
         place = self.current_place()
         tuned = endpoint is not None and endpoint.origin == TUNED and bool(endpoint.job_id)
-        self.checkpoints.setVisible(tuned and endpoint.model not in self._checkpoints)
+        shown = endpoint is not None and endpoint.model in self._checkpoints
+        self.checkpoints.setVisible(tuned and not shown)
         self.checkpoints.setEnabled(not self._loading_for)
         where = f"Runs at {endpoint.where}." if endpoint is not None else ""
         note = place.note or where

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoCommand
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -251,7 +251,7 @@ class PlaygroundWindow(QWidget):
     @Slot()
     def _use_system_prompt(self) -> None:
         action = self.sender()
-        text = action.data() if action is not None else None
+        text = action.data() if isinstance(action, QAction) else None
         if isinstance(text, str):
             self.system.setPlainText(text)
 

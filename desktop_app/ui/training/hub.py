@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
@@ -35,6 +35,7 @@ from desktop_app.qt.waiting import wait_until
 from desktop_app.ui.training.notifications import JobNotifier
 
 if TYPE_CHECKING:
+    from desktop_app.core.training.jobs import Adopted
     from desktop_app.ui.training.job_view import JobWindow
     from desktop_app.ui.training.jobs_pane import JobsPane
     from desktop_app.ui.training.settings_keys_dialog import KeysDialog
@@ -191,7 +192,7 @@ class TrainingHub(QObject):
 
     @Slot(object)
     def _on_pending_resolved(self, result: object) -> None:
-        adopted, unchecked = result  # type: ignore[misc]
+        adopted, unchecked = cast("tuple[list[Adopted], list[str]]", result)
         for found in adopted:
             self.message.emit(found.message)
             if not found.job.is_terminal:

@@ -105,7 +105,7 @@ class ProviderModelChooser(QWidget):
     keys_requested = Signal()
 
     def __init__(
-        self, hub: TrainingHub, catalog: ModelCatalog, kind: DatasetKind, parent: QWidget | None
+        self, hub: TrainingHub, catalog: ModelCatalog, kind: str, parent: QWidget | None
     ) -> None:
         super().__init__(parent)
         self.hub = hub
