@@ -8,6 +8,7 @@ nothing is underlined), and each block is checked word by word against a per-wor
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -20,8 +21,10 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 
+from desktop_app.core.dataset.language_guess import SAMPLE_RECORDS, guess_language, sample_words
 from desktop_app.core.dataset.review import ReviewStore
 from desktop_app.core.dataset.spelling import (
+    DEFAULT_LANGUAGE,
     LANGUAGES,
     DatasetSpelling,
     ParagraphSpans,
@@ -39,6 +42,10 @@ from desktop_app.qt.tasks import TaskRunner, WorkerSignals
 
 def _load(language: str, **_worker: Any) -> Speller:
     return load_speller(language)
+
+
+def _guess(raws: list[bytes], **_worker: Any) -> str:
+    return guess_language(sample_words(raws))
 
 
 class SpellService(QObject):
@@ -105,7 +112,11 @@ class SetSpellingCommand(QUndoCommand):
 
 class SpellContext(QObject):
     """What the text boxes of one dataset check against: its language and its own words, plus
-    the personal dictionary. `changed` asks every highlighter to look again."""
+    the personal dictionary. `changed` asks every highlighter to look again.
+
+    A dataset whose writer has not chosen a language is checked in the one its words suggest
+    (core/dataset/language_guess.py), guessed on a worker when the first text box asks, and
+    guessed again when all its lines are replaced (a repair); the guess is not saved."""
 
     changed = Signal()
 
@@ -122,16 +133,21 @@ class SpellContext(QObject):
         self.stack = stack
         self._dataset_words: set[str] = set()
         self._check: SpellCheck | None = None
+        self.guessed: str | None = None  # the language the words suggest (None: not yet)
+        self._guessing: WorkerSignals | None = None
+        self._stale = False  # the lines were replaced while a guess ran
         service.ready.connect(self._on_ready)
         service.personal_changed.connect(self._refresh)
         service.enabled_changed.connect(self._refresh)
         if review is not None:
             review.spelling_changed.connect(self._on_spelling_changed)
+            review.dataset.reset.connect(self._forget_guess)
         self._refresh()
 
     def detach(self) -> None:
         if self.review is not None:
             self.review.spelling_changed.disconnect(self._on_spelling_changed)
+            self.review.dataset.reset.disconnect(self._forget_guess)
 
     @property
     def spelling(self) -> DatasetSpelling:
@@ -139,12 +155,16 @@ class SpellContext(QObject):
 
     @property
     def language(self) -> str:
-        return self.spelling.effective_language
+        return self.spelling.language or self.guessed or DEFAULT_LANGUAGE
 
     def check(self) -> SpellCheck | None:
-        """The checker to use now; None while spell checking is off or the dictionary loads (the
-        first call starts loading it: nothing loads before a text box is shown)."""
+        """The checker to use now; None while spell checking is off, the language is being
+        guessed or the dictionary loads (the first call starts them: nothing loads before a text
+        box is shown)."""
         if not self.service.enabled:
+            return None
+        if self.review is not None and self.spelling.language is None and self.guessed is None:
+            self._start_guess(self.review)
             return None
         if self._check is None:
             self.service.speller(self.language)  # `ready` follows, then `changed`
@@ -177,6 +197,38 @@ class SpellContext(QObject):
             self.stack.push(command)
         else:
             command.redo()
+
+    # ---- guessing the language ----------------------------------------------------------
+    def _start_guess(self, review: ReviewStore) -> None:
+        if self._guessing is not None:
+            return
+        raws = [record.raw for record in islice(review.dataset, SAMPLE_RECORDS)]
+        signals = WorkerSignals()
+        signals.succeeded.connect(self._on_guessed)
+        signals.failed.connect(self._on_guess_failed)
+        self._guessing, self._stale = signals, False
+        self.service.pools.run(_guess, raws, signals=signals)
+
+    @Slot(object)
+    def _on_guessed(self, language: object) -> None:
+        self._guessing = None
+        if self._stale:  # guessed from lines that are gone: guess again at the next check
+            self.guessed = None
+        else:
+            self.guessed = language if isinstance(language, str) else DEFAULT_LANGUAGE
+        self._refresh()
+
+    @Slot(object)
+    def _on_guess_failed(self, _error: object) -> None:
+        self._on_guessed(DEFAULT_LANGUAGE)
+
+    def _forget_guess(self) -> None:
+        """All lines were replaced (a repair, an import): the words may tell another language."""
+        if self._guessing is not None:
+            self._stale = True
+        elif self.guessed is not None:
+            self.guessed = None
+            self._refresh()
 
     # ---- following changes --------------------------------------------------------------
     @Slot(str)

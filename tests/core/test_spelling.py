@@ -207,3 +207,8 @@ def test_a_dictionary_that_cannot_be_written_says_so_plainly(tmp_path: Path) -> 
         mine.add("Brewlab")
     assert "could not be added to your dictionary" in caught.value.message
     assert "Brewlab" not in mine  # nothing pretends to be saved
+
+
+def test_chinese_japanese_and_korean_words_are_never_checked() -> None:
+    text = "我们今天很好 こんにちは、ありがとう 안녕하세요 반갑습니다 and teh rest"
+    assert [span.word for span in words_to_check(text)] == ["and", "teh", "rest"]

@@ -4,10 +4,13 @@ step, Add to dictionary, the language per dataset, Undo/Redo in the right-click 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QTextCharFormat, QUndoStack
 from PySide6.QtWidgets import QMenu, QMessageBox, QPlainTextEdit, QTextEdit
 
@@ -230,3 +233,34 @@ def test_a_failing_add_to_dictionary_is_explained(qtbot, setup, tmp_path) -> Non
     assert error is not None and "could not be added to your dictionary" in error.text()
     assert "Brewlab" in underlined(box(editor, 0))  # still underlined
     error.close()
+
+
+REALWORLD = Path(__file__).resolve().parents[1] / "data" / "realworld"
+
+
+def test_the_language_is_guessed_from_the_words_and_again_after_a_repair(
+    qtbot, window, tmp_path: Path
+) -> None:
+    """A Spanish file, pretty-printed, repaired: Spanish; nothing is saved or added to Undo for a
+    guess, and the writer's choice wins over it."""
+    path = tmp_path / "training_data.jsonl"
+    shutil.copy(REALWORLD / "Danielcreux_Entrenamiento-IA__training_data.jsonl", path)
+    window.files.open_path(path)
+    qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
+    context = window.words.context
+    banner = window.repair.banner
+    qtbot.waitUntil(lambda: banner.repair_button.isVisible(), timeout=20_000)
+    qtbot.mouseClick(banner.repair_button, Qt.MouseButton.LeftButton)
+    window.examples_pane.select_record(0)
+    qtbot.waitUntil(lambda: context.guessed == "es", timeout=20_000)
+    qtbot.waitUntil(lambda: context.check() is not None, timeout=20_000)
+    assert window.words.language_actions["es"].isChecked()
+    spanish = "Lo importante es empezar con baja intensidad y buena técnica"
+    assert context.misspelled(spanish) == []
+    assert window.document.review.spelling.language is None  # a guess is not kept
+    assert window.document.undo_stack.count() == 1  # the repair only
+
+    window.words.language_actions["en"].trigger()  # the writer's choice wins
+    assert context.language == "en" and window.document.review.spelling.language == "en"
+    qtbot.waitUntil(lambda: context.check() is not None, timeout=20_000)
+    assert [s.word for s in context.misspelled(spanish)][:3] == ["importante", "empezar", "baja"]

@@ -99,7 +99,7 @@ class Speller:
             raise ValueError(f"no dictionary for language {language!r}")
         self.language = language
         self._checker = SpellChecker(language=None, distance=1)
-        self._checker.word_frequency.load_json(_word_list(language))
+        self._checker.word_frequency.load_json(word_list(language))
         self._known = self._checker.word_frequency.dictionary
         self._cache: dict[str, bool] = {}
         self._lock = threading.Lock()  # suggestions may be computed on a worker thread
@@ -134,7 +134,7 @@ class Speller:
         return [match_case(word, w) for w in ranked]
 
 
-def _word_list(language: str) -> dict[str, int]:
+def word_list(language: str) -> dict[str, int]:
     """pyspellchecker's word list for `language`, parsed a slice at a time. Its own loader parses
     it in one call that holds the interpreter lock for 0.2–2 s (measured), and the window,
     which needs that lock to paint, froze that long while the list loaded on a worker."""
