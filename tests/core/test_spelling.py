@@ -212,3 +212,13 @@ def test_a_dictionary_that_cannot_be_written_says_so_plainly(tmp_path: Path) -> 
 def test_chinese_japanese_and_korean_words_are_never_checked() -> None:
     text = "我们今天很好 こんにちは、ありがとう 안녕하세요 반갑습니다 and teh rest"
     assert [span.word for span in words_to_check(text)] == ["and", "teh", "rest"]
+
+
+def test_spanish_plurals_and_question_words_are_known_misspellings_are_not() -> None:
+    spanish = load_speller("es")
+    plurals = "personas años mujeres veces flexiones talones exámenes jóvenes ejercicios ingleses"
+    assert [w for w in plurals.split() if not spanish.knows(w)] == []
+    assert [w for w in ("Qué", "cómo", "Dónde") if not spanish.knows(w)] == []
+    typos = "personaz mujerez flexionez ejerzicios casass quéé"
+    assert [w for w in typos.split() if spanish.knows(w)] == []
+    assert not load_speller("en").knows("ejercicios")  # the forms are Spanish only

@@ -19,6 +19,7 @@ from desktop_app.core.dataset.edits import text_of
 from desktop_app.core.dataset.spelling import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    is_listed,
     load_speller,
     normalise,
     word_list,
@@ -58,7 +59,7 @@ def guess_language(words: Sequence[str]) -> str:
         if language == DEFAULT_LANGUAGE:
             continue
         known = word_list(language)  # read and dropped: only the chosen one stays loaded
-        share = known_share(words, partial(_in, known))
+        share = known_share(words, partial(is_listed, known, language))
         if share > best_share:
             best, best_share = language, share
     return best if best_share >= english_share + MARGIN else DEFAULT_LANGUAGE
@@ -66,10 +67,6 @@ def guess_language(words: Sequence[str]) -> str:
 
 def known_share(words: Sequence[str], knows: Callable[[str], bool]) -> float:
     return sum(map(knows, words)) / len(words) if words else 0.0
-
-
-def _in(known: dict[str, int], word: str) -> bool:
-    return word in known or (word.endswith("'s") and word[:-2] in known)
 
 
 def _texts(raw: bytes) -> list[str]:

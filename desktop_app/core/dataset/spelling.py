@@ -19,13 +19,14 @@ import pkgutil
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from spellchecker import SpellChecker
 
+from desktop_app.core.dataset.word_forms import SPANISH_QUESTION_WORDS, spanish_singulars
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.files.atomic import write_atomic
 
@@ -114,8 +115,7 @@ class Speller:
         return verdict
 
     def _lookup(self, key: str) -> bool:
-        # (the possessive: "the coffee's aroma")
-        return key in self._known or (key.endswith("'s") and key[:-2] in self._known)
+        return is_listed(self._known, self.language, key)
 
     def suggestions(self, word: str, budget_s: float = SUGGESTION_BUDGET_S) -> list[str]:
         """Known words one edit away, or two when one finds none (within `budget_s`), most
@@ -132,6 +132,16 @@ class Speller:
                         break
         ranked = sorted(found - {key}, key=lambda w: (-self._known[w], w))[:MAX_SUGGESTIONS]
         return [match_case(word, w) for w in ranked]
+
+
+def is_listed(known: Mapping[str, int], language: str, key: str) -> bool:
+    """Whether a word list knows a normalised word, or the word it is a form of."""
+    # (the possessive: "the coffee's aroma")
+    if key in known or (key.endswith("'s") and key[:-2] in known):
+        return True
+    if language == "es":  # the Spanish list lacks plurals and question words
+        return key in SPANISH_QUESTION_WORDS or any(f in known for f in spanish_singulars(key))
+    return False
 
 
 def word_list(language: str) -> dict[str, int]:
