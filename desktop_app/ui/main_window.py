@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from desktop_app.core.errors import UserFacingError
@@ -64,6 +64,8 @@ def _import_parts() -> None:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Finetune Studio"
+FIRST_SIZE = (1400, 860)  # the window at the first start, on a screen with room for it
+SCREEN_MARGIN = 40  # left for the title bar and the frame on a smaller screen
 _MODEL_ICONS = (
     "severity-error",
     "severity-warning",
@@ -121,11 +123,24 @@ class MainWindow(QMainWindow):
         self._status_widgets = bar
         geometry = self.ui_state.load_bytes("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 860)
+            self.first_size()
         if not deferred:
             self.complete()
         else:
             self.status_label.setText("Starting…")
+
+    def first_size(self) -> None:
+        """1400×860 at the first start, or as much of a smaller screen as it can use (the window
+        was 1400×860 on a 1024×700 screen too: its right side, Problems included, off screen)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*FIRST_SIZE)
+            return
+        room = screen.availableGeometry()
+        width = min(FIRST_SIZE[0], room.width() - SCREEN_MARGIN)
+        height = min(FIRST_SIZE[1], room.height() - SCREEN_MARGIN)
+        self.resize(width, height)
+        self.move(room.x() + (room.width() - width) // 2, room.y() + (room.height() - height) // 2)
 
     # ---- what is shown -------------------------------------------------------------------
     @property

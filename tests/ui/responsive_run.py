@@ -84,6 +84,7 @@ def main(paths: list[Path]) -> int:
     app = app_module.create_application([])
     collector = MainThreadCollector(app)
     window = app_module.build_window(app)
+    window.resize(1400, 860)  # as on a big screen (offscreen's is 800×800), as gui_open.py
     window.show()
 
     def wait(done: Callable[[], bool], what: str) -> None:

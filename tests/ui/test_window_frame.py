@@ -126,3 +126,22 @@ def test_the_selection_falls_back_to_the_current_example() -> None:
     assert current_only.targets() == [7] and current_only.insert_position(10) == 8
     nothing = Selection(_Pane([], None))  # type: ignore[arg-type]
     assert nothing.targets() == [] and nothing.insert_position(10) == 10  # at the end
+
+
+def test_the_first_start_fits_the_window_to_a_small_screen(qtbot) -> None:
+    """No remembered size: 1400×860 where there is room, else the screen less a margin, centred
+    (the test screen is 800×800; on a 1024×700 screen the Problems list was off screen)."""
+    from desktop_app.ui.main_window import FIRST_SIZE, SCREEN_MARGIN
+
+    window = MainWindow(_services())
+    try:
+        room = window.screen().availableGeometry()
+        assert room.width() < FIRST_SIZE[0]  # the case this test is about
+        expected_width = min(FIRST_SIZE[0], room.width() - SCREEN_MARGIN)
+        expected_height = min(FIRST_SIZE[1], room.height() - SCREEN_MARGIN)
+        assert (window.width(), window.height()) == (expected_width, expected_height)
+        assert room.contains(window.geometry())
+        centre = window.geometry().center()
+        assert abs(centre.x() - room.center().x()) <= 1 and abs(centre.y() - room.center().y()) <= 1
+    finally:
+        close_window(window)

@@ -12,7 +12,7 @@ from desktop_app.app import build_window
 from desktop_app.core.settings.preferences import Preferences
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.qt.ui_state import UiState
-from desktop_app.ui.main_window import MainWindow, Services
+from desktop_app.ui.main_window import FIRST_SIZE, MainWindow, Services
 from run_processes import run_processes_for_tests
 
 
@@ -24,6 +24,10 @@ def make_window(qtbot, prefs: Preferences | None = None) -> MainWindow:
         persist_prefs=False,
     )
     window = build_window(QApplication.instance(), services=services)
+    if services.ui_state.load_bytes("geometry") is None:
+        # the size of a first start on a big screen (offscreen's screen is 800×800: the window
+        # would fit itself to it, tests/ui/test_window_frame.py checks that)
+        window.resize(*FIRST_SIZE)
     # not qtbot.addWidget: pytest-qt would close it before our fixture can mark it saved
     window.show()
     qtbot.waitExposed(window)
