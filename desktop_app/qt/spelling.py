@@ -163,8 +163,11 @@ class SpellContext(QObject):
         box is shown)."""
         if not self.service.enabled:
             return None
-        if self.review is not None and self.spelling.language is None and self.guessed is None:
-            self._start_guess(self.review)
+        if self.review is not None and self._needs_guess():
+            # English first, through the service (loaded once, 1.5 s after start when the window
+            # is idle): the guess compares against it, and must not load it a second time
+            if self.service.speller(DEFAULT_LANGUAGE) is not None:
+                self._start_guess(self.review)
             return None
         if self._check is None:
             self.service.speller(self.language)  # `ready` follows, then `changed`
@@ -199,6 +202,9 @@ class SpellContext(QObject):
             command.redo()
 
     # ---- guessing the language ----------------------------------------------------------
+    def _needs_guess(self) -> bool:
+        return self.review is not None and self.spelling.language is None and self.guessed is None
+
     def _start_guess(self, review: ReviewStore) -> None:
         if self._guessing is not None:
             return
@@ -233,7 +239,10 @@ class SpellContext(QObject):
     # ---- following changes --------------------------------------------------------------
     @Slot(str)
     def _on_ready(self, language: str) -> None:
-        if language == self.language:
+        if self._needs_guess() and language == DEFAULT_LANGUAGE:
+            if self.review is not None:  # (what _needs_guess said)
+                self._start_guess(self.review)  # the text boxes look again once it is known
+        elif language == self.language:
             self._refresh()
 
     def _on_spelling_changed(self) -> None:

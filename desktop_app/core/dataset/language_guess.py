@@ -28,16 +28,24 @@ from desktop_app.core.dataset.spelling import (
 
 SAMPLE_RECORDS = 200  # the dataset's first lines that are read
 SAMPLE_WORDS = 600  # distinct words compared at most
+SAMPLE_CHARS = 30_000  # of text read at most (a worker's few milliseconds)
 MIN_WORDS = 20  # fewer: too little to tell, English stays
 ENGLISH_ENOUGH = 0.85  # English knows this share: no other list is read
 MARGIN = 0.15  # another dictionary must know this much more of the words than English
 
 
-def sample_words(raws: Iterable[bytes], limit: int = SAMPLE_WORDS) -> list[str]:
-    """Distinct words (as spell checking sees them) from the messages of the given lines."""
+def sample_words(
+    raws: Iterable[bytes], limit: int = SAMPLE_WORDS, chars: int = SAMPLE_CHARS
+) -> list[str]:
+    """Distinct words (as spell checking sees them) from the messages of the given lines, from
+    at most `chars` characters of their text."""
     found: dict[str, None] = {}
     for raw in raws:
         for text in _texts(raw):
+            if chars <= 0:
+                return list(found)
+            text = text[:chars]
+            chars -= len(text)
             for span in words_to_check(text):
                 found.setdefault(normalise(span.word), None)
                 if len(found) >= limit:
