@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoGroup
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from desktop_app.core.errors import UserFacingError
@@ -18,6 +18,7 @@ from desktop_app.qt import gc_guard
 from desktop_app.qt.waiting import shut_down
 from desktop_app.ui import theme, window_editing
 from desktop_app.ui.icons import clear_cache, icon, icon_set
+from desktop_app.ui.screen_fit import fit_size
 from desktop_app.ui.window_editing import EditActions
 from desktop_app.ui.window_parts import WARM_UP_AFTER_MS, Selection, Shown, WindowParts
 from desktop_app.ui.window_status import StatusWidgets, WindowStatus
@@ -65,7 +66,6 @@ log = logging.getLogger(__name__)
 
 APP_TITLE = "Finetune Studio"
 FIRST_SIZE = (1400, 860)  # the window at the first start, on a screen with room for it
-SCREEN_MARGIN = 40  # left for the title bar and the frame on a smaller screen
 _MODEL_ICONS = (
     "severity-error",
     "severity-warning",
@@ -132,15 +132,7 @@ class MainWindow(QMainWindow):
     def first_size(self) -> None:
         """1400×860 at the first start, or as much of a smaller screen as it can use (the window
         was 1400×860 on a 1024×700 screen too: its right side, Problems included, off screen)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            self.resize(*FIRST_SIZE)
-            return
-        room = screen.availableGeometry()
-        width = min(FIRST_SIZE[0], room.width() - SCREEN_MARGIN)
-        height = min(FIRST_SIZE[1], room.height() - SCREEN_MARGIN)
-        self.resize(width, height)
-        self.move(room.x() + (room.width() - width) // 2, room.y() + (room.height() - height) // 2)
+        fit_size(self, *FIRST_SIZE, centre=True)
 
     # ---- what is shown -------------------------------------------------------------------
     @property

@@ -210,8 +210,8 @@ def test_a_dictionary_that_cannot_be_written_says_so_plainly(tmp_path: Path) -> 
 
 
 def test_chinese_japanese_and_korean_words_are_never_checked() -> None:
-    text = "我们今天很好 こんにちは、ありがとう 안녕하세요 반갑습니다 and teh rest"
-    assert [span.word for span in words_to_check(text)] == ["and", "teh", "rest"]
+    text = "我们今天很好 こんにちは、ありがとう 안녕하세요 Narrator이다 and teh rest café"
+    assert [span.word for span in words_to_check(text)] == ["and", "teh", "rest", "café"]
 
 
 def test_spanish_plurals_and_question_words_are_known_misspellings_are_not() -> None:

@@ -86,12 +86,15 @@ def test_preview_shows_before_and_after_side_by_side(qtbot, window, tmp_path: Pa
     _offer(qtbot, window)
     assert "1 piece will stay as written for you to fix" in window.repair.banner.text.text()
     seen: list[RepairPreview] = []
+    sizes: list[tuple[bool, bool]] = []
 
     def look() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, RepairPreview):
             return
         seen.append(dialog)
+        room = dialog.screen().availableGeometry()  # 800×800 here: less than it asks for
+        sizes.append((dialog.width() <= room.width(), dialog.height() <= room.height()))
         dialog.list.setCurrentRow(1)
         assert "written over 5 lines" in dialog.notes.text()
         assert dialog.before.toPlainText().startswith('{"messages" : [')
@@ -101,6 +104,7 @@ def test_preview_shows_before_and_after_side_by_side(qtbot, window, tmp_path: Pa
     QTimer.singleShot(200, look)
     window.repair.preview()
     assert seen
+    assert sizes == [(True, True)]  # it fits the screen
     assert len(window.document.dataset) == 174  # closing the preview changed nothing
 
 

@@ -131,7 +131,8 @@ def test_the_selection_falls_back_to_the_current_example() -> None:
 def test_the_first_start_fits_the_window_to_a_small_screen(qtbot) -> None:
     """No remembered size: 1400×860 where there is room, else the screen less a margin, centred
     (the test screen is 800×800; on a 1024×700 screen the Problems list was off screen)."""
-    from desktop_app.ui.main_window import FIRST_SIZE, SCREEN_MARGIN
+    from desktop_app.ui.main_window import FIRST_SIZE
+    from desktop_app.ui.screen_fit import SCREEN_MARGIN
 
     window = MainWindow(_services())
     try:

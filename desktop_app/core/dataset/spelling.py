@@ -79,11 +79,19 @@ def words_to_check(text: str, start: int = 0, end: int | None = None) -> list[Wo
         word = match.group()
         if len(word) < 2 or word.isupper() or not word[1:].islower():
             continue  # single letters, CAPITALS, camelCase/iPhone/McDonald (names and code)
+        if not word.isascii() and _has_uncased_letter(word):
+            continue  # Chinese, Japanese, Korean… (no dictionary), "Narrator이다" too
         first, last = match.span()
         if (first and text[first - 1].isdigit()) or (last < size and text[last].isdigit()):
             continue  # 3rd, mp3, 10am
         out.append(WordSpan(first, last, word))
     return out
+
+
+def _has_uncased_letter(word: str) -> bool:
+    """A letter of a script without capitals (Han, kana, Hangul, Thai…): a word no shipped
+    dictionary holds, even beside Latin letters ("Narrator이다": a name with a particle)."""
+    return any(c.lower() == c.upper() for c in word if c.isalpha())
 
 
 def normalise(word: str) -> str:

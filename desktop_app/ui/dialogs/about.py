@@ -31,6 +31,7 @@ from desktop_app import __version__
 from desktop_app.core.files.folders import config_dir, data_dir, log_dir, recovery_dir
 from desktop_app.core.files.resources import resource
 from desktop_app.ui.icons import pixmap
+from desktop_app.ui.screen_fit import fit_size
 
 HEADLINE = "Curate, check and train chat fine-tuning datasets on the desktop, without typing JSON."
 
@@ -83,7 +84,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("about-dialog")
         self.setWindowTitle("About Finetune Studio")
-        self.resize(720, 560)
+        fit_size(self, 720, 560)
         self.components = load_components()
 
         logo = QLabel(self)

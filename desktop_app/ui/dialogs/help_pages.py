@@ -32,6 +32,7 @@ from shiboken6 import isValid
 
 from desktop_app.core.files.glossary import GLOSSARY_FILE, LINK_PREFIX, Term, load_glossary
 from desktop_app.core.files.resources import docs_file
+from desktop_app.ui.screen_fit import fit_size
 
 USER_GUIDE_FILE = "user-guide.md"
 IMAGE_WIDTH = 740  # the guide's screenshots, shrunk to the dialog's width
@@ -114,7 +115,7 @@ class UserGuideDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
-        self.resize(820, 640)
+        fit_size(self, 820, 640)
         self.show_page(USER_GUIDE_FILE)
 
     def show_page(self, name: str) -> None:

@@ -43,6 +43,7 @@ from desktop_app.core.errors import UserFacingError
 from desktop_app.qt.commands import InsertRecordsCommand
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.dialogs.import_shapes import ShapePage
+from desktop_app.ui.screen_fit import fit_size
 
 PREVIEW_ROWS = 20
 NO_COLUMN = "(none)"
@@ -184,7 +185,7 @@ class ImportDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)
         self._timer.timeout.connect(self.update_preview)
-        self.resize(760, 560)
+        fit_size(self, 760, 560)
         self._source_changed()
 
     # ---- choosing the source ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.convert.opening import PreviewItem
+from desktop_app.ui.screen_fit import fit_size
 
 
 class RepairPreview(QDialog):
@@ -71,7 +72,7 @@ class RepairPreview(QDialog):
         self.repair_button.clicked.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(1200, 700)
+        fit_size(self, 1200, 700)
         if items:
             self.list.setCurrentRow(0)
 

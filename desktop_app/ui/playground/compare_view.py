@@ -37,6 +37,7 @@ from desktop_app.ui.places import documents_folder
 from desktop_app.ui.playground.blind_rating import BlindRatingPanel
 from desktop_app.ui.playground.compare_model import Column, CompareTableModel
 from desktop_app.ui.playground.services import TryServices
+from desktop_app.ui.screen_fit import fit_size
 from desktop_app.ui.theme import severity_color
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ class CompareWindow(QWidget):
         self.setObjectName("compare-window")
         self.setWindowIcon(icon("compare"))
         self.setWindowTitle("Compare two models — Finetune Studio")
-        self.resize(1280, 820)
+        fit_size(self, 1280, 820)
         self._worker: Worker | None = None
         self._stop: Any = None
         self._back: list[int] = []

@@ -33,6 +33,7 @@ from desktop_app.ui.icons import icon
 from desktop_app.ui.layouts import nested
 from desktop_app.ui.playground.chat_column import ChatColumn
 from desktop_app.ui.playground.services import TryServices
+from desktop_app.ui.screen_fit import fit_size
 from desktop_app.ui.theme import severity_color
 
 SYSTEM_MENU_LIMIT = 12
@@ -49,7 +50,7 @@ class PlaygroundWindow(QWidget):
         self.setObjectName("playground-window")
         self.setWindowTitle("Playground — Finetune Studio")
         self.setWindowIcon(icon("chat"))
-        self.resize(1200, 800)
+        fit_size(self, 1200, 800)
         self._last_command: QUndoCommand | None = None
         self._build()
         self.set_side_by_side(False)

@@ -41,6 +41,7 @@ from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
 from desktop_app.ui.layouts import nested
 from desktop_app.ui.places import documents_folder
+from desktop_app.ui.screen_fit import fit_size
 from desktop_app.ui.training.job_models import CheckpointsModel, EventsModel, job_table, when
 from desktop_app.ui.training.job_timeline import StatusTimeline, banner, step_times
 
@@ -592,7 +593,7 @@ class JobWindow(QWidget):
         self.view = JobView(hub, key, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
-        self.resize(1180, 820)
+        fit_size(self, 1180, 820)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.view.stop()

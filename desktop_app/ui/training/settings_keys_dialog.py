@@ -38,6 +38,7 @@ from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui import theme
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
+from desktop_app.ui.screen_fit import fit_size
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -464,7 +465,7 @@ class KeysDialog(QDialog):
         layout.addWidget(self.no_store)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
-        self.resize(700, 760)
+        fit_size(self, 700, 760)
         self.describe_store()
 
     def describe_store(self) -> None:

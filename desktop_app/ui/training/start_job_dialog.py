@@ -46,6 +46,7 @@ from desktop_app.core.training.preflight import CheckOutcome, ModelChoice, Valid
 from desktop_app.qt.tasks import Worker
 from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
+from desktop_app.ui.screen_fit import fit_size
 from desktop_app.ui.training.start_check_page import CheckPage, html
 from desktop_app.ui.training.start_chooser import ProviderModelChooser, Target
 from desktop_app.ui.training.start_settings import TrainingSettings
@@ -108,7 +109,7 @@ class StartJobDialog(QDialog):
         if moving is not None and first in (moving.record.provider, "practice"):
             first = "together"  # a move goes elsewhere
         self.chooser.select_provider(first)
-        self.resize(900, 760)
+        fit_size(self, 900, 760)
 
     # ---- page 1: choose --------------------------------------------------------------------
     def _build_choose_page(self) -> QWidget:
