@@ -79,4 +79,8 @@ class SideArea(QSplitter):
             return
         self._beside_layout.removeWidget(self.overview)
         self.beside.hide()
-        self.tabs.addTab(self.overview, icon("status-ok"), "Overview")
+        self.setSizes([self.height(), 0])  # the tabs take the height back (a quick Back to Tab
+        # after opening left the splitter at half and half, the lower half empty)
+        problems = self.tabs.indexOf(self.problems)  # both tabs show the dataset's state
+        index = self.tabs.addTab(self.overview, self.tabs.tabIcon(problems), "Overview")
+        self.tabs.setTabToolTip(index, self.tabs.tabToolTip(problems))

@@ -129,3 +129,23 @@ def test_a_file_wide_warning_can_be_set_aside_too(qtbot, window, sample_file: Pa
     assert problem.code in sidecar_path(sample_file).read_text(encoding="utf-8")
     window.menus.act_undo.trigger()
     qtbot.waitUntil(lambda: window.problems_model.counts().set_aside == 0, timeout=5000)
+
+
+def test_the_overview_goes_back_to_its_tab_with_the_datasets_state(
+    qtbot, window, sample_file: Path
+) -> None:
+    """Back to Tab gave the Overview a green tick whatever the file held (the sample has errors)."""
+    open_and_check(qtbot, window, sample_file)
+    model = window.problems_model
+    row = next(r for r in range(model.rowCount()) if model.problem(r)[0] is None)
+    window.problems_pane.select_row(row)
+    side = window.side_area
+    assert side.is_beside()
+    side.put_back()
+    tabs = side.tabs
+    problems, overview = tabs.indexOf(window.problems_pane), tabs.indexOf(window.overview_pane)
+    assert overview >= 0 and not side.is_beside()
+    assert side.sizes()[1] == 0  # the tabs have the whole height again
+    assert tabs.tabToolTip(overview) == tabs.tabToolTip(problems)
+    assert "errors to fix" in tabs.tabToolTip(overview)
+    assert tabs.tabIcon(overview).cacheKey() == tabs.tabIcon(problems).cacheKey()

@@ -195,8 +195,11 @@ def _train(walk: Walk) -> object:
     hub.practice.pace = FAST_PACE  # Practice mode, quickly (the server starts on first use)
     hub.poll_interval = 0.05
     window.side_tabs.setCurrentWidget(window.overview_pane)
-    button = window.overview_pane.train_button
+    pane = window.overview_pane
+    pane.scroll_area.verticalScrollBar().setValue(0)  # (the beside step left it at a section)
+    button = pane.train_button
     qtbot.waitUntil(button.isVisible, timeout=10_000)
+    qtbot.waitUntil(lambda: pane.height() > window.side_tabs.height() - 80, timeout=10_000)
     assert window.toolbar.widgetForAction(window.extras.act_train).isVisible()
     walk.look("overview ready to train")
     walk.shoot("overview", window.overview_pane)
@@ -207,6 +210,8 @@ def _train(walk: Walk) -> object:
     assert dialog.provider_kind == "practice"
     dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(MODEL))
     dialog.suffix_edit.setText("larkspur")
+    if walk.size == "large":  # as on a big screen (the test screen, 800×800, made it fit)
+        dialog.resize(900, 760)
     walk.look("start job", dialog)
     walk.shoot("start-job", dialog)
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
