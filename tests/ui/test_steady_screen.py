@@ -96,3 +96,21 @@ def test_a_theme_switch_repaints_built_bubbles(qtbot, window, sample_file: Path)
         window.set_theme("light")
     image = bubble.grab().toImage()
     assert image.pixelColor(bubble.width() // 2, bubble.height() - 4).lightness() > 180
+
+
+def test_a_long_status_message_ends_in_an_ellipsis_and_keeps_the_whole_in_its_tip(
+    qtbot, window
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    label = window.status_label
+    message = "Prompt and reply (prompt → completion), 33 examples — done. " * 4
+    label.setText(message)
+    qtbot.waitUntil(lambda: QLabel.text(label).endswith("…"))
+    assert label.text() == message and label.toolTip() == message
+    shown = QLabel.text(label)
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.width()
+    label.setText("Saved.")
+    assert QLabel.text(label) == "Saved."
