@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.dataset.templates import TEMPLATES, Template
 from desktop_app.ui.icons import icon, pixmap
+from desktop_app.ui.screen_fit import fit_size
 
 TITLE = "Welcome to Finetune Studio"
 SUBTITLE = (
@@ -169,6 +170,9 @@ class WelcomeDialog(QDialog):
         screen.open_file_requested.connect(self._on_open)
         screen.import_requested.connect(self._on_import)
         screen.tour_requested.connect(self._on_tour)
+        # wide enough that each description wraps to two lines at most: at its own size hint
+        # (~570 pixels) "Support replies" wrapped to three and its last line was cut off
+        fit_size(self, 760, self.sizeHint().height())
 
     @property
     def show_at_start(self) -> bool:

@@ -116,6 +116,10 @@ def _button_clipped(button: QAbstractButton) -> str:
     needed = button.sizeHint().width()
     if needed > button.width() + 1:
         return f"needs {needed}px, has {button.width()}px"
+    if button.hasHeightForWidth():  # a command link's description wraps
+        tall = button.heightForWidth(button.width())
+        if tall > button.height() + 1:
+            return f"needs {tall}px of height, has {button.height()}px"
     return ""
 
 

@@ -49,3 +49,25 @@ def test_faint_text_is_found(qtbot) -> None:
     page.show()
     found = findings(page)
     assert len(found) == 1 and "contrast" in found[0].what
+
+
+def test_a_command_link_whose_description_is_cut_is_found(qtbot) -> None:
+    from PySide6.QtWidgets import QCommandLinkButton
+
+    page = _page(qtbot)
+    link = QCommandLinkButton("Support replies", "Teach the model to answer kindly " * 4, page)
+    page.show()
+    link.setGeometry(0, 0, 260, 60)
+    assert any("of height" in f.what for f in findings(page))
+
+
+def test_the_welcome_screen_shows_every_description_whole(qtbot) -> None:
+    """Under Xvfb, at its own size hint (~570 pixels), "Support replies" lost its third line;
+    offscreen lays the same dialog out without the cut, so this guards the wider dialog only."""
+    from desktop_app.ui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: findings(dialog) == [], timeout=3000)
