@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -66,10 +65,10 @@ class PlaygroundWindow(QWidget):
         )
         self.system.setAccessibleName("System prompt")
         self.system.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
-        self.from_dataset = QToolButton(self)
-        self.from_dataset.setText("From the dataset")
+        # a push button: it draws its menu arrow beside the text (a tool button's arrow sat on
+        # the last letter)
+        self.from_dataset = QPushButton("From the dataset", self)
         self.from_dataset.setToolTip("Use a system prompt from the open dataset")
-        self.from_dataset.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.system_menu = QMenu(self.from_dataset)
         self.system_menu.aboutToShow.connect(self.fill_system_menu)
         self.from_dataset.setMenu(self.system_menu)
