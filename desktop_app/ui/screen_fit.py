@@ -27,3 +27,19 @@ def fit_size(widget: QWidget, width: int, height: int, *, centre: bool = False) 
         widget.move(
             room.x() + (room.width() - width) // 2, room.y() + (room.height() - height) // 2
         )
+
+
+def grow_to_content(widget: QWidget) -> None:
+    """Taller, within the screen, when wrapped text now needs more height at the window's width
+    (a dialog sized once kept its height while a two-line notice replaced a one-line one)."""
+    layout = widget.layout()
+    if layout is None:
+        return
+    width = widget.width()
+    needed = (
+        layout.totalHeightForWidth(width)
+        if layout.hasHeightForWidth()
+        else layout.totalSizeHint().height()
+    )
+    if needed > widget.height():
+        fit_size(widget, width, needed)

@@ -47,6 +47,7 @@ from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
 from desktop_app.ui.playground.endpoint_picker import EndpointPicker
 from desktop_app.ui.playground.services import TryServices
+from desktop_app.ui.screen_fit import fit_size, grow_to_content
 from desktop_app.ui.theme import severity_color
 
 VALIDATION, SELECTED, ALL, FILE = "validation", "selected", "all", "file"
@@ -241,7 +242,7 @@ class CompareSetupDialog(QDialog):
         layout.addWidget(settings_box)
         layout.addWidget(self.estimate)
         layout.addWidget(self.buttons)
-        self.resize(760, self.sizeHint().height())
+        fit_size(self, 760, self.sizeHint().height())
 
         self.sources.idToggled.connect(self._on_source_toggled)
         for signal in (
@@ -290,6 +291,7 @@ class CompareSetupDialog(QDialog):
         self.start_button.setEnabled(False)
         self.start_button.setText("Start comparison")
         self._timer.start()
+        self._grow_soon()
 
     def source(self) -> PromptSource | None:
         document = self.services.document()
@@ -364,12 +366,17 @@ class CompareSetupDialog(QDialog):
         price = "free" if cost == 0 else f"about ${cost:.2f}" if cost is not None else ""
         self.start_button.setText(f"Start comparison ({price})" if price else "Start comparison")
         self.start_button.setEnabled(True)
+        self._grow_soon()
 
     @Slot(object)
     def _on_prepare_failed(self, error: object) -> None:
         message, step, _ = describe(error if isinstance(error, BaseException) else Exception())
         self._show_note(self.prompts_note, f"{message} {step}".strip(), error=True)
         self.estimate.setText("")
+
+    def _grow_soon(self) -> None:
+        """Once the labels have their new text laid out, grow to fit it (notes of two lines)."""
+        QTimer.singleShot(0, self, lambda: grow_to_content(self))
 
     def _show_note(self, label: QLabel, text: str, *, error: bool = False) -> None:
         label.setText(text.strip())

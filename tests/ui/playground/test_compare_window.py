@@ -118,6 +118,25 @@ def test_the_setup_dialog_estimates_before_starting(qtbot, services, document) -
     )
 
 
+def test_two_line_notices_grow_the_setup_dialog(qtbot, services, document) -> None:
+    """OpenAI's models carry a two-line shutdown notice: the dialog, sized once, kept its height
+    and cut both notices in half (seen at 1024×700)."""
+    dialog = CompareSetupDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for picker in (dialog.picker_a, dialog.picker_b):
+        picker.place.setCurrentIndex(picker.place.findData("openai"))
+        picker.model.setEditText("gpt-4.1-2025-04-14")
+    notes = (dialog.picker_a.note, dialog.picker_b.note)
+    qtbot.waitUntil(lambda: all("Stops answering" in n.text() for n in notes), timeout=10_000)
+
+    def whole() -> bool:
+        return all(n.height() >= n.heightForWidth(n.width()) for n in notes)
+
+    qtbot.waitUntil(whole, timeout=5000)
+    assert all(n.heightForWidth(n.width()) > n.fontMetrics().lineSpacing() * 1.5 for n in notes)
+
+
 def test_an_unusable_prompt_file_is_explained_in_the_dialog(qtbot, services, tmp_path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("\n", encoding="utf-8")
