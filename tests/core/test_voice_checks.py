@@ -188,3 +188,43 @@ def test_the_last_grouping_is_reused_only_for_the_same_requests() -> None:
     labels = [g.label for g in topic_groups(changed)]
     assert "warranty" in labels and "password" not in labels  # never the stale answer
     assert topic_groups(items) == first
+
+
+def test_chinese_and_english_replies_side_by_side_are_not_style_outliers() -> None:
+    """A Chinese reply of forty characters counted as one word, so every English reply beside it
+    was "far too long" (31 findings on a published 37-line file); and a reply inside the norm the
+    message names ("most are 1–22 words; this one is 13") was flagged."""
+    rows = [
+        chat(
+            f"问题 {i}", "那肯定是可口可乐喵，百事可乐不是狗喝的？我们每天都一起喝，真的很好喝喵。"
+        )
+        for i in range(20)
+    ]
+    rows += [
+        chat(f"Question {i}?", f"Of course, meow! I would pick the cola every time, number {i}.")
+        for i in range(17)
+    ]
+    assert found(rows, "style_outlier") == []
+    rows[3] = chat("问题", "喵。")  # one short reply among replies of a dozen words or more
+    [short] = [p for p in found(rows, "style_outlier") if "words long" in p.message]
+    assert short.line == 4 and short.message.startswith("Most replies are ")
+
+
+def test_a_real_mixed_chinese_and_english_file_keeps_its_findings_few() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "realworld"
+    raws = (path / "yangzhijiany_hoshino_cat__example.jsonl").read_bytes().splitlines()
+    values = [json.loads(raw) for raw in raws]
+    outliers = found(values, "style_outlier")
+    assert len(outliers) <= 2, [p.message for p in outliers]
+
+
+def test_a_reply_inside_the_norm_the_message_names_is_never_flagged() -> None:
+    """Two kinds of reply (short answers and long explanations): the median sits among the short
+    ones, and the long ones were flagged with "Most replies are 3–40 words long; this one is 40"."""
+    rows = [chat(f"Is order {i} shipped?", "Yes, it shipped.") for i in range(20)]
+    long_reply = " ".join(["We checked the order and everything looks fine on our side."] * 4)
+    rows += [chat(f"Why is order {i} late?", long_reply) for i in range(17)]
+    lengths = [p for p in found(rows, "style_outlier") if "words long" in p.message]
+    assert lengths == [], [p.message for p in lengths]

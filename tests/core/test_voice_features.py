@@ -89,3 +89,13 @@ def test_a_lone_surrogate_is_measured_not_fatal() -> None:
     assert features is not None
     assert features.words == 7 and features.sign_off == "best, ana"
     assert ("price", "$799", "799") in features.facts
+
+
+def test_chinese_and_japanese_characters_count_as_words() -> None:
+    from desktop_app.core.checks.voice.features import word_count
+
+    assert word_count("你好世界") == 4
+    assert word_count("hello 世界 and こんにちは, pubg这款") == 1 + 2 + 1 + 5 + 1 + 2
+    assert word_count("안녕하세요 반갑습니다") == 2  # Korean writes spaces between words
+    features = reply("那肯定是可口可乐喵，百事可乐不是狗喝的？")
+    assert features is not None and features.words == 18

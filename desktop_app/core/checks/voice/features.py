@@ -41,6 +41,11 @@ _SINGULAR = tuple(
     f" {w} ".encode() for w in ("i", "i'm", "i've", "i'll", "i'd", "me", "my", "mine")
 )
 _PLURAL = tuple(f" {w} ".encode() for w in ("we", "we're", "we've", "we'll", "us", "our", "ours"))
+# kana and Han characters: written without spaces, each counts as a word (a Chinese reply of
+# forty characters was one "word", and every English reply beside it "far too long")
+_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORDY = re.compile(r"[^\W_]\S*")  # a word between spaces: from its first letter or digit on
 _EMOJI = re.compile(
     "[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff\u2b50\u2b55\u2705\u274c]"
 )
@@ -225,8 +230,11 @@ def voice_features(conversation: list[Any], reply_at: int) -> VoiceFeatures | No
     user_texts = [message_text(m) for m in before if m.get("role") == "user"]
     style = reply if len(reply) <= STYLE_CHARS else reply[:STYLE_CHARS]
     raw_words = style.split()
-    shown = max(1, len(raw_words))
+    cjk = not style.isascii() and _CJK_CHAR.search(style) is not None
+    shown = max(1, word_count(style) if cjk else len(raw_words))
     words = shown if style is reply else reply.count(" ") + reply.count("\n") + 1
+    if style is not reply and cjk:
+        words = word_count(reply)
     encoded = style.encode("utf-8", "surrogatepass")  # a broken file's lone surrogate too
     padded = b" " + encoded.lower().translate(_PUNCTUATION) + b" "
     sentences = max(1, sum(map(encoded.count, _SENTENCE_ENDS)) + (style.rstrip()[-1:] in ".!?"))
@@ -257,6 +265,12 @@ def voice_features(conversation: list[Any], reply_at: int) -> VoiceFeatures | No
         shingles(style),
         topic_words(user_texts[0]) if user_texts else (),
     )
+
+
+def word_count(text: str) -> int:
+    """Words between spaces (those holding a letter or digit), each kana or Han character
+    counted as one word."""
+    return len(_WORDY.findall(_CJK_RUN.sub(" ", text))) + len(_CJK_CHAR.findall(text))
 
 
 def sign_off(reply: str) -> str:

@@ -117,6 +117,9 @@ def style_outliers(lines: Lines) -> list[Problem]:
             continue
         ordered = sorted(values)
         low, high = percentile(ordered, 0.1), percentile(ordered, 0.9)
+        # never inside the norm the message names ("most are 1–22 words; this one is 13"): with
+        # two kinds of reply (two languages) the median sits in one of them
+        far = [f and not low <= v <= high for f, v in zip(far, values, strict=True)]
         for index in (i for i, f in enumerate(far) if f):
             line, features = lines[index]
             found.append(_outlier(line, features, metric, low, high, values[index]))
