@@ -429,3 +429,33 @@ def test_ctrl_z_reaches_the_windows_undo_action(qtbot, dataset, stack, counter, 
     assert stack.count() == 1
     qtbot.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert dataset.to_bytes() == ORIGINAL
+
+
+def test_long_call_ids_leave_the_function_name_whole_and_the_bubbles_inside(
+    qtbot, stack, counter
+) -> None:
+    """A published file's ids ("call_rEJCsN62dJMJXkdnZ4eBexmo") sat beside the name box, which
+    showed "eather" of "get_current_weather", and pushed the bubbles past the editor's edge."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "realworld"
+    raw = (path / "mlteam-ai_openai-cheat-sheet__data_weather_chat_fine_tuning.jsonl").read_bytes()
+    widget = ExampleEditor()
+    qtbot.addWidget(widget)
+    widget.set_context(Dataset.from_bytes(raw), stack, lambda: counter)
+    widget.resize(440, 700)  # the editor's width in a 1600-pixel window
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.show_record(0)
+    bubbles = widget.bubbles()
+    boxes = bubbles[1].tool_calls.boxes
+    assert len(boxes) == 3
+
+    def settled() -> bool:
+        names = all(
+            b.name.width() > b.name.fontMetrics().horizontalAdvance(b.name.text()) for b in boxes
+        )
+        inside = all(b.mapTo(widget, b.rect().topRight()).x() <= widget.width() for b in bubbles)
+        return names and inside
+
+    qtbot.waitUntil(settled, timeout=5000)

@@ -54,10 +54,11 @@ class ToolCallBox(QFrame):
         self.name.textEdited.connect(self._name_edited)
         route_undo_to_app(self.name)
         top.addWidget(self.name, 1)
+        # the id on a line of its own: beside the name, a long id ("call_rEJCsN62dJMJ…") left
+        # the name box a few letters wide ("eather") and pushed the bubble past the window
         self.call_id = QLabel()
         self.call_id.setToolTip("The id that the tool's answer refers to.")
         self.call_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        top.addWidget(self.call_id)
         remove = QToolButton()
         remove.setIcon(icon("list-remove"))
         remove.setAutoRaise(True)
@@ -65,6 +66,7 @@ class ToolCallBox(QFrame):
         remove.setAccessibleName(f"Remove tool call {index + 1}")
         remove.clicked.connect(self._remove)
         top.addWidget(remove)
+        layout.addWidget(self.call_id)
         self.arguments = GrowingTextEdit()
         self.arguments.setFont(monospace())
         self.arguments.setAccessibleName(f"Arguments of tool call {index + 1}")
@@ -162,14 +164,17 @@ class ToolAnswerRow(QWidget):
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setAccessibleName("Tool call this result answers")
         self.combo.setToolTip("The tool call (by id) whose result this message holds.")
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # as wide as the row allows (a long call id made the bubble wider than the window)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)
         self.combo.activated.connect(self._picked)
         line_edit = self.combo.lineEdit()
         if line_edit is not None:
             line_edit.textEdited.connect(self._typed)
             route_undo_to_app(line_edit)
-        layout.addWidget(self.combo)
-        layout.addStretch(1)
+        layout.addWidget(self.combo, 1)
 
     def update_answer(self, value: Any, message: Any) -> None:
         current = message.get("tool_call_id") if isinstance(message, dict) else None
