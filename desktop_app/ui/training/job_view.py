@@ -591,8 +591,7 @@ class JobWindow(QWidget):
         self.setWindowIcon(icon("train"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.view = JobView(hub, key, self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
+        QVBoxLayout(self).addWidget(self.view)
         fit_size(self, 1180, 820)
 
     def closeEvent(self, event: QCloseEvent) -> None:
