@@ -9,7 +9,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "ruff (lint)";          .venv/bin/ruff check .
 step "ruff (format)";        .venv/bin/ruff format --check .
-step "mypy (strict: core, qt, the window)"; .venv/bin/mypy
+step "mypy (strict: all of desktop_app)"; .venv/bin/mypy
 step "import contracts";     .venv/bin/lint-imports
 step "tests";                .venv/bin/python -m pytest -p no:cacheprovider "$@"
 if [ -f packaging/build.py ] && [ -z "${SKIP_BUNDLE:-}" ]; then
