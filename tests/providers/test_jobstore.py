@@ -147,7 +147,7 @@ def test_a_file_where_the_folder_should_be_is_a_plain_error(tmp_path: Path) -> N
         JobStore(blocker / "jobs.sqlite3").open()
 
     assert blocked.value.message == f"The folder for the job records, {blocker}, cannot be made."
-    assert "a file of that name" in blocked.value.next_step
+    assert "no file of that name" in blocked.value.next_step
     assert blocker.read_text() == "not a folder"
 
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 _ACCENTED = str.maketrans("áéíóú", "aeiou")
 _ADD_ACCENT = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
 SPANISH_QUESTION_WORDS = frozenset(
-    ("qué", "cómo", "cuándo", "dónde", "adónde", "quién", "quiénes", "cuál", "cuáles"),
-) | {"cuánto", "cuánta", "cuántos", "cuántas"}
+    (
+        "qué", "cómo", "cuándo", "dónde", "adónde", "quién", "quiénes", "cuál", "cuáles",
+        "cuánto", "cuánta", "cuántos", "cuántas",
+    )
+)  # fmt: skip
 
 
 def spanish_singulars(word: str) -> list[str]:

@@ -202,8 +202,8 @@ class JobStore:
         except OSError as exc:  # a file where the folder should be, no permission, a full disk
             raise JobStoreError(
                 f"The folder for the job records, {self.path.parent}, cannot be made.",
-                "Check that nothing else (a file of that name) is in its place and that you can "
-                "write there, then start the app again. Your jobs are still listed at the provider.",
+                "Make sure no file of that name is in its place and that you can write there, "
+                "then start the app again. Your jobs are still listed at the provider.",
                 technical=f"{type(exc).__name__}: {exc}",
             ) from None
         try:
