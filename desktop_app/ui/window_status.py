@@ -10,43 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 
+from desktop_app.ui.eliding_label import ElidingLabel
 from desktop_app.ui.window_parts import Shown, WindowParts
 
 if TYPE_CHECKING:
     from desktop_app.qt.document import Document
 
 FIRST_EXAMPLE_DELAY_MS = 40  # after the first rows of a file appear, the first example shows
-
-
-class StatusLabel(QLabel):
-    """The status message, ending in … where the bar is too narrow (at 1024 pixels a long
-    message was cut mid-word), the whole sentence in its tooltip. superqt's QElidingLabel does
-    this too, but importing superqt costs ~140 ms before the window's first paint."""
-
-    def __init__(self, parent: QMainWindow) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setMinimumWidth(40)
-
-    def setText(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def text(self) -> str:
-        return self._full
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
-        super().setText(shown)
 
 
 @dataclass(frozen=True)
@@ -60,7 +33,7 @@ class StatusWidgets:
 
     @classmethod
     def build(cls, window: QMainWindow) -> StatusWidgets:
-        label = StatusLabel(window)
+        label = ElidingLabel(window)
         label.setAccessibleName("Status")
         progress = QProgressBar(window)
         progress.setAccessibleName("Progress")

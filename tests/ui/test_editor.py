@@ -15,6 +15,7 @@ from editor_samples import (
     PAIR_LINE,
     TOOLS_LINE,
 )
+from window_helpers import turn_wheel
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
@@ -223,6 +224,8 @@ def test_tool_calls_are_readable_and_editable(qtbot, editor, dataset):
         dataset.value(TOOLS_LINE)["messages"][1]["tool_calls"][0]["function"]["arguments"]
     ) == {"city": "Paris"}
     box.name.setFocus()
+    assert box.name.cursorPosition() == 0  # a narrow box shows the name's start
+    qtbot.keyClick(box.name, Qt.Key.Key_End)
     qtbot.keyClicks(box.name, "_now")
     assert dataset.value(TOOLS_LINE)["messages"][1]["tool_calls"][0]["function"]["name"] == (
         "get_weather_now"
@@ -459,3 +462,55 @@ def test_long_call_ids_leave_the_function_name_whole_and_the_bubbles_inside(
         return names and inside
 
     qtbot.waitUntil(settled, timeout=5000)
+
+
+def all_fit(editor: ExampleEditor) -> bool:
+    """Every bubble ends within the conversation's visible width."""
+    viewport = editor.conversation.viewport()
+    return all(
+        b.mapTo(viewport, b.rect().topRight()).x() <= viewport.width() for b in editor.bubbles()
+    )
+
+
+def test_published_examples_fit_the_narrowest_editor(qtbot, stack, counter, realworld_dir):
+    """Every bubble of the published files' first examples fits the editor at its least width
+    (the weather file's tool answers were 374 pixels wide: their header's function name, long
+    call ids and the chat indent cut the bubbles' right edge off at 1024 pixels)."""
+    editor = ExampleEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    for path in sorted(realworld_dir.glob("*.jsonl")):
+        dataset = Dataset.open(path)
+        editor.set_context(dataset, stack, lambda: counter)
+        for index in range(min(4, len(dataset))):
+            editor.show_record(index)
+            editor.resize(editor.minimumSizeHint().width(), 700)
+            page = editor.conversation.widget()
+            viewport = editor.conversation.viewport()
+            assert page.minimumSizeHint().width() <= viewport.width(), (path.name, index)
+
+            qtbot.waitUntil(lambda: all_fit(editor), timeout=2_000)
+
+
+def test_the_wheel_scrolls_past_a_role_box_without_changing_it(qtbot, editor, dataset, stack):
+    """Scrolling a conversation with the pointer over a role or answer box scrolled nothing and
+    changed the box instead (a tool answer's call changed while scrolling the weather file)."""
+    editor.show_record(TOOLS_LINE)
+    editor.resize(600, 260)
+    bar = editor.conversation.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2_000)
+    before = dataset.value(TOOLS_LINE)
+    bubbles = editor.bubbles()
+    for box in (bubbles[0].role_combo, bubbles[2].answer.combo):
+        editor.conversation.ensureWidgetVisible(box)
+        bar.setValue(bar.minimum() if box is bubbles[0].role_combo else bar.value())
+        at = bar.value()
+        turn_wheel(box)
+        assert dataset.value(TOOLS_LINE) == before and stack.count() == 0
+        assert bar.value() > at  # the page moved on instead
+        assert not box.hasFocus()
+    box = bubbles[0].role_combo
+    box.setFocus()  # chosen on purpose: then the wheel steps through the roles
+    turn_wheel(box)
+    qtbot.waitUntil(lambda: stack.count() == 1, timeout=2_000)

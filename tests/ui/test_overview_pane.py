@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from window_helpers import is_checked, open_and_check
+from window_helpers import is_checked, open_and_check, turn_wheel
 
 from desktop_app.core.models.catalog import find_model
 from desktop_app.core.tokens.estimate import estimate
@@ -167,3 +167,28 @@ def test_the_estimate_defaults_to_a_provider_that_still_trains(
         pane.provider_combo.setCurrentIndex(pane.provider_combo.findData("openai"))
         if day >= "2027-01-06":  # chosen on purpose after the cut-off: said plainly
             assert "takes no new fine-tuning jobs since 6 January 2027" in pane.provider_note.text()
+
+
+def test_the_wheel_scrolls_the_overview_past_its_choices(qtbot, window, sample_file: Path) -> None:
+    """A wheel turn over the provider, model or epochs box scrolls the overview and changes
+    nothing, until the box is chosen (Qt's boxes take every turn: the model changed while a
+    writer scrolled the overview)."""
+    open_and_check(qtbot, window, sample_file)
+    pane = window.overview_pane
+    window.side_tabs.setCurrentWidget(pane)
+    window.resize(1100, 500)
+    bar = pane.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5_000)
+    boxes = (pane.provider_combo, pane.model_combo, pane.epochs_spin)
+    before = [pane.provider_combo.currentIndex(), pane.model_combo.currentIndex()]
+    epochs = pane.epochs_spin.value()
+    for box in boxes:
+        bar.setValue(0)
+        turn_wheel(box, notches=-1)
+        assert bar.value() > 0, box.objectName()
+        assert not box.hasFocus()
+    assert [pane.provider_combo.currentIndex(), pane.model_combo.currentIndex()] == before
+    assert pane.epochs_spin.value() == epochs
+    pane.epochs_spin.setFocus()
+    turn_wheel(pane.epochs_spin, notches=1)
+    qtbot.waitUntil(lambda: pane.epochs_spin.value() != epochs, timeout=2_000)

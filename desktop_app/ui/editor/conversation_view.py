@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -44,16 +44,18 @@ class Notice(QFrame):
         super().__init__(parent)
         self.setObjectName("notice")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        row = QHBoxLayout(self)
+        grid = QGridLayout(self)
         self.badge = QLabel()
-        row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.badge, 0, 0, Qt.AlignmentFlag.AlignTop)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self.text, 1)
+        grid.addWidget(self.text, 0, 1)
+        grid.setColumnStretch(1, 1)
+        # under the sentence, not beside it: beside it, it made a narrow pane's page too wide
         self.button = QPushButton()
         self.button.clicked.connect(self.action_clicked)
-        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.button, 1, 1, Qt.AlignmentFlag.AlignLeft)
 
     def show_notice(self, icon_name: str, text: str, action: str = "") -> None:
         self.badge.setPixmap(icon(icon_name).pixmap(20, 20))

@@ -33,7 +33,9 @@ from desktop_app.ui.editor.change import Change, ref_key
 from desktop_app.ui.editor.look import RoleColors, icon, role_colors
 from desktop_app.ui.editor.text_box import GrowingTextEdit
 from desktop_app.ui.editor.tool_calls_editor import ToolAnswerRow, ToolCallsEditor
+from desktop_app.ui.eliding_label import ElidingLabel
 from desktop_app.ui.layouts import nested
+from desktop_app.ui.wheel_guard import scroll_past
 
 KNOWN_KEYS = {"role", "content", "weight", "tool_calls", "tool_call_id", "name"}
 _BUTTON_WIDTH = 26
@@ -51,11 +53,12 @@ def role_label(role: str) -> str:
     return _ROLE_LABELS.get(role, role or "No role")
 
 
-class Chip(QLabel):
-    """A small read-only tag for things that are kept but not edited here (images, other parts)."""
+class Chip(ElidingLabel):
+    """A small read-only tag for things that are kept but not edited here (images, other parts);
+    a long address is cut in its middle, so its end (the file name) stays in view."""
 
     def __init__(self, text: str, tooltip: str, icon_name: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(parent, least=80, mode=Qt.TextElideMode.ElideMiddle)
         self.setObjectName("chip")
         shown = text if len(text) <= 90 else text[:60] + "…" + text[-25:]
         prefix = "🖼 " if icon_name == "image" else ""
@@ -149,18 +152,18 @@ class MessageBubble(QFrame):
             self.role_combo.addItem(icon("chat"), role_label(self.role), self.role)
         self.role_combo.setCurrentIndex(self.role_combo.findData(self.role))
         self.role_combo.activated.connect(self._role_picked)
-        self.role_combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        scroll_past(self.role_combo)  # scrolling the conversation never changes a role
         row.addWidget(self.role_combo)
-        self.name_label = QLabel()
+        # a tool's long function name ends in … rather than widen the bubble past the pane
+        self.name_label = ElidingLabel(least=24, tip="The function whose result this is:")
         self.name_label.setEnabled(False)
-        row.addWidget(self.name_label)
+        row.addWidget(self.name_label, 1)
         # the action buttons float over the header's right end (see resizeEvent): kept out of
         # the layout, they never make a bubble wider than a narrow editor pane
         self.actions_box = QWidget(self)
         self.actions_box.setObjectName("messageActions")
         self.actions_box.setAutoFillBackground(True)
         self.actions_box.hide()
-        row.addStretch(1)
         self.train: QCheckBox | None = None
         if self.role == "assistant" and train_switch:
             self.train = QCheckBox("Train on this reply")

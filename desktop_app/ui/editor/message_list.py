@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.dataset import edits
 from desktop_app.core.dataset.edits import Path
@@ -174,10 +181,10 @@ class MessageListView(QWidget):
     def _fill_row(self, row: QBoxLayout, bubble: MessageBubble) -> None:
         row.setContentsMargins(0, 0, 0, 0)
         if self.chat_layout and bubble.role == "user":
-            row.addSpacing(_INDENT)
+            row.addWidget(_Indent())
         row.addWidget(bubble)
         if self.chat_layout and bubble.role == "assistant":
-            row.addSpacing(_INDENT)
+            row.addWidget(_Indent())
 
     def add_at_end(self) -> None:
         messages = edits.message_list(self._value, self.list_path)
@@ -193,3 +200,19 @@ class MessageListView(QWidget):
                 focus=(*list_path, at),
             )
         )
+
+
+class _Indent(QWidget):
+    """The chat indent: its full width where the pane has room, less (down to none) where a
+    narrow pane needs it for the bubble. A widget, not a QSpacerItem made in Python: that one's
+    wrapper would outlive the item (tests/ui/test_layout_item_wrappers.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Minimum)
+
+    def sizeHint(self) -> QSize:
+        return QSize(_INDENT, 0)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, 0)

@@ -22,7 +22,9 @@ from desktop_app.core.dataset.edits import Path
 from desktop_app.ui.editor.change import Change, ref_key
 from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.text_box import GrowingTextEdit, route_undo_to_app
+from desktop_app.ui.eliding_label import ElidingLabel
 from desktop_app.ui.layouts import nested
+from desktop_app.ui.wheel_guard import scroll_past
 
 
 def monospace() -> QFont:
@@ -56,8 +58,7 @@ class ToolCallBox(QFrame):
         top.addWidget(self.name, 1)
         # the id on a line of its own: beside the name, a long id ("call_rEJCsN62dJMJ…") left
         # the name box a few letters wide ("eather") and pushed the bubble past the window
-        self.call_id = QLabel()
-        self.call_id.setToolTip("The id that the tool's answer refers to.")
+        self.call_id = ElidingLabel(least=60, tip="The id that the tool's answer refers to:")
         self.call_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         remove = QToolButton()
         remove.setIcon(icon("list-remove"))
@@ -86,6 +87,7 @@ class ToolCallBox(QFrame):
         name = edits.call_name(call)
         if self.name.text() != name:
             self.name.setText(name)
+            self.name.setCursorPosition(0)  # a narrow box shows the name's start, not its end
         call_id = call.get("id") if isinstance(call, dict) else None
         self.call_id.setText(f"id {call_id}" if isinstance(call_id, str) else "no id")
         stored = edits.call_arguments(call)
@@ -168,8 +170,9 @@ class ToolAnswerRow(QWidget):
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.combo.setMinimumContentsLength(16)
+        self.combo.setMinimumContentsLength(10)
         self.combo.activated.connect(self._picked)
+        scroll_past(self.combo)  # scrolling the conversation never changes the answered call
         line_edit = self.combo.lineEdit()
         if line_edit is not None:
             line_edit.textEdited.connect(self._typed)

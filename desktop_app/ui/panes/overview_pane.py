@@ -47,6 +47,7 @@ from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 from desktop_app.ui.icons import icon
 from desktop_app.ui.panes.bar_chart import chart_view, show_bars
 from desktop_app.ui.panes.style_section import StyleSection
+from desktop_app.ui.wheel_guard import scroll_past_boxes_in
 
 UPDATE_DELAY_MS = 300
 BUSY_UPDATE_DELAY_MS = 2000  # while a big file is being checked: a calmer rhythm
@@ -221,6 +222,7 @@ class OverviewPane(QWidget):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(page)
+        scroll_past_boxes_in(self.scroll_area)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area)

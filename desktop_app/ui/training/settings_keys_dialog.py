@@ -39,6 +39,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
 from desktop_app.ui.screen_fit import fit_size
+from desktop_app.ui.wheel_guard import scroll_past_boxes_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -455,6 +456,7 @@ class KeysDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
+        scroll_past_boxes_in(scroll)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

@@ -52,6 +52,7 @@ from desktop_app.ui.training.start_chooser import ProviderModelChooser, Target
 from desktop_app.ui.training.start_settings import TrainingSettings
 from desktop_app.ui.training.start_workers import Choices, Started, check_dataset, upload_and_start
 from desktop_app.ui.training.where_to_train import WhereToTrainGuide
+from desktop_app.ui.wheel_guard import scroll_past_boxes_in
 
 if TYPE_CHECKING:
     from desktop_app.ui.training.hub import TrainingHub
@@ -145,6 +146,7 @@ class StartJobDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)
+        scroll_past_boxes_in(scroll)
 
         self.next_button = QPushButton(icon("status-ok"), "Check and estimate", page)
         self.next_button.setObjectName("check-button")
