@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QWidget
 
 from desktop_app.core.dataset.review import ReviewStatus
 from desktop_app.ui.icons import icon
+from desktop_app.ui.toolbar_fit import ToolbarFit
 
 if TYPE_CHECKING:
     from desktop_app.qt.document import Document
@@ -287,8 +288,11 @@ class WindowMenus(QObject):
         for action in (self.act_new, self.act_open, self.act_save):
             toolbar.addAction(action)
         toolbar.addSeparator()
-        toolbar.addAction(_steady(self.act_undo, "Undo", window))
-        toolbar.addAction(_steady(self.act_redo, "Redo", window))
+        undo, redo = _steady(self.act_undo, "Undo", window), _steady(self.act_redo, "Redo", window)
+        toolbar.addAction(undo)
+        toolbar.addAction(redo)
+        by_icon = [self.act_new, self.act_open, self.act_save, undo, redo]
+        self.toolbar_fit = ToolbarFit(toolbar, by_icon)
         toolbar.addSeparator()
         toolbar.addAction(self.act_add)
         toolbar.addAction(self.act_import)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from window_helpers import close_window, open_and_check
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import app as app_module
@@ -146,3 +147,30 @@ def test_the_first_start_fits_the_window_to_a_small_screen(qtbot) -> None:
         assert abs(centre.x() - room.center().x()) <= 1 and abs(centre.y() - room.center().y()) <= 1
     finally:
         close_window(window)
+
+
+def test_every_toolbar_button_stays_in_view_on_a_narrow_screen(qtbot, window) -> None:
+    """At 1024 pixels Next Problem and Train… went behind the toolbar's » menu; now New, Open,
+    Save, Undo and Redo show their icons only, and only while the room is short."""
+    toolbar = window.menus.toolbar
+    buttons = [toolbar.widgetForAction(a) for a in toolbar.actions() if not a.isSeparator()]
+    assert any(a.objectName() == "toolbar-train" for a in toolbar.actions())
+
+    def all_shown() -> bool:
+        return all(b.isVisible() and b.geometry().right() <= toolbar.width() for b in buttons)
+
+    window.resize(1600, 1000)
+    qtbot.waitUntil(all_shown, timeout=2_000)
+    assert all(b.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon for b in buttons)
+    window.resize(900, 700)  # narrower than the labels need (offscreen fonts are narrow)
+    qtbot.waitUntil(all_shown, timeout=2_000)
+    labelled = [
+        b.text() for b in buttons if b.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly
+    ]
+    assert "Train" in labelled and "Next Problem" in labelled
+    assert len(labelled) < len(buttons)
+    window.resize(1600, 1000)  # room again: every label comes back
+    qtbot.waitUntil(
+        lambda: all(b.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly for b in buttons),
+        timeout=2_000,
+    )
