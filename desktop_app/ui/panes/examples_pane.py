@@ -179,6 +179,9 @@ class ExamplesPane(QWidget):
         self.table.setMinimumWidth(fixed + self.preview_room() + 24)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        # the columns fit the table's visible width when it changes: the pane's own resize came
+        # before its layout widened the table (a first start folded four columns for good)
+        self.table.viewport().installEventFilter(self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -188,6 +191,12 @@ class ExamplesPane(QWidget):
         layout.addWidget(self.table, 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table.viewport()
+            and isinstance(event, QResizeEvent)
+            and event.size().width() != event.oldSize().width()
+        ):
+            self.fit_columns()
         if watched is self.search and event.type() == QEvent.Type.FocusIn:
             self.proxy.prepare_search()
         if (
@@ -261,10 +270,6 @@ class ExamplesPane(QWidget):
             if not header.isSectionHidden(column):
                 header.hideSection(column)
                 self._folded.append(column)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_columns()
 
     def header_state(self) -> QByteArray:
         """The columns' layout to remember, without the columns folded for lack of room."""
