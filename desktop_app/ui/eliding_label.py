@@ -30,7 +30,7 @@ class ElidingLabel(QLabel):
 
     def setText(self, text: str) -> None:
         self._full = text
-        self.setToolTip(f"{self._tip}\n{text}" if self._tip and text else self._tip or text)
+        self.setToolTip(f"{self._tip}\n{text}" if self._tip and text else text)
         self.updateGeometry()
         self._elide()
 
