@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from desktop_app.core.convert.opening import OpenPlan, plan_for
@@ -22,6 +23,7 @@ from desktop_app.core.dataset.jsonline import RecordKind
 from desktop_app.qt.replace_command import ReplaceAllCommand
 from desktop_app.qt.tasks import CancelToken, Worker, WorkerSignals
 from desktop_app.ui.dialogs.repair_preview import RepairPreview
+from desktop_app.ui.icons import icon
 from desktop_app.ui.repair_banner import RepairBanner
 from desktop_app.ui.window_parts import Shown, WindowParts
 
@@ -77,6 +79,7 @@ class RepairController(QObject):
         self._working_timer.setInterval(SHOW_WORKING_AFTER_MS)
         self._working_timer.timeout.connect(self._show_working)
         self._wrap_central_widget()
+        self.act_repair = self._add_menu_action()
         self.banner.preview_requested.connect(self.preview)
         self.banner.repair_requested.connect(self.repair)
         self.banner.cancel_requested.connect(self.cancel)
@@ -96,11 +99,32 @@ class RepairController(QObject):
         layout.addWidget(central, 1)
         self.window.setCentralWidget(box)
 
+    def _add_menu_action(self) -> QAction:
+        """File ▸ Repair File…: the banner's offer, still there after "Not now"."""
+        action = QAction(icon("fix"), "&Repair File…", self.window)
+        action.setObjectName("repair-file")
+        action.setToolTip("See how Finetune Studio would repair this file, then repair it")
+        action.setEnabled(False)
+        action.triggered.connect(self.preview)
+        menus = self.window.menus
+        file_menu = menus.menu_titled("&File")
+        if file_menu is not None:
+            file_menu.insertAction(menus.act_import, action)
+        return action
+
+    def _offer(self, plan: OpenPlan | None) -> None:
+        """What the banner and the menu offer: `plan`, or nothing."""
+        self.plan = plan
+        offered = plan is not None and plan.worth_offering
+        self.act_repair.setEnabled(offered)
+        converted = plan is not None and plan.converted
+        self.act_repair.setText("&Bring In Examples…" if converted else "&Repair File…")
+
     # ---- looking at a newly opened file ------------------------------------------------------
     @Slot()
     def _on_document_changed(self) -> None:
         self.cancel()
-        self.plan = None
+        self._offer(None)
         self.banner.hide()
         document = self.shown.document
         if document is not None:
@@ -165,7 +189,7 @@ class RepairController(QObject):
         self._worker = None
         self._working_timer.stop()
         assert isinstance(plan, OpenPlan)
-        self.plan = plan
+        self._offer(plan)
         if not plan.worth_offering:
             self.banner.hide()
             return
@@ -217,7 +241,7 @@ class RepairController(QObject):
         )
         document.undo_stack.push(command)
         self.banner.hide()
-        self.plan = None
+        self._offer(None)
         self._land_in_editor()
         left = len(plan.repair.left)
         self.parts.say(

@@ -108,6 +108,33 @@ def test_preview_shows_before_and_after_side_by_side(qtbot, window, tmp_path: Pa
     assert len(window.document.dataset) == 174  # closing the preview changed nothing
 
 
+def test_file_menu_repairs_after_the_banner_was_put_away(qtbot, window, tmp_path: Path) -> None:
+    """ "Not now" hid the only way to repair: File ▸ Repair File… keeps the offer, opens the
+    preview, and its Repair button repairs (the start dialog's blocked check names it)."""
+    action = window.repair.act_repair
+    assert action in window.menus.menu_titled("&File").actions()
+    assert not action.isEnabled()  # nothing to repair in the empty dataset
+    path = tmp_path / "training_data.jsonl"
+    shutil.copy(PRETTY, path)
+    _open(qtbot, window, path)
+    _offer(qtbot, window)
+    assert action.isEnabled() and action.text() == "&Repair File…"
+    qtbot.mouseClick(window.repair.banner.close_button, Qt.MouseButton.LeftButton)
+    assert not window.repair.banner.isVisible() and action.isEnabled()
+
+    def repair_in_preview() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, RepairPreview):
+            dialog.repair_button.click()
+        else:
+            QTimer.singleShot(50, repair_in_preview)
+
+    QTimer.singleShot(50, repair_in_preview)
+    action.trigger()
+    assert len(window.document.dataset) == 24
+    assert not action.isEnabled()  # repaired: nothing more to offer
+
+
 def test_the_raw_tab_is_kept_for_lines_that_still_cannot_be_read(
     qtbot, window, tmp_path: Path
 ) -> None:

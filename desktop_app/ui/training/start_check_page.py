@@ -128,9 +128,7 @@ class CheckPage(QWidget):
                 f"<b>{count} problem{'s' if count != 1 else ''} must be fixed before training.</b>"
                 " Nothing was sent."
             )
-            self.errors_label.setText(
-                "Click a problem to go to its example in the editor. Fix them, then start again."
-            )
+            self.errors_label.setText(_what_to_do(outcome.errors))
             self.errors_label.show()
             self.errors_list.show()
         else:
@@ -195,3 +193,18 @@ class CheckPage(QWidget):
 
 def html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# problems that come from the way a file is written, which the repair fixes all at once
+_FILE_SHAPE_CODES = frozenset({"comment_line", "split_example"})
+
+
+def _what_to_do(errors: list[Finding]) -> str:
+    """The next step for the errors that block training."""
+    if any(f.problem.code in _FILE_SHAPE_CODES and not f.in_validation_file for f in errors):
+        return (
+            "Most of these come from the way the file is written, not from the examples: close "
+            "this window and choose File ▸ Repair File… — it puts each example on one line. Then "
+            "start again."
+        )
+    return "Click a problem to go to its example in the editor. Fix them, then start again."

@@ -58,6 +58,8 @@ def test_checks_block_and_each_problem_links_to_its_example(qtbot, hub: Training
     assert any("fewer examples" in t or "at least" in t for t in texts), texts
     assert "must be fixed before training" in dialog.check_title.text()
     assert not dialog.confirm_check.isVisible() and not dialog.start_button.isEnabled()
+    # a piece of an example written over several lines: the repair, not each line, is the way
+    assert "File ▸ Repair File…" in dialog.check_page.errors_label.text()
 
     row = next(i for i, t in enumerate(texts) if t.startswith("Example 2:"))
     with qtbot.waitSignal(hub.example_requested, timeout=2_000) as selected:
@@ -70,6 +72,16 @@ def test_checks_block_and_each_problem_links_to_its_example(qtbot, hub: Training
     assert hub.practice.running and not any(
         r.path.endswith("/files") for r in hub.practice.server.requests
     ), "nothing may be uploaded when the checks fail"
+
+
+def test_blocking_problems_in_the_examples_say_to_fix_them_there(qtbot, hub: TrainingHub) -> None:
+    dialog = hub.start_training(None, Dataset.from_values([chat_example(1), chat_example(2)]))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model_combo.count() > 0, timeout=10_000)
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    assert dialog.outcome.blocked  # too few examples: nothing the repair would change
+    assert dialog.check_page.errors_label.text().startswith("Click a problem to go to its example")
 
 
 def test_a_failed_job_is_explained_and_points_at_the_example(
