@@ -87,6 +87,7 @@ def test_preview_shows_before_and_after_side_by_side(qtbot, window, tmp_path: Pa
     assert "1 piece will stay as written for you to fix" in window.repair.banner.text.text()
     seen: list[RepairPreview] = []
     sizes: list[tuple[bool, bool]] = []
+    wrapped: list[bool] = []  # each change wrapped to the list's width (none runs off its side)
 
     def look() -> None:
         dialog = QApplication.activeModalWidget()
@@ -95,6 +96,15 @@ def test_preview_shows_before_and_after_side_by_side(qtbot, window, tmp_path: Pa
         seen.append(dialog)
         room = dialog.screen().availableGeometry()  # 800×800 here: less than it asks for
         sizes.append((dialog.width() <= room.width(), dialog.height() <= room.height()))
+        changes = dialog.list
+        long_notes = [i for i in range(changes.count()) if "mended" in changes.item(i).text()]
+        wrapped.append(
+            bool(long_notes)
+            and all(
+                changes.visualItemRect(changes.item(i)).right() <= changes.viewport().width() + 1
+                for i in long_notes
+            )
+        )
         dialog.list.setCurrentRow(1)
         assert "written over 5 lines" in dialog.notes.text()
         assert dialog.before.toPlainText().startswith('{"messages" : [')
@@ -105,6 +115,7 @@ def test_preview_shows_before_and_after_side_by_side(qtbot, window, tmp_path: Pa
     window.repair.preview()
     assert seen
     assert sizes == [(True, True)]  # it fits the screen
+    assert wrapped == [True]
     assert len(window.document.dataset) == 174  # closing the preview changed nothing
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QLabel,
+    QListView,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -45,6 +46,10 @@ class RepairPreview(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Changes, one per example")
         self.list.setWordWrap(True)
+        # wrapped to the list's width, each item as tall as its lines: with a sideways scroll bar
+        # the items were measured wrapped but drawn unwrapped (a blank line under some)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setSpacing(2)
         for item in items:
             self.list.addItem(item.title + (f"\n{item.notes}" if item.notes else ""))
