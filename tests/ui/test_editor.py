@@ -324,6 +324,22 @@ def test_broken_line_is_fixed_in_the_raw_tab(qtbot, editor, dataset, stack):
     assert raw.text.toPlainText().endswith(",, ]}")
 
 
+def test_a_comment_line_says_it_is_a_comment_in_the_raw_tab(qtbot, stack, counter):
+    """A `//` line was "not valid JSON: … a stray character (at character 1)"."""
+    dataset = Dataset.from_bytes(b"// game intro data\n" + ORIGINAL)
+    editor = ExampleEditor()
+    qtbot.addWidget(editor)
+    editor.set_context(dataset, stack, lambda: counter)
+    editor.show()
+    editor.show_record(0)
+    raw = editor.raw
+    qtbot.waitUntil(lambda: raw.error.isVisibleTo(raw), timeout=2_000)
+    assert raw.error.text().startswith("This line is a comment")
+    assert "File ▸ Repair File…" in raw.error.text()
+    editor.show_record(1 + BROKEN_LINE)  # other broken lines still say where JSON breaks
+    qtbot.waitUntil(lambda: "not valid JSON" in raw.error.text(), timeout=2_000)
+
+
 def test_formatted_view_changes_nothing_until_edited(qtbot, editor, dataset, stack):
     editor.show_record(CHAT_LINE)
     editor.tabs.setCurrentIndex(editor.RAW_TAB)

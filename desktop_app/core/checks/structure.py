@@ -147,7 +147,7 @@ def check_broken(raw: bytes, parsed: ParsedLine, out: Findings) -> dict[str, Any
         out.add(NOT_UTF8, parsed.error)
         return None
     stripped = text.strip()
-    if stripped.startswith(("//", "#")):
+    if is_comment(stripped):
         out.add(
             COMMENT_LINE,
             "This line is a comment. Comments are not allowed in a JSONL file.",
@@ -172,6 +172,11 @@ def check_broken(raw: bytes, parsed: ParsedLine, out: Findings) -> dict[str, Any
         return None
     out.add(INVALID_JSON, parsed.error, hint=_json_hint(stripped))
     return None
+
+
+def is_comment(line: str) -> bool:
+    """Whether a line is a comment (`//` or `#`), which no JSONL file may hold."""
+    return line.lstrip().startswith(("//", "#"))
 
 
 def _is_fragment(stripped: str) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.checks.structure import is_comment
 from desktop_app.core.dataset import edits
 from desktop_app.core.dataset.jsonline import ParsedLine, RecordKind
 from desktop_app.core.dataset.records import Record
@@ -20,6 +21,11 @@ from desktop_app.ui.editor.look import icon
 from desktop_app.ui.editor.text_box import is_app_shortcut
 from desktop_app.ui.editor.tool_calls_editor import monospace
 from desktop_app.ui.layouts import nested
+
+COMMENT_ADVICE = (
+    "This line is a comment, and a JSONL file cannot hold comments. Delete the line "
+    "(Edit ▸ Delete), or repair the whole file at once (File ▸ Repair File…)."
+)
 
 
 def error_column(record: Record, parsed: ParsedLine) -> int | None:
@@ -137,7 +143,9 @@ class RawJsonEditor(QWidget):
             if self.formatted_view
             else "Exactly as the line is saved."
         )
-        if parsed.kind is RecordKind.BROKEN:
+        if parsed.kind is RecordKind.BROKEN and is_comment(record.text):
+            self._set_error(COMMENT_ADVICE)
+        elif parsed.kind is RecordKind.BROKEN:
             self._set_error(parsed.error, error_column(record, parsed))
         else:
             self._set_error(None)
