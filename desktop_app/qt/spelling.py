@@ -242,7 +242,7 @@ class SpellContext(QObject):
         if self._needs_guess() and language == DEFAULT_LANGUAGE:
             if self.review is not None:  # (what _needs_guess said)
                 self._start_guess(self.review)  # the text boxes look again once it is known
-        elif language == self.language:
+        elif language in (self.language, DEFAULT_LANGUAGE):  # English judges English paragraphs
             self._refresh()
 
     def _on_spelling_changed(self) -> None:
@@ -253,8 +253,9 @@ class SpellContext(QObject):
     def _refresh(self, *_: Any) -> None:
         speller = loaded_speller(self.language)
         self._dataset_words = {normalise(w) for w in self.spelling.words}
+        english = loaded_speller(DEFAULT_LANGUAGE)  # loaded first, always (see check)
         self._check = (
-            SpellCheck(speller, [self.service.personal.words, self._dataset_words])
+            SpellCheck(speller, [self.service.personal.words, self._dataset_words], english)
             if speller is not None
             else None
         )

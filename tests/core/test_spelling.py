@@ -67,6 +67,40 @@ def test_language_changes_the_verdict() -> None:
     assert german.is_correct("Farbe") and not english.is_correct("Farbe")
 
 
+def test_an_english_paragraph_in_another_languages_dataset_is_judged_in_english() -> None:
+    """The Umbundu–Portuguese file: its English system prompt was underlined word for word."""
+    check = SpellCheck(load_speller("pt"), english=load_speller("en"))
+    prompt = (
+        "You are an Umbundu to Portuguese and Portuguese to Umbundu translator. If the "
+        "translation is not in the data provided then answer based on your knowledge."
+    )
+    assert [s.word for s in check.misspelled(prompt)] == ["Umbundu", "Umbundu"]
+    in_portuguese = [s.word for s in SpellCheck(load_speller("pt")).misspelled(prompt)]
+    assert len(in_portuguese) >= 12 and "translator" in in_portuguese  # as it was
+    typo = "You are a translater: answer based on your knowledge of the language."
+    assert [s.word for s in check.misspelled(typo)] == ["translater"]  # English typos too
+    portuguese = "Você é um tradutor: responda com base no seu conhecimento da língua."
+    assert check.judge_for(portuguese) == check.is_correct  # Portuguese stays Portuguese
+    assert [s.word for s in check.misspelled("Tradutor de palavrass para o inglês.")] == [
+        "palavrass"
+    ]
+    mixed = "Translate the word casa into English, please, and explain it briefly."
+    assert check.misspelled(mixed) == []  # the word to translate is right too
+    short = "Translate this"  # too few words to tell: the dataset's language judges
+    assert check.judge_for(short) is None  # asked again as it grows
+
+
+def test_a_paragraph_typed_in_english_is_judged_in_english_once_it_says_enough() -> None:
+    check = SpellCheck(load_speller("pt"), english=load_speller("en"))
+    spans = ParagraphSpans()
+    sentence = "Please answer in Portuguese and keep the tone friendly"
+    for end in range(1, len(sentence) + 1):  # typed a letter at a time
+        typed = sentence[:end]
+        found = spans.update(typed, check)
+    assert [s.word for s in found] == []
+    assert spans.update(typed + " alwayss", check)[-1].word == "alwayss"
+
+
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_every_shipped_language_loads(language: str) -> None:
     speller = load_speller(language)
