@@ -228,3 +228,26 @@ def test_a_reply_inside_the_norm_the_message_names_is_never_flagged() -> None:
     rows += [chat(f"Why is order {i} late?", long_reply) for i in range(17)]
     lengths = [p for p in found(rows, "style_outlier") if "words long" in p.message]
     assert lengths == [], [p.message for p in lengths]
+
+
+def test_a_reply_just_past_a_small_norm_is_not_an_outlier() -> None:
+    """The Umbundu–Portuguese word list: 57 findings of "Most replies are 1–3 words long; this
+    one is 4". A few words past a small norm is not far outside it; many are. The norm is said
+    in whole words ("1–2.1 words" before)."""
+    words = ["casa", "água", "bom dia", "livro", "mesa"]
+    rows = [chat(f"Translate word {i}", words[i % len(words)]) for i in range(40)]
+    rows[5] = chat("Translate a phrase", "uma casa muito grande")  # 4 words: far by the spread
+    assert found(rows, "style_outlier") == []
+    rows[6] = chat("Translate a sentence", "a casa grande fica perto do rio azul")  # 8 words
+    [far] = found(rows, "style_outlier")
+    assert far.line == 7
+    assert far.message.startswith("Most replies are 1–2 words long; this one is 8.")
+
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "realworld"
+    raws = (path / "vldrco_Translator-Umbundu-Portuguese__fine_tune.jsonl").read_bytes()
+    values = [json.loads(raw) for raw in raws.splitlines() if raw.strip()]
+    lengths = [p.message for p in found(values, "style_outlier") if "words long" in p.message]
+    assert 0 < len(lengths) <= 10, lengths
+    assert not any("this one is 4." in m for m in lengths)

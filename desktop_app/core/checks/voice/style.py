@@ -36,6 +36,8 @@ class Metric:
     floor: float  # the least distance that counts as far (in the judged scale)
     upward_only: bool  # counts: only many is unusual
     says: str  # the message: {norm} and {value} filled in
+    least: float = 0.0  # how far beyond the named norm a reply must be (4 words by 1–3 is not)
+    whole: bool = True  # the norm is said in whole numbers (percentiles interpolate: "2.1 words")
 
 
 METRICS = (
@@ -47,6 +49,7 @@ METRICS = (
         0.9,
         False,
         "Most replies are {norm} words long; this one is {value}.",
+        least=3,
     ),
     Metric(
         "sentence_words",
@@ -56,6 +59,8 @@ METRICS = (
         0.6,
         False,
         "Most replies' sentences are {norm} words long on average; this one's are {value}.",
+        least=3,
+        whole=False,
     ),
     Metric(
         "reading_ease",
@@ -65,6 +70,7 @@ METRICS = (
         40.0,
         False,
         "Most replies score {norm} for reading ease (higher is easier); this one scores {value}.",
+        whole=False,
     ),
     Metric(
         "exclamations",
@@ -117,14 +123,21 @@ def style_outliers(lines: Lines) -> list[Problem]:
             continue
         ordered = sorted(values)
         low, high = percentile(ordered, 0.1), percentile(ordered, 0.9)
+        if metric.whole:
+            low, high = round(low), round(high)
         # never inside the norm the message names ("most are 1–22 words; this one is 13"): with
-        # two kinds of reply (two languages) the median sits in one of them
-        far = [f and not low <= v <= high for f, v in zip(far, values, strict=True)]
+        # two kinds of reply (two languages) the median sits in one of them; nor just past it
+        far = [f and _beyond(v, low, high, metric.least) for f, v in zip(far, values, strict=True)]
         for index in (i for i, f in enumerate(far) if f):
             line, features = lines[index]
             found.append(_outlier(line, features, metric, low, high, values[index]))
     found += _shared_habits(lines)
     return found
+
+
+def _beyond(value: float, low: float, high: float, least: float) -> bool:
+    """Outside low–high, by at least `least` when that is more than nothing."""
+    return (value > high and value - high >= least) or (value < low and low - value >= least)
 
 
 def measures(lines: Lines) -> list[list[float]]:
