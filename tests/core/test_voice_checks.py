@@ -251,3 +251,16 @@ def test_a_reply_just_past_a_small_norm_is_not_an_outlier() -> None:
     lengths = [p.message for p in found(values, "style_outlier") if "words long" in p.message]
     assert 0 < len(lengths) <= 10, lengths
     assert not any("this one is 4." in m for m in lengths)
+
+
+def test_an_acronym_said_again_and_again_is_one_word_in_capitals() -> None:
+    """The published DPO file: "0–1 words in capitals; this one has 5" for a reply saying IPO
+    five times. Shouting is many words in capitals, not one name repeated."""
+    rows = support(40)
+    rows[7]["messages"][2]["content"] += (
+        " The IPO date, the IPO price, the IPO size: see IPO notes."
+    )
+    assert not [p for p in found(rows, "style_outlier") if "capitals" in p.message]
+    rows[8]["messages"][2]["content"] += " HUGE SAVINGS, BEST PRICES, LIMITED OFFER, ACT NOW!"
+    [loud] = [p for p in found(rows, "style_outlier") if "capitals" in p.message]
+    assert loud.line == 9 and "this one has 8" in loud.message

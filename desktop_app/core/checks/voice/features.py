@@ -35,6 +35,7 @@ _PUNCTUATION = bytes.maketrans(_SPLITS, b" " * len(_SPLITS))
 _LETTER_CASE = bytes.maketrans(
     bytes(range(65, 91)) + bytes(range(97, 123)), b"A" * 26 + b"a" * 26
 )  # capitals become A, small letters a: " AAA" starts a word in capitals
+_CAPITAL_WORD = re.compile(r"(?<![^ ])[A-Z]{3}[A-Za-z]*")  # as " AAA" counts them, whole
 _FENCE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _VOWEL_BYTES = tuple(c.encode() for c in "aeiouy")
 _SINGULAR = tuple(
@@ -205,7 +206,7 @@ class VoiceFeatures(NamedTuple):
     reading_ease: float  # Flesch reading ease (higher: easier)
     exclamations: int
     emoji: int
-    capitals: int  # words written in capitals (3+ letters)
+    capitals: int  # different words written in capitals (3+ letters)
     sign_off: str  # the reply's closing line when it is a sign-off ("best, ana"), else ""
     person: str  # "I" when the reply speaks as I, "we" as we, "" neither
     facts: tuple[tuple[str, str, str], ...]  # specifics the conversation lacks: kind, text, key
@@ -243,6 +244,8 @@ def voice_features(conversation: list[Any], reply_at: int) -> VoiceFeatures | No
     singular = sum(map(padded.count, _SINGULAR))
     plural = sum(map(padded.count, _PLURAL))
     capitals = (b" " + encoded).translate(_LETTER_CASE).count(b" AAA")  # words in capitals
+    if capitals > 1:  # each word once: an acronym said five times ("IPO") is not shouting
+        capitals = len(set(_CAPITAL_WORD.findall(style)))
     facts: tuple[tuple[str, str, str], ...] = ()
     echoed = 0
     prose = _without_code(style)
