@@ -66,14 +66,16 @@ class FindReplaceDialog(QDialog):
             box.toggled.connect(self._schedule_preview)
             options.addWidget(box)
         options.addStretch(1)
-        layout.addWidget(QLabel("Look in:"))
+        where = nested(layout)  # "Look in:" beside its choices, not a row of its own
+        where.addWidget(QLabel("Look in:"))
         self.scope = ScopeChooser(dataset, selected)
         self.scope.changed.connect(self._schedule_preview)
-        layout.addWidget(self.scope)
+        where.addWidget(self.scope, 1)
         self.preview = QLabel("Type the text to find.")
         self.preview.setWordWrap(True)
         self.preview.setAccessibleName("How many replacements")
         layout.addWidget(self.preview)
+        layout.addStretch(1)  # room to spare goes below, not between the rows
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.replace_button = QPushButton("Replace &all")
         self.replace_button.setToolTip("Replace every match shown above (one undo step)")
@@ -86,7 +88,7 @@ class FindReplaceDialog(QDialog):
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.update_preview)
         self.find_edit.textChanged.connect(self._schedule_preview)
-        self.resize(520, 260)
+        self.resize(520, self.sizeHint().height())  # as tall as its rows, wide enough to type
         self.update_preview()
 
     def pattern(self) -> TextPattern:
