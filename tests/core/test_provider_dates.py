@@ -186,3 +186,15 @@ def test_the_guide_follows_the_date() -> None:
         "practice",
     }
     assert not next(r for r in after.rows if r.provider == "azure").try_at_once
+
+
+def test_the_keys_dialog_lists_providers_that_still_train_first() -> None:
+    from desktop_app.core.providers.connections import key_kinds
+
+    with pretend_today(NO_NEW_JOBS + BEFORE):
+        before = key_kinds()
+    with pretend_today(NO_NEW_JOBS):
+        after = key_kinds()
+    assert before[0] == "openai"  # still OpenAI's registry place while it trains
+    assert after[-1] == "openai" and sorted(after) == sorted(before)
+    assert [k for k in after if k != "openai"] == [k for k in before if k != "openai"]

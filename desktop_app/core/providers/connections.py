@@ -56,10 +56,13 @@ def capabilities_for(kind: str) -> Capabilities:
 
 
 def key_kinds() -> list[str]:
-    """Providers that need an API key, in the registry's order."""
+    """Providers that need an API key, in the registry's order; those that no longer take new
+    jobs last (after 6 January 2027 the keys dialog no longer leads with OpenAI)."""
+    from desktop_app.core.models.provider_dates import accepts_new_jobs
     from desktop_app.core.providers.registry import provider_info, provider_kinds
 
-    return [kind for kind in provider_kinds() if provider_info(kind).needs_key]
+    kinds = [kind for kind in provider_kinds() if provider_info(kind).needs_key]
+    return sorted(kinds, key=lambda kind: not accepts_new_jobs(kind))  # stable: ties keep order
 
 
 def training_kinds() -> list[str]:
