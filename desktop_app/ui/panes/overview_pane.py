@@ -184,9 +184,11 @@ class OverviewPane(QWidget):
             "How many times the model reads every example. Automatic lets the provider choose."
         )
         self.epochs_spin.valueChanged.connect(self._on_epochs_changed)
-        tform.addRow("Provider:", self.provider_combo)
-        tform.addRow("", self.provider_note)
-        tform.addRow("Model:", self.model_combo)
+        # the choices under their captions: beside them, a narrow pane cut the names to
+        # "Azure Open…" and "GPT-4.1 min…"
+        tform.add_stacked("Provider:", self.provider_combo)
+        tform.add_stacked("", self.provider_note)
+        tform.add_stacked("Model:", self.model_combo)
         tform.addRow("Epochs:", self.epochs_spin)
         for key, title in (
             ("epochs", "Epochs used"),
@@ -464,6 +466,12 @@ class _Rows(QGridLayout):
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
         self.addWidget(field, row, 1)
+
+    def add_stacked(self, caption: str, field: QWidget) -> None:
+        """The caption on a line of its own (when there is one), the field under it, full width."""
+        if caption:
+            self.addWidget(QLabel(caption, field.parentWidget()), self.rowCount(), 0, 1, 2)
+        self.addWidget(field, self.rowCount(), 0, 1, 2)
 
 
 def _trainable_models(provider: str) -> list[ModelInfo]:
