@@ -242,7 +242,7 @@ class SpellContext(QObject):
         if self._needs_guess() and language == DEFAULT_LANGUAGE:
             if self.review is not None:  # (what _needs_guess said)
                 self._start_guess(self.review)  # the text boxes look again once it is known
-        elif language in (self.language, DEFAULT_LANGUAGE):  # English judges English paragraphs
+        elif language in (self.language, DEFAULT_LANGUAGE):  # English words are right everywhere
             self._refresh()
 
     def _on_spelling_changed(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,8 +68,9 @@ def test_language_changes_the_verdict() -> None:
     assert german.is_correct("Farbe") and not english.is_correct("Farbe")
 
 
-def test_an_english_paragraph_in_another_languages_dataset_is_judged_in_english() -> None:
-    """The Umbundu–Portuguese file: its English system prompt was underlined word for word."""
+def test_english_words_are_right_in_a_dataset_in_another_language() -> None:
+    """The Umbundu–Portuguese file: its English system prompt was underlined word for word (and
+    the Spanish fitness file's "press", "cardio", "curls")."""
     check = SpellCheck(load_speller("pt"), english=load_speller("en"))
     prompt = (
         "You are an Umbundu to Portuguese and Portuguese to Umbundu translator. If the "
@@ -77,28 +79,10 @@ def test_an_english_paragraph_in_another_languages_dataset_is_judged_in_english(
     assert [s.word for s in check.misspelled(prompt)] == ["Umbundu", "Umbundu"]
     in_portuguese = [s.word for s in SpellCheck(load_speller("pt")).misspelled(prompt)]
     assert len(in_portuguese) >= 12 and "translator" in in_portuguese  # as it was
-    typo = "You are a translater: answer based on your knowledge of the language."
-    assert [s.word for s in check.misspelled(typo)] == ["translater"]  # English typos too
-    portuguese = "Você é um tradutor: responda com base no seu conhecimento da língua."
-    assert check.judge_for(portuguese) == check.is_correct  # Portuguese stays Portuguese
-    assert [s.word for s in check.misspelled("Tradutor de palavrass para o inglês.")] == [
-        "palavrass"
-    ]
-    mixed = "Translate the word casa into English, please, and explain it briefly."
-    assert check.misspelled(mixed) == []  # the word to translate is right too
-    short = "Translate this"  # too few words to tell: the dataset's language judges
-    assert check.judge_for(short) is None  # asked again as it grows
-
-
-def test_a_paragraph_typed_in_english_is_judged_in_english_once_it_says_enough() -> None:
-    check = SpellCheck(load_speller("pt"), english=load_speller("en"))
-    spans = ParagraphSpans()
-    sentence = "Please answer in Portuguese and keep the tone friendly"
-    for end in range(1, len(sentence) + 1):  # typed a letter at a time
-        typed = sentence[:end]
-        found = spans.update(typed, check)
-    assert [s.word for s in found] == []
-    assert spans.update(typed + " alwayss", check)[-1].word == "alwayss"
+    typos = "You are a translater. Tradutor de palavrass para o inglês."
+    assert [s.word for s in check.misspelled(typos)] == ["translater", "palavrass"]
+    english = load_speller("en")
+    assert SpellCheck(english, english=english).english is None  # English datasets: one list
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
@@ -256,3 +240,34 @@ def test_spanish_plurals_and_question_words_are_known_misspellings_are_not() -> 
     typos = "personaz mujerez flexionez ejerzicios casass quéé"
     assert [w for w in typos.split() if spanish.knows(w)] == []
     assert not load_speller("en").knows("ejercicios")  # the forms are Spanish only
+
+
+def test_spanish_verb_forms_are_known_when_their_infinitive_is() -> None:
+    """The Spanish fitness file: recomiendo, incluye, enfócate… were underlined (the list holds
+    recomendar and incluir, not their forms)."""
+    spanish = load_speller("es")
+    forms = (
+        "recomiendas recomiendo trabaja incluye enfócate aumenta practica asegura combínalo "
+        "balanceada quieren modificadas recuerda depende previene caminando dominadas descuides "
+        "empieza pide varía usará"
+    )
+    assert [w for w in forms.split() if not spanish.knows(w)] == []
+    typos = "recomiendoo aumentta practicaa caminandoo incluyee qwerta"
+    assert [w for w in typos.split() if spanish.knows(w)] == []
+    assert not load_speller("pt").knows("recomiendo")  # Spanish forms for Spanish only
+
+
+def test_the_spanish_file_is_mostly_known_after_repair(realworld_dir) -> None:
+    from desktop_app.core.convert.opening import plan_for
+    from desktop_app.core.dataset.records import Dataset
+
+    plan = plan_for(
+        Dataset.open(realworld_dir / "Danielcreux_Entrenamiento-IA__training_data.jsonl")
+    )
+    check = SpellCheck(load_speller("es"), english=load_speller("en"))
+    words = unknown = 0
+    for record in plan.records:
+        for message in json.loads(record.raw)["messages"]:
+            words += len(words_to_check(message["content"]))
+            unknown += len(check.misspelled(message["content"]))
+    assert unknown / words < 0.08, (unknown, words)  # 28 % before the verb forms

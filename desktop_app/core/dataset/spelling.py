@@ -26,7 +26,11 @@ from typing import Any
 
 from spellchecker import SpellChecker
 
-from desktop_app.core.dataset.word_forms import SPANISH_QUESTION_WORDS, spanish_singulars
+from desktop_app.core.dataset.word_forms import (
+    SPANISH_QUESTION_WORDS,
+    spanish_infinitives,
+    spanish_singulars,
+)
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.files.atomic import write_atomic
 
@@ -147,8 +151,12 @@ def is_listed(known: Mapping[str, int], language: str, key: str) -> bool:
     # (the possessive: "the coffee's aroma")
     if key in known or (key.endswith("'s") and key[:-2] in known):
         return True
-    if language == "es":  # the Spanish list lacks plurals and question words
-        return key in SPANISH_QUESTION_WORDS or any(f in known for f in spanish_singulars(key))
+    if language == "es":  # the Spanish list lacks plurals, question words and verb forms
+        return (
+            key in SPANISH_QUESTION_WORDS
+            or any(f in known for f in spanish_singulars(key))
+            or any(f in known for f in spanish_infinitives(key))
+        )
     return False
 
 
@@ -286,18 +294,13 @@ class DatasetSpelling:
         )
 
 
-PARAGRAPH_WORDS = 6  # fewer words: too few to tell which language a paragraph is in
-PARAGRAPH_MARGIN = 0.3  # English must know this share more of a paragraph's words to judge it
-
-Judge = Callable[[str], bool]
-
-
 class SpellCheck:
     """The verdict for one text box: a language's dictionary plus the personal and dataset words.
 
-    With `english` (a dataset in another language), a paragraph written in English is judged in
-    English: a translator's English instructions in a Portuguese dataset were underlined nearly
-    word for word."""
+    With `english` (a dataset in another language), English words are right too: a translator's
+    English instructions in a Portuguese file, and the English names of things in a Spanish text
+    ("press", "cardio"), were underlined word for word. A misspelling that happens to be an
+    English word is missed, the price of that."""
 
     def __init__(
         self, speller: Speller, extra: Iterable[set[str]] = (), english: Speller | None = None
@@ -307,40 +310,13 @@ class SpellCheck:
         self.english = english if english is not speller else None
 
     def is_correct(self, word: str) -> bool:
-        return self.speller.knows(word) or self._listed(word)
-
-    def _in_english(self, word: str) -> bool:
-        """English first; a word of the dataset's language in an English paragraph (the word
-        to translate) is right too."""
-        english = self.english
-        return (english is not None and english.knows(word)) or self.is_correct(word)
-
-    def _listed(self, word: str) -> bool:
+        if self.speller.knows(word) or (self.english is not None and self.english.knows(word)):
+            return True
         key = normalise(word)
         return any(key in words for words in self.extra)
 
-    def judge_for(self, paragraph: str) -> Judge | None:
-        """The verdict for the words of `paragraph`: the dataset's language, or English for a
-        paragraph whose words English knows clearly more of; None while it has too few words
-        to tell (the dataset's language judges them, and the next change asks again)."""
-        if self.english is None:
-            return self.is_correct
-        words = words_to_check(paragraph)
-        if len(words) < PARAGRAPH_WORDS:
-            return None
-        own = sum(self.speller.knows(w.word) for w in words)
-        english = sum(self.english.knows(w.word) for w in words)
-        return (
-            self._in_english if english - own >= PARAGRAPH_MARGIN * len(words) else self.is_correct
-        )
-
-    def misspelled(
-        self, text: str, start: int = 0, end: int | None = None, judge: Judge | None = None
-    ) -> list[WordSpan]:
-        """The misspelled words of the paragraph `text` (or of text[start:end]); `judge`: the
-        paragraph's verdict when known (`judge_for`)."""
-        correct = judge or self.judge_for(text) or self.is_correct
-        return [s for s in words_to_check(text, start, end) if not correct(s.word)]
+    def misspelled(self, text: str, start: int = 0, end: int | None = None) -> list[WordSpan]:
+        return [s for s in words_to_check(text, start, end) if not self.is_correct(s.word)]
 
 
 class ParagraphSpans:
@@ -348,24 +324,21 @@ class ParagraphSpans:
     words around the change (typing into a 3,000-word paragraph checks one or two words), and
     keeps the verdicts before and after it. Make a new one when the word lists change."""
 
-    __slots__ = ("judge", "spans", "text")
+    __slots__ = ("spans", "text")
 
     def __init__(self) -> None:
         self.text = ""
         self.spans: list[WordSpan] = []
-        self.judge: Judge | None = None  # the paragraph's language, once there are words enough
 
     def update(self, text: str, check: SpellCheck) -> list[WordSpan]:
         old = self.text
         start, new_end, old_end = _changed_region(old, text)
         shift = len(text) - len(old)
-        if not old or self.judge is None or not _same_code_outside(old, text, start, old_end):
-            # first look, too few words yet to tell the language, or code (`…`) began or ended
-            self.judge = check.judge_for(text)
-            spans = check.misspelled(text, judge=self.judge or check.is_correct)
+        if not old or not _same_code_outside(old, text, start, old_end):
+            spans = check.misspelled(text)  # code (`…`) began or ended at the change
         else:
             spans = [s for s in self.spans if s.end <= start]
-            spans += check.misspelled(text, start, new_end, judge=self.judge)
+            spans += check.misspelled(text, start, new_end)
             spans += [
                 WordSpan(s.start + shift, s.end + shift, s.word)
                 for s in self.spans

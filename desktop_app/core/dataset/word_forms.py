@@ -41,3 +41,70 @@ def _accent_last_vowel(stem: str) -> str:
         if accented is not None:
             return stem[:at] + accented + stem[at + 1 :]
     return stem
+
+
+# ---- Spanish verb forms ---------------------------------------------------------------------
+# The Spanish list holds the infinitives (recomendar, incluir) but few of their forms
+# (recomiendo, incluye): a form counts as known when the infinitive it comes from, by the
+# regular endings and stem changes, is listed. Hunspell would know which verbs change their
+# stem; this accepts a wrong form such as "recomiendamos" too — a rare miss, where underlining
+# a fifth of a correct Spanish text was the rule.
+_VERB_ENDINGS = tuple(
+    sorted(
+        {
+            "o", "as", "a", "amos", "áis", "an", "es", "e", "emos", "éis", "en", "imos", "ís",
+            "ando", "iendo", "yendo", "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas",
+            "é", "ó", "ió", "aste", "iste", "aron", "ieron", "aba", "abas", "ábamos", "aban",
+            "ía", "ías", "íamos", "ían",
+        },
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+_FUTURE_ENDINGS = ("é", "ás", "á", "emos", "éis", "án", "ía", "ías", "íamos", "ían")
+_PRONOUNS = ("los", "las", "les", "nos", "lo", "la", "le", "me", "te", "se")
+_SPELLING = (("qu", "c"), ("gu", "g"), ("zc", "c"), ("c", "z"), ("j", "g"), ("y", ""))
+_DIPHTHONGS = (("ie", "e"), ("ue", "o"), ("i", "e"))
+
+
+def spanish_infinitives(word: str) -> set[str]:
+    """The infinitives a lower-case Spanish word could be a form of (maybe none)."""
+    if len(word) < 3:
+        return set()
+    found: set[str] = set()
+    for form in _without_pronouns(word):
+        found |= {form[: -len(end)] for end in _FUTURE_ENDINGS if form.endswith(end)}  # usará
+        found.add(form)  # hacer (from hacerlo)
+        for end in _VERB_ENDINGS:
+            if form.endswith(end) and len(form) - len(end) >= 2:
+                for stem in _stems(form[: -len(end)]):
+                    found.update(stem + infinitive for infinitive in ("ar", "er", "ir"))
+    return {f for f in found if f.endswith(("ar", "er", "ir"))}
+
+
+def _without_pronouns(word: str) -> list[str]:
+    """The word, and the word without one or two pronouns fixed to its end (enfócate, dáselo),
+    the accent they brought taken off."""
+    forms = [word]
+    rest = word
+    for _ in range(2):
+        cut = next((p for p in _PRONOUNS if rest.endswith(p) and len(rest) > len(p) + 2), None)
+        if cut is None:
+            break
+        rest = rest[: -len(cut)]
+        forms.append(rest.translate(_ACCENTED))
+    return forms
+
+
+def _stems(stem: str) -> set[str]:
+    """The stem and the stems it may come from: accents off, the spelling kept before e
+    (practiqu → practic), the stem vowel that changed (recomiend → recomend, pid → ped)."""
+    stems = {stem, stem.translate(_ACCENTED)}
+    for old, new in _SPELLING:
+        stems |= {s[: -len(old)] + new for s in list(stems) if s.endswith(old)}
+    for old, new in _DIPHTHONGS:
+        for s in list(stems):
+            at = s.rfind(old)
+            if at > 0:
+                stems.add(s[:at] + new + s[at + len(old) :])
+    return stems
