@@ -242,6 +242,14 @@ def test_spanish_plurals_and_question_words_are_known_misspellings_are_not() -> 
     assert not load_speller("en").knows("ejercicios")  # the forms are Spanish only
 
 
+def test_german_words_with_sharp_s_are_known() -> None:
+    """Every word with ß was underlined: the lookup casefolded "Straße" to "strasse"."""
+    german = load_speller("de")
+    words = "regelmäßig Straße groß weiß Fuß heißt Größe"
+    assert [w for w in words.split() if not german.knows(w)] == []
+    assert not german.knows("regelmässigg")
+
+
 def test_spanish_verb_forms_are_known_when_their_infinitive_is() -> None:
     """The Spanish fitness file: recomiendo, incluye, enfócate… were underlined (the list holds
     recomendar and incluir, not their forms)."""

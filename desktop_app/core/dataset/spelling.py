@@ -99,8 +99,9 @@ def _has_uncased_letter(word: str) -> bool:
 
 
 def normalise(word: str) -> str:
-    """The form words are looked up and stored in: typographic apostrophes made plain, casefolded."""
-    return word.translate(_APOSTROPHES).casefold()
+    """The form words are looked up and stored in: typographic apostrophes made plain, lower case.
+    Not casefold(): it turns "ß" into "ss", and the German list spells "regelmäßig", "Straße"."""
+    return word.translate(_APOSTROPHES).lower()
 
 
 # ---- dictionaries ---------------------------------------------------------------------------
