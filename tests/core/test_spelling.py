@@ -250,6 +250,20 @@ def test_german_words_with_sharp_s_are_known() -> None:
     assert not german.knows("regelmässigg")
 
 
+def test_german_compounds_of_listed_words_are_known() -> None:
+    """The chimney sweep's file: Temperaturregelung, Verbrennungsluftzufuhr, Heizkessels… were
+    underlined (12 % of its words): the list holds their parts, not every compound."""
+    german = load_speller("de")
+    compounds = (
+        "Temperaturregelung Wärmeisolierung Abgasabführung Gaslecks Brandsicherheit "
+        "Funkenschutz Verbrennungsluftzufuhr Kalkablagerungen Heizkessels Brennwerttherme"
+    )
+    assert [w for w in compounds.split() if not german.knows(w)] == []
+    typos = "Wärmeisolirung Abgasabführng Brandsicherheitt Gaslekcs Heizkesel Funkenschuts"
+    assert [w for w in typos.split() if german.knows(w)] == []
+    assert not load_speller("en").knows("Gaslecks")  # compounds for German only
+
+
 def test_spanish_verb_forms_are_known_when_their_infinitive_is() -> None:
     """The Spanish fitness file: recomiendo, incluye, enfócate… were underlined (the list holds
     recomendar and incluir, not their forms)."""

@@ -28,6 +28,7 @@ from spellchecker import SpellChecker
 
 from desktop_app.core.dataset.word_forms import (
     SPANISH_QUESTION_WORDS,
+    german_compound,
     spanish_infinitives,
     spanish_singulars,
 )
@@ -152,6 +153,8 @@ def is_listed(known: Mapping[str, int], language: str, key: str) -> bool:
     # (the possessive: "the coffee's aroma")
     if key in known or (key.endswith("'s") and key[:-2] in known):
         return True
+    if language == "de":  # German joins words into new ones the list cannot all hold
+        return german_compound(key, known.__contains__)
     if language == "es":  # the Spanish list lacks plurals, question words and verb forms
         return (
             key in SPANISH_QUESTION_WORDS

@@ -10,6 +10,8 @@ goes with the extra syllable (flexiones → flexión, exámenes → examen).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 _ACCENTED = str.maketrans("áéíóú", "aeiou")
 _ADD_ACCENT = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
 SPANISH_QUESTION_WORDS = frozenset(
@@ -108,3 +110,34 @@ def _stems(stem: str) -> set[str]:
             if at > 0:
                 stems.add(s[:at] + new + s[at + len(old) :])
     return stems
+
+
+# ---- German compounds -----------------------------------------------------------------------
+# German joins nouns into one word (Temperatur + Regelung: Temperaturregelung) and the list
+# cannot hold them all: a word counts as known when it splits into listed words, each at least
+# COMPOUND_PART letters, the first ones maybe with a joining -s-, -es-, -n- or -en-
+# (Verbrennung-s-luft-zufuhr), or a verb's stem (Heiz-kessel). Hunspell does the same with its
+# compound rules; a misspelling made of listed words (rare in a long compound) is missed.
+COMPOUND_PART = 3
+_JOINS = ("", "s", "es", "n", "en")
+
+
+def german_compound(word: str, known: Callable[[str], bool], parts: int = 3) -> bool:
+    """Whether a lower-case word is `parts` or fewer listed words joined (not counting itself)."""
+    for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        if not (known(tail) or (parts > 2 and german_compound(tail, known, parts - 1))):
+            continue
+        if _first_part(head, known):
+            return True
+    return False
+
+
+def _first_part(head: str, known: Callable[[str], bool]) -> bool:
+    """A listed word, maybe with a joining letter or two, or a verb's stem (heiz-kessel,
+    brenn-wert: heizen, brennen)."""
+    for join in _JOINS:
+        stem = head[: len(head) - len(join)] if join else head
+        if head.endswith(join) and len(stem) >= COMPOUND_PART and known(stem):
+            return True
+    return known(head + "en")
