@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from window_helpers import open_and_check
+from window_helpers import close_window, make_window, open_and_check
 
 from PySide6.QtWidgets import QApplication
 
@@ -69,27 +69,11 @@ def test_the_example_column_keeps_twenty_characters(qtbot, window, sample_file: 
 def test_a_file_opened_before_the_window_shows_keeps_every_column(qtbot, sample_file: Path) -> None:
     """A file given on the command line opens before the window shows: the columns were fitted
     to the table's first, tiny width and four stayed folded on a wide window."""
-    from window_helpers import close_window
-
-    from desktop_app.app import build_window
-    from desktop_app.core.settings.preferences import Preferences
-    from desktop_app.qt.tasks import TaskRunner
-    from desktop_app.qt.ui_state import UiState
-    from desktop_app.ui.main_window import FIRST_SIZE, Services
-    from run_processes import run_processes_for_tests
-
-    services = Services(
-        pools=TaskRunner(run_processes_for_tests()),
-        prefs=Preferences(sample_shown=True),
-        ui_state=UiState(),
-        persist_prefs=False,
-    )
-    window = build_window(QApplication.instance(), services=services)
+    window = make_window(qtbot, show=False)  # (sized as on a big screen, not shown yet)
     window.files.open_path(sample_file)
     qtbot.waitUntil(lambda: not window.document.loading, timeout=20_000)
     header = window.examples_pane.table.horizontalHeader()
     assert any(header.isSectionHidden(c) for c in range(header.count()))  # folded while tiny
-    window.resize(*FIRST_SIZE)
     window.show()
     qtbot.waitExposed(window)
     try:

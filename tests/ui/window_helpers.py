@@ -17,7 +17,7 @@ from desktop_app.ui.main_window import FIRST_SIZE, MainWindow, Services
 from run_processes import run_processes_for_tests
 
 
-def make_window(qtbot, prefs: Preferences | None = None) -> MainWindow:
+def make_window(qtbot, prefs: Preferences | None = None, show: bool = True) -> MainWindow:
     services = Services(
         pools=TaskRunner(run_processes_for_tests()),
         prefs=prefs or Preferences(sample_shown=True),
@@ -30,8 +30,9 @@ def make_window(qtbot, prefs: Preferences | None = None) -> MainWindow:
         # would fit itself to it, tests/ui/test_window_frame.py checks that)
         window.resize(*FIRST_SIZE)
     # not qtbot.addWidget: pytest-qt would close it before our fixture can mark it saved
-    window.show()
-    qtbot.waitExposed(window)
+    if show:  # (False: a test does something before the window shows, as a start with a file)
+        window.show()
+        qtbot.waitExposed(window)
     return window
 
 
