@@ -101,7 +101,7 @@ class RepairController(QObject):
 
     def _add_menu_action(self) -> QAction:
         """File ▸ Repair File…: the banner's offer, still there after "Not now"."""
-        action = QAction(icon("fix"), "&Repair File…", self.window)
+        action = QAction(icon("fix"), "Re&pair File…", self.window)
         action.setObjectName("repair-file")
         action.setToolTip("See how Finetune Studio would repair this file, then repair it")
         action.setEnabled(False)
@@ -118,7 +118,7 @@ class RepairController(QObject):
         offered = plan is not None and plan.worth_offering
         self.act_repair.setEnabled(offered)
         converted = plan is not None and plan.converted
-        self.act_repair.setText("&Bring In Examples…" if converted else "&Repair File…")
+        self.act_repair.setText("&Bring In Examples…" if converted else "Re&pair File…")
 
     # ---- looking at a newly opened file ------------------------------------------------------
     @Slot()

@@ -112,7 +112,7 @@ class WindowMenus(QObject):
             "Add a new example after the current one",
         )
         self.act_duplicate = a(
-            "D&uplicate",
+            "Dupl&icate",
             edits.duplicate_selected,
             "Ctrl+D",
             "edit-copy",
@@ -154,7 +154,7 @@ class WindowMenus(QObject):
             "Write a note about this example (kept beside the file, never trained on)",
         )
         self.act_system_prompt = a(
-            "Set &System Prompt…",
+            "Set System Pr&ompt…",
             edits.set_system_prompt,
             None,
             "message-system",
@@ -193,9 +193,9 @@ class WindowMenus(QObject):
             "filter",
             "Type to show only matching examples",
         )
-        self.act_go_examples = a("Go to &Examples", edits.focus_examples, "Ctrl+1")
+        self.act_go_examples = a("Go to E&xamples", edits.focus_examples, "Ctrl+1")
         self.act_go_editor = a("Go to E&ditor", edits.focus_editor, "Ctrl+2")
-        self.act_go_problems = a("Go to Pro&blems", edits.focus_problems, "Ctrl+3")
+        self.act_go_problems = a("Go to Prob&lems", edits.focus_problems, "Ctrl+3")
         self.act_only_errors = a(
             "Show Only Examples with &Errors",
             lambda: pane.set_problem_filter("errors"),

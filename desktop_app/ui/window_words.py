@@ -148,7 +148,7 @@ class Words(QObject):
         glossary.setStatusTip("What tokens, epochs, validation, LoRA and other words mean")
         glossary.triggered.connect(lambda: show_glossary(self.window))
         whats_this = QWhatsThis.createAction(self.window)  # Shift+F1, then click a field
-        whats_this.setText("What’s &This?")
+        whats_this.setText("What’s T&his?")
         put_first(help_menu, [guide, glossary, whats_this])
         self.guide_action, self.glossary_action = guide, glossary
 

@@ -233,3 +233,34 @@ def test_the_collector_finds_wrong_paths_in_either_arrow_style(window: MainWindo
     for text, problem in wrong.items():
         problems = path_problems(text, tree)
         assert len(problems) == 1 and problem in problems[0], (text, problems)
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single "&" (Alt+letter picks the item), lower case; None without."""
+    at = text.replace("&&", "").find("&")
+    rest = text.replace("&&", "")
+    return rest[at + 1].lower() if 0 <= at < len(rest) - 1 else None
+
+
+def test_no_two_items_of_a_menu_share_a_keyboard_letter(window: MainWindow) -> None:
+    """Alt+F, then a letter, must pick one item: two items with the same underlined letter take
+    turns instead (File ▸ Repair File… first came with Open Recent's R)."""
+
+    def clashes(menu: QMenu | QMenuBar, where: str) -> list[str]:
+        found: list[str] = []
+        seen: dict[str, str] = {}
+        for action in menu.actions():
+            if action.isSeparator() or not action.text() or not action.isVisible():
+                continue
+            letter = _mnemonic(action.text())
+            if letter is not None and letter in seen:
+                found.append(
+                    f"{where}: “{seen[letter]}” and “{plain(action.text())}” share {letter}"
+                )
+            elif letter is not None:
+                seen[letter] = plain(action.text())
+            if action.menu() is not None:
+                found += clashes(action.menu(), f"{where} ▸ {plain(action.text())}")
+        return found
+
+    assert clashes(window.menuBar(), "menu bar") == []

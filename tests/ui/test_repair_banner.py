@@ -129,7 +129,7 @@ def test_file_menu_repairs_after_the_banner_was_put_away(qtbot, window, tmp_path
     shutil.copy(PRETTY, path)
     _open(qtbot, window, path)
     _offer(qtbot, window)
-    assert action.isEnabled() and action.text() == "&Repair File…"
+    assert action.isEnabled() and action.text() == "Re&pair File…"
     qtbot.mouseClick(window.repair.banner.close_button, Qt.MouseButton.LeftButton)
     assert not window.repair.banner.isVisible() and action.isEnabled()
 
