@@ -15,15 +15,20 @@ def painted(label: ElidingLabel) -> str:
     return QLabel.text(label)
 
 
-def test_a_narrow_label_ends_in_an_ellipsis_and_keeps_the_whole_text(qtbot) -> None:
-    label = ElidingLabel(least=24, tip="The function whose result this is:")
+def shown(qtbot, label: ElidingLabel, text: str, width: int) -> str:
+    """Show `text` in `label`, `width` pixels wide; what it paints."""
     qtbot.addWidget(label)
-    label.setText(NAME)
-    label.resize(80, 20)
+    label.setText(text)
+    label.resize(width, 20)
     label.show()
     qtbot.waitExposed(label)
-    shown = painted(label)
-    assert shown.endswith("…") and NAME.startswith(shown[:-1])
+    return painted(label)
+
+
+def test_a_narrow_label_ends_in_an_ellipsis_and_keeps_the_whole_text(qtbot) -> None:
+    label = ElidingLabel(least=24, tip="The function whose result this is:")
+    shown_text = shown(qtbot, label, NAME, 80)
+    assert shown_text.endswith("…") and NAME.startswith(shown_text[:-1])
     assert label.text() == NAME
     assert label.toolTip() == f"The function whose result this is:\n{NAME}"
     assert label.minimumSizeHint().width() == 24  # never widens its row beyond this
@@ -37,10 +42,5 @@ def test_a_narrow_label_ends_in_an_ellipsis_and_keeps_the_whole_text(qtbot) -> N
 def test_the_middle_mode_keeps_an_address_end_in_view(qtbot) -> None:
     address = "https://example.com/a/very/long/path/to/the/chart/val/0.png"
     label = ElidingLabel(least=60, mode=Qt.TextElideMode.ElideMiddle)
-    qtbot.addWidget(label)
-    label.setText(address)
-    label.resize(140, 20)
-    label.show()
-    qtbot.waitExposed(label)
-    shown = painted(label)
-    assert "…" in shown and shown.endswith("0.png") and shown.startswith("http")
+    text = shown(qtbot, label, address, 140)
+    assert "…" in text and text.endswith("0.png") and text.startswith("http")
