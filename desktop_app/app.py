@@ -119,6 +119,7 @@ class Hooks:
             cancel=CancelToken(),
             progress=lambda _value: None,
             sections=dict(document.review.sections),
+            suggested=document.suggested_path,
         )
         log.info("recovery copy written after an unexpected error")
 

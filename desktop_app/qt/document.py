@@ -91,9 +91,12 @@ def write_recovery_copy(
     cancel: CancelToken,
     progress: Callable[[object], None],
     sections: dict[str, Any] | None = None,
+    suggested: Path | None = None,
 ) -> Path:
     review = build_sidecar(records, entries, unmatched, sections)
-    recovery.write_recovery(file, _yielding(chunks), original_path=original, review=review)
+    recovery.write_recovery(
+        file, _yielding(chunks), original_path=original, review=review, suggested_path=suggested
+    )
     return file
 
 
@@ -131,6 +134,8 @@ class Document(QObject):
         self.search = TextSearch(pools, parent=self)  # the examples filter's searches
         self.recovery_file = recovery.new_recovery_file()
         self.never_saved = False  # recovered/imported work that has no file of its own yet
+        # where Save As starts while it has no file (a repaired file: "… (repaired).jsonl")
+        self.suggested_path: Path | None = None
         self.loading = False
         # the file the records were loaded from, as it was then: path, size, mtime_ns (None: not
         # loaded from a file, or it could not be looked at)
@@ -247,7 +252,8 @@ class Document(QObject):
 
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path else "Untitled dataset"
+        named = self.path or self.suggested_path
+        return named.name if named else "Untitled dataset"
 
     @property
     def is_modified(self) -> bool:
@@ -373,6 +379,7 @@ class Document(QObject):
             writer=True,
             signals=signals,
             sections=dict(self.review.sections),
+            suggested=self.suggested_path,
         )
 
     @Slot(object)

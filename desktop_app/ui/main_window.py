@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             self._detach(old)
         shown = self.shown
-        shown.document, shown.suggested_path = document, None
+        shown.document = document
         icons = icon_set(_MODEL_ICONS)
         shown.examples_model = ExamplesModel(
             document.dataset, document.analysis, document.review, icons, self

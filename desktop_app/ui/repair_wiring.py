@@ -261,11 +261,11 @@ class RepairController(QObject):
             return
         if done:
             document.dataset.path = None
-            self.shown.suggested_path = original.with_name(f"{original.stem} (repaired).jsonl")
-            self.window.display_name_override = f"{original.stem} (repaired).jsonl"
+            document.suggested_path = original.with_name(f"{original.stem} (repaired).jsonl")
+            self.window.display_name_override = None  # the document's own name says it
         else:
             document.dataset.path = original
-            self.shown.suggested_path = None
+            document.suggested_path = None
         document.path_changed.emit()
 
     def _land_in_editor(self) -> None:

@@ -96,8 +96,9 @@ class FileActions(QObject):
             show_error(self.window, error)
             return False
         document = self.window.new_document(recovered.data, recovered.original_path)
-        name = None if recovered.original_path else "Recovered dataset"
-        self.window.set_document(document, name=name)
+        document.suggested_path = recovered.suggested_path  # a repaired file keeps its new name
+        named = recovered.original_path or recovered.suggested_path
+        self.window.set_document(document, name=None if named else "Recovered dataset")
         document.load_review(recovered.review)
         document.mark_never_saved()
         document.start_checking()
@@ -187,7 +188,8 @@ class FileActions(QObject):
             start = document.path
         else:
             start = documents_folder() / f"{_file_stem(self.window.display_name())}.jsonl"
-        start = self.shown.suggested_path or start  # beside a repaired file
+            if document is not None and document.suggested_path is not None:
+                start = document.suggested_path  # beside a repaired file
         name, _ = QFileDialog.getSaveFileName(
             self.window, "Save dataset as", str(start), FILE_FILTER
         )

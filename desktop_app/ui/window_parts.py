@@ -9,7 +9,6 @@ controller's inputs are written in its signature instead of reached through the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -61,7 +60,6 @@ class Shown:
         self.document: Document | None = None
         self.examples_model: ExamplesModel | None = None
         self.problems_model: ProblemsModel | None = None
-        self.suggested_path: Path | None = None  # where Save As starts (a repaired file)
 
     def ready(self) -> Document | None:
         """The document, when one is shown and has finished opening."""

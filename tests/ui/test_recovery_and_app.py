@@ -10,10 +10,15 @@ from pathlib import Path
 import pytest
 from window_helpers import answer_next_dialog, close_window, is_checked, make_window, open_and_check
 
+from PySide6.QtWidgets import QFileDialog
+
 from desktop_app.core.dataset import recovery
 from desktop_app.core.dataset.review import ReviewStatus
 from desktop_app.qt.commands import SetReviewCommand, SetValueCommand
 from desktop_app.ui.dialogs.recovery import RecoveryDialog
+
+PRETTY = Path(__file__).resolve().parents[1] / "data" / "realworld"
+PRETTY /= "Danielcreux_Entrenamiento-IA__training_data.jsonl"  # pretty-printed: offered a repair
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -66,6 +71,46 @@ def test_crash_then_restore_in_a_new_window(qtbot, sample_file: Path) -> None:
     second.menus.act_save.trigger()
     qtbot.waitUntil(lambda: not second.isWindowModified(), timeout=10_000)
     assert sample_file.read_bytes() == edited
+    close_window(second)
+
+
+def test_a_repaired_files_recovery_copy_keeps_its_new_name(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from desktop_app.app import start_work
+
+    path = tmp_path / "training_data.jsonl"
+    path.write_bytes(PRETTY.read_bytes())
+    first = make_window(qtbot)
+    open_and_check(qtbot, first, path)
+    qtbot.waitUntil(lambda: first.repair.banner.repair_button.isVisible(), timeout=20_000)
+    first.repair.repair()
+    document = first.document
+    assert first.windowTitle().startswith("training_data (repaired).jsonl")
+    with qtbot.waitSignal(document.autosaved, timeout=10_000):
+        document.autosave_now()
+    copy = document.recovery_file
+    _pretend_the_process_died(copy)
+    first.document.recovery_file = copy.with_name("other" + recovery.SUFFIX)
+    close_window(first)
+
+    second = make_window(qtbot)
+    listed: list[str] = []
+    answer_next_dialog(lambda d: (listed.append(d.list.item(0).text()), d.restore_button.click()))
+    start_work(second, None, offer_restore=True)
+    qtbot.waitUntil(lambda: is_checked(second), timeout=30_000)
+    assert listed[0].startswith("training_data (repaired).jsonl — unsaved changes")
+    assert f"never saved (to go in {tmp_path})" in listed[0]
+    assert second.windowTitle().startswith("training_data (repaired).jsonl")
+    suggested: list[str] = []
+
+    def fake_dialog(parent, title, start, filters):  # the native dialog cannot run offscreen
+        suggested.append(start)
+        return "", filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
+    second.files.save()
+    assert suggested == [str(tmp_path / "training_data (repaired).jsonl")]
     close_window(second)
 
 

@@ -40,10 +40,12 @@ class RecoveryInfo:
     saved_at: float  # seconds since the epoch
     size: int  # bytes of dataset data
     pid: int
+    suggested_path: Path | None = None  # the name it was to be saved under (a repaired file)
 
     @property
     def title(self) -> str:
-        return self.original_path.name if self.original_path else "Untitled dataset"
+        named = self.original_path or self.suggested_path
+        return named.name if named else "Untitled dataset"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class RecoveredDocument:
     data: bytes
     review: dict[str, Any] | None
     saved_at: float
+    suggested_path: Path | None = None
 
 
 def new_recovery_file() -> Path:
@@ -65,6 +68,7 @@ def write_recovery(
     *,
     original_path: Path | None,
     review: dict[str, Any] | None,
+    suggested_path: Path | None = None,
 ) -> None:
     """Write the recovery file atomically (a torn file is impossible)."""
     data = b"".join(chunks)
@@ -75,6 +79,7 @@ def write_recovery(
         "pid": os.getpid(),
         "data_length": len(data),
         "review": review,
+        "suggested_path": str(suggested_path) if suggested_path else None,
     }
     line = json.dumps(header, ensure_ascii=True).encode("ascii") + b"\n"
     write_atomic(file, [MAGIC, line, data])
@@ -87,6 +92,7 @@ def read_recovery(file: Path) -> RecoveredDocument:
         data=data,
         review=header.get("review") if isinstance(header.get("review"), dict) else None,
         saved_at=float(header.get("saved_at", 0.0)),
+        suggested_path=_path(header.get("suggested_path")),
     )
 
 
@@ -98,6 +104,7 @@ def read_info(file: Path) -> RecoveryInfo:
         saved_at=float(header.get("saved_at", 0.0)),
         size=int(header.get("data_length", 0)),
         pid=int(header.get("pid", 0)),
+        suggested_path=_path(header.get("suggested_path")),
     )
 
 

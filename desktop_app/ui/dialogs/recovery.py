@@ -22,6 +22,8 @@ from desktop_app.core.dataset.recovery import RecoveryInfo
 def describe(info: RecoveryInfo) -> str:
     when = time.strftime("%d %b %Y, %H:%M", time.localtime(info.saved_at))
     where = str(info.original_path) if info.original_path else "never saved"
+    if info.original_path is None and info.suggested_path is not None:
+        where = f"never saved (to go in {info.suggested_path.parent})"
     size = (
         f"{info.size / 1024:,.0f} KB"
         if info.size < 1024 * 1024
