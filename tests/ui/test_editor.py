@@ -213,6 +213,7 @@ def test_tool_calls_are_readable_and_editable(qtbot, editor, dataset):
     assert box.arguments.toPlainText() == '{\n  "city": "Paris"\n}'
     assert not box.problem.isVisibleTo(box)
     assert bubbles[2].answer.combo.currentText() == "get_weather · call_1"
+    assert bubbles[2].answer.combo.lineEdit().cursorPosition() == 0  # the name shows first
     assert not bubbles[3].train.isChecked()  # weight 0
     type_into(qtbot, box.arguments, "x")
     assert box.problem.isVisibleTo(box) and "not valid JSON" in box.problem.text()

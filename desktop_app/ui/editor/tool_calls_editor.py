@@ -200,6 +200,9 @@ class ToolAnswerRow(QWidget):
                 self.combo.setCurrentIndex(found)
             else:
                 self.combo.setEditText(current)
+            line_edit = self.combo.lineEdit()
+            if line_edit is not None and not line_edit.hasFocus():  # (typing keeps its place)
+                line_edit.setCursorPosition(0)  # a narrow box shows the name, not the id's end
         finally:
             self.combo.blockSignals(False)
 
