@@ -33,12 +33,12 @@ from desktop_app.core.models.where_to_train import rules_summary
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check a dataset for everything OpenAI would reject, and count its tokens",
+        help="check a dataset for everything the provider would reject, and count its tokens",
         description=(
-            "Check every line of a JSONL fine-tuning dataset offline: the format OpenAI "
-            "requires, the Cookbook's checks, duplicates, personal data and more, with exact "
-            "token counts and a cost estimate. Exit status 0: no errors; 1: errors found; "
-            "2: the file cannot be read."
+            "Check every line of a JSONL fine-tuning dataset offline: the chat format the "
+            "providers share and each provider's own rules, the Cookbook's checks, duplicates, "
+            "personal data, what replies say and how, with exact token counts and a cost "
+            "estimate. Exit status 0: no errors; 1: errors found; 2: the file cannot be read."
         ),
     )
     parser.add_argument("file", metavar="FILE", help="the .jsonl dataset")
