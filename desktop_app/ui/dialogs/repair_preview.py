@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QLabel,
-    QListView,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.convert.opening import PreviewItem
 from desktop_app.ui.screen_fit import fit_size
+from desktop_app.ui.wrapping_list import wrap_entries
 
 
 class RepairPreview(QDialog):
@@ -45,11 +45,7 @@ class RepairPreview(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.list = QListWidget()
         self.list.setAccessibleName("Changes, one per example")
-        self.list.setWordWrap(True)
-        # wrapped to the list's width, each item as tall as its lines: with a sideways scroll bar
-        # the items were measured wrapped but drawn unwrapped (a blank line under some)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        wrap_entries(self.list)  # each change as tall as its lines, none running off the side
         self.list.setSpacing(2)
         for item in items:
             self.list.addItem(item.title + (f"\n{item.notes}" if item.notes else ""))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.training.preflight import CheckOutcome, Finding, estimate_lines
 from desktop_app.ui.icons import icon
+from desktop_app.ui.wrapping_list import wrap_entries
 
 FindingRole = Qt.ItemDataRole.UserRole + 1
 START_TEXT = "Upload and start"
@@ -83,6 +84,7 @@ class CheckPage(QWidget):
 
     def _findings_list(self, name: str, accessible: str) -> QListWidget:
         found = QListWidget(self)
+        wrap_entries(found)  # a long finding wraps (at 1024 pixels its end was off the side)
         found.setObjectName(name)
         found.setAccessibleName(accessible)
         found.itemActivated.connect(self._on_finding_activated)

@@ -60,6 +60,9 @@ def test_checks_block_and_each_problem_links_to_its_example(qtbot, hub: Training
     assert not dialog.confirm_check.isVisible() and not dialog.start_button.isEnabled()
     # a piece of an example written over several lines: the repair, not each line, is the way
     assert "File ▸ Repair File…" in dialog.check_page.errors_label.text()
+    for found in (dialog.errors_list, dialog.warnings_list):  # a long finding wraps in its list
+        found.addItem("A finding longer than the list is wide, " * 4)
+        qtbot.waitUntil(lambda f=found: _fits(f), timeout=5_000)
 
     row = next(i for i, t in enumerate(texts) if t.startswith("Example 2:"))
     with qtbot.waitSignal(hub.example_requested, timeout=2_000) as selected:
@@ -72,6 +75,12 @@ def test_checks_block_and_each_problem_links_to_its_example(qtbot, hub: Training
     assert hub.practice.running and not any(
         r.path.endswith("/files") for r in hub.practice.server.requests
     ), "nothing may be uploaded when the checks fail"
+
+
+def _fits(found) -> bool:
+    """Every entry of a list inside its width (none runs off the side)."""
+    rects = [found.visualItemRect(found.item(i)) for i in range(found.count())]
+    return all(r.isValid() and r.right() < found.viewport().width() for r in rects)
 
 
 def test_blocking_problems_in_the_examples_say_to_fix_them_there(qtbot, hub: TrainingHub) -> None:
