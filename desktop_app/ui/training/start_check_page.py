@@ -68,7 +68,7 @@ class CheckPage(QWidget):
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
-        layout = QVBoxLayout(self)
+        layout = self.column = QVBoxLayout(self)
         layout.addWidget(self.check_title)
         layout.addWidget(self.choices_label)
         layout.addWidget(self.check_progress)
@@ -124,6 +124,12 @@ class CheckPage(QWidget):
         self.check_progress.hide()
         self._fill_findings(self.errors_list, outcome.errors, "severity-error")
         self._fill_findings(self.warnings_list, outcome.warnings, "severity-warning")
+        for found, findings in (
+            (self.errors_list, outcome.errors),
+            (self.warnings_list, outcome.warnings),
+        ):
+            # room shared by how much each list holds (3 errors left 9 warnings 5 lines high)
+            self.column.setStretchFactor(found, min(max(len(findings), 1), 12))
         if outcome.blocked:
             count = len(outcome.errors)
             self.check_title.setText(

@@ -203,3 +203,22 @@ def test_a_rate_limit_while_following_is_shown_and_recovered_from(
         lambda: view.state.job is not None and view.state.job.status == "succeeded", timeout=30_000
     )
     assert not view.poll_banner.isVisible()
+
+
+def test_the_findings_lists_share_the_room_by_how_much_each_holds(qtbot, hub: TrainingHub) -> None:
+    from desktop_app.core.dataset.templates import sample_path
+
+    dialog = hub.start_training(None, Dataset.open(sample_path()))  # 3 errors, 9 warnings
+    qtbot.addWidget(dialog)
+    dialog.resize(1000, 680)
+    qtbot.waitUntil(lambda: dialog.model_combo.count() > 0, timeout=10_000)
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    errors, warnings = dialog.errors_list, dialog.warnings_list
+    assert (errors.count(), warnings.count()) == (3, 9)
+    last = warnings.item(warnings.count() - 1)
+    qtbot.waitUntil(  # every warning in sight without scrolling (it had 5 lines beside 3 errors)
+        lambda: warnings.visualItemRect(last).bottom() < warnings.viewport().height(),
+        timeout=5_000,
+    )
+    assert errors.height() < warnings.height()
