@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.ui.edges_style import EdgesStyle
+
 _current = "light"
 
 
@@ -146,8 +148,8 @@ def apply_theme(app: QApplication, preference: str = "system", *, system: str | 
     scheme = (system or system_scheme()) if preference == "system" else preference
     changed = scheme != _current
     _current = "dark" if scheme == "dark" else "light"
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    if not isinstance(app.style(), EdgesStyle):
+        app.setStyle(EdgesStyle())  # Fusion, with control edges of 3:1 (edges_style.py)
     app.setPalette(dark_palette() if _current == "dark" else light_palette())
     if changed:
         repaint_everything(app)

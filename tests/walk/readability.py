@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -151,3 +151,21 @@ def findings(root: QWidget) -> list[Finding]:
         if ratio < MIN_CONTRAST:
             out.append(Finding(name, text[:60], f"contrast {ratio:.2f}:1 is below 4.5:1"))
     return out
+
+
+MIN_EDGE_CONTRAST = 3.0  # WCAG 2.1, 1.4.11: the edges of controls
+
+
+def edge_contrast(widget: QWidget, edge: QRect, behind: QColor) -> float:
+    """How far the control's drawn edge stands out from `behind`: the strongest pixel of each
+    side of the rectangle `edge` (in the widget's coordinates, two pixels deep), the weakest side
+    counted (an edge needs all four sides)."""
+    image = widget.grab().toImage()
+    left, top, right, bottom = edge.left(), edge.top(), edge.right(), edge.bottom()
+    sides = (
+        [(x, y) for x in range(left, right + 1) for y in (top, top + 1)],
+        [(x, y) for x in range(left, right + 1) for y in (bottom, bottom - 1)],
+        [(x, y) for y in range(top, bottom + 1) for x in (left, left + 1)],
+        [(x, y) for y in range(top, bottom + 1) for x in (right, right - 1)],
+    )
+    return min(max(contrast(image.pixelColor(x, y), behind) for x, y in side) for side in sides)
