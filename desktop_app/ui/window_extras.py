@@ -57,6 +57,7 @@ class Extras(QObject):
         self.try_services = try_services
         self.try_services.example_added.connect(parts.examples_pane.select_record)
         self.training.compare_requested.connect(self.compare_moved)  # “Move this model”
+        self.training.try_requested.connect(self.try_tuned)  # a job's Try Beside Its Base Model
         self.tour: GuidedTour | None = None
         self.welcome: WelcomeDialog | None = None
         help_menu = window.menus.menu_titled("&Help")
@@ -137,6 +138,16 @@ class Extras(QObject):
 
         if isinstance(pair, MovedPair):
             compare_blind(self.window, self.try_services, pair)
+
+    @Slot(object)
+    def try_tuned(self, record: object) -> None:
+        """The playground with a finished job's tuned model (left) and its base model."""
+        from desktop_app.core.training.jobstore import JobRecord
+        from desktop_app.core.trying.endpoints import tuned_and_base
+
+        if isinstance(record, JobRecord) and record.fine_tuned_model:
+            tuned, base = tuned_and_base(record)
+            open_playground(self.window, self.try_services, a=tuned, b=base)
 
     @Slot()
     def open_compare(self) -> None:

@@ -230,6 +230,11 @@ def tuned_endpoints(
     return endpoints
 
 
+def tuned_and_base(record: JobRecord) -> tuple[Endpoint, Endpoint]:
+    """A finished job's tuned model and its base model, to try side by side."""
+    return _tuned(record), _base(record)
+
+
 def _tuned(record: JobRecord) -> Endpoint:
     model = record.fine_tuned_model or ""
     when = _day(record.finished_at or record.created_at)

@@ -55,6 +55,7 @@ class TrainingHub(QObject):
     keys_changed = Signal(str)  # provider kind whose key or address changed
     message = Signal(str)  # a short status line for the main window
     compare_requested = Signal(object)  # moving.MovedPair: compare old and new blind (playground)
+    try_requested = Signal(object)  # JobRecord: its tuned model beside its base (playground)
 
     def __init__(
         self,
@@ -262,6 +263,7 @@ class TrainingHub(QObject):
         if window is None:
             window = JobWindow(self, key, self.window)
             window.view.example_requested.connect(self.example_requested)
+            window.view.try_requested.connect(self.try_requested)
             window.closed.connect(self._on_window_closed)
             self._windows[key] = window
         window.show()

@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -40,9 +38,9 @@ from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 from desktop_app.ui.errors import describe, show_error
 from desktop_app.ui.icons import icon
 from desktop_app.ui.layouts import nested
-from desktop_app.ui.places import documents_folder
 from desktop_app.ui.screen_fit import fit_size
 from desktop_app.ui.training.job_models import CheckpointsModel, EventsModel, job_table, when
+from desktop_app.ui.training.job_results_page import ResultsPage
 from desktop_app.ui.training.job_timeline import StatusTimeline, banner, step_times
 
 if TYPE_CHECKING:
@@ -57,6 +55,7 @@ class JobView(QWidget):
     """Everything about one job."""
 
     example_requested = Signal(int, int)  # record index, message index (-1)
+    try_requested = Signal(object)  # JobRecord: try the tuned model beside its base model
 
     def __init__(self, hub: TrainingHub, key: JobKey, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +92,11 @@ class JobView(QWidget):
         self.copy_button.setObjectName("copy-model-button")
         self.copy_button.clicked.connect(self.copy_model_name)
         self.copy_button.hide()
+        self.try_button = QPushButton(icon("chat"), "Try Beside Its Base Model", self)
+        self.try_button.setObjectName("try-model-button")
+        self.try_button.setToolTip("Chat with the tuned model and its base model side by side")
+        self.try_button.clicked.connect(self.try_model)
+        self.try_button.hide()
 
         self.timeline = StatusTimeline(self)
         self.poll_banner = banner(self, "poll-banner", theme.severity_color("warning").name())
@@ -135,6 +139,7 @@ class JobView(QWidget):
         actions.addWidget(self.capability_note, 1)
         actions.addStretch(0)
         actions.addWidget(self.copy_button)
+        actions.addWidget(self.try_button)
 
         # tabs
         self.tabs = QTabWidget(self)
@@ -181,28 +186,8 @@ class JobView(QWidget):
         checkpoints_layout.addWidget(hint)
         self.tabs.addTab(checkpoints_page, "Checkpoints")
 
-        self.result_text = QPlainTextEdit(self)
-        self.result_text.setObjectName("result-text")
-        self.result_text.setReadOnly(True)
-        self.result_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.result_text.setPlaceholderText(
-            "The results file appears here when the job has finished."
-        )
-        self.save_result_button = QPushButton(icon("document-save"), "Save results file…", self)
-        self.save_result_button.setEnabled(False)
-        self.save_result_button.clicked.connect(self.save_result_file)
-        results_page = QWidget(self)
-        results_layout = QVBoxLayout(results_page)
-        results_note = QLabel(
-            "The provider's results file: one row per training step (files sent base64-encoded "
-            "are decoded for you).",
-            results_page,
-        )
-        results_note.setWordWrap(True)
-        results_layout.addWidget(results_note)
-        results_layout.addWidget(self.result_text, 1)
-        results_layout.addWidget(self.save_result_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.tabs.addTab(results_page, "Results file")
+        self.results = ResultsPage(key.job_id, self)
+        self.tabs.addTab(self.results, "Results file")
 
         self.provenance_label = QLabel("Looking at what this model was trained on…", self)
         self.provenance_label.setObjectName("provenance-label")
@@ -300,14 +285,13 @@ class JobView(QWidget):
         self.timeline.set_job(job, step_times(job, state))
         self._update_events(state)
         self.checkpoints_model.set_checkpoints(state.checkpoints)
-        if state.result_text is not None and self.result_text.toPlainText() != state.result_text:
-            self.result_text.setPlainText(state.result_text)
-            self.save_result_button.setEnabled(True)
-            if self.charts.points == 0:
-                self._from_results = True
-                self.charts.add_metrics(parse_result_csv(state.result_text))
+        shown = state.result_text is not None and self.results.show_results(state.result_text)
+        if shown and state.result_text is not None and self.charts.points == 0:
+            self._from_results = True
+            self.charts.add_metrics(parse_result_csv(state.result_text))
         self._render_failure(job)
         self.copy_button.setVisible(bool(job.fine_tuned_model))
+        self._update_try_button(job)
         if job.status == JobStatus.SUCCEEDED and self.capabilities.needs_deployment:
             from desktop_app.core.providers.azure import DEPLOY_NOTE
 
@@ -460,6 +444,19 @@ class JobView(QWidget):
         if job is not None and job.fine_tuned_model:
             QGuiApplication.clipboard().setText(job.fine_tuned_model)
 
+    def _update_try_button(self, job: Job) -> None:
+        """Shown once the model is ready (the job's record says where it runs)."""
+        if job.status == JobStatus.SUCCEEDED and job.fine_tuned_model and self.record is None:
+            self.record = self._find_record()  # the poller has just written the tuned model
+        ready = job.status == JobStatus.SUCCEEDED and bool(job.fine_tuned_model)
+        self.try_button.setVisible(ready and self.record is not None)
+
+    @Slot()
+    def try_model(self) -> None:
+        record = self._find_record() or self.record
+        if record is not None and record.fine_tuned_model:
+            self.try_requested.emit(record)
+
     @Slot()
     def show_failing_example(self) -> None:
         if self.provenance is None:
@@ -467,32 +464,6 @@ class JobView(QWidget):
         record, _number = self.provenance.example
         if record is not None:
             self.example_requested.emit(record, -1)
-
-    @Slot()
-    def save_result_file(self) -> None:
-        text = self.state.result_text
-        if text is None:
-            return
-        chosen, _ = QFileDialog.getSaveFileName(
-            self,
-            "Save results file",
-            str(documents_folder() / f"{self.key.job_id}_results.csv"),
-            "CSV files (*.csv)",
-        )
-        if chosen:
-            try:
-                Path(chosen).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                from desktop_app.core.errors import UserFacingError
-
-                show_error(
-                    self,
-                    UserFacingError(
-                        "The results file could not be saved there.",
-                        "Pick another folder and try again.",
-                        technical=exc.strerror or "",
-                    ),
-                )
 
     @Slot()
     def open_copy(self) -> None:

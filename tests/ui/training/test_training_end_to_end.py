@@ -104,7 +104,7 @@ def test_practice_job_runs_from_the_dialog_to_a_finished_job_view(
     # checkpoints with their metrics, the result file, the finished timeline
     assert view.checkpoints_model.rowCount() >= 1
     assert view.checkpoints_model.index(0, 1).data()  # training loss shown
-    assert view.result_text.toPlainText().startswith("step,train_loss")
+    assert view.results.text.toPlainText().startswith("step,train_loss")
     assert "Model ready" in view.timeline.labels[3].text()
     assert "ferns" in view.details.text() and "ft:" in view.details.text()
     assert view.events_model.rowCount() > 20
@@ -120,6 +120,13 @@ def test_practice_job_runs_from_the_dialog_to_a_finished_job_view(
 
     # the poller stopped following the finished job
     qtbot.waitUntil(lambda: not hub.poller.is_watching(key), timeout=5_000)
+
+    # the next step: try the tuned model beside its base model
+    assert view.try_button.isVisible()
+    with qtbot.waitSignal(hub.try_requested, timeout=2_000) as asked:
+        qtbot.mouseClick(view.try_button, Qt.MouseButton.LeftButton)
+    tried = asked.args[0]
+    assert (tried.fine_tuned_model, tried.model) == (view.state.job.fine_tuned_model, MODEL)
 
 
 def test_provenance_counts_what_changed_since_the_job(

@@ -307,9 +307,9 @@ def test_the_results_file_is_shown_as_csv_whether_sent_plain_or_base64(
         key = start_recorded(hub)
         view = hub.open_job(key).view
         qtbot.waitUntil(lambda: view.state.result_text is not None, timeout=20_000)
-        lines = view.result_text.toPlainText().splitlines()
+        lines = view.results.text.toPlainText().splitlines()
         assert lines[0] == "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy"
         assert len(lines) > 10 and lines[1].startswith("1,")
-        assert view.save_result_button.isEnabled()
+        assert view.results.save_button.isEnabled()
     finally:
         assert hub.shutdown(20_000)

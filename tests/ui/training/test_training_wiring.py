@@ -69,3 +69,33 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
     window.document.undo_stack.setClean()
     window.close()  # closeEvent shuts the training hub down (and its practice server)
     assert hub.is_shut_down and not hub.tasks.busy_for(hub) and not hub.practice.running
+
+
+def test_a_finished_jobs_try_button_opens_the_playground_with_both_models(
+    qtbot, tmp_path: Path
+) -> None:
+    from desktop_app.core.training.jobstore import JobRecord
+    from desktop_app.ui.playground.playground_window import PlaygroundWindow
+
+    services = Services(
+        pools=TaskRunner(run_processes_for_tests()),
+        prefs=Preferences(sample_shown=True),
+        ui_state=UiState(),
+        persist_prefs=False,
+    )
+    window = build_window(QApplication.instance(), services=services)
+    qtbot.addWidget(window)
+    window.show()
+    tuned = "ft:gpt-4.1-mini-2025-04-14:acme:ferns:abc123"
+    record = JobRecord(
+        "openai", "default", "ftjob-1", "", "gpt-4.1-mini-2025-04-14", "succeeded",
+        suffix="ferns", fine_tuned_model=tuned,
+    )  # fmt: skip
+    window.extras.training.try_requested.emit(record)  # what the job view's button sends
+    playground = window.findChild(PlaygroundWindow)
+    assert playground is not None and playground.isVisible()
+    assert playground.side_by_side.isChecked()
+    assert playground.column_a.picker.endpoint().model == tuned
+    assert playground.column_b.picker.endpoint().model == "gpt-4.1-mini-2025-04-14"
+    playground.close()
+    window.close()
