@@ -120,12 +120,18 @@ class EndpointPicker(QWidget):
         self.place = QComboBox(self)
         self.place.setObjectName("place-combo")
         self.place.setAccessibleName(f"{title}: where it runs")
+        # both boxes give way in a narrow window (two side by side were wider than a 1024-pixel
+        # screen); the list that drops down still shows each place in full
+        self.place.setMinimumContentsLength(12)
+        self.place.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.model = QComboBox(self)
         self.model.setObjectName("model-combo")
         self.model.setEditable(True)
         self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.model.setAccessibleName(f"{title}: model name")
-        self.model.setMinimumContentsLength(18)
+        self.model.setMinimumContentsLength(12)
         self.model.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )

@@ -108,6 +108,26 @@ def test_side_by_side_starts_with_the_base_model_against_the_tuned_one(qtbot, se
     assert window.column_b.picker.endpoint() == base
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the popup, offscreen
+def test_two_models_side_by_side_fit_a_1024_pixel_screen(qtbot, services) -> None:
+    """Each column's choice boxes asked for their longest entry: side by side, the window was
+    wider than a 1024-pixel screen and its right column was cut off."""
+    from desktop_app.ui.screen_fit import SCREEN_MARGIN
+
+    window = make_window(qtbot, services)
+    window.set_endpoints(*tuned_and_base(services))
+    assert window.side_by_side.isChecked()
+    assert window.minimumSizeHint().width() <= 1024 - SCREEN_MARGIN
+    place = window.column_a.picker.place
+    texts = [place.itemText(i) for i in range(place.count())]
+    longest = max(place.fontMetrics().horizontalAdvance(text) for text in texts)
+    place.showPopup()  # the list that drops down still shows each place in full
+    try:
+        assert place.view().viewport().width() >= longest
+    finally:
+        place.hidePopup()
+
+
 def test_a_reply_can_be_stopped_and_what_arrived_stays(qtbot, services, server) -> None:
     server.config.chat_piece_delay = 60.0  # half a second per piece at this pace
     window = make_window(qtbot, services)
