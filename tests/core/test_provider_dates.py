@@ -154,6 +154,17 @@ def test_tuned_models_are_marked_before_and_after_their_base_stops(
     assert dates.retirement_notice("ft:gpt-4.1-mini:x::y", "practice", day) is None
 
 
+def test_a_base_models_notice_speaks_of_the_model_itself() -> None:
+    """The playground's note for gpt-4.1 itself said "when its base model GPT-4.1 shuts down"
+    and asked to move it."""
+    soon = dates.retirement_notice("gpt-4.1-2025-04-14", "openai", OPENAI_SHUTDOWN + BEFORE)
+    assert soon is not None and soon.days_left == 1
+    assert soon.text.startswith("GPT-4.1 shuts down on 14 January 2027 (1 day left)")
+    assert "its base model" not in soon.text and "Move this model" not in soon.text
+    gone = dates.retirement_notice("gpt-4.1-2025-04-14", "openai", OPENAI_SHUTDOWN)
+    assert gone is not None and gone.text.startswith("GPT-4.1 was shut down on 14 January 2027")
+
+
 def test_each_providers_rules_in_one_line() -> None:
     from desktop_app.core.models.where_to_train import rules_summary
 

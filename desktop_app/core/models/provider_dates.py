@@ -213,7 +213,15 @@ def retirement_notice(
     if left > WARN_DAYS:
         return None
     when = long_date(info.shutdown_date)
-    if left <= 0:
+    if base_model_name(model) == model.strip():  # the base model itself, not a model tuned from it
+        text = (
+            f"{info.label} was shut down on {when}: it no longer answers, nor do the models "
+            "tuned from it."
+            if left <= 0
+            else f"{info.label} shuts down on {when} ({_days(left)} left); the models tuned "
+            "from it stop answering then too."
+        )
+    elif left <= 0:
         text = (
             f"Stopped answering on {when}: its base model {info.label} was shut down. "
             "Its training data is kept: train a new model elsewhere (Move this model…)."

@@ -128,7 +128,7 @@ def test_two_line_notices_grow_the_setup_dialog(qtbot, services, document) -> No
         picker.place.setCurrentIndex(picker.place.findData("openai"))
         picker.model.setEditText("gpt-4.1-2025-04-14")
     notes = (dialog.picker_a.note, dialog.picker_b.note)
-    qtbot.waitUntil(lambda: all("Stops answering" in n.text() for n in notes), timeout=10_000)
+    qtbot.waitUntil(lambda: all("shuts down on" in n.text() for n in notes), timeout=10_000)
 
     def whole() -> bool:
         return all(n.height() >= n.heightForWidth(n.width()) for n in notes)
