@@ -230,6 +230,16 @@ def tuned_endpoints(
     return endpoints
 
 
+def same_model(a: Endpoint, b: Endpoint) -> bool:
+    """Whether two endpoints are one model at one place (a comparison of it with itself)."""
+    return (
+        a.kind == b.kind
+        and a.model.strip() == b.model.strip()
+        and _normal_url(a.base_url) == _normal_url(b.base_url)
+        and (a.account or "") == (b.account or "")
+    )
+
+
 def tuned_and_base(record: JobRecord) -> tuple[Endpoint, Endpoint]:
     """A finished job's tuned model and its base model, to try side by side."""
     return _tuned(record), _base(record)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.dataset.records import Dataset, Record
 from desktop_app.core.trying.comparison import CompareError, Comparison, RunSettings
 from desktop_app.core.trying.comparison_run import MAX_CONCURRENCY, RunEstimate, estimate_run
-from desktop_app.core.trying.endpoints import BASE, TUNED, Endpoint
+from desktop_app.core.trying.endpoints import BASE, TUNED, Endpoint, same_model
 from desktop_app.core.trying.prompts import (
     PromptSet,
     prompts_from_dataset,
@@ -325,6 +325,8 @@ class CompareSetupDialog(QDialog):
             if a is None
             else "Model B: " + self.picker_b.missing()
             if b is None
+            else "Model A and Model B are the same model: choose another for one of them."
+            if same_model(a, b)
             else ""
         )
         if missing or source is None or a is None or b is None:
