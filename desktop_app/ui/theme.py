@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.ui.edges_style import EdgesStyle
+from desktop_app.ui.control_edges import give_edges
 
 _current = "light"
 
@@ -148,9 +148,11 @@ def apply_theme(app: QApplication, preference: str = "system", *, system: str | 
     scheme = (system or system_scheme()) if preference == "system" else preference
     changed = scheme != _current
     _current = "dark" if scheme == "dark" else "light"
-    if not isinstance(app.style(), EdgesStyle):
-        app.setStyle(EdgesStyle())  # Fusion, with control edges of 3:1 (edges_style.py)
-    app.setPalette(dark_palette() if _current == "dark" else light_palette())
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    palette = dark_palette() if _current == "dark" else light_palette()
+    app.setPalette(palette)
+    give_edges(app, palette, dark=_current == "dark")  # edges of 3:1 (control_edges.py)
     if changed:
         repaint_everything(app)
     return _current

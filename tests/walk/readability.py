@@ -159,8 +159,11 @@ MIN_EDGE_CONTRAST = 3.0  # WCAG 2.1, 1.4.11: the edges of controls
 def edge_contrast(widget: QWidget, edge: QRect, behind: QColor) -> float:
     """How far the control's drawn edge stands out from `behind`: the strongest pixel of each
     side of the rectangle `edge` (in the widget's coordinates, two pixels deep), the weakest side
-    counted (an edge needs all four sides)."""
-    image = widget.grab().toImage()
+    counted (an edge needs all four sides). Taken from its window as shown, where the parent
+    paints what is behind the control (a widget grabbed alone gets its own window colour)."""
+    window = widget.window()
+    image = window.grab().toImage()
+    edge = edge.translated(widget.mapTo(window, edge.topLeft()) - edge.topLeft())
     left, top, right, bottom = edge.left(), edge.top(), edge.right(), edge.bottom()
     sides = (
         [(x, y) for x in range(left, right + 1) for y in (top, top + 1)],

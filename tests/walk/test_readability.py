@@ -73,6 +73,19 @@ def test_the_welcome_screen_shows_every_description_whole(qtbot) -> None:
     qtbot.waitUntil(lambda: findings(dialog) == [], timeout=3000)
 
 
+class _Painted(QWidget):
+    """A page that paints its own colour, as a message bubble does (its palette stays the app's)."""
+
+    def __init__(self, color: QColor) -> None:
+        super().__init__()
+        self.color = color
+
+    def paintEvent(self, event) -> None:
+        from PySide6.QtGui import QPainter
+
+        QPainter(self).fillRect(self.rect(), self.color)
+
+
 def _edges(qtbot, behind: str | None = None) -> dict[str, float]:
     """The edge contrast of a check box, a radio button, a text field and a button drawn with
     the application's style, on the window (or on `behind`, as inside a message bubble)."""
@@ -85,12 +98,11 @@ def _edges(qtbot, behind: str | None = None) -> dict[str, float]:
         QStyleOptionButton,
     )
 
-    page = _page(qtbot)
+    page = _page(qtbot) if behind is None else _Painted(QColor(behind))
     if behind is not None:
-        colors = page.palette()
-        colors.setColor(QPalette.ColorRole.Window, QColor(behind))
-        page.setPalette(colors)
-    back = page.palette().color(QPalette.ColorRole.Window)
+        qtbot.addWidget(page)
+        QVBoxLayout(page)
+    back = QColor(behind) if behind else page.palette().color(QPalette.ColorRole.Window)
     check, radio = QCheckBox("Train on this reply", page), QRadioButton("Supervised", page)
     field, button = QLineEdit(page), QPushButton("Check and estimate", page)
     for widget in (check, radio, field, button):
@@ -134,14 +146,16 @@ def test_the_edges_of_controls_stand_out_in_both_themes(qtbot) -> None:
 
 def test_plain_fusion_edges_are_found_too_faint(qtbot) -> None:
     """The measure can fail: Qt's own Fusion, without the app's edges, on the dark palette."""
-    from PySide6.QtWidgets import QApplication, QStyleFactory
+    from PySide6.QtWidgets import QApplication
 
     from desktop_app.ui import theme
+    from desktop_app.ui.control_edges import EDGED_CLASSES
 
     app = QApplication.instance()
     try:
         theme.apply_theme(app, "dark")
-        app.setStyle(QStyleFactory.create("Fusion"))
+        for name in EDGED_CLASSES:  # the app palette alone: no edge colours of their own
+            app.setPalette(theme.dark_palette(), name)
         measured = _edges(qtbot)
         assert measured["check box"] < MIN_EDGE_CONTRAST
         assert measured["text field"] < MIN_EDGE_CONTRAST
