@@ -18,7 +18,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.models.where_to_train import Guide, GuideRow, where_to_train
 
-COLUMNS = ("Provider", "What you need", "Models", "Try the tuned model", "Training price", "Dates")
+# short enough to fit a column of the start dialog at its least width ("Try the tuned model"
+# showed as "y the tuned mod"); each column's header says the whole in its tooltip
+COLUMNS = ("Provider", "What you need", "Models", "Tuned model", "Training price", "Dates")
+HEADING_MARGIN = 12  # a section's own padding, both sides
+HEADER_TIPS = ("", "", "", "How you try the tuned model, and what that costs", "", "")
 ProviderRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -44,6 +48,10 @@ class WhereToTrainGuide(QWidget):
         self.table.setObjectName("where-to-train-table")
         self.table.setAccessibleName("Where to train: providers compared")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        for column, tip in enumerate(HEADER_TIPS):
+            header_item = self.table.horizontalHeaderItem(column)
+            if tip and header_item is not None:
+                header_item.setToolTip(tip)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -57,7 +65,10 @@ class WhereToTrainGuide(QWidget):
                 self.table.setItem(number, column, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # no heading is cut (a long provider name wraps like the rest); a dialog narrower than
+        # the headings scrolls the table sideways
+        widest = max(header.fontMetrics().horizontalAdvance(name) for name in COLUMNS)
+        header.setMinimumSectionSize(widest + HEADING_MARGIN)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(260)
         self.table.setCurrentCell(-1, -1)  # no provider looks chosen before the person chooses

@@ -68,6 +68,19 @@ def test_the_guide_has_a_row_per_provider_and_a_recommendation(qtbot, open_dialo
     assert not guide.isVisibleTo(dialog)
 
 
+def test_every_column_heading_fits_at_the_dialogs_least_width(qtbot, open_dialog) -> None:
+    """ "Try the tuned model" showed as "y the tuned mod" in a 780-pixel dialog."""
+    dialog = open_dialog()
+    dialog.resize(dialog.minimumSizeHint().width(), dialog.height())
+    header = dialog.guide.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(1) < header.width() // 3, timeout=2_000)
+    metrics = header.fontMetrics()
+    for column in range(header.count()):
+        label = dialog.guide.table.horizontalHeaderItem(column).text()
+        needed = metrics.horizontalAdvance(label) + 8  # the section's own margins
+        assert needed <= header.sectionSize(column), (label, header.sectionSize(column))
+
+
 def test_the_day_before_openai_shows_its_countdown_everywhere(qtbot, open_dialog) -> None:
     with pretend_today(DAY_BEFORE):
         dialog = open_dialog()
