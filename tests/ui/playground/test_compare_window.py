@@ -118,15 +118,21 @@ def test_the_setup_dialog_estimates_before_starting(qtbot, services, document) -
     )
 
 
-def test_a_model_is_not_compared_with_itself(qtbot, services, document) -> None:
-    """With no tuned model yet, both sides started on the same model: a paid comparison that
-    could teach nothing."""
+def _openai_on_both_sides(qtbot, services, model: str) -> CompareSetupDialog:
+    """The set-up dialog, shown, with OpenAI's `model` chosen as model A and as model B."""
     dialog = CompareSetupDialog(services)
     qtbot.addWidget(dialog)
     dialog.show()
     for picker in (dialog.picker_a, dialog.picker_b):
         picker.place.setCurrentIndex(picker.place.findData("openai"))
-        picker.model.setEditText("gpt-4.1-mini-2025-04-14")
+        picker.model.setEditText(model)
+    return dialog
+
+
+def test_a_model_is_not_compared_with_itself(qtbot, services, document) -> None:
+    """With no tuned model yet, both sides started on the same model: a paid comparison that
+    could teach nothing."""
+    dialog = _openai_on_both_sides(qtbot, services, "gpt-4.1-mini-2025-04-14")
     qtbot.waitUntil(lambda: "the same model" in dialog.estimate.text(), timeout=10_000)
     assert not dialog.start_button.isEnabled()
     dialog.picker_b.model.setEditText("gpt-4.1-2025-04-14")
@@ -137,12 +143,7 @@ def test_a_model_is_not_compared_with_itself(qtbot, services, document) -> None:
 def test_two_line_notices_grow_the_setup_dialog(qtbot, services, document) -> None:
     """OpenAI's models carry a two-line shutdown notice: the dialog, sized once, kept its height
     and cut both notices in half (seen at 1024×700)."""
-    dialog = CompareSetupDialog(services)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    for picker in (dialog.picker_a, dialog.picker_b):
-        picker.place.setCurrentIndex(picker.place.findData("openai"))
-        picker.model.setEditText("gpt-4.1-2025-04-14")
+    dialog = _openai_on_both_sides(qtbot, services, "gpt-4.1-2025-04-14")
     notes = (dialog.picker_a.note, dialog.picker_b.note)
     qtbot.waitUntil(lambda: all("shuts down on" in n.text() for n in notes), timeout=10_000)
 

@@ -24,7 +24,8 @@ from run_processes import run_processes_for_tests
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
-def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path: Path) -> None:
+def _window(qtbot):
+    """The real main window as app.py builds it, shown."""
     services = Services(
         pools=TaskRunner(run_processes_for_tests()),
         prefs=Preferences(sample_shown=True),
@@ -34,6 +35,11 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
     window = build_window(QApplication.instance(), services=services)
     qtbot.addWidget(window)
     window.show()
+    return window
+
+
+def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path: Path) -> None:
+    window = _window(qtbot)
     hub = window.extras.training
     # one task runner for the window, the training hub and the playground (app.py builds it)
     assert hub.tasks is window.pools and window.extras.try_services.tasks is window.pools
@@ -77,15 +83,7 @@ def test_a_finished_jobs_try_button_opens_the_playground_with_both_models(
     from desktop_app.core.training.jobstore import JobRecord
     from desktop_app.ui.playground.playground_window import PlaygroundWindow
 
-    services = Services(
-        pools=TaskRunner(run_processes_for_tests()),
-        prefs=Preferences(sample_shown=True),
-        ui_state=UiState(),
-        persist_prefs=False,
-    )
-    window = build_window(QApplication.instance(), services=services)
-    qtbot.addWidget(window)
-    window.show()
+    window = _window(qtbot)
     tuned = "ft:gpt-4.1-mini-2025-04-14:acme:ferns:abc123"
     record = JobRecord(
         "openai", "default", "ftjob-1", "", "gpt-4.1-mini-2025-04-14", "succeeded",
