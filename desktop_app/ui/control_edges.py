@@ -31,7 +31,8 @@ EDGED_CLASSES = (
 
 
 def give_edges(app: QApplication, palette: QPalette, *, dark: bool) -> None:
-    """After `app.setPalette(palette)` (which forgets class palettes): the edged classes' own."""
+    """After `app.setPalette(palette)`: the edged classes' own palettes, copies of it with the
+    edge's window colour (set again at every theme switch: class palettes outlive it)."""
     edged = QPalette(palette)
     edge = QColor(EDGE_DARK if dark else EDGE_LIGHT)
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
