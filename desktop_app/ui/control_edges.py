@@ -19,6 +19,10 @@ from PySide6.QtWidgets import QApplication
 # 3:1 or more against every background a control sits on (window, text page, bubbles, buttons)
 EDGE_LIGHT = "#6f7788"
 EDGE_DARK = "#8a92a0"
+# a control that cannot be used now keeps a fainter edge (WCAG leaves inactive controls out; a
+# disabled key field had none at all in the dark theme)
+DISABLED_EDGE_LIGHT = "#a4aab5"
+DISABLED_EDGE_DARK = "#59606c"
 FUSION_DARKER = 1.4  # Fusion's outline: the window colour darker(140)
 EDGED_CLASSES = (
     "QCheckBox",
@@ -35,8 +39,12 @@ def give_edges(app: QApplication, palette: QPalette, *, dark: bool) -> None:
     edge's window colour (set again at every theme switch: class palettes outlive it)."""
     edged = QPalette(palette)
     edge = QColor(EDGE_DARK if dark else EDGE_LIGHT)
+    faint = QColor(DISABLED_EDGE_DARK if dark else DISABLED_EDGE_LIGHT)
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
         edged.setColor(group, QPalette.ColorRole.Window, window_for_outline(edge))
+    edged.setColor(
+        QPalette.ColorGroup.Disabled, QPalette.ColorRole.Window, window_for_outline(faint)
+    )
     for name in EDGED_CLASSES:
         # PySide6 6.11 takes the class name as str (its stub says bytes, which it refuses)
         app.setPalette(edged, name)  # type: ignore[arg-type]

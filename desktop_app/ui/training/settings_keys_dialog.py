@@ -38,6 +38,7 @@ from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui import theme
 from desktop_app.ui.errors import describe
 from desktop_app.ui.icons import icon
+from desktop_app.ui.layouts import same_label_width
 from desktop_app.ui.screen_fit import fit_size
 from desktop_app.ui.wheel_guard import scroll_past_boxes_in
 
@@ -124,7 +125,7 @@ class ProviderKeyBox(QGroupBox):
         self.info = info
         self.status: secrets.KeyStatus | None = None
         self.setObjectName(f"keys-{kind}")
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.address = QLineEdit(self)
@@ -441,6 +442,7 @@ class KeysDialog(QDialog):
             box.changed.connect(self.keys_changed)
             self.boxes[kind] = box
             column.addWidget(box)
+        same_label_width(box.form for box in self.boxes.values())  # fields in one column
         practice = QGroupBox(provider_info("practice").label, content)
         practice_layout = QVBoxLayout(practice)
         practice_note = QLabel(

@@ -220,3 +220,23 @@ def test_the_key_never_reaches_a_file_or_a_log(
     assert files_containing(KEY, roots, {keyring_file}) == []
     # the search works: it finds the key where it belongs, in the keyring's own file
     assert [p.resolve() for p in files_containing(KEY, roots, set())] == [keyring_file]
+
+
+def test_every_providers_fields_start_in_one_column(qtbot, keys_hub: TrainingHub) -> None:
+    """Azure's "Resource or endpoint:" pushed its fields right of OpenAI's: each box started its
+    fields at its own longest label."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QFormLayout
+
+    dialog = open_keys(qtbot, keys_hub)
+    starts = set()
+    for box in dialog.boxes.values():
+        key_row = next(
+            row
+            for row in range(box.form.rowCount())
+            if (label := box.form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+            and label.widget().text() == "New key:"
+        )
+        field = box.form.itemAt(key_row, QFormLayout.ItemRole.FieldRole).geometry()
+        starts.add(box.mapTo(dialog, QPoint(field.x(), 0)).x())
+    assert len(dialog.boxes) >= 3 and len(starts) == 1, starts
