@@ -139,14 +139,15 @@ class Extras(QObject):
         if isinstance(pair, MovedPair):
             compare_blind(self.window, self.try_services, pair)
 
-    @Slot(object)
-    def try_tuned(self, record: object) -> None:
+    @Slot(object, object)
+    def try_tuned(self, key: object, job: object) -> None:
         """The playground with a finished job's tuned model (left) and its base model."""
-        from desktop_app.core.training.jobstore import JobRecord
+        from desktop_app.core.providers.base import Job
+        from desktop_app.core.training.job_key import JobKey
         from desktop_app.core.trying.endpoints import tuned_and_base
 
-        if isinstance(record, JobRecord) and record.fine_tuned_model:
-            tuned, base = tuned_and_base(record)
+        if isinstance(key, JobKey) and isinstance(job, Job) and job.fine_tuned_model:
+            tuned, base = tuned_and_base(key, job)
             open_playground(self.window, self.try_services, a=tuned, b=base)
 
     @Slot()

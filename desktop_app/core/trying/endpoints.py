@@ -31,7 +31,7 @@ from desktop_app.core.exports.trying import (
     VLLM_URL,
 )
 from desktop_app.core.models.catalog import find_model
-from desktop_app.core.providers.base import ChatMessage, JobStatus, Provider
+from desktop_app.core.providers.base import ChatMessage, Job, JobStatus, Provider
 from desktop_app.core.providers.errors import (
     AccessDeniedError,
     AuthError,
@@ -46,6 +46,7 @@ from desktop_app.core.providers.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from desktop_app.core.providers.openai_provider import Timeouts
+    from desktop_app.core.training.job_key import JobKey
     from desktop_app.core.training.jobstore import JobRecord
 
 LOCAL = "local"
@@ -240,8 +241,17 @@ def same_model(a: Endpoint, b: Endpoint) -> bool:
     )
 
 
-def tuned_and_base(record: JobRecord) -> tuple[Endpoint, Endpoint]:
-    """A finished job's tuned model and its base model, to try side by side."""
+def tuned_and_base(key: JobKey, job: Job) -> tuple[Endpoint, Endpoint]:
+    """A finished job's tuned model and its base model, to try side by side (from what the
+    provider reports, so a job listed from an account works as well as one started here)."""
+    # imported here, so that importing the playground at start does not load the job store
+    from desktop_app.core.training.jobstore import JobRecord
+
+    record = JobRecord(
+        key.provider, key.account, key.job_id, key.base_url, job.model, job.status,
+        suffix=job.suffix, fine_tuned_model=job.fine_tuned_model,
+        created_at=job.created_at, finished_at=job.finished_at,
+    )  # fmt: skip
     return _tuned(record), _base(record)
 
 

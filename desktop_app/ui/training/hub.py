@@ -55,7 +55,7 @@ class TrainingHub(QObject):
     keys_changed = Signal(str)  # provider kind whose key or address changed
     message = Signal(str)  # a short status line for the main window
     compare_requested = Signal(object)  # moving.MovedPair: compare old and new blind (playground)
-    try_requested = Signal(object)  # JobRecord: its tuned model beside its base (playground)
+    try_requested = Signal(object, object)  # JobKey, Job: tuned beside base (playground)
 
     def __init__(
         self,

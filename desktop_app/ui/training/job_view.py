@@ -55,7 +55,7 @@ class JobView(QWidget):
     """Everything about one job."""
 
     example_requested = Signal(int, int)  # record index, message index (-1)
-    try_requested = Signal(object)  # JobRecord: try the tuned model beside its base model
+    try_requested = Signal(object, object)  # JobKey, Job: its tuned model beside its base
 
     def __init__(self, hub: TrainingHub, key: JobKey, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -445,17 +445,14 @@ class JobView(QWidget):
             QGuiApplication.clipboard().setText(job.fine_tuned_model)
 
     def _update_try_button(self, job: Job) -> None:
-        """Shown once the model is ready (the job's record says where it runs)."""
-        if job.status == JobStatus.SUCCEEDED and job.fine_tuned_model and self.record is None:
-            self.record = self._find_record()  # the poller has just written the tuned model
-        ready = job.status == JobStatus.SUCCEEDED and bool(job.fine_tuned_model)
-        self.try_button.setVisible(ready and self.record is not None)
+        """Shown once the model is ready."""
+        self.try_button.setVisible(job.status == JobStatus.SUCCEEDED and bool(job.fine_tuned_model))
 
     @Slot()
     def try_model(self) -> None:
-        record = self._find_record() or self.record
-        if record is not None and record.fine_tuned_model:
-            self.try_requested.emit(record)
+        job = self.state.job
+        if job is not None and job.fine_tuned_model:
+            self.try_requested.emit(self.key, job)
 
     @Slot()
     def show_failing_example(self) -> None:

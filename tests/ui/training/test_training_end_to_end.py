@@ -125,7 +125,8 @@ def test_practice_job_runs_from_the_dialog_to_a_finished_job_view(
     assert view.try_button.isVisible()
     with qtbot.waitSignal(hub.try_requested, timeout=2_000) as asked:
         qtbot.mouseClick(view.try_button, Qt.MouseButton.LeftButton)
-    tried = asked.args[0]
+    tried_key, tried = asked.args
+    assert tried_key == key
     assert (tried.fine_tuned_model, tried.model) == (view.state.job.fine_tuned_model, MODEL)
 
 

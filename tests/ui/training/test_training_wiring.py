@@ -80,16 +80,16 @@ def test_training_menu_dock_and_problem_links_in_the_main_window(qtbot, tmp_path
 def test_a_finished_jobs_try_button_opens_the_playground_with_both_models(
     qtbot, tmp_path: Path
 ) -> None:
-    from desktop_app.core.training.jobstore import JobRecord
+    from desktop_app.core.providers.base import Job
+    from desktop_app.core.training.job_key import JobKey
     from desktop_app.ui.playground.playground_window import PlaygroundWindow
 
     window = _window(qtbot)
     tuned = "ft:gpt-4.1-mini-2025-04-14:acme:ferns:abc123"
-    record = JobRecord(
-        "openai", "default", "ftjob-1", "", "gpt-4.1-mini-2025-04-14", "succeeded",
-        suffix="ferns", fine_tuned_model=tuned,
-    )  # fmt: skip
-    window.extras.training.try_requested.emit(record)  # what the job view's button sends
+    # a job listed from the account (not started here): what the provider says is enough
+    key = JobKey("openai", "default", "", "ftjob-1")
+    job = Job("ftjob-1", "succeeded", "gpt-4.1-mini-2025-04-14", fine_tuned_model=tuned)
+    window.extras.training.try_requested.emit(key, job)  # what the job view's button sends
     playground = window.findChild(PlaygroundWindow)
     assert playground is not None and playground.isVisible()
     assert playground.side_by_side.isChecked()
