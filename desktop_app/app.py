@@ -233,6 +233,7 @@ def complete_window(window: MainWindow) -> None:
         store=lambda: training.store,
         practice_url=training.practice.current_url,
         tasks=window.pools,
+        ui_state=window.ui_state,
         parent=window,
     )
     window.extras = Extras(window, training, try_services)

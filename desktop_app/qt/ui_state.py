@@ -17,6 +17,7 @@ RECENT_KEY = "files/recent"
 SCHEME_KEY = "look/system_scheme"
 SESSION_FILE_KEY = "session/file"  # the dataset open when the app was closed
 SESSION_RECORD_KEY = "session/record"  # and the example selected in it
+TRY_MODELS_KEY = "try/models"  # the playground's last models (Endpoint.to_json: never a key)
 
 
 class UiState:
@@ -57,6 +58,19 @@ class UiState:
             record = -1
         path = Path(name) if isinstance(name, str) and name else None
         return path, (record if record >= 0 else None)
+
+    # ---- the playground's last models ---------------------------------------------------------
+    def try_models(self) -> list[dict[str, object]]:
+        """The models the playground last talked to (one, or two side by side), as saved."""
+        raw = self.settings.value(TRY_MODELS_KEY, "[]")
+        try:
+            items = json.loads(raw) if isinstance(raw, str) else []
+        except ValueError:
+            items = []
+        return [i for i in items if isinstance(i, dict)][:2] if isinstance(items, list) else []
+
+    def save_try_models(self, models: list[dict[str, object]]) -> None:
+        self.settings.setValue(TRY_MODELS_KEY, json.dumps(models[:2]))
 
     # ---- recent files --------------------------------------------------------------------
     def recent_files(self) -> list[Path]:

@@ -383,6 +383,8 @@ def show_shortcuts(parent: QWidget) -> None:
             "Undo / redo",
             f"{QKeySequence(std.Undo).toString()} / {QKeySequence(std.Redo).toString()}",
         ),
+        ("Playground: send / stop the replies", "Ctrl+Enter / Esc"),
+        ("Close the playground or a comparison", "Ctrl+W"),
     ]
     html = (
         "<table cellspacing=6>"

@@ -31,7 +31,9 @@ from desktop_app.core.trying.endpoints import (
     checkpoint_endpoints,
     local_endpoint,
     preset_for_url,
+    remembered,
     stream_reply,
+    to_remember,
     tuned_endpoints,
 )
 
@@ -64,6 +66,31 @@ def closed_port() -> int:
 def openai_at_practice(endpoint: Endpoint, **options: object) -> OpenAIProvider:
     """The OpenAI provider itself, pointed at the practice server (as a stand-in for OpenAI)."""
     return OpenAIProvider(api_key="sk-test-key-000000", base_url=endpoint.base_url, **options)  # type: ignore[arg-type]
+
+
+def test_the_last_models_are_kept_without_anything_that_could_be_a_secret() -> None:
+    azure = Endpoint("azure", "voice-deployment", "https://acme.openai.azure.com")
+    tuned = Endpoint("practice", "ft:gpt-4o-mini:x::y", "http://127.0.0.1:8000/v1", origin=TUNED)
+    risky = [
+        Endpoint("compatible", "m", "https://ana:s3cret@llm.example/v1"),
+        Endpoint("compatible", "m", "https://llm.example/v1?api-key=s3cret"),
+    ]
+    kept = to_remember([azure, *risky, tuned])
+    assert "s3cret" not in repr(kept)
+    assert remembered(kept) == [azure, tuned]  # as they were, origin and all
+
+
+def test_a_model_that_no_longer_answers_is_not_brought_back() -> None:
+    from datetime import date
+
+    from desktop_app.core.models.today import pretend_today
+
+    saved = to_remember([Endpoint("openai", "gpt-4.1-2025-04-14"), Endpoint("together", "m")])
+    with pretend_today(date(2027, 1, 13)):
+        assert [e.model for e in remembered(saved)] == ["gpt-4.1-2025-04-14", "m"]
+    with pretend_today(date(2027, 1, 14)):
+        assert [e.model for e in remembered(saved)] == ["m"]
+    assert remembered([{"kind": "openai"}, {"model": ""}]) == []  # no name: nothing to bring
 
 
 def test_presets_use_the_usual_local_addresses() -> None:

@@ -158,6 +158,10 @@ def test_unknown_names(name: str) -> None:
         ("ft:gpt-4o-mini-2024-07-18:org:suffix:id:ckpt-step-10", "gpt-4o-mini-2024-07-18"),
         ("gpt-4o", "gpt-4o"),
         (" ft:x:y ", "x"),
+        # Azure names a tuned model BASE.ft-JOBID (PROVIDERS.md §2.2)
+        ("gpt-4.1-mini-2025-04-14.ft-0123abcd", "gpt-4.1-mini-2025-04-14"),
+        ("gpt-4.1.ft-", "gpt-4.1.ft-"),
+        (".ft-abc", ".ft-abc"),
     ],
 )
 def test_base_model_name(name: str, base: str) -> None:

@@ -154,6 +154,23 @@ def test_tuned_models_are_marked_before_and_after_their_base_stops(
     assert dates.retirement_notice("ft:gpt-4.1-mini:x::y", "practice", day) is None
 
 
+def test_azures_tuned_models_are_marked_before_their_base_retires() -> None:
+    """Azure names a tuned model `BASE.ft-JOBID`; it had no notice at all."""
+    tuned = "gpt-4.1-mini-2025-04-14.ft-0123abcd"
+    notice = dates.retirement_notice(tuned, "azure", AZURE_41 + BEFORE)
+    assert notice is not None and notice.days_left == 1 and "Move this model" in notice.text
+    assert dates.retirement_notice(tuned, "azure", AZURE_41).gone
+    assert dates.retirement_notice(tuned, "azure", OPENAI_SHUTDOWN) is None  # months ahead
+
+
+def test_a_place_whose_models_all_stopped_says_so_and_what_to_do() -> None:
+    assert dates.nothing_answers("openai", OPENAI_SHUTDOWN + BEFORE) == ""
+    note = dates.nothing_answers("openai", OPENAI_SHUTDOWN)
+    assert "stopped answering on 14 January 2027" in note and "another place" in note
+    assert dates.nothing_answers("azure", OPENAI_SHUTDOWN) == ""
+    assert dates.nothing_answers("no-such-provider", OPENAI_SHUTDOWN) == ""
+
+
 def test_a_base_models_notice_speaks_of_the_model_itself() -> None:
     """The playground's note for gpt-4.1 itself said "when its base model GPT-4.1 shuts down"
     and asked to move it."""

@@ -124,12 +124,14 @@ class ModelCatalog:
 
 
 def base_model_name(name: str) -> str:
-    """`ft:BASE:org:suffix:id` (and its `:ckpt-step-N` checkpoints) → BASE; other names unchanged."""
+    """`ft:BASE:org:suffix:id` (and its `:ckpt-step-N` checkpoints) → BASE, and Azure's
+    `BASE.ft-JOBID` (PROVIDERS.md §2.2, the deployment body) → BASE; other names unchanged."""
     name = name.strip()
     if name[:3].lower() == "ft:":
         parts = name.split(":")
         return parts[1].strip() if len(parts) > 1 else ""
-    return name
+    base, dot_ft, job = name.partition(".ft-")
+    return base if dot_ft and base and job else name
 
 
 def load_models(path: Path | None = None) -> ModelCatalog:

@@ -164,6 +164,21 @@ def default_provider(day: date | None = None, catalog: ModelCatalog | None = Non
     return catalog.default_providers[-1] if catalog.default_providers else "together"
 
 
+def nothing_answers(kind: str, day: date | None = None, catalog: ModelCatalog | None = None) -> str:
+    """For a place whose listed models have all shut down: since when, and what to do instead
+    ("" while one of them still answers, or when none is listed)."""
+    catalog = catalog or load_models()
+    listed = [m for m in catalog.models_for(kind) if m.status == "available"]
+    if not listed or any(not m.is_shut_down(day or today()) for m in listed):
+        return ""
+    last = max(m.shutdown_date or date.min for m in listed)
+    label = catalog.provider(kind).label
+    return (
+        f"{label}'s models that could be fine-tuned stopped answering on {long_date(last)}. "
+        f"Choose another place above, or type the name of another {label} model."
+    )
+
+
 def default_model(kind: str, day: date | None = None, catalog: ModelCatalog | None = None) -> str:
     """The provider's default model if it is still offered, else its first offered model."""
     catalog = catalog or load_models()

@@ -190,6 +190,29 @@ class Endpoint:
         )
 
 
+def remembered(saved: Iterable[Mapping[str, Any]]) -> list[Endpoint]:
+    """Endpoints saved by `to_remember`, less those whose model no longer answers."""
+    from desktop_app.core.models.provider_dates import retirement_notice
+
+    found = [Endpoint.from_json(item) for item in saved]
+    return [
+        e
+        for e in found
+        if e.model and not ((n := retirement_notice(e.model, e.kind)) is not None and n.gone)
+    ]
+
+
+def to_remember(endpoints: Iterable[Endpoint]) -> list[dict[str, Any]]:
+    """What may be kept of the endpoints between sessions: an address holding a name and
+    password, or anything after "?", could be a secret, so such an endpoint is not kept."""
+    kept = []
+    for endpoint in endpoints:
+        address = urlsplit(endpoint.base_url)
+        if address.username is None and not address.query:
+            kept.append(endpoint.to_json())
+    return kept
+
+
 def local_endpoint(preset_key: str, model: str, base_url: str | None = None) -> Endpoint:
     found = preset(preset_key)
     if found is None:

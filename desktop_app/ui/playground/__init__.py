@@ -57,11 +57,15 @@ def open_playground(
     a: Endpoint | None = None,
     b: Endpoint | None = None,
 ) -> PlaygroundWindow:
-    """Show the playground (the open one, if there is one), optionally with models chosen."""
+    """Show the playground (the open one, if there is one), optionally with models chosen; a
+    new one with none chosen starts with the models the writer talked to last time."""
     window = parent.findChild(PlaygroundWindow) if parent is not None else None
     if window is None:
         window = PlaygroundWindow(services, parent)
         window.use_dataset_system_prompt()
+        if a is None and b is None:
+            last = services.last_models()
+            a, b = (last[0] if last else None), (last[1] if len(last) > 1 else None)
     else:
         window.refresh_models()
     window.set_endpoints(a, b)

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.models.catalog import load_models
-from desktop_app.core.models.provider_dates import retirement_notice
+from desktop_app.core.models.provider_dates import (
+    default_provider,
+    nothing_answers,
+    offered_models,
+    retirement_notice,
+)
 from desktop_app.core.trying.endpoints import (
     LOCAL,
     PRESETS,
@@ -96,8 +101,11 @@ def _default_address(kind: str) -> str:
     return load_config().base_url(kind)
 
 
-def _catalog_models() -> list[str]:
-    """OpenAI's base models that still answer today (never one past its shut-down)."""
+def _catalog_models(place_key: str) -> list[str]:
+    """OpenAI's base models that still answer today (never one past its shut-down); practice
+    mode offers them whatever the date (it answers on this computer)."""
+    if place_key == "practice":
+        return [m.id for m in offered_models("practice")]
     return [
         m.id
         for m in load_models().models
@@ -179,10 +187,19 @@ class EndpointPicker(QWidget):
             if place.key == "practice" and not practice:
                 continue
             self.place.addItem(place.label, place.key)
-        index = self.place.findData(current)
+        index = self.place.findData(current if current is not None else self._first_place())
         self.place.setCurrentIndex(max(0, index))
         self.place.blockSignals(False)
         self._on_place_changed()
+
+    def _first_place(self) -> str:
+        """Where a new picker starts: your trained models, else practice mode while it runs,
+        else the provider the app trains with today (after OpenAI's shut-down a place that
+        still answers, never an empty list)."""
+        for key in (TRAINED, "practice", default_provider()):
+            if self.place.findData(key) >= 0:
+                return key
+        return "openai"
 
     def current_place(self) -> Place:
         return self._places[str(self.place.currentData())]
@@ -224,7 +241,7 @@ class EndpointPicker(QWidget):
         if place.key in ("openai", "practice"):
             base_url = (self.services.practice_url() or "") if place.key == "practice" else ""
             tuned = [e for e in self._trained if e.kind == place.kind and e.origin == TUNED]
-            return tuned + [Endpoint(place.kind, m, base_url) for m in _catalog_models()]
+            return tuned + [Endpoint(place.kind, m, base_url) for m in _catalog_models(place.key)]
         return []
 
     @staticmethod
@@ -246,6 +263,8 @@ class EndpointPicker(QWidget):
         self.checkpoints.setEnabled(not self._loading_for)
         where = f"Runs at {endpoint.where}." if endpoint is not None else ""
         note = place.note or where
+        if place.key == "openai" and self.model.count() == 0:
+            note = nothing_answers("openai") or note
         notice = retirement_notice(endpoint.model, endpoint.kind) if endpoint is not None else None
         self.note.setText(f"⚠ {notice.text} {note}".strip() if notice else note)
         self.changed.emit()
@@ -304,7 +323,7 @@ class EndpointPicker(QWidget):
                 self.model.setCurrentIndex(row)
                 return
         self.model.setEditText(endpoint.model)
-        if endpoint.base_url and self.address.isVisible():
+        if endpoint.base_url and self.current_place().needs_address:  # shown or not yet
             self.address.setText(endpoint.base_url)
 
     def _place_key(self, endpoint: Endpoint) -> str:

@@ -117,6 +117,7 @@ class PlaygroundWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.send)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.send)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
+        QShortcut(QKeySequence.StandardKey.Close, self, self.close)  # Ctrl+W and Ctrl+F4
 
         ask_row = QHBoxLayout()
         ask_row.addWidget(self.question, 1)
@@ -202,6 +203,8 @@ class PlaygroundWindow(QWidget):
         system = self.system.toPlainText()
         asked = [column for column in self.columns() if column.ask(system, question)]
         if asked:
+            chosen = [c.picker.endpoint() for c in self.columns()]
+            self.services.remember_models([e for e in chosen if e is not None])
             self.question.clear()
             self.set_status("")
         else:

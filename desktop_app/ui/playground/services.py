@@ -20,12 +20,19 @@ from PySide6.QtGui import QUndoStack
 from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.providers.retry import RetryPolicy
-from desktop_app.core.trying.endpoints import Endpoint, ProviderPool, tuned_endpoints
+from desktop_app.core.trying.endpoints import (
+    Endpoint,
+    ProviderPool,
+    remembered,
+    to_remember,
+    tuned_endpoints,
+)
 from desktop_app.qt.tasks import TaskRunner, Worker
 from desktop_app.qt.waiting import wait_until
 
 if TYPE_CHECKING:
     from desktop_app.core.training.jobstore import JobStore
+    from desktop_app.qt.ui_state import UiState
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +62,7 @@ class TryServices(QObject):
         retry: RetryPolicy | None = None,
         providers: ProviderPool | None = None,
         tasks: TaskRunner | None = None,
+        ui_state: UiState | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -67,6 +75,7 @@ class TryServices(QObject):
         self._own_tasks = tasks is None
         self._stops: weakref.WeakSet[threading.Event] = weakref.WeakSet()
         self._shut_down = False
+        self.ui_state = ui_state  # where the last models are kept (None: not kept)
 
     def stop_flag(self) -> threading.Event:
         """A flag a stream or run checks between pieces; every flag is set at quit.
@@ -123,6 +132,14 @@ class TryServices(QObject):
             practice_url=self.practice_url(),
             dataset_path=str(path) if path is not None else None,
         )
+
+    def last_models(self) -> list[Endpoint]:
+        """The models the playground talked to last time (one, or two side by side)."""
+        return remembered(self.ui_state.try_models()) if self.ui_state is not None else []
+
+    def remember_models(self, endpoints: list[Endpoint]) -> None:
+        if self.ui_state is not None:
+            self.ui_state.save_try_models(to_remember(endpoints))
 
     def shutdown(self, timeout_ms: int = 15_000) -> bool:
         """Stop streams and runs, close connections, wait for the workers."""

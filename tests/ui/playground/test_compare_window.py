@@ -358,3 +358,20 @@ def test_show_comparison_runs_it(qtbot, services) -> None:
 
     assert window.comparison.finished
     assert Path(window.comparison.default_path()).suffix == ".json"
+
+
+def test_ctrl_w_closes_the_playground_and_a_comparison(qtbot, services, tmp_path) -> None:
+    """Neither window could be closed from the keyboard (the main window's Ctrl+W closes the
+    dataset, so a writer expects it of these too)."""
+    from desktop_app.ui.playground.playground_window import PlaygroundWindow
+
+    comparison = comparison_for(services, 2)
+    comparison.path = tmp_path / "c.json"
+    playground = PlaygroundWindow(services)
+    qtbot.addWidget(playground)
+    for window in (window_for(qtbot, services, comparison), playground):
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda w=window: not w.isVisible())

@@ -349,6 +349,63 @@ def test_the_playground_opens_once_with_the_datasets_system_prompt(qtbot, servic
     first.close()
 
 
+def test_the_playground_starts_with_the_models_talked_to_last_time(
+    qtbot, tmp_path, server, document, store
+) -> None:
+    """Each new playground started on the first place in the list: an Azure deployment and its
+    address had to be typed again every time."""
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_app.qt.ui_state import UiState
+
+    parents: list[QWidget] = []  # kept alive: the playground is their child
+
+    def opened() -> tuple[TryServices, PlaygroundWindow]:
+        made = TryServices(
+            document=lambda: document,
+            store=lambda: store,
+            practice_url=lambda: server.base_url,
+            retry=QUICK_RETRY,
+            ui_state=UiState(tmp_path / "window.ini"),  # read afresh, as at the next start
+        )
+        parents.append(QWidget())
+        qtbot.addWidget(parents[-1])
+        return made, open_playground(parents[-1], made)
+
+    services, window = opened()
+    tuned, base = tuned_and_base(services)
+    assert window.column_a.picker.endpoint() == tuned  # nothing kept yet: the first choice
+    window.set_endpoints(base, tuned)
+    ask(qtbot, window, question(1))
+    wait_idle(qtbot, window)
+    window.close()
+    assert services.shutdown(10_000)
+
+    services, window = opened()
+    assert window.side_by_side.isChecked()
+    assert window.column_a.picker.endpoint() == base
+    assert window.column_b.picker.endpoint() == tuned
+    window.column_a.picker.place.setCurrentIndex(window.column_a.picker.place.findData("azure"))
+    window.column_a.picker.model.setEditText("voice-deployment")
+    window.column_a.picker.address.setText("https://acme.openai.azure.com")
+    window.side_by_side.setChecked(False)
+    window.question.setPlainText(question(2))
+    window.send()  # Azure has no key here: the reply fails, the choice is kept all the same
+    wait_idle(qtbot, window)
+    window.close()
+    assert services.shutdown(10_000)
+
+    services, window = opened()
+    picker = window.column_a.picker
+    assert not window.side_by_side.isChecked()
+    assert picker.place.currentData() == "azure" and picker.address.text().endswith("azure.com")
+    assert picker.endpoint() == Endpoint(
+        "azure", "voice-deployment", "https://acme.openai.azure.com"
+    )
+    window.close()
+    assert services.shutdown(10_000)
+
+
 @pytest.mark.parametrize("closing", ["window", "services"])
 def test_closing_stops_a_reply_in_flight(qtbot, services, server, closing) -> None:
     server.config.chat_piece_delay = 200.0

@@ -89,3 +89,33 @@ def test_the_playground_marks_it_and_never_offers_a_base_model_past_its_shut_dow
         picker.place.setCurrentIndex(picker.place.findData("openai"))
         names = [picker.model.itemData(i) for i in range(picker.model.count())]
         assert "gpt-4.1-mini-2025-04-14" not in names and "gpt-4o-2024-08-06" not in names
+
+
+def test_after_openais_shut_down_the_playground_starts_where_models_still_answer(
+    qtbot, services
+) -> None:
+    """On 15 January 2027 the playground opened on OpenAI with an empty list and no word of why."""
+    from desktop_app.ui.playground.endpoint_picker import EndpointPicker
+    from desktop_app.ui.playground.services import TryServices
+
+    alone = TryServices()  # no trained models, no practice server: a writer's first try
+    try:
+        for day, first in ((date(2026, 12, 7), "openai"), (date(2027, 1, 15), "azure")):
+            with pretend_today(day):
+                picker = EndpointPicker(alone)
+                qtbot.addWidget(picker)
+                assert picker.place.currentData() == first
+        with pretend_today(date(2027, 1, 15)):
+            picker.place.setCurrentIndex(picker.place.findData("openai"))
+            assert picker.model.count() == 0
+            assert "stopped answering on 14 January 2027" in picker.note.text()
+            assert "another place" in picker.note.text()
+    finally:
+        assert alone.shutdown(5_000)
+    with pretend_today(date(2027, 1, 15)):  # practice mode answers on this computer, any day
+        practice = EndpointPicker(services)
+        qtbot.addWidget(practice)
+        practice.place.setCurrentIndex(practice.place.findData("practice"))
+        names = [practice.model.itemData(i) for i in range(practice.model.count())]
+        assert "gpt-4.1-mini-2025-04-14" in names
+        assert "stopped answering" not in practice.note.text()
