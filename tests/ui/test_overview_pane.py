@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from window_helpers import is_checked, open_and_check, turn_wheel
 
+from PySide6.QtWidgets import QLabel
+
 from desktop_app.core.models.catalog import find_model
 from desktop_app.core.tokens.estimate import estimate
 from desktop_app.ui.panes.overview_pane import BIN_EDGES, histogram
@@ -192,3 +194,30 @@ def test_the_wheel_scrolls_the_overview_past_its_choices(qtbot, window, sample_f
     pane.epochs_spin.setFocus()
     turn_wheel(pane.epochs_spin, notches=1)
     qtbot.waitUntil(lambda: pane.epochs_spin.value() != epochs, timeout=2_000)
+
+
+@pytest.mark.parametrize(("width", "stacked"), [(240, True), (520, False)])
+def test_a_narrow_overview_puts_each_caption_above_its_value(
+    qtbot, width: int, stacked: bool
+) -> None:
+    """Beside a 1024-pixel window the values had a column 80 pixels wide: "21 draft, 0 needs
+    work, 0 approved" took four lines."""
+    from desktop_app.ui.panes.overview_pane import OverviewPane
+
+    pane = OverviewPane("gpt-4.1-mini-2025-04-14", None, provider="openai")
+    qtbot.addWidget(pane)
+    pane.labels["review"].setText("21 draft, 0 needs work, 0 approved")
+    pane.resize(width, 700)
+    pane.show()
+    value = pane.labels["review"]
+    caption = next(c for c in value.parentWidget().findChildren(QLabel) if c.text() == "Review:")
+    qtbot.waitUntil(lambda: value.width() > 0 and caption.isVisible())
+    if stacked:  # under its caption, from the same left edge, on at most two lines
+        qtbot.waitUntil(lambda: value.y() >= caption.geometry().bottom())
+        assert value.x() == caption.x()
+        assert value.height() <= 2 * value.fontMetrics().lineSpacing() + 4
+    else:  # beside it, on one line
+        qtbot.waitUntil(lambda: value.x() > caption.geometry().right())
+        assert value.height() < 2 * value.fontMetrics().lineSpacing()
+    pane.resize(760 - width, 700)  # and back the other way when the pane is resized
+    qtbot.waitUntil(lambda: (value.x() == caption.x()) is not stacked)

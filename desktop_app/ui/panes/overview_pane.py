@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QLabel,
     QPushButton,
@@ -43,6 +42,7 @@ from desktop_app.core.models.provider_dates import (
 from desktop_app.core.tokens.estimate import estimate
 from desktop_app.qt.analysis_store import AnalysisStore
 from desktop_app.qt.problems_model import set_aside_counts
+from desktop_app.ui.caption_rows import CaptionRows
 from desktop_app.ui.dialogs.help_pages import explain, glossary_label
 from desktop_app.ui.icons import icon
 from desktop_app.ui.panes.bar_chart import chart_view, show_bars
@@ -130,7 +130,7 @@ class OverviewPane(QWidget):
     def _build(self, model: str, epochs: int | None, provider: str) -> None:
         self.sections: dict[str, QGroupBox] = {}
         counts = self._section("dataset", "Dataset")
-        form = _Rows(counts)
+        form = CaptionRows(counts)
         self.labels: dict[str, QLabel] = {}
         for key, title in (
             ("examples", "Examples"),
@@ -147,7 +147,7 @@ class OverviewPane(QWidget):
             form.addRow(title + ":", label)
 
         training = self._section("training", "Training estimate")
-        tform = _Rows(training)
+        tform = CaptionRows(training)
         self.provider_combo = QComboBox(training)
         self.provider_combo.setAccessibleName("Provider whose rules the checks follow")
         self.provider_combo.setToolTip(
@@ -448,30 +448,6 @@ class OverviewPane(QWidget):
         labels, counts = [label for label, _ in bins], [count for _, count in bins]
         text = self.palette().color(self.foregroundRole())
         show_bars(self._chart_view, labels, counts, theme.role_colors("user").accent, text)
-
-
-class _Rows(QGridLayout):
-    """Caption and value side by side, the value wrapping in the room left (QFormLayout does
-    not give wrapped values the height they need in a narrow pane)."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setColumnStretch(1, 1)
-        self.setHorizontalSpacing(10)
-
-    def addRow(self, caption: str, field: QWidget) -> None:
-        row = self.rowCount()
-        label = QLabel(caption, field.parentWidget())
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
-        self.addWidget(field, row, 1)
-
-    def add_stacked(self, caption: str, field: QWidget) -> None:
-        """The caption on a line of its own (when there is one), the field under it, full width."""
-        if caption:
-            self.addWidget(QLabel(caption, field.parentWidget()), self.rowCount(), 0, 1, 2)
-        self.addWidget(field, self.rowCount(), 0, 1, 2)
 
 
 def _trainable_models(provider: str) -> list[ModelInfo]:
