@@ -166,6 +166,10 @@ class ProblemsModel(QAbstractTableModel):
     def intended(self, row: int) -> bool:
         return 0 <= row < len(self._intended) and self._intended[row]
 
+    def counted(self, code: str) -> list[tuple[int | None, Problem]]:
+        """The rows of one check that are counted (none the writer set aside)."""
+        return [r for i, r in enumerate(self._rows) if r[1].code == code and not self.intended(i)]
+
     def counts(self) -> Counts:
         return set_aside_counts(self.analysis, self.review)
 

@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         self.examples_pane.selection_changed.connect(self.update_actions)
         self.problems_pane.problem_activated.connect(self.edits.go_to_problem)
         self.problems_pane.fix_requested.connect(self.edits.apply_quick_fix)
+        self.problems_pane.fix_all_requested.connect(self.edits.apply_fix_to_all)
         self.problems_pane.intended_requested.connect(self.edits.set_intended)
         self.overview_pane.model_changed.connect(self._on_model_changed)
         self.overview_pane.provider_changed.connect(self._on_provider_changed)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
         RemoveRecordsCommand,
+        SetManyCommand,
         SetReviewCommand,
         SetReviewEntriesCommand,
         SetValueCommand,
@@ -40,7 +41,7 @@ def import_parts() -> None:
     (MainWindow.complete), so they cost nothing at start-up. They become this module's globals."""
     global Qt, Record, Problem, Fix, ReviewStatus, intended_key, bulk_macro
     global InsertRecordsCommand, RemoveRecordsCommand, SetReviewCommand
-    global SetReviewEntriesCommand, SetValueCommand
+    global SetManyCommand, SetReviewEntriesCommand, SetValueCommand
     from PySide6.QtCore import Qt  # (its enums cost about 45 ms: after the first paint)
 
     from desktop_app.core.dataset.records import Record
@@ -49,6 +50,7 @@ def import_parts() -> None:
     from desktop_app.qt.commands import (
         InsertRecordsCommand,
         RemoveRecordsCommand,
+        SetManyCommand,
         SetReviewCommand,
         SetReviewEntriesCommand,
         SetValueCommand,
@@ -304,6 +306,27 @@ class EditActions(QObject):
             return
         self._push(SetValueCommand(document.dataset, record, value, label))
         self.parts.say(f"{label}: done. Undo reverts it.")
+
+    def apply_fix_to_all(self, pairs: object, fix: object) -> None:
+        """The same quick fix on every problem like the chosen one: one step to undo."""
+        from desktop_app.core.checks import fixes
+
+        document = self.shown.document
+        if document is None or not isinstance(fix, Fix) or not isinstance(pairs, list):
+            return
+        dataset = document.dataset
+        found = [(r, p) for r, p in pairs if 0 <= r < len(dataset) and isinstance(p, Problem)]
+        changes, left = fixes.fix_each(found, dataset.value)
+        if not changes:
+            self.parts.say("That fix no longer applies to any of them; the examples have changed.")
+            return
+        label = f"{fix.label} ({len(changes):,} examples)"
+        if fixes.removes_example(fix.code):
+            self._push(RemoveRecordsCommand(dataset, sorted(changes), label))
+        else:
+            self._push(SetManyCommand(dataset, changes, label))
+        kept = f" {left:,} left as they were: there the fix would not help." if left else ""
+        self.parts.say(f"{label}: done. Undo reverts them all.{kept}")
 
     def _write_in_editor(self, record: int, problem: Problem) -> bool:
         """An empty message: put the cursor in it (what the writer types fixes the problem)."""

@@ -13,8 +13,10 @@ from desktop_app.core.checks import check_value
 from desktop_app.core.checks.fixes import (
     FIX_CODES,
     FixNotApplicable,
+    alike,
     apply_fix,
     apply_problem_fix,
+    fix_each,
     needs_writing,
     new_errors,
     offered_fixes,
@@ -192,3 +194,73 @@ def test_writing_nothing_is_not_a_fix() -> None:
     problem = next(p for p in check_value(value) if p.code == "empty_reply")
     with pytest.raises(FixNotApplicable):
         apply_problem_fix(problem, value, text="   ")
+
+
+def _found(values: list[Any]) -> list[tuple[int | None, Any]]:
+    return [(i, p) for i, v in enumerate(values) for p in check_value(v)]
+
+
+def test_the_same_fix_mends_every_problem_like_it_in_one_pass() -> None:
+    """Fix All … Like This: two messages of one example and one of another, each mended, the
+    examples without the problem left alone."""
+    values = [
+        chat(U("Hello?"), A("First. "), U("And?"), {"role": "x", "content": "y"}, A(" Second.")),
+        chat(U(), A()),
+        chat(U(), A("Third.  ")),
+    ]
+    found = _found(values)
+    problem = next(p for _, p in found if p.code == "reply_whitespace")
+    assert problem.fix is not None
+    pairs = alike(problem.fix, problem, found)
+    assert sorted(r for r, _ in pairs) == [0, 0, 2]
+    changes, left = fix_each(pairs, values.__getitem__)
+    assert left == 0 and sorted(changes) == [0, 2]
+    assert changes[0]["messages"][1]["content"] == "First."
+    assert changes[0]["messages"][4]["content"] == "Second."
+    assert changes[0]["messages"][3] == {"role": "x", "content": "y"}  # the rest as it was
+    assert changes[2]["messages"][1]["content"] == "Third."
+    assert values[0]["messages"][1]["content"] == "First. "  # the originals untouched
+
+
+def test_removing_messages_in_one_example_goes_from_the_last_to_the_first() -> None:
+    """Removing message 0 first would have moved message 2 to 1, and the second removal would
+    have taken the wrong message (or found nothing)."""
+    value = chat("not a message", U(), 7, A())
+    found = _found([value])
+    first = next(p for _, p in found if p.code == "message_not_an_object")
+    assert first.fix is not None
+    pairs = alike(first.fix, first, found)
+    assert len(pairs) == 2
+    changes, left = fix_each(pairs, [value].__getitem__)
+    assert left == 0 and changes[0] == chat(U(), A())
+
+
+def test_a_fix_that_no_longer_applies_is_counted_not_forced() -> None:
+    values = [chat(U(), A("One. ")), chat(U(), A("Two. "))]
+    found = _found(values)
+    problem = next(p for _, p in found if p.code == "reply_whitespace")
+    assert problem.fix is not None
+    pairs = alike(problem.fix, problem, found)
+    now = [values[0], chat(U(), A())]  # the second example was edited meanwhile
+    changes, left = fix_each(pairs, now.__getitem__)
+    assert left == 1 and list(changes) == [0]
+
+
+def test_removing_every_blank_line_removes_only_them() -> None:
+    from desktop_app.core.checks import check_line
+
+    lines = [json.dumps(chat(U(), A())).encode(), b"", b"   ", json.dumps(chat(U(), A())).encode()]
+    found = [(i, p) for i, raw in enumerate(lines) for p in check_line(raw, parse_line(raw), i + 1)]
+    blank = next(p for _, p in found if p.code == "blank_line")
+    assert blank.fix is not None
+    pairs = alike(blank.fix, blank, found)
+    changes, _ = fix_each(pairs, lambda i: parse_line(lines[i]).value)
+    assert sorted(changes) == [1, 2] and set(changes.values()) == {None}
+
+
+def test_a_fix_the_writer_must_write_is_never_done_for_all() -> None:
+    values = [chat(U(), A("")), chat(U(), A(""))]
+    found = _found(values)
+    problem = next(p for _, p in found if p.fix is not None and needs_writing(p.fix.code))
+    assert problem.fix is not None
+    assert alike(problem.fix, problem, found) == []

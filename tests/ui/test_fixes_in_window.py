@@ -149,3 +149,47 @@ def test_the_overview_goes_back_to_its_tab_with_the_datasets_state(
     assert tabs.tabToolTip(overview) == tabs.tabToolTip(problems)
     assert "errors to fix" in tabs.tabToolTip(overview)
     assert tabs.tabIcon(overview).cacheKey() == tabs.tabIcon(problems).cacheKey()
+
+
+def test_fix_all_like_this_mends_every_one_in_one_step_and_undo_puts_them_back(
+    qtbot, window, tmp_path: Path
+) -> None:
+    """A repaired file kept its 8 blank lines, each to be removed by hand, one click apiece."""
+    line = b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "%s", "content": "%s"}]}'
+    hello, fine, bye = (line % (b"assistant", t) for t in (b"Hello. ", b"Fine.", b"Bye.  "))
+    odd = line % (b"assistnat", b"Yes.")  # a problem found once
+    raw = b"\n".join([hello, b"", fine, b"", b"", bye, b"", odd]) + b"\n"
+    path = tmp_path / "blanks.jsonl"
+    path.write_bytes(raw)
+    open_and_check(qtbot, window, path)
+    pane = window.problems_pane
+    _select(window, 1, "blank_line")
+    assert pane.fix_all_button.isVisible()
+    assert pane.fix_all_button.text() == "Fix All 4 Like This"
+
+    pane.fix_all_button.click()
+    assert window.document.dataset.to_bytes() == b"\n".join([hello, fine, bye, odd]) + b"\n"
+    assert window.document.undo_stack.count() == 1  # one step
+    assert "(4 examples): done. Undo reverts them all." in window.status_label.text()
+
+    qtbot.waitUntil(lambda: _has(window, 0, "reply_whitespace"))
+    _select(window, 0, "reply_whitespace")
+    assert pane.fix_all_button.text() == "Fix All 2 Like This"
+    pane.fix_all_button.click()
+    replies = [window.document.dataset.value(i)["messages"][1]["content"] for i in range(3)]
+    assert replies == ["Hello.", "Fine.", "Bye."]
+
+    code = next(p.code for p in window.document.analysis.record_problems(3) if p.fix)
+    _select(window, 3, code)  # a lone one: nothing to do for all
+    assert pane.fix_button.isVisible() and not pane.fix_all_button.isVisible()
+
+    window.document.undo_stack.undo()
+    window.document.undo_stack.undo()
+    assert window.document.dataset.to_bytes() == raw  # byte for byte
+    qtbot.waitUntil(lambda: _has(window, 1, "blank_line"))
+    _select(window, 1, "blank_line")
+    assert pane.fix_all_button.text() == "Fix All 4 Like This"
+
+
+def _has(window, record: int, code: str) -> bool:
+    return any(p.code == code for p in window.document.analysis.record_problems(record))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desktop_app.core.checks import special_tokens
@@ -148,6 +149,39 @@ def offered_fixes(problem: Problem, value: Any) -> list[Fix]:
         if needs_writing(fix.code) or fix.code == FIX_REMOVE_EXAMPLE or _safe(problem, fix, value):
             offered.append(fix)
     return offered
+
+
+def alike(
+    fix: Fix, problem: Problem, found: Iterable[tuple[int | None, Problem]]
+) -> list[tuple[int, Problem]]:
+    """The problems in `found` (the problems pane's rows) that `fix` mends as it mends
+    `problem`: the same check offering the same fix (never one the writer must write)."""
+    if needs_writing(fix.code) or fix != problem.fix:
+        return []
+    return [(r, p) for r, p in found if r is not None and p.code == problem.code and p.fix == fix]
+
+
+def fix_each(
+    pairs: Iterable[tuple[int, Problem]], value_of: Callable[[int], Any]
+) -> tuple[dict[int, Any], int]:
+    """Each problem's own fix applied to its example: the new values (None: the example is to be
+    removed) and how many were left as they were, because the fix no longer applied, changed
+    nothing, or would bring an error the example does not have. An example with several such problems is mended
+    from its last message to its first, so removing one message does not move the others."""
+    changes: dict[int, Any] = {}
+    left = 0
+    for record, problem in sorted(pairs, key=lambda rp: (rp[0], -(rp[1].message_index or 0))):
+        before = changes.get(record, value_of(record))
+        try:
+            after = apply_problem_fix(problem, before)
+        except FixNotApplicable:
+            left += 1
+            continue
+        if after is not None and (after == before or new_errors(before, after)):
+            left += 1
+            continue
+        changes[record] = after
+    return changes, left
 
 
 def new_errors(before: Any, after: Any) -> set[str]:

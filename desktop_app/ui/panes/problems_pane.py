@@ -37,6 +37,7 @@ class ProblemsPane(QWidget):
 
     problem_activated = Signal(int, int)  # record index (-1: whole dataset), message index (-1)
     fix_requested = Signal(int, object, object)  # record index, Problem, Fix
+    fix_all_requested = Signal(object, object)  # [(record index, Problem)], Fix
     intended_requested = Signal(int, object, bool)  # record index, Problem, set aside or not
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -83,6 +84,11 @@ class ProblemsPane(QWidget):
         self.fix_menu = QMenu(self.fix_button)
         self.fix_menu.setObjectName("other-fixes")
         self.offered: list[Fix] = []
+        self.alike: list[tuple[int, Problem]] = []  # the problems the first fix mends alike
+        self.fix_all_button = QPushButton(self)
+        self.fix_all_button.setObjectName("fix-all-button")
+        self.fix_all_button.setVisible(False)
+        self.fix_all_button.clicked.connect(self._on_fix_all_clicked)
         self.intended_button = QPushButton(self)
         self.intended_button.setObjectName("intended-button")
         self.intended_button.setVisible(False)
@@ -95,6 +101,7 @@ class ProblemsPane(QWidget):
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.detail_area)
         bottom.addWidget(self.fix_button)
+        bottom.addWidget(self.fix_all_button, 0, Qt.AlignmentFlag.AlignLeft)
         bottom.addWidget(self.intended_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -185,6 +192,7 @@ class ProblemsPane(QWidget):
         if found is None:
             self.detail.setText("")
             self.fix_button.setVisible(False)
+            self.fix_all_button.setVisible(False)
             self.intended_button.setVisible(False)
             return
         record, problem = found
@@ -213,6 +221,7 @@ class ProblemsPane(QWidget):
                 self.offered = fixes.offered_fixes(problem, dataset.value(record))
         elif problem.fix is not None:
             self.offered = [problem.fix]
+        self._show_fix_all(problem)
         if not self.offered:
             self.fix_button.setVisible(False)
             return
@@ -233,6 +242,26 @@ class ProblemsPane(QWidget):
             else QToolButton.ToolButtonPopupMode.DelayedPopup
         )
         self.fix_button.setVisible(True)
+
+    def _show_fix_all(self, problem: Problem) -> None:
+        """“Fix All 8 Like This” when the same fix mends the same problem elsewhere too."""
+        first = self.offered[0] if self.offered else None
+        found = self.model.counted(problem.code) if self.model is not None and first else []
+        self.alike = fixes.alike(first, problem, found) if first is not None else []
+        many = len(self.alike) > 1 and first is not None
+        if many and first is not None:
+            count = len(self.alike)
+            self.fix_all_button.setText(f"Fix All {count:,} Like This")
+            self.fix_all_button.setToolTip(
+                f"{first.label} in every example with this problem ({count:,}); where the fix "
+                "would bring a new error, the example is left as it is. One step to undo."
+            )
+        self.fix_all_button.setVisible(many)
+
+    @Slot()
+    def _on_fix_all_clicked(self) -> None:
+        if self.offered and len(self.alike) > 1:
+            self.fix_all_requested.emit(list(self.alike), self.offered[0])
 
     @Slot(QModelIndex)
     def _on_activated(self, index: QModelIndex) -> None:
