@@ -357,13 +357,20 @@ def test_formatted_view_changes_nothing_until_edited(qtbot, editor, dataset, sta
 
 
 def test_blank_and_legacy_lines_offer_a_fix(editor, dataset, stack):
+    from desktop_app.ui.icons import icon
+
+    def badge_is(name: str) -> bool:
+        return notice.badge.pixmap().toImage() == icon(name).pixmap(20, 20).toImage()
+
     editor.show_record(BLANK_LINE)
     notice = editor.conversation.notice
     assert "empty" in notice.text.text()
+    assert badge_is("severity-info")  # as the Problems list marks it: not a warning
     notice.button.click()
     assert [m["role"] for m in dataset.value(BLANK_LINE)["messages"]] == ["user", "assistant"]
     editor.show_record(LEGACY_LINE)
     assert "prompt/completion" in notice.text.text()
+    assert badge_is("severity-error")  # an error in the Problems list too
     notice.button.click()
     assert dataset.value(LEGACY_LINE) == {
         "messages": [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "A."}],

@@ -148,6 +148,7 @@ class ConversationView(QScrollArea):
                 "This line is empty. It stays in your file but is never sent for training.",
                 "Start a conversation here",
                 Change(_start_conversation, "Start a conversation"),
+                "severity-info",  # as the Problems list marks a blank line
             )
         elif kind is RecordKind.BROKEN:
             self.notice.show_notice(
@@ -179,8 +180,12 @@ class ConversationView(QScrollArea):
             Change(_start_conversation, "Start a conversation"),
         )
 
-    def _offer(self, text: str, action: str, change: Change) -> None:
-        self.notice.show_notice("severity-warning", text, action)
+    def _offer(
+        self, text: str, action: str, change: Change, severity: str = "severity-error"
+    ) -> None:
+        """A notice with a button that changes the line; its badge the Problems list's mark
+        for the line (an error unless said otherwise)."""
+        self.notice.show_notice(severity, text, action)
         self._action = change
 
     def _show_tools(self, holder: Any) -> None:
