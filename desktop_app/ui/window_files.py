@@ -285,9 +285,15 @@ class FileActions(QObject):
         if document is None:
             return
         at = self.selection.insert_position(len(document.dataset))
-        import_dialog.run_import(
+        done = import_dialog.run_import(
             self.window, document.dataset, document.undo_stack, at, pools=self.pools
         )
+        if done is None or not done.values:
+            return
+        count = len(done.values)
+        self.parts.examples_pane.select_record(at)  # the first one brought in, in the editor
+        what = f"{count:,} example{'s' if count != 1 else ''}"
+        self.parts.say(f"Imported {what}, from example {at + 1} on. Undo takes them out again.")
 
     @Slot()
     def export_training(self) -> None:

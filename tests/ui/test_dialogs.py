@@ -76,6 +76,36 @@ def test_import_csv_with_a_column_mapping(qtbot, tmp_path, dataset, stack):
     assert dataset.to_bytes() == ORIGINAL
 
 
+def test_enter_in_the_file_field_shows_the_preview_and_does_not_import(
+    qtbot, tmp_path, dataset, stack
+):
+    """Typing a path and pressing Enter imported at once, columns unseen."""
+    from PySide6.QtCore import QPoint, Qt
+
+    path = tmp_path / "sheet.csv"
+    path.write_text("Question,Answer\nHi?,Hello!\n", encoding="utf-8")
+    dialog = _dialog(qtbot, ImportDialog(dataset, stack))
+    dialog.path.setFocus()
+    qtbot.keyClicks(dialog.path, str(path))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.result() == 0 and dataset.to_bytes() == ORIGINAL
+    assert dialog.preview.rowCount() == 1 and dialog.prompt_column.currentText() == "Question"
+    # both forms' fields start in one column ("File:" and "Replies from column:" did not)
+    left = [w.mapTo(dialog, QPoint(0, 0)).x() for w in (dialog.file_row, dialog.prompt_column)]
+    assert left[0] == left[1]
+
+
+def test_a_spreadsheet_chosen_under_another_source_is_read_as_one(qtbot, tmp_path, dataset, stack):
+    """Chosen as a script, a CSV file failed with advice for the command line."""
+    path = tmp_path / "sheet.csv"
+    path.write_text("Customer question,Our answer,Agent\nHi?,Hello!,Ana\n", encoding="utf-8")
+    dialog = _dialog(qtbot, ImportDialog(dataset, stack))
+    dialog.set_source("script", path)
+    assert dialog.kind == "table" and dialog.preview.rowCount() == 1
+    assert dialog.response_column.currentText() == "Our answer"
+    assert "ftstudio" not in dialog.notes.text() and dialog.import_button.isEnabled()
+
+
 def test_import_xlsx(qtbot, tmp_path, stack):
     from openpyxl import Workbook
 

@@ -65,6 +65,22 @@ def test_edit_actions_undo_redo_and_modified_flag(qtbot, window, sample_file: Pa
     assert len(sample_file.read_bytes().splitlines()) == 22
 
 
+def test_imported_examples_are_shown_and_said(qtbot, window, sample_file: Path, tmp_path) -> None:
+    """After an import the window said nothing and showed no example."""
+    sheet = tmp_path / "support.csv"
+    sheet.write_text("Question,Answer\nWhere is it?,On its way.\nCanada?,Yes.\n", "utf-8")
+    open_and_check(qtbot, window, sample_file)
+    window.examples_pane.select_record(3)
+    answer_next_dialog(lambda d: (d.set_source("table", sheet), d.import_button.click()))
+    window.menus.act_import.trigger()
+    assert len(window.document.dataset) == 23
+    assert window.examples_pane.current_record() == 4  # the first one brought in
+    assert window.editor.current_index() == 4
+    assert window.status_label.text() == (
+        "Imported 2 examples, from example 5 on. Undo takes them out again."
+    )
+
+
 def test_review_status_tags_and_note(qtbot, window, sample_file: Path) -> None:
     open_and_check(qtbot, window, sample_file)
     pane = window.examples_pane

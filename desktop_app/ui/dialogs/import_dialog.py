@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -43,6 +43,7 @@ from desktop_app.core.errors import UserFacingError
 from desktop_app.qt.commands import InsertRecordsCommand
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.dialogs.import_shapes import ShapePage
+from desktop_app.ui.layouts import same_label_width
 from desktop_app.ui.screen_fit import fit_size
 
 PREVIEW_ROWS = 20
@@ -55,6 +56,7 @@ SOURCES = (
     ("script", "Script with User: / Assistant: turns (.txt)"),
     ("paste", "Pasted text"),
 )
+_KIND_OF_SUFFIX = {".csv": "table", ".tsv": "table", ".xlsx": "table", ".xlsm": "table"}
 _FILTERS = {
     "table": "Spreadsheets (*.csv *.tsv *.xlsx *.xlsm)",
     "json": "JSON files (*.json *.jsonl)",
@@ -117,6 +119,7 @@ class ImportDialog(QDialog):
         self.path.setAccessibleName("File to import")
         self.path.setPlaceholderText("Choose a file…")
         self.path.editingFinished.connect(self._load)
+        self.path.installEventFilter(self)  # Enter there reads the file; it does not import
         file_layout.addWidget(self.path, 1)
         choose = QPushButton("&Choose…")
         choose.setToolTip("Pick the file to import")
@@ -130,7 +133,7 @@ class ImportDialog(QDialog):
         form.addRow("&System prompt:", self.system)
         layout.addLayout(form)
 
-        self.pages = QStackedWidget()
+        self.pages = _CurrentPageStack()
         self.mapping = QWidget()
         mapping = QFormLayout(self.mapping)
         mapping.setContentsMargins(0, 0, 0, 0)
@@ -185,8 +188,22 @@ class ImportDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)
         self._timer.timeout.connect(self.update_preview)
+        same_label_width([form, mapping, self.shapes.form])  # the fields start in one column
         fit_size(self, 760, 560)
         self._source_changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the file field reads the file and shows the preview (it imported at once,
+        before the writer had seen a column)."""
+        if (
+            watched is self.path
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._load()
+            return True
+        return super().eventFilter(watched, event)
 
     # ---- choosing the source ------------------------------------------------------------------
     @property
@@ -218,6 +235,12 @@ class ImportDialog(QDialog):
     def _load(self) -> None:
         """Read a table's columns when a spreadsheet is chosen, then refresh the preview."""
         self.table = None
+        named = _KIND_OF_SUFFIX.get(Path(self.path.text().strip()).suffix.lower())
+        if named is not None and named != self.kind and self.kind != "paste":
+            # a spreadsheet chosen as a script was read as one anyway and failed with advice
+            # for the command line: the file says what it is, so the choice above follows it
+            self.source.setCurrentIndex(self.source.findData(named))  # loads it again
+            return
         if self.kind == "table" and self.path.text().strip():
             path = Path(self.path.text().strip())
             try:
@@ -333,6 +356,23 @@ class ImportDialog(QDialog):
         self.stack.push(InsertRecordsCommand(self.dataset, at, values, text))
         self.imported = values
         super().accept()
+
+
+class _CurrentPageStack(QStackedWidget):
+    """Only as tall as the page shown: a stack asks for its tallest page's room, which left
+    a gap the height of the paste box above the preview of a spreadsheet's few columns."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(self.updateGeometry)
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
 
 
 def _preview_cells(value: Any) -> tuple[str, str, str]:

@@ -42,7 +42,7 @@ class ShapePage(QWidget):
         self.path: Path | None = None
         self._worker: Worker | None = None
         self._signals: WorkerSignals | None = None
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         self.recognised = QLabel()
         self.recognised.setAccessibleName("What the file holds")
