@@ -163,7 +163,7 @@ class WindowMenus(QObject):
         self.act_find_replace = a(
             "&Find and Replace…",
             edits.find_replace,
-            K.Replace,
+            replace_keys(),
             "search",
             "Replace text in the selection or the whole dataset",
         )
@@ -364,6 +364,13 @@ def _steady(action: QAction, text: str, parent: QObject) -> QAction:
     return twin
 
 
+def replace_keys() -> QKeySequence:
+    """The platform's Replace keys; Ctrl+H where it has none (Qt's generic Linux theme binds
+    nothing to Replace, so Find and Replace had no keys at all)."""
+    keys = QKeySequence(QKeySequence.StandardKey.Replace)
+    return QKeySequence("Ctrl+H") if keys.isEmpty() else keys
+
+
 # ---- Help ------------------------------------------------------------------------------------
 def show_shortcuts(parent: QWidget) -> None:
     """Help ▸ Keyboard Shortcuts: the keys worth knowing, in a box."""
@@ -377,7 +384,7 @@ def show_shortcuts(parent: QWidget) -> None:
         ("Review note", "Ctrl+Shift+M"),
         ("Go to examples / editor / problems", "Ctrl+1 / Ctrl+2 / Ctrl+3"),
         ("Filter examples", QKeySequence(std.Find).toString()),
-        ("Find and replace", QKeySequence(std.Replace).toString()),
+        ("Find and replace", replace_keys().toString()),
         ("Add example / duplicate", "Ctrl+Shift+N / Ctrl+D"),
         (
             "Undo / redo",

@@ -424,3 +424,22 @@ def test_spell_check_choice_survives_a_restart(qtbot) -> None:
     second.words.check_action.trigger()
     assert second.words.service.enabled and load_preferences().spell_check
     close_window(second)
+
+
+def test_find_and_replace_has_keys_where_the_platform_gives_none(qtbot, monkeypatch) -> None:
+    """Qt's generic Linux theme binds nothing to Replace: the menu showed no keys for it."""
+    from PySide6.QtGui import QKeySequence
+
+    from desktop_app.ui import window_menus
+
+    class NoReplace(QKeySequence):
+        def __init__(self, *args) -> None:
+            if args and args[0] == QKeySequence.StandardKey.Replace:
+                super().__init__()
+            else:
+                super().__init__(*args)
+
+    platform = window_menus.replace_keys()
+    assert not platform.isEmpty()
+    monkeypatch.setattr(window_menus, "QKeySequence", NoReplace)
+    assert window_menus.replace_keys().toString() == "Ctrl+H"
