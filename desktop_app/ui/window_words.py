@@ -51,9 +51,12 @@ class EditorSpelling(QObject):
 
     @Slot()
     def attach(self) -> None:
+        """Spell check the bubbles built so far (each chunk says when it is added): asking the
+        editor for every bubble built them all at once, and a long example stalled the window
+        where it was meant to appear two bubbles at a time."""
         if self.context is None:
             return
-        for bubble in self.editor.bubbles():
+        for bubble in self.editor.conversation.bubbles:
             for box in bubble.editors:
                 attach_spelling(box, self.context, app_undo=True)
 

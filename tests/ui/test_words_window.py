@@ -176,3 +176,28 @@ def test_problems_say_example_not_line(qtbot, window, sample_file) -> None:
 def test_the_system_prompt_dialog_is_spell_checked(qtbot, window, sample_file) -> None:
     open_and_check(qtbot, window, sample_file)
     assert spell_checked_in_next_dialog(qtbot, window.edits.set_system_prompt)
+
+
+def test_a_long_example_is_still_built_a_few_bubbles_at_a_time(qtbot, window, tmp_path) -> None:
+    """Spell checking asked the editor for every bubble as soon as the first two were built,
+    which built all of them at once: 60 messages held the window ~0.4 s."""
+    import json
+
+    from desktop_app.ui.editor.message_list import NEW_RECORD_CHUNK
+
+    messages = [
+        {"role": "user" if i % 2 == 0 else "assistant", "content": f"Mesage number {i}."}
+        for i in range(60)
+    ]
+    path = tmp_path / "long.jsonl"
+    short = {"messages": messages[:2]}
+    path.write_text(json.dumps(short) + "\n" + json.dumps({"messages": messages}) + "\n")
+    open_and_check(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.words.context is not None)
+    window.examples_pane.select_record(1)
+    built = window.editor.conversation.bubbles
+    assert len(built) == NEW_RECORD_CHUNK  # the rest follow between events
+    assert all(spell_menu_of(box) is not None for b in built for box in b.editors)
+    qtbot.waitUntil(lambda: len(window.editor.conversation.bubbles) == 60, timeout=10_000)
+    bubbles = window.editor.conversation.bubbles
+    assert all(spell_menu_of(box) is not None for b in bubbles for box in b.editors)
