@@ -221,3 +221,42 @@ def test_a_narrow_overview_puts_each_caption_above_its_value(
         assert value.height() < 2 * value.fontMetrics().lineSpacing()
     pane.resize(760 - width, 700)  # and back the other way when the pane is resized
     qtbot.waitUntil(lambda: (value.x() == caption.x()) is not stacked)
+
+
+def test_length_labels_are_whole_or_short_never_cut_nor_overlapping(qtbot) -> None:
+    """QtCharts cut "128–255" to "128–…" even where it fitted; uncut, nine overlapped."""
+    from PySide6.QtGui import QColor, QFontMetrics
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_app.ui.panes.bar_chart import chart_view, show_bars
+
+    def shown(counts: list[int], width: int) -> list[str]:
+        holder = QWidget()
+        qtbot.addWidget(holder)
+        view = chart_view(holder, "lengths", 160)
+        bins = histogram(counts)
+        labels = [label for label, _ in bins]
+        short = [label.split("–")[0] for label in labels]
+        black = QColor("black")
+        show_bars(view, labels, [c for _, c in bins], black, black, short_labels=short)
+        holder.show()
+        view.resize(width, 180)
+        axis = view.chart().axes()[0]
+        room = (width - 32) / len(labels)
+        metrics = QFontMetrics(axis.labelsFont())
+
+        def fit() -> bool:  # every other label blank: the others have two bars' room
+            labels = axis.categories()
+            slots = 2 if any(not t.strip() for t in labels) else 1
+            return all(metrics.horizontalAdvance(t) + 6 <= room * slots for t in labels)
+
+        qtbot.waitUntil(lambda: view.width() == width and fit())
+        assert not axis.truncateLabels()
+        return [t.strip() for t in axis.categories()]
+
+    few = [100, 150, 170, 200, 140]
+    assert shown(few, 300) == ["64–127", "128–255", "256–511"]
+    many = [10, 70, 200, 300, 700, 1500, 3000, 5000, 9000]
+    assert shown(many, 700)[4] == "512–1k"
+    assert shown(many, 330) == ["0", "64", "128", "256", "512", "1k", "2k", "4k", "8k"]
+    assert shown(many, 230) == ["0", "", "128", "", "512", "", "2k", "", "8k"]

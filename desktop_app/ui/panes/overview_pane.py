@@ -447,7 +447,9 @@ class OverviewPane(QWidget):
             self.chart_layout.addWidget(self._chart_view)
         labels, counts = [label for label, _ in bins], [count for _, count in bins]
         text = self.palette().color(self.foregroundRole())
-        show_bars(self._chart_view, labels, counts, theme.role_colors("user").accent, text)
+        short = [label.split("–")[0] for label in labels]  # "128–255" → "128" where it must
+        accent = theme.role_colors("user").accent
+        show_bars(self._chart_view, labels, counts, accent, text, short_labels=short)
 
 
 def _trainable_models(provider: str) -> list[ModelInfo]:
