@@ -97,7 +97,7 @@ class _LabelFit(QObject):
         """The long labels, else the short ones, else every other short one (the rest blank:
         each a different number of spaces, as an axis's categories must differ)."""
         metrics = QFontMetrics(self.axis.labelsFont())
-        room = (self.view.width() - AXIS_ROOM) / max(1, len(self.labels))
+        room: float = (self.view.width() - AXIS_ROOM) / max(1, len(self.labels))
 
         def fits(labels: list[str]) -> bool:
             widest = max((metrics.horizontalAdvance(label) for label in labels), default=0)
