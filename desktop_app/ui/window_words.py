@@ -54,8 +54,8 @@ class EditorSpelling(QObject):
         """Spell check the bubbles built so far (each chunk says when it is added): asking the
         editor for every bubble built them all at once, and a long example stalled the window
         where it was meant to appear two bubbles at a time."""
-        if self.context is None:
-            return
+        if self.context is None or not isValid(self.context):
+            return  # (a chunk built after its document closed: its words went with it)
         for bubble in self.editor.conversation.bubbles:
             for box in bubble.editors:
                 attach_spelling(box, self.context, app_undo=True)
