@@ -269,6 +269,8 @@ def start_work(window: MainWindow, file: str | None, offer_restore: bool = True)
                 chosen = dialog.chosen()
                 assert chosen is not None
                 if window.files.restore_recovery(chosen):
+                    if file:  # the file the writer asked for waits one click away
+                        window.files.keep_for_later(Path(file))
                     return
             elif dialog.action == RecoveryDialog.DISCARD:
                 for info in pending:

@@ -106,6 +106,17 @@ class FileActions(QObject):
         self.parts.say("Restored your unsaved work. Save it to keep it.")
         return True
 
+    def keep_for_later(self, path: Path) -> None:
+        """A file asked for while unsaved work was restored instead (one document at a time):
+        put it first in Open Recent and say so."""
+        if not path.is_file():
+            return
+        self.ui_state.add_recent(path)
+        self.parts.say(
+            f"Restored your unsaved work. Save it to keep it; “{path.name}” is first in "
+            "File ▸ Open Recent."
+        )
+
     @Slot()
     def close_document(self) -> None:
         if not self.maybe_save():
