@@ -36,10 +36,6 @@ class CaptionRows(QGridLayout):
         self._rows.append((label, field, True))
         self._arrange(bool(self._narrow))
 
-    @property
-    def narrow(self) -> bool:
-        return bool(self._narrow)
-
     def setGeometry(self, rect: QRect) -> None:
         narrow = rect.width() < NARROW
         if narrow != self._narrow:

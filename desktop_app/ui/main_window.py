@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.selection = Selection(self.examples_pane)
         shown, selection = self.shown, self.selection
         self.files = FileActions(self, parts, shown, selection, self.ui_state, self.pools)
-        self.edits = EditActions(parts, shown, selection)
+        self.edits = EditActions(parts, shown, selection, self.pools)
         self.status = WindowStatus(self._status_widgets, parts, shown)
         self.menus = WindowMenus(self, self.files, self.edits)
         self.toolbar = self.menus.toolbar

@@ -103,7 +103,7 @@ class FileActions(QObject):
         document.mark_never_saved()
         document.start_checking()
         recovery.discard(info.file)  # the new document writes its own copy from now on
-        self.parts.say("Restored your unsaved work. Save it to keep it.")
+        self.parts.say(RESTORED)
         return True
 
     def keep_for_later(self, path: Path) -> None:
@@ -112,10 +112,7 @@ class FileActions(QObject):
         if not path.is_file():
             return
         self.ui_state.add_recent(path)
-        self.parts.say(
-            f"Restored your unsaved work. Save it to keep it; “{path.name}” is first in "
-            "File ▸ Open Recent."
-        )
+        self.parts.say(f"{RESTORED} “{path.name}” is first in File ▸ Open Recent.")
 
     @Slot()
     def close_document(self) -> None:
@@ -328,6 +325,9 @@ class FileActions(QObject):
         if document is None or document.loading:
             return
         export_for.run_export_for(self.window, document.dataset, self.pools)
+
+
+RESTORED = "Restored your unsaved work. Save it to keep it."
 
 
 def _file_stem(name: str) -> str:

@@ -167,15 +167,17 @@ def test_fix_all_like_this_mends_every_one_in_one_step_and_undo_puts_them_back(
     assert pane.fix_all_button.isVisible()
     assert pane.fix_all_button.text() == "Fix All 4 Like This"
 
-    pane.fix_all_button.click()
+    pane.fix_all_button.click()  # worked out on the task runner, applied when done
+    stack = window.document.undo_stack
+    qtbot.waitUntil(lambda: stack.count() == 1, timeout=10_000)  # one step
     assert window.document.dataset.to_bytes() == b"\n".join([hello, fine, bye, odd]) + b"\n"
-    assert window.document.undo_stack.count() == 1  # one step
     assert "(4 examples): done. Undo reverts them all." in window.status_label.text()
 
     qtbot.waitUntil(lambda: _has(window, 0, "reply_whitespace"))
     _select(window, 0, "reply_whitespace")
     assert pane.fix_all_button.text() == "Fix All 2 Like This"
     pane.fix_all_button.click()
+    qtbot.waitUntil(lambda: stack.count() == 2, timeout=10_000)
     replies = [window.document.dataset.value(i)["messages"][1]["content"] for i in range(3)]
     assert replies == ["Hello.", "Fine.", "Bye."]
 
@@ -189,6 +191,29 @@ def test_fix_all_like_this_mends_every_one_in_one_step_and_undo_puts_them_back(
     qtbot.waitUntil(lambda: _has(window, 1, "blank_line"))
     _select(window, 1, "blank_line")
     assert pane.fix_all_button.text() == "Fix All 4 Like This"
+
+
+def test_fix_all_changes_nothing_when_the_examples_changed_meanwhile(
+    qtbot, window, tmp_path: Path
+) -> None:
+    """The fixes are worked out from copies while the writer may go on editing: an edit in
+    between would be overwritten, so nothing is applied and the writer is told."""
+    from desktop_app.qt.commands import SetValueCommand
+
+    line = (
+        '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "%s"}]}'
+    )
+    path = tmp_path / "spaces.jsonl"
+    path.write_text("\n".join(line % t for t in ("One. ", "Two. ", "Three. ")) + "\n")
+    open_and_check(qtbot, window, path)
+    _select(window, 0, "reply_whitespace")
+    window.problems_pane.fix_all_button.click()
+    mine = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "X"}]}
+    stack = window.document.undo_stack
+    stack.push(SetValueCommand(window.document.dataset, 1, mine, "Edit"))  # before it is done
+    qtbot.waitUntil(lambda: "nothing was changed" in window.status_label.text(), timeout=10_000)
+    assert stack.count() == 1 and window.document.dataset.value(1) == mine
+    assert window.document.dataset.value(2)["messages"][1]["content"] == "Three. "
 
 
 def _has(window, record: int, code: str) -> bool:

@@ -65,7 +65,9 @@ def test_crash_then_restore_in_a_new_window(qtbot, sample_file: Path) -> None:
     start_work(second, str(asked), offer_restore=True)
     assert seen == ["Restore unsaved work?"]
     assert second.ui_state.recent_files()[0] == asked.resolve()  # one click away, and said
-    assert "“double-clicked.jsonl” is first in File ▸ Open Recent" in second.status_label.text()
+    assert (
+        "it. “double-clicked.jsonl” is first in File ▸ Open Recent." in second.status_label.text()
+    )
     qtbot.waitUntil(lambda: is_checked(second), timeout=30_000)
     assert second.document.dataset.to_bytes() == edited
     assert second.document.path == sample_file

@@ -166,8 +166,9 @@ def fix_each(
 ) -> tuple[dict[int, Any], int]:
     """Each problem's own fix applied to its example: the new values (None: the example is to be
     removed) and how many were left as they were, because the fix no longer applied, changed
-    nothing, or would bring an error the example does not have. An example with several such problems is mended
-    from its last message to its first, so removing one message does not move the others."""
+    nothing, or would bring an error the example does not have. An example with several such
+    problems is mended from its last message to its first, so removing one message does not
+    move the others."""
     changes: dict[int, Any] = {}
     left = 0
     for record, problem in sorted(pairs, key=lambda rp: (rp[0], -(rp[1].message_index or 0))):

@@ -246,9 +246,10 @@ class ProblemsPane(QWidget):
     def _show_fix_all(self, problem: Problem) -> None:
         """“Fix All 8 Like This” when the same fix mends the same problem elsewhere too."""
         first = self.offered[0] if self.offered else None
-        found = self.model.counted(problem.code) if self.model is not None and first else []
-        self.alike = fixes.alike(first, problem, found) if first is not None else []
-        many = len(self.alike) > 1 and first is not None
+        self.alike = []
+        if first is not None and self.model is not None:
+            self.alike = fixes.alike(first, problem, self.model.counted(problem.code))
+        many = len(self.alike) > 1
         if many and first is not None:
             count = len(self.alike)
             self.fix_all_button.setText(f"Fix All {count:,} Like This")
