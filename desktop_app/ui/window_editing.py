@@ -197,13 +197,27 @@ class EditActions(QObject):
 
     @Slot()
     def find_replace(self) -> None:
+        self._find_replace()
+
+    def replace_placeholder(self, placeholder: str) -> None:
+        """Find and Replace on a placeholder the checks found (it is usually in every example)."""
+        done = self._find_replace(placeholder)
+        if done:
+            times = "once" if done == 1 else f"{done:,} times"
+            self.parts.say(f"Replaced “{placeholder}” {times}. Undo puts it back.")
+
+    def _find_replace(self, find: str = "") -> int:
         from desktop_app.ui.dialogs import find_replace
 
         document = self.shown.document
         if document is None or document.loading:
-            return
-        find_replace.run_find_replace(
-            self.parts.window, document.dataset, document.undo_stack, self.selection.selected()
+            return 0
+        return find_replace.run_find_replace(
+            self.parts.window,
+            document.dataset,
+            document.undo_stack,
+            self.selection.selected(),
+            find,
         )
 
     # ---- undo brings examples back into view -------------------------------------------------
@@ -284,7 +298,7 @@ class EditActions(QObject):
 
     @Slot(int, object, object)
     def apply_quick_fix(self, record: int, problem: object, fix: object = None) -> None:
-        from desktop_app.core.checks import fixes
+        from desktop_app.core.checks import fixes, placeholders
 
         document = self.shown.document
         if document is None or not isinstance(problem, Problem) or problem.fix is None:
@@ -296,6 +310,9 @@ class EditActions(QObject):
         if fixes.removes_example(chosen.code):
             self._push(RemoveRecordsCommand(document.dataset, [record], label))
             self.parts.say(f"{label}: done. Undo brings it back.")
+            return
+        if chosen.code == placeholders.FIX_REPLACE_PLACEHOLDER:
+            self.replace_placeholder(chosen.args[0])
             return
         text = None
         if fixes.needs_writing(chosen.code):

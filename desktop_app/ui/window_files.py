@@ -77,6 +77,7 @@ class FileActions(QObject):
             document, name=f"Untitled ({template.title.lower()})", only_while_empty=True
         )
         document.start_checking()
+        self.parts.say(template_note(template))
         self.parts.examples_pane.move_current(1)
 
     def open_sample(self) -> None:
@@ -336,3 +337,15 @@ def _file_stem(name: str) -> str:
     if stem.lower().startswith("untitled"):
         return "dataset"
     return "".join(c for c in stem if c not in '\\/:*?"<>|').strip() or "dataset"
+
+
+def template_note(template: Template) -> str:
+    """What the status bar says when a dataset starts from a template."""
+    from desktop_app.core.checks import placeholders  # the checks load after the first paint
+
+    if not template.data().strip():
+        return "A new, empty dataset. Click Add Example to write the first one."
+    note = f"A new dataset from the “{template.title}” template."
+    if placeholders.find(template.data().decode("utf-8")):
+        note += " Replace the words in [brackets]: F8 finds them."
+    return note

@@ -34,11 +34,21 @@ def lines_of(examples: int, start: int = 0) -> str:
     )
 
 
-def test_clean_file_exits_0(ftstudio: Run, realworld_dir: Path) -> None:
-    ran = ftstudio("validate", realworld_dir / DPO, "--no-voice")  # voice: test_voice_cli.py
+def test_clean_file_exits_0(ftstudio: Run, tmp_path: Path) -> None:
+    path = tmp_path / "clean.jsonl"
+    path.write_text(lines_of(60), encoding="utf-8")
+    ran = ftstudio("validate", path, "--no-voice")  # voice: test_voice_cli.py
     assert ran.code == 0, ran.out
     assert "Ready to train. No problems found." in ran.out
+    assert ran.err == ""
+
+
+def test_warnings_alone_exit_0(ftstudio: Run, realworld_dir: Path) -> None:
+    ran = ftstudio("validate", realworld_dir / DPO, "--no-voice")
+    assert ran.code == 0, ran.out
+    assert "Ready to train. 2 warnings and 0 notes worth a look." in ran.out
     assert "284 examples (0 chat, 284 preference pairs)" in ran.out
+    assert "line 218: " in ran.out and "“[insert date and time]”" in ran.out  # left by a writer
     assert ran.err == ""
 
 

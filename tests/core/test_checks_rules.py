@@ -403,6 +403,15 @@ CASES = [
         GOOD,
         says=("API key",),
     ),
+    Case(
+        "placeholder_text",
+        chat(U(), A("It arrives on Monday. Best, [Your Name]")),
+        chat(U(), A("It arrives on Monday. Best, Mia")),
+        message_index=1,
+        field="content",
+        fix="replace_placeholder",
+        says=("“[Your Name]”",),
+    ),
     # ---- preference pairs (DPO) --------------------------------------------------------------------
     Case("preference_input_invalid", pair(input={"msgs": []}), pair(), field="input"),
     Case("preference_input_ending", pair(input={"messages": [U(), A()]}), pair(), message_index=1),

@@ -7,7 +7,7 @@ import json
 from test_checks_rules import GOOD, A, U, chat, problems_of
 
 from desktop_app.core.checks import check_value
-from desktop_app.core.checks.base import OPEN_GATE, TextGate
+from desktop_app.core.checks.base import CLOSED_GATE, OPEN_GATE, TextGate
 
 
 def codes(item: object) -> list[str]:
@@ -74,14 +74,17 @@ def test_tools_and_parallel_tool_calls_are_allowed_top_level_keys() -> None:
 
 
 def test_text_gate_skips_scans_only_when_nothing_can_match() -> None:
-    assert TextGate.of_raw(json.dumps(GOOD).encode()) == TextGate(False, False, False, False)
+    assert TextGate.of_raw(json.dumps(GOOD).encode()) is CLOSED_GATE
+    assert TextGate.of_raw(json.dumps(GOOD).encode()).shut
     assert TextGate.of_raw(b'{"a": "x@y.z"}').email
     assert TextGate.of_raw(b'{"a": "call 0123 456 789"}').numbers
     assert not TextGate.of_raw(b'{"a": "Company 232 in 1999"}').numbers
     assert TextGate.of_raw(b'{"a": "<|endoftext|>"}').special
     assert TextGate.of_raw(b'{"a": "AKIA..."}').secrets
     assert TextGate.of_raw(b'{"a": "\\u0040"}') == OPEN_GATE  # an escaped @ opens every scan
-    assert TextGate.of_raw(b'{"a": "caf\\u00e9"}') == TextGate(False, False, False, False)
+    assert TextGate.of_raw(b'{"a": "caf\\u00e9"}') is CLOSED_GATE
+    assert TextGate.of_raw(b'{"a": "Hi [Customer Name]"}').placeholders
+    assert not TextGate.of_raw(b'{"a": "[1, 2]", "b": [{"c": "[x]"}]}').placeholders
 
 
 def test_escaped_characters_do_not_hide_personal_data() -> None:

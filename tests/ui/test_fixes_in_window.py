@@ -218,3 +218,62 @@ def test_fix_all_changes_nothing_when_the_examples_changed_meanwhile(
 
 def _has(window, record: int, code: str) -> bool:
     return any(p.code == code for p in window.document.analysis.record_problems(record))
+
+
+def test_a_templates_placeholder_is_replaced_in_every_example_at_once(qtbot, window) -> None:
+    from window_helpers import is_checked
+
+    from desktop_app.core.dataset.templates import find_template
+
+    window.files.open_template(find_template("support_replies"))
+    assert window.status_label.text() == (
+        "A new dataset from the “Support replies” template. "
+        "Replace the words in [brackets]: F8 finds them."
+    )
+    qtbot.waitUntil(lambda: is_checked(window), timeout=10_000)
+    _select(window, 0, "placeholder_text")
+    assert window.problems_pane.fix_button.accessibleName() == "Replace it everywhere…"
+    seen: dict[str, object] = {}
+
+    def replace(dialog) -> None:
+        seen.update(
+            find=dialog.find_edit.text(),
+            case=dialog.match_case.isChecked(),
+            typing_in=dialog.focusWidget() is dialog.replace,
+            preview=dialog.preview.text(),
+        )
+        dialog.replace.setText("Larkspur")
+        dialog.replace_button.click()
+
+    answer_next_dialog(replace)
+    window.problems_pane.fix_button.click()
+    assert seen == {
+        "find": "[your company]",
+        "case": True,
+        "typing_in": True,
+        "preview": "2 replacements in 2 examples.",
+    }
+    systems = [window.document.dataset.value(r)["messages"][0]["content"] for r in (0, 1)]
+    assert all(s.startswith("You answer customer support messages for Larkspur.") for s in systems)
+    assert window.status_label.text() == "Replaced “[your company]” 2 times. Undo puts it back."
+    qtbot.waitUntil(
+        lambda: (
+            not any(p.code == "placeholder_text" for _, p in window.document.analysis.problems())
+        ),
+        timeout=10_000,
+    )
+    window.document.undo_stack.undo()  # one step brings both back
+    assert "[your company]" in window.document.dataset.value(1)["messages"][0]["content"]
+
+
+def test_a_new_template_says_what_it_is(qtbot, window) -> None:
+    from desktop_app.core.dataset.templates import find_template
+
+    window.files.open_sample()
+    assert "sample dataset" in window.status_label.text()
+    window.files.open_template(find_template("empty"))
+    assert window.status_label.text() == (
+        "A new, empty dataset. Click Add Example to write the first one."
+    )  # not the sample's note, left from before
+    window.files.open_template(find_template("code_review"))
+    assert window.status_label.text() == "A new dataset from the “Code review” template."

@@ -25,3 +25,18 @@ def test_underlines_drawn_later_are_not_typing(qtbot) -> None:
     box.moveCursor(QTextCursor.MoveOperation.End)
     box.insertPlainText("!")
     assert typed == ["A reply with a mispelled word!"]
+
+
+def test_an_empty_narrow_box_is_tall_enough_for_its_whole_placeholder(qtbot) -> None:
+    box = GrowingTextEdit()
+    qtbot.addWidget(box)
+    box.setPlaceholderText("The reply the model should learn to give…")
+    box.resize(120, box.height())
+    box.show()
+    line = box.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: box.height() >= 2 * line)  # wrapped: two lines or more
+    empty_height = box.height()
+    box.insertPlainText("Yes.")
+    qtbot.waitUntil(lambda: box.height() < empty_height)  # its text is one line
+    box.clear()
+    qtbot.waitUntil(lambda: box.height() == empty_height)

@@ -322,7 +322,7 @@ def _text_problems(
     """The problems check_line would report for a structurally clean plain example: only the
     text scans (special tokens, personal data) can fire, and most lines need none of them."""
     gate = TextGate.of_raw(raw) if kept is None else TextGate.of_kept(kept, raw)
-    if not (gate.special or gate.email or gate.numbers or gate.secrets):
+    if gate.shut:
         return ()
     out = Findings(line, gate)
     for index, message in enumerate(messages):

@@ -64,6 +64,7 @@ class TextGate:
     email: bool = True  # "@"
     numbers: bool = True  # 8 digits or more in the line
     secrets: bool = True  # one of the marks API keys contain
+    placeholders: bool = True  # “[your …”, “[Customer …” (see checks.placeholders)
 
     @classmethod
     def of_raw(cls, raw: bytes) -> TextGate:
@@ -78,13 +79,34 @@ class TextGate:
         email = b"@" in kept
         numbers = len(kept) - len(kept.translate(None, _DIGITS)) >= 8
         secrets = _has_secret_mark(kept) or (b"_" in raw and _has_underscore_mark(raw))
-        if not (special or email or numbers or secrets):
+        placeholders = _PLACEHOLDER_MARK(raw) is not None
+        if not (special or email or numbers or secrets or placeholders):
             return CLOSED_GATE  # the usual case: no new object
-        return cls(special, email, numbers, secrets)
+        return cls(special, email, numbers, secrets, placeholders)
+
+    @property
+    def shut(self) -> bool:
+        """True when no text scan can find anything in the line."""
+        return self is CLOSED_GATE or not (
+            self.special or self.email or self.numbers or self.secrets or self.placeholders
+        )
 
 
 OPEN_GATE = TextGate()
-CLOSED_GATE = TextGate(False, False, False, False)
+CLOSED_GATE = TextGate(False, False, False, False, False)
+# What a placeholder starts with (checks.placeholders): an ask and a space (so a list in code,
+# “[add(x) for x in y]”, is not one), or a field name.
+PLACEHOLDER_ASKS = r"(?ai:your|insert|enter|add|put|fill in|replace with|write|describe) "
+PLACEHOLDER_FIELDS = (
+    "Company|Customer|Client|Recipient|First|Last|Full|Product|Order|Ticket|Date|Time|Phone|"
+    "E-?mail|Address|Link|URL|Name|Brand|Agent|Store|Website|Contact|Account|Location|"
+    "Signature|Title|Position"
+)
+# Its first look, over the raw line: the start of every placeholder, in ASCII, without the parts
+# that only narrow the find down, so where this finds nothing the full pattern finds nothing.
+_PLACEHOLDER_MARK = re.compile(
+    rf"\[(?:{PLACEHOLDER_ASKS}|(?:{PLACEHOLDER_FIELDS})\b)".encode()
+).search
 # One small pattern per mark: the regex engine finds a plain prefix faster than `in` does.
 _SPECIAL = re.compile(rb"<\|").search
 _SK, _AWS_GOOGLE, _XOX, _BEGIN, _LIVE, _HF, _GH, _PAT = (

@@ -4,8 +4,8 @@
 copy, or None for `remove_example` (the caller removes the line). A fix that no longer fits the
 example (the message is gone, the role was already changed ...) raises FixNotApplicable.
 
-Two fixes are the writer's own words (`needs_writing`): "Write the reply" and "Write the message"
-take the text the writer typed. `offered_fixes` lists what a problem offers, best first, keeping
+Three fixes are the writer's own words (`needs_writing`): "Write the reply" and "Write the message"
+take the text the writer typed, and a placeholder is replaced by the words the writer gives. `offered_fixes` lists what a problem offers, best first, keeping
 only fixes that bring no new error (a fix never trades one error for another).
 """
 
@@ -36,6 +36,7 @@ from desktop_app.core.checks.base import (
     FIX_WRITE_REPLY,
 )
 from desktop_app.core.checks.names import clean_name
+from desktop_app.core.checks.placeholders import FIX_REPLACE_PLACEHOLDER
 from desktop_app.core.checks.roles import suggest_role
 from desktop_app.core.checks.structure import FIX_CONVERT_PROMPT_COMPLETION, FIX_RENAME_TO_MESSAGES
 from desktop_app.core.checks.voice.rules import FIX_REPLACE_PHRASE
@@ -56,8 +57,9 @@ def removes_example(code: str) -> bool:
 
 def needs_writing(code: str) -> bool:
     """True for fixes made of the writer's words: the window asks for the text (or puts the
-    cursor in the empty message) instead of changing the example by itself."""
-    return code in (FIX_WRITE_REPLY, FIX_WRITE_MESSAGE)
+    cursor in the empty message, or opens Find and Replace on a placeholder) instead of changing
+    the example by itself."""
+    return code in (FIX_WRITE_REPLY, FIX_WRITE_MESSAGE, FIX_REPLACE_PLACEHOLDER)
 
 
 def apply_problem_fix(
@@ -69,6 +71,10 @@ def apply_problem_fix(
         raise FixNotApplicable(f"the problem {problem.code} offers no fix")
     if chosen.code == FIX_REPLACE_PHRASE:
         return replace_in_message(value, problem.message_index, problem.field, *chosen.args)
+    if chosen.code == FIX_REPLACE_PLACEHOLDER:
+        if not text or not text.strip():
+            raise FixNotApplicable("nothing was written")
+        return replace_in_message(value, problem.message_index, problem.field, chosen.args[0], text)
     return apply_fix(chosen.code, value, problem.message_index, problem.field, text)
 
 
@@ -403,4 +409,5 @@ FIX_CODES = frozenset(_FIXERS) | {
     FIX_WRITE_REPLY,
     FIX_WRITE_MESSAGE,
     FIX_REPLACE_PHRASE,
+    FIX_REPLACE_PLACEHOLDER,
 }

@@ -8,6 +8,7 @@ from desktop_app.core.checks import (
     content,
     images,
     names,
+    placeholders,
     roles,
     sensitive,
     special_tokens,
@@ -60,17 +61,20 @@ def check_messages(
 def scan_texts(
     message: dict[str, Any], index: int | None, out: Findings, label: str = "", prefix: str = ""
 ) -> None:
-    """Text-level rules (special tokens, personal data) over every text in a message."""
+    """Text-level rules (special tokens, personal data, placeholders) over every text in a
+    message."""
     gate = out.gate
+    if gate.shut:
+        return
     special = gate.special
     sensitive_data = gate.email or gate.numbers or gate.secrets
-    if not (special or sensitive_data):
-        return
     for text, field in iter_text(message.get("content")):
         if special:
             special_tokens.check_text(text, index, prefix + field, out, label)
         if sensitive_data:
             sensitive.check_text(text, index, prefix + field, out, label)
+        if gate.placeholders:
+            placeholders.check_text(text, index, prefix + field, out, label)
 
 
 def check_chat_example(value: dict[str, Any], out: Findings) -> None:

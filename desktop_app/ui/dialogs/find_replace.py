@@ -91,6 +91,14 @@ class FindReplaceDialog(QDialog):
         self.resize(520, self.sizeHint().height())  # as tall as its rows, wide enough to type
         self.update_preview()
 
+    def look_for(self, text: str) -> None:
+        """Look for `text` exactly as written, and wait for what replaces it."""
+        self.find_edit.setText(text)
+        self.match_case.setChecked(True)
+        self.regex.setChecked(False)
+        self.update_preview()
+        self.replace.setFocus()
+
     def pattern(self) -> TextPattern:
         return TextPattern(
             self.find_edit.text(),
@@ -146,9 +154,17 @@ class FindReplaceDialog(QDialog):
 
 
 def run_find_replace(
-    parent: QWidget | None, dataset: Dataset, undo_stack: QUndoStack, indexes: Sequence[int]
+    parent: QWidget | None,
+    dataset: Dataset,
+    undo_stack: QUndoStack,
+    indexes: Sequence[int],
+    find: str = "",
 ) -> int:
-    """Show the dialog; returns how many replacements were made (0 when closed)."""
+    """Show the dialog; returns how many replacements were made (0 when closed). With `find`
+    (a placeholder to replace), it is looked for as written, and the cursor waits in
+    "Replace with"."""
     dialog = FindReplaceDialog(dataset, undo_stack, indexes, parent)
+    if find:
+        dialog.look_for(find)
     dialog.exec()
     return dialog.replaced

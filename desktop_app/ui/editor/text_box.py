@@ -85,6 +85,8 @@ class GrowingTextEdit(QTextEdit):
 
     def _on_text_changed(self) -> None:
         # textChanged also fires when only formats change (spell-check underlines being drawn).
+        if self.placeholderText():  # its height goes as the first character comes (and back)
+            self._fit()
         text = self.toPlainText()
         if self._quiet or text == self._shown:
             return
@@ -95,9 +97,24 @@ class GrowingTextEdit(QTextEdit):
         line = self.fontMetrics().lineSpacing()
         margin = int(self.document().documentMargin() * 2)
         height = max(int(self.document().size().height()), line * self._min_lines + margin)
+        height = max(height, self._placeholder_height(margin))
         height += self.frameWidth() * 2 + 2
         if height != self.height() or self.minimumHeight() != height:
             self.setFixedHeight(height)
+
+    def _placeholder_height(self, margin: int) -> int:
+        """The wrapped placeholder's height while the box is empty (else it is cut off after
+        its first line in a narrow bubble)."""
+        hint = self.placeholderText()
+        if not hint or not self.document().isEmpty():
+            return 0
+        width = max(1, self.viewport().width() - margin)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        return self.fontMetrics().boundingRect(0, 0, width, 10_000, flags, hint).height() + margin
+
+    def setPlaceholderText(self, text: str) -> None:
+        super().setPlaceholderText(text)
+        self._fit()
 
     def sizeHint(self) -> QSize:
         return QSize(200, self.height())
