@@ -379,6 +379,7 @@ def show_shortcuts(parent: QWidget) -> None:
         ("Next / previous example", "Ctrl+Down / Ctrl+Up"),
         ("Next / previous problem", "F8 / Shift+F8"),
         ("Next / previous message (in the editor)", "Alt+Down / Alt+Up"),
+        ("From a message's text to the next one's / to its role", "Tab / Shift+Tab"),
         ("Mark as draft / needs work / approved", "Alt+1 / Alt+2 / Alt+3"),
         ("Add a tag / remove a tag", "Ctrl+T / Ctrl+Shift+T"),
         ("Review note", "Ctrl+Shift+M"),

@@ -422,6 +422,29 @@ def test_focus_message_and_a_long_conversation(qtbot, dataset, stack):
     assert widget.current_bubble() is widget.bubbles()[150]
 
 
+def test_tab_goes_from_text_to_text_and_typing_never_picks_a_role(qtbot, editor, dataset):
+    editor.show_record(CHAT_LINE)
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: editor.isActiveWindow())
+    system, user, reply = editor.bubbles()
+    system.editors[0].setFocus()
+    qtbot.waitUntil(lambda: system.editors[0].hasFocus())
+    qtbot.keyClick(system.editors[0], Qt.Key.Key_Tab)
+    assert user.editors[0].hasFocus()
+    qtbot.keyClick(user.editors[0], Qt.Key.Key_Tab)
+    assert reply.editors[0].hasFocus()  # not the reply's role box
+    type_into(qtbot, reply.editors[0], " Sure")
+    bubbles = editor.bubbles()
+    assert [b.role for b in bubbles] == ["system", "user", "assistant"]
+    assert bubbles[2].editors[0].toPlainText().endswith("ready. Sure")
+    qtbot.waitUntil(lambda: bubbles[2].role_combo.isVisible())  # (the edit showed it anew)
+    qtbot.keyClick(bubbles[2].editors[0], Qt.Key.Key_Backtab)  # its role is one step back
+    assert bubbles[2].isAncestorOf(QApplication.focusWidget())
+    assert not bubbles[2].editors[0].hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # the last text: on as before
+    assert QApplication.focusWidget() is not None
+
+
 @pytest.mark.parametrize("where", ["bubble", "raw", "function name"])
 def test_ctrl_z_reaches_the_windows_undo_action(qtbot, dataset, stack, counter, where):
     from PySide6.QtGui import QAction, QKeySequence

@@ -206,6 +206,28 @@ class ConversationView(QScrollArea):
         elif self._action is not None:
             self.change_requested.emit(self._action)
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab from a message's text goes on to the next message's text, as in a form. (It went
+        to the next message's role, where the reply being typed picked roles by their letters.)
+        The role and the other controls stay one Shift+Tab back from their text."""
+        if next and self._tab_to_next_text():
+            return True
+        return super().focusNextPrevChild(next)
+
+    def _tab_to_next_text(self) -> bool:
+        focus = self.window().focusWidget()
+        bubbles = self.bubbles
+        here = next((i for i, b in enumerate(bubbles) if b.editors and b.editors[-1] is focus), -1)
+        if here < 0:
+            return False
+        self.ensure_built()
+        for bubble in self.bubbles[here + 1 :]:
+            if bubble.editors:
+                bubble.editors[0].setFocus(Qt.FocusReason.TabFocusReason)
+                self.ensureWidgetVisible(bubble, 0, 40)
+                return True
+        return False
+
     def ensure_built(self) -> None:
         """Build every bubble now (a long conversation is otherwise built in chunks)."""
         if self.chat.isVisibleTo(self):
