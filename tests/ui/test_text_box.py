@@ -36,7 +36,21 @@ def test_an_empty_narrow_box_is_tall_enough_for_its_whole_placeholder(qtbot) -> 
     line = box.fontMetrics().lineSpacing()
     qtbot.waitUntil(lambda: box.height() >= 2 * line)  # wrapped: two lines or more
     empty_height = box.height()
+    assert _inked(box, line, 1) > 0  # its second line is drawn too (Qt's stops at the first)
     box.insertPlainText("Yes.")
     qtbot.waitUntil(lambda: box.height() < empty_height)  # its text is one line
     box.clear()
     qtbot.waitUntil(lambda: box.height() == empty_height)
+
+
+def _inked(box: GrowingTextEdit, line: int, which: int) -> int:
+    """How many pixels of the box's line `which` (0 is the first) differ from its background."""
+    image = box.grab().toImage()
+    background = image.pixelColor(1, 1)
+    top = int(box.document().documentMargin()) + which * line
+    return sum(
+        1
+        for y in range(top, min(top + line, image.height()))
+        for x in range(image.width())
+        if image.pixelColor(x, y) != background
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QKeyEvent,
     QKeySequence,
+    QPainter,
+    QPaintEvent,
     QResizeEvent,
     QTextOption,
     QWheelEvent,
@@ -50,6 +52,7 @@ class GrowingTextEdit(QTextEdit):
     def __init__(self, parent: QWidget | None = None, *, min_lines: int = 1) -> None:
         super().__init__(parent)
         self._quiet = False
+        self._hint = ""  # see placeholderText
         self._shown = ""  # the text last shown or typed: format-only changes are not typing
         self._min_lines = min_lines
         self.setAcceptRichText(False)
@@ -85,7 +88,7 @@ class GrowingTextEdit(QTextEdit):
 
     def _on_text_changed(self) -> None:
         # textChanged also fires when only formats change (spell-check underlines being drawn).
-        if self.placeholderText():  # its height goes as the first character comes (and back)
+        if self._hint:  # its height goes as the first character comes (and back)
             self._fit()
         text = self.toPlainText()
         if self._quiet or text == self._shown:
@@ -102,19 +105,39 @@ class GrowingTextEdit(QTextEdit):
         if height != self.height() or self.minimumHeight() != height:
             self.setFixedHeight(height)
 
+    # The hint an empty box shows. Qt draws a placeholder on one line, cut off at the edge of a
+    # narrow bubble ("The reply the model should"); this one wraps, and the box grows to it.
+    def placeholderText(self) -> str:
+        return self._hint
+
+    def setPlaceholderText(self, text: str) -> None:
+        self._hint = text
+        self.setAccessibleDescription(text)
+        self._fit()
+        self.viewport().update()
+
+    def _hint_rect(self) -> QRect:
+        margin = int(self.document().documentMargin())
+        return self.viewport().rect().adjusted(margin, margin, -margin, -margin)
+
     def _placeholder_height(self, margin: int) -> int:
-        """The wrapped placeholder's height while the box is empty (else it is cut off after
-        its first line in a narrow bubble)."""
-        hint = self.placeholderText()
-        if not hint or not self.document().isEmpty():
+        if not self._hint or not self.document().isEmpty():
             return 0
         width = max(1, self.viewport().width() - margin)
         flags = int(Qt.TextFlag.TextWordWrap)
-        return self.fontMetrics().boundingRect(0, 0, width, 10_000, flags, hint).height() + margin
+        return (
+            self.fontMetrics().boundingRect(0, 0, width, 10_000, flags, self._hint).height()
+            + margin
+        )
 
-    def setPlaceholderText(self, text: str) -> None:
-        super().setPlaceholderText(text)
-        self._fit()
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._hint and self.document().isEmpty():
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            flags = int(Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
+            painter.drawText(self._hint_rect(), flags, self._hint)
+            painter.end()
 
     def sizeHint(self) -> QSize:
         return QSize(200, self.height())
