@@ -76,6 +76,43 @@ def test_import_csv_with_a_column_mapping(qtbot, tmp_path, dataset, stack):
     assert dataset.to_bytes() == ORIGINAL
 
 
+def test_imported_rows_get_the_system_prompt_most_examples_have(qtbot, tmp_path, stack):
+    usual = "You answer for Larkspur.\nBe brief."  # kept exactly, line break and all
+    chats = [
+        {"messages": [*([{"role": "system", "content": usual}] if i < 3 else []), U, A]}
+        for i in range(5)
+    ]
+    dataset = Dataset.from_values(chats)
+    path = tmp_path / "sheet.csv"
+    path.write_text("Question,Answer\nWhere is my invoice?,In Billing.\n", encoding="utf-8")
+    dialog = _dialog(qtbot, ImportDialog(dataset, stack))
+    assert dialog.system.text() == usual
+    assert "3 of your 5 examples start with" in _labels(dialog)
+    dialog.set_source("table", path)
+    dialog.update_preview()
+    dialog.import_button.click()
+    assert dataset.value(5)["messages"][0] == {"role": "system", "content": usual}
+    stack.undo()
+    fewer = Dataset.from_values(chats[2:])  # one of three: not what most examples say
+    assert _dialog(qtbot, ImportDialog(fewer, stack)).system.text() == ""
+    cleared = _dialog(qtbot, ImportDialog(dataset, stack))
+    cleared.system.clear()  # the writer's choice: no system prompt
+    cleared.set_source("table", path)
+    cleared.update_preview()
+    cleared.import_button.click()
+    assert dataset.value(5)["messages"][0]["role"] == "user"
+
+
+U = {"role": "user", "content": "Hi"}
+A = {"role": "assistant", "content": "Hello"}
+
+
+def _labels(dialog) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return " ".join(label.text() for label in dialog.findChildren(QLabel))
+
+
 def test_enter_in_the_file_field_shows_the_preview_and_does_not_import(
     qtbot, tmp_path, dataset, stack
 ):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,18 +334,36 @@ def _text_prompts(text: str) -> PromptSet:
 def dataset_system_prompts(dataset: Dataset, limit: int = 2000) -> list[tuple[str, int]]:
     """The system prompts of the first `limit` examples with how often each occurs, most used
     first (for “use the dataset's system prompt” in the playground)."""
-    from collections import Counter
+    return _system_prompts(dataset, limit)[0].most_common()
 
+
+def usual_system_prompt(dataset: Dataset, limit: int = 2000) -> tuple[str, int, int] | None:
+    """The system prompt at least half of the first `limit` examples start with: the prompt,
+    how many start with it, how many examples were looked at (for imported examples)."""
+    found, examples = _system_prompts(dataset, limit)
+    if not found:
+        return None
+    prompt, count = found.most_common(1)[0]
+    return (prompt, count, examples) if count * 2 >= examples else None
+
+
+def _system_prompts(dataset: Dataset, limit: int) -> tuple[Counter[str], int]:
+    """How often each system prompt starts one of the first `limit` examples, and how many
+    examples (chats and preference pairs) there were among them."""
     found: Counter[str] = Counter()
+    examples = 0
     for index in range(min(limit, len(dataset))):
         value = dataset.value(index)
         messages = value.get("messages") if isinstance(value, dict) else None
         if not isinstance(messages, list):
             source = value.get("input") if isinstance(value, dict) else None
             messages = source.get("messages") if isinstance(source, dict) else None
-        first = messages[0] if isinstance(messages, list) and messages else None
+        if not isinstance(messages, list):
+            continue
+        examples += 1
+        first = messages[0] if messages else None
         if isinstance(first, dict) and first.get("role") in ("system", "developer"):
             text = _text(first.get("content"))
             if text.strip():
                 found[text] += 1
-    return found.most_common()
+    return found, examples

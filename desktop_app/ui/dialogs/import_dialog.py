@@ -40,6 +40,7 @@ from desktop_app.core.convert import Conversion, Table
 from desktop_app.core.dataset import edits
 from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.errors import UserFacingError
+from desktop_app.core.trying.prompts import usual_system_prompt
 from desktop_app.qt.commands import InsertRecordsCommand
 from desktop_app.qt.tasks import TaskRunner
 from desktop_app.ui.dialogs.import_shapes import ShapePage
@@ -129,8 +130,14 @@ class ImportDialog(QDialog):
         self.system = QLineEdit()
         self.system.setAccessibleName("System prompt for imported examples")
         self.system.setPlaceholderText("Optional: a system prompt for every imported example")
+        system_field = QVBoxLayout()
+        system_field.setSpacing(2)
+        system_field.addWidget(self.system)
+        system_label = QLabel("&System prompt:")
+        system_label.setBuddy(self.system)  # (a row of a layout gets no buddy by itself)
+        form.addRow(system_label, system_field)
+        self._usual = self._offer_usual_prompt(system_field)
         self.system.textChanged.connect(self._schedule)
-        form.addRow("&System prompt:", self.system)
         layout.addLayout(form)
 
         self.pages = _CurrentPageStack()
@@ -275,12 +282,31 @@ class ImportDialog(QDialog):
                 combo.setCurrentIndex(1)
             combo.blockSignals(False)
 
+    def _offer_usual_prompt(self, field: QVBoxLayout) -> str | None:
+        """Imported examples start with the system prompt most of the dataset's examples have
+        (the writer clears it to import without one)."""
+        usual = usual_system_prompt(self.dataset)
+        if usual is None:
+            return None
+        prompt, count, examples = usual
+        self.system.setText(prompt)
+        self.system.setCursorPosition(0)
+        which = (
+            "all your examples" if count == examples else f"{count:,} of your {examples:,} examples"
+        )
+        note = QLabel(f"The system prompt {which} start with. Clear it to import without one.")
+        note.setWordWrap(True)
+        note.setEnabled(False)  # a quiet note under the field
+        field.addWidget(note)
+        return prompt
+
     # ---- converting ---------------------------------------------------------------------------
     def _schedule(self) -> None:
         self._timer.start()
 
     def convert(self) -> Conversion | None:
-        system = self.system.text().strip() or None
+        typed = self.system.text()  # the usual prompt exactly as the examples have it
+        system = typed if typed == self._usual else (typed.strip() or None)
         kind, path_text = self.kind, self.path.text().strip()
         if kind == "paste":
             text = self.pasted.toPlainText()
