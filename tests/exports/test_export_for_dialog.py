@@ -29,6 +29,7 @@ def test_export_runs_on_a_worker_and_shows_what_was_changed(
     dataset = Dataset.open(chat_file)
     dialog = run_export_for(None, dataset, tasks)
     qtbot.addWidget(dialog)
+    assert dialog.isVisible() and not dialog.open_readme.isVisible()  # nothing exported yet
     _pick(dialog, "axolotl")
     assert dialog.folder.text() == str(chat_file.parent / "library-chats-axolotl")
     assert dialog.base_model.placeholderText() == "Qwen/Qwen2.5-0.5B-Instruct"
@@ -56,7 +57,15 @@ def test_the_choices_follow_the_trainer_and_an_earlier_export_can_be_replaced(
     dialog = ExportForDialog(Dataset.open(chat_file), pools=pools)
     qtbot.addWidget(dialog)
     _pick(dialog, "mlx-lm")
-    assert "MLX-LM needs some" in dialog.no_validation.text()
+    assert not dialog.no_validation.isEnabled() and dialog.split_validation.isChecked()
+    assert "MLX-LM will not train without" in dialog.no_validation.text()
+    _pick(dialog, "trl")  # set aside for MLX-LM by the app: back to none for a trainer without need
+    assert dialog.no_validation.isEnabled() and dialog.no_validation.isChecked()
+    dialog.split_validation.click()  # the writer's own choice stays
+    _pick(dialog, "mlx-lm")
+    _pick(dialog, "trl")
+    assert dialog.split_validation.isChecked()
+    _pick(dialog, "mlx-lm")
     assert dialog.base_model.placeholderText().startswith("mlx-community/")
     out = tmp_path / "mac"
     dialog.folder.clear()
@@ -113,4 +122,22 @@ def test_vertex_export_from_the_dialog_writes_gemini_rows(
     assert done.args[0].train_examples == len(rows["train"])
     assert "gemini-2.5-flash-lite" in (out / "tuning-job.json").read_text(encoding="utf-8")
     assert "tool calls or tool results (lines 10 and 15)" in dialog.notes.toPlainText()
+    dialog.close()
+
+
+def test_a_tiny_dataset_still_exports_for_a_trainer_that_needs_validation(
+    qtbot, tmp_path: Path, tasks: TaskRunner
+) -> None:
+    chats = [
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+    ] * 2
+    dialog = ExportForDialog(Dataset.from_values(chats), pools=tasks)
+    qtbot.addWidget(dialog)
+    _pick(dialog, "mlx-lm")
+    assert dialog.split_validation.isChecked()  # set aside for it, as it needs
+    dialog.folder.setText(str(tmp_path / "mac"))
+    with qtbot.waitSignal(dialog.exported, timeout=20_000) as done:
+        dialog.export_button.click()
+    assert done.args[0].validation_examples == 2  # too few to set aside: copies, and it says so
+    assert "copies of the training examples" in dialog.notes.toPlainText()
     dialog.close()

@@ -170,6 +170,9 @@ class ExportForDialog(QDialog):
         for button in (self.no_validation, self.split_validation, self.file_validation):
             self.choice.addButton(button)
         self.no_validation.setChecked(True)
+        self._split_for_trainer = False
+        self.choice.buttonClicked.connect(self._validation_picked)
+        self.share.valueChanged.connect(self._validation_picked)
         column.addWidget(self.no_validation)
         split_row = nested(column)
         split_row.addWidget(self.split_validation)
@@ -190,8 +193,8 @@ class ExportForDialog(QDialog):
         self.open_folder = QPushButton("Open &folder")
         self.open_readme = QPushButton("Open &README")
         for button in (self.open_folder, self.open_readme):
-            button.setVisible(False)
             self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            button.setVisible(False)  # after adding: the box shows what it is given
         self.open_folder.clicked.connect(self._open_folder)
         self.open_readme.clicked.connect(self._open_readme)
         self.buttons.rejected.connect(self.reject)
@@ -206,13 +209,26 @@ class ExportForDialog(QDialog):
         chosen = TARGETS[self.target_name()]
         self.summary.setText(chosen.summary)
         self.base_model.setPlaceholderText(chosen.default_model)
+        # a trainer that will not run without validation examples gets some set aside
+        needed = chosen.needs_validation
+        self.no_validation.setEnabled(not needed)
         self.no_validation.setText(
-            "&None (MLX-LM needs some, so 10% are set aside)"
-            if chosen.needs_validation
+            f"&None ({chosen.label} will not train without validation examples)"
+            if needed
             else "&None"
         )
+        if needed and self.no_validation.isChecked():
+            self.split_validation.setChecked(True)
+            self._split_for_trainer = True  # the app's choice, undone for a trainer without need
+        elif not needed and self._split_for_trainer:
+            self.no_validation.setChecked(True)
+            self._split_for_trainer = False
         if not self._folder_edited:
             self.folder.setText(str(self._default_folder()))
+
+    @Slot()
+    def _validation_picked(self) -> None:
+        self._split_for_trainer = False  # the writer's choice from now on
 
     def _default_folder(self) -> Path:
         path = self.dataset.path
@@ -262,6 +278,8 @@ class ExportForDialog(QDialog):
                 return
             validation_file = Path(self.validation_path.text().strip())
         fraction = self.share.value() / 100 if self.split_validation.isChecked() else None
+        if self._split_for_trainer:  # as the trainer needs: too few examples still export
+            fraction = None
         snapshot = Dataset(list(self.dataset), path=self.dataset.path, bom=self.dataset.bom)
         signals = WorkerSignals()  # kept by its worker, which may outlive the dialog
         signals.succeeded.connect(self._exported)
