@@ -163,6 +163,29 @@ def shoot_editor(window: object, out: Path) -> None:
     print(f"saved editor screenshots to {out}")
 
 
+def shoot_export_for(window: object, out: Path) -> None:
+    """File ▸ Export For… after exporting the sample for LLaMA-Factory (light)."""
+    from desktop_app.ui.dialogs.export_for import run_export_for
+
+    window.set_theme("light")  # type: ignore[attr-defined]
+    dataset = window.document.dataset  # type: ignore[attr-defined]
+    dialog = run_export_for(window, dataset, window.files.pools)  # type: ignore[arg-type, attr-defined]
+    dialog.target.setCurrentIndex(dialog.target.findData("llama-factory"))
+    dialog.folder.setText(str(Path(tempfile.mkdtemp(prefix="shot-")) / "brand-voice-llama-factory"))
+    done: list[object] = []
+    dialog.exported.connect(done.append)
+    dialog.export_button.click()
+    for _ in range(200):
+        if done:
+            break
+        wait(100)
+    dialog.resize(760, dialog.sizeHint().height())
+    wait(300)
+    dialog.grab().save(str(out / "export-for.png"))
+    dialog.close()
+    print(f"saved the Export For… screenshot to {out}")
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -176,6 +199,7 @@ def main() -> int:
     for scheme in ("light", "dark"):
         shoot(window, out, scheme)
     window.document.undo_stack.setClean()
+    shoot_export_for(window, out)
     shoot_editor(window, out)
     window.close()
     QApplication.processEvents()
