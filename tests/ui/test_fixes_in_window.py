@@ -277,3 +277,27 @@ def test_a_new_template_says_what_it_is(qtbot, window) -> None:
     )  # not the sample's note, left from before
     window.files.open_template(find_template("code_review"))
     assert window.status_label.text() == "A new dataset from the “Code review” template."
+
+
+def test_a_problems_explanation_is_shown_whole_in_a_narrow_pane(qtbot, window, sample_file) -> None:
+    open_and_check(qtbot, window, sample_file)
+    window.resize(1024, 700)
+    window.splitter.setSizes([420, 380, 224])  # the Problems pane at 1024 pixels
+    _select(window, 9, "teaches_facts")  # a long message and a longer hint
+    pane = window.problems_pane
+    line = pane.fontMetrics().lineSpacing()
+
+    def whole() -> bool:
+        shown = pane.detail_area.viewport().height()
+        return pane.detail.height() <= shown and pane.detail_area.height() > 4 * line
+
+    qtbot.waitUntil(whole)  # more than the three lines it had, and no scrolling
+    long = pane.detail_area.height()
+    _select(window, 13, "email_address")  # a shorter one gives the list some room back
+    qtbot.waitUntil(lambda: whole() and pane.detail_area.height() < long)
+    last = window.problems_model.rowCount() - 1
+    pane.select_row(last)  # its explanation takes room from the list: the row stays in view
+    table = pane.table
+    qtbot.waitUntil(
+        lambda: table.visualRect(table.currentIndex()).bottom() < table.viewport().height()
+    )

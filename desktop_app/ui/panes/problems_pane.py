@@ -8,7 +8,7 @@ can be set aside ("This is intended"): it stays listed, last and in italics, and
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -63,17 +63,15 @@ class ProblemsPane(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAccessibleName("Selected problem explained")
-        # A long explanation scrolls in its own area (at most six lines high) rather than being
-        # cut off when the window is short (1024×700).
+        # The explanation's area is as tall as its text, from three lines to two fifths of the
+        # pane (see _fit_detail); a longer one scrolls there rather than being cut off.
         self.detail_area = QScrollArea(self)
         self.detail_area.setObjectName("problem-detail-area")
         self.detail_area.setWidgetResizable(True)
         self.detail_area.setFrameShape(QFrame.Shape.NoFrame)
         self.detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail_area.setWidget(self.detail)
-        lines = self.fontMetrics().lineSpacing()
-        self.detail_area.setMinimumHeight(lines * 3 + 4)
-        self.detail_area.setMaximumHeight(lines * 6 + 4)
+        self._fit_detail()
         self.fix_button = _ElidingToolButton(self)
         self.fix_button.setIcon(icon("fix"))
         self.fix_button.setText("Fix")
@@ -114,6 +112,24 @@ class ProblemsPane(QWidget):
             "Each problem names the example it is in: example 12 is the 12th in your file.",
             "example",
         )
+
+    def _fit_detail(self) -> None:
+        lines = self.fontMetrics().lineSpacing()
+        width = self.detail_area.viewport().width()
+        needed = self.detail.heightForWidth(width) if self.detail.text() and width > 0 else 0
+        most = max(lines * 3, self.height() * 2 // 5)
+        height = max(lines * 3, min(needed, most)) + 4
+        if height != self.detail_area.height():
+            self.detail_area.setFixedHeight(height)
+            # the list gets shorter: its chosen row stays in view once it is laid out again
+            QTimer.singleShot(0, self, self._keep_current_in_view)
+
+    def _keep_current_in_view(self) -> None:
+        self.table.scrollTo(self.table.currentIndex())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_detail()  # narrower: more lines
 
     def set_model(self, model: ProblemsModel | None) -> None:
         self.model = model
@@ -203,6 +219,7 @@ class ProblemsPane(QWidget):
         if aside:
             text += "<br><i>You marked this as intended: it is not counted.</i>"
         self.detail.setText(text)
+        self._fit_detail()
         self._show_fixes(record, problem)
         can_set_aside = problem.severity is not Severity.ERROR
         self.intended_button.setVisible(can_set_aside)
