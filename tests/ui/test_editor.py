@@ -301,6 +301,32 @@ def test_images_are_chips_not_base64(editor):
     assert editor.bubbles()[0].editors[0].toPlainText() == "What is in the chart?"
 
 
+def test_the_next_examples_picture_is_shown_not_the_last_ones(qtbot, stack, counter):
+    """Two examples of the same shape: the bubbles are kept, and their picture is shown anew."""
+    from desktop_app.ui.editor.message_bubble import Chip
+
+    def asked(number: int) -> dict:
+        picture = {"type": "image_url", "image_url": {"url": f"https://example.com/{number}.png"}}
+        question = [{"type": "text", "text": f"Chart {number}?"}, picture]
+        return {
+            "messages": [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": "Blue"},
+            ]
+        }
+
+    widget = ExampleEditor()
+    qtbot.addWidget(widget)
+    widget.set_context(Dataset.from_values([asked(0), asked(1)]), stack, lambda: counter)
+    widget.show_record(0)
+    first = widget.bubbles()[0]
+    widget.show_record(1)
+    assert widget.bubbles()[0] is first  # kept: only what it shows changed
+    (chip,) = first.findChildren(Chip)
+    assert chip.text() == "🖼 https://example.com/1.png" and "1.png" in chip.toolTip()
+    assert first.editors[0].toPlainText() == "Chart 1?"
+
+
 def test_broken_line_is_fixed_in_the_raw_tab(qtbot, editor, dataset, stack):
     editor.show_record(BROKEN_LINE)
     assert editor.tabs.currentIndex() == editor.RAW_TAB

@@ -60,17 +60,27 @@ class Chip(ElidingLabel):
     def __init__(self, text: str, tooltip: str, icon_name: str = "", parent: QWidget | None = None):
         super().__init__(parent, least=80, mode=Qt.TextElideMode.ElideMiddle)
         self.setObjectName("chip")
-        shown = text if len(text) <= 90 else text[:60] + "…" + text[-25:]
-        prefix = "🖼 " if icon_name == "image" else ""
-        self.setText(prefix + shown)
-        self.setToolTip(tooltip)
-        self.setAccessibleName(tooltip)
+        self._prefix = "🖼 " if icon_name == "image" else ""
+        self.set_content(text, tooltip)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setStyleSheet(
             "QLabel#chip { border: 1px solid palette(mid); border-radius: 9px; padding: 2px 8px;"
             " background: palette(base); }"
         )
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+
+    def set_content(self, text: str, tooltip: str) -> None:
+        shown = text if len(text) <= 90 else text[:60] + "…" + text[-25:]
+        self.setText(self._prefix + shown)
+        self.setToolTip(tooltip)
+        self.setAccessibleName(tooltip)
+
+
+def _image_chip_text(part: Any) -> tuple[str, str]:
+    """What an image part's chip says, and its tooltip."""
+    label = edits.image_label(part)
+    where = "embedded in the file" if label.startswith("Embedded") else f"at {label}"
+    return label, f"An image {where}. It is kept as it is."
 
 
 class MessageBubble(QFrame):
@@ -99,6 +109,7 @@ class MessageBubble(QFrame):
         self.counted: Any = _NOT_COUNTED  # the message data its token count was made from
         self.editors: list[GrowingTextEdit] = []
         self._part_editors: dict[int, GrowingTextEdit] = {}
+        self._image_chips: dict[int, Chip] = {}  # by part: shown anew for another example
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.setAccessibleName(f"Message {self.position + 1}: {role_label(self.role)}")
 
@@ -212,14 +223,9 @@ class MessageBubble(QFrame):
                     self._part_editors[index] = editor
                     layout.addWidget(editor)
                 elif kind == "image_url":
-                    label = edits.image_label(part)
-                    embedded = label.startswith("Embedded")
-                    where = "embedded in the file" if embedded else f"at {label}"
-                    layout.addWidget(
-                        Chip(label, f"An image {where}. It is kept as it is.", "image"),
-                        0,
-                        Qt.AlignmentFlag.AlignLeft,
-                    )
+                    chip = Chip(*_image_chip_text(part), "image")
+                    self._image_chips[index] = chip
+                    layout.addWidget(chip, 0, Qt.AlignmentFlag.AlignLeft)
                 else:
                     name = kind if isinstance(kind, str) else "unknown"
                     tip = f"A “{name}” part. It is kept as it is; edit it in the Raw JSON tab."
@@ -261,6 +267,9 @@ class MessageBubble(QFrame):
         for index, editor in self._part_editors.items():
             if isinstance(content, list) and index < len(content):
                 editor.set_text(str(content[index].get("text", "")))
+        for index, chip in self._image_chips.items():  # (the same shape, another picture)
+            if isinstance(content, list) and index < len(content):
+                chip.set_content(*_image_chip_text(content[index]))
         trained = edits.is_trained(message)
         if self.train is not None:
             self.train.setChecked(trained)
