@@ -232,6 +232,7 @@ def test_a_templates_placeholder_is_replaced_in_every_example_at_once(qtbot, win
     )
     qtbot.waitUntil(lambda: is_checked(window), timeout=10_000)
     _select(window, 0, "placeholder_text")
+    window.examples_pane.table.selectAll()  # everywhere, whatever is selected
     assert window.problems_pane.fix_button.accessibleName() == "Replace it everywhere…"
     seen: dict[str, object] = {}
 
@@ -241,6 +242,7 @@ def test_a_templates_placeholder_is_replaced_in_every_example_at_once(qtbot, win
             case=dialog.match_case.isChecked(),
             typing_in=dialog.focusWidget() is dialog.replace,
             preview=dialog.preview.text(),
+            everywhere=dialog.scope.everything.isChecked(),
         )
         dialog.replace.setText("Larkspur")
         dialog.replace_button.click()
@@ -252,6 +254,7 @@ def test_a_templates_placeholder_is_replaced_in_every_example_at_once(qtbot, win
         "case": True,
         "typing_in": True,
         "preview": "2 replacements in 2 examples.",
+        "everywhere": True,
     }
     systems = [window.document.dataset.value(r)["messages"][0]["content"] for r in (0, 1)]
     assert all(s.startswith("You answer customer support messages for Larkspur.") for s in systems)

@@ -5,8 +5,9 @@ copy, or None for `remove_example` (the caller removes the line). A fix that no 
 example (the message is gone, the role was already changed ...) raises FixNotApplicable.
 
 Three fixes are the writer's own words (`needs_writing`): "Write the reply" and "Write the message"
-take the text the writer typed, and a placeholder is replaced by the words the writer gives. `offered_fixes` lists what a problem offers, best first, keeping
-only fixes that bring no new error (a fix never trades one error for another).
+take the text the writer typed, and a placeholder is replaced by the words the writer gives.
+`offered_fixes` lists what a problem offers, best first, keeping only fixes that bring no new
+error (a fix never trades one error for another).
 """
 
 from __future__ import annotations

@@ -92,10 +92,12 @@ class FindReplaceDialog(QDialog):
         self.update_preview()
 
     def look_for(self, text: str) -> None:
-        """Look for `text` exactly as written, and wait for what replaces it."""
+        """Look for `text` exactly as written, in every example, and wait for what replaces
+        it."""
         self.find_edit.setText(text)
         self.match_case.setChecked(True)
         self.regex.setChecked(False)
+        self.scope.everything.setChecked(True)
         self.update_preview()
         self.replace.setFocus()
 

@@ -119,7 +119,7 @@ class ProblemsPane(QWidget):
         needed = self.detail.heightForWidth(width) if self.detail.text() and width > 0 else 0
         most = max(lines * 3, self.height() * 2 // 5)
         height = max(lines * 3, min(needed, most)) + 4
-        if height != self.detail_area.height():
+        if height != self.detail_area.maximumHeight():  # (a fixed height is its maximum too)
             self.detail_area.setFixedHeight(height)
             # the list gets shorter: its chosen row stays in view once it is laid out again
             QTimer.singleShot(0, self, self._keep_current_in_view)
@@ -207,6 +207,7 @@ class ProblemsPane(QWidget):
         found = self.model.problem(index.row()) if self.model and index.isValid() else None
         if found is None:
             self.detail.setText("")
+            self._fit_detail()
             self.fix_button.setVisible(False)
             self.fix_all_button.setVisible(False)
             self.intended_button.setVisible(False)
