@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 
 from desktop_app.ui.eliding_label import ElidingLabel
@@ -100,21 +101,25 @@ class WindowStatus(QObject):
         if analysis.enabled:
             text += " · " + counts.text().replace(", ", " · ")
         self.widgets.counts_label.setText(text)
-        self._update_tab_icons(counts.errors, counts.warnings, analysis.enabled)
+        self._update_tab_icons(counts.errors, counts.warnings, analysis.enabled and lines > 0)
 
     def _update_tab_icons(self, errors: int, warnings: int, checked: bool) -> None:
+        """A red, orange or green mark on the Problems and Overview tabs (none while nothing is
+        checked: an empty window is not "ready")."""
         from desktop_app.ui.icons import icon
 
         if errors:
-            name, tip = "severity-error", f"{errors:,} errors to fix"
+            mark, tip = icon("severity-error"), f"{errors:,} errors to fix"
         elif warnings:
-            name, tip = "severity-warning", f"{warnings:,} warnings to look at"
+            mark, tip = icon("severity-warning"), f"{warnings:,} warnings to look at"
+        elif checked:
+            mark, tip = icon("status-ok"), "No problems found"
         else:
-            name, tip = "status-ok", "No problems found" if checked else ""
+            mark, tip = QIcon(), "Nothing to check yet"
         for pane in (self.parts.problems_pane, self.parts.overview_pane):
             index = self.parts.side_tabs.indexOf(pane)
             if index >= 0:
-                self.parts.side_tabs.setTabIcon(index, icon(name))
+                self.parts.side_tabs.setTabIcon(index, mark)
                 self.parts.side_tabs.setTabToolTip(index, tip)
 
     @Slot(bool)

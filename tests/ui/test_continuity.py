@@ -137,3 +137,18 @@ def test_the_overview_tab_icon_follows_the_problems(qtbot, window, sample_file: 
     index = window.side_tabs.indexOf(window.overview_pane)
     assert "errors to fix" in window.side_tabs.tabToolTip(index)
     assert not window.side_tabs.tabIcon(index).isNull()
+
+
+def test_an_empty_window_is_not_called_ready(qtbot, window) -> None:
+    from desktop_app.core.dataset.templates import find_template
+
+    window.files.open_template(find_template("empty"))
+    window.status.update_counts()
+    tabs, problems = window.side_tabs, window.side_tabs.indexOf(window.problems_pane)
+    qtbot.waitUntil(lambda: "Nothing to check yet" in window.problems_pane.summary.text())
+    assert tabs.tabIcon(problems).isNull() and tabs.tabToolTip(problems) == "Nothing to check yet"
+    notice = window.editor.conversation.notice
+    assert notice.isVisibleTo(window) and "Click Add Example" in notice.text.text()
+    window.edits.add_example()  # one example: checked, and marked again
+    qtbot.waitUntil(lambda: not tabs.tabIcon(problems).isNull())
+    assert "Nothing to check yet" not in window.problems_pane.summary.text()

@@ -66,6 +66,9 @@ class Notice(QFrame):
         self.show()
 
 
+NONE_CHOSEN = "Select an example to see it here."
+
+
 class ConversationView(QScrollArea):
     change_requested = Signal(object)
     bubbles_added = Signal()
@@ -116,8 +119,14 @@ class ConversationView(QScrollArea):
             return self.preference.bubbles
         return []
 
-    def show_line(self, parsed: ParsedLine | None, first: int = FIRST_CHUNK) -> None:
-        """Show a parsed line (or nothing); keeps bubbles where only text changed.
+    def show_line(
+        self,
+        parsed: ParsedLine | None,
+        first: int = FIRST_CHUNK,
+        nothing: str = NONE_CHOSEN,
+    ) -> None:
+        """Show a parsed line (or `nothing`, said when there is none); keeps bubbles where only
+        text changed.
 
         `first`: how many bubbles to build at once (see MessageList.show_value)."""
         self._action, self._action_is_raw = None, False
@@ -128,7 +137,7 @@ class ConversationView(QScrollArea):
         self.chat.setVisible(kind is RecordKind.CHAT)
         self.preference.setVisible(kind is RecordKind.PREFERENCE)
         if parsed is None:
-            self.notice.show_notice("severity-info", "Select an example to see it here.")
+            self.notice.show_notice("severity-info", nothing)
         elif kind is RecordKind.CHAT:
             self.chat.show_value(value, first)
             self._show_tools(value)

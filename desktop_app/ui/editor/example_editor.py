@@ -23,7 +23,7 @@ from desktop_app.core.errors import UserFacingError
 from desktop_app.core.tokens.counts import TOKENS_PER_EXAMPLE, ExampleTokens
 from desktop_app.qt.commands import SetTextCommand, SetValueCommand
 from desktop_app.ui.editor.change import Change
-from desktop_app.ui.editor.conversation_view import ConversationView
+from desktop_app.ui.editor.conversation_view import NONE_CHOSEN, ConversationView
 from desktop_app.ui.editor.message_bubble import MessageBubble
 from desktop_app.ui.editor.message_list import FIRST_CHUNK, NEW_RECORD_CHUNK
 from desktop_app.ui.editor.raw_json_editor import RawJsonEditor
@@ -50,6 +50,9 @@ _KIND_LABELS = {
 
 def _no_counter() -> Counter | None:
     return None
+
+
+NO_EXAMPLES = "No examples yet. Click Add Example to write the first one, or open a file."
 
 
 class ExampleEditor(QWidget):
@@ -157,7 +160,8 @@ class ExampleEditor(QWidget):
         if dataset is None or index is None or not 0 <= index < len(dataset):
             self._index, self._parsed = None, None
             self._set_header("No example selected")
-            self.conversation.show_line(None)
+            empty = dataset is not None and len(dataset) == 0
+            self.conversation.show_line(None, nothing=NO_EXAMPLES if empty else NONE_CHOSEN)
             self.raw.show_record(None, None)
             self.tabs.setTabEnabled(self.CONVERSATION_TAB, True)
             return

@@ -158,7 +158,9 @@ class ProblemsPane(QWidget):
         analysis = self.model.analysis
         counts = self.model.counts()
         checking = " (checking…)" if analysis.checking else ""
-        if counts.errors == 0 and counts.warnings == 0 and not analysis.checking:
+        if not analysis.summaries:
+            self.summary.setText("Nothing to check yet.")
+        elif counts.errors == 0 and counts.warnings == 0 and not analysis.checking:
             aside = f" ({counts.set_aside:,} set aside)" if counts.set_aside else ""
             self.summary.setText(f"No problems found. ✓{aside}")
         else:
