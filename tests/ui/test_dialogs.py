@@ -90,6 +90,7 @@ def test_imported_rows_get_the_system_prompt_most_examples_have(qtbot, tmp_path,
     assert "3 of your 5 examples start with" in _labels(dialog)
     dialog.set_source("table", path)
     dialog.update_preview()
+    assert dialog.preview.item(0, 0).text() == usual
     dialog.import_button.click()
     assert dataset.value(5)["messages"][0] == {"role": "system", "content": usual}
     stack.undo()
@@ -105,6 +106,18 @@ def test_imported_rows_get_the_system_prompt_most_examples_have(qtbot, tmp_path,
 
 U = {"role": "user", "content": "Hi"}
 A = {"role": "assistant", "content": "Hello"}
+
+
+def test_a_long_text_is_cut_in_the_import_preview(qtbot, tmp_path, dataset, stack):
+    path = tmp_path / "sheet.csv"
+    long = "Be kind. " * 60
+    path.write_text(f"Question,Answer\nWhere?,{long}\n", encoding="utf-8")
+    dialog = _dialog(qtbot, ImportDialog(dataset, stack))
+    dialog.set_source("table", path)
+    dialog.update_preview()
+    cell = dialog.preview.item(0, 2)
+    assert cell.text().endswith("…") and len(cell.text()) < len(long)
+    assert cell.toolTip() == long.strip()  # all of it (the spreadsheet cell, trimmed)
 
 
 def _labels(dialog) -> str:

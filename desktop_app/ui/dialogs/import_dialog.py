@@ -86,6 +86,9 @@ def _is_json_object(line: str) -> bool:
         return False
 
 
+PREVIEW_CHARS = 200  # of each cell's text in the preview (the tooltip has it all)
+
+
 class ImportDialog(QDialog):
     def __init__(
         self,
@@ -347,7 +350,9 @@ class ImportDialog(QDialog):
         self.preview.setRowCount(min(PREVIEW_ROWS, len(values)))
         for row, value in enumerate(values[:PREVIEW_ROWS]):
             for column, text in enumerate(_preview_cells(value)):
-                item = QTableWidgetItem(text)
+                # a long text (a shared system prompt, say) is cut, so each row stays a few lines
+                shown = text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
+                item = QTableWidgetItem(shown)
                 item.setToolTip(text)
                 self.preview.setItem(row, column, item)
         self.preview.resizeRowsToContents()
