@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QSize
@@ -34,6 +35,23 @@ def _icon(name: str, dark: bool) -> QIcon:
     if not renderer.isValid():
         return QIcon()
     result = QIcon()
+    _add_pixmaps(result, renderer, QIcon.Mode.Normal)
+    if name in _WHITE_WHEN_SELECTED:
+        _add_pixmaps(result, QSvgRenderer(QByteArray(_whiten(svg))), QIcon.Mode.Selected)
+    return result
+
+
+# The review marks sit in rows that can be selected; the draft mark's blue pencil vanished on
+# the selection's blue, so in a selected row these marks are drawn in its white text colour.
+_WHITE_WHEN_SELECTED = frozenset({"review-draft", "review-approved", "review-needs-work"})
+_INK = re.compile(rb'(stroke|fill)="#[0-9a-fA-F]{3,6}"')
+
+
+def _whiten(svg: bytes) -> bytes:
+    return _INK.sub(rb'\1="#ffffff"', svg)
+
+
+def _add_pixmaps(icon: QIcon, renderer: QSvgRenderer, mode: QIcon.Mode) -> None:
     for size in _SIZES:
         for scale in (1, 2):
             image = _transparent_image(size * scale)
@@ -42,8 +60,7 @@ def _icon(name: str, dark: bool) -> QIcon:
             painter.end()
             pixmap = QPixmap.fromImage(image)
             pixmap.setDevicePixelRatio(scale)
-            result.addPixmap(pixmap)
-    return result
+            icon.addPixmap(pixmap, mode)
 
 
 def _transparent_image(side: int) -> QImage:

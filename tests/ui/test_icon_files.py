@@ -48,3 +48,26 @@ def test_icon_exists_and_renders(qapp, name: str) -> None:
 def test_no_unlisted_broken_icons(qapp) -> None:
     for path in resource("icons").glob("*.svg"):
         assert QSvgRenderer(str(path)).isValid(), f"{path.name} does not parse"
+
+
+def test_review_marks_are_white_in_a_selected_row(qapp) -> None:
+    """The draft mark's blue pencil vanished on the selection's blue."""
+    from PySide6.QtGui import QColor, QIcon
+
+    from desktop_app.ui.icons import icon
+
+    for name in ("review-draft", "review-approved", "review-needs-work"):
+        selected = icon(name).pixmap(24, QIcon.Mode.Selected).toImage()
+        inked = [
+            selected.pixelColor(x, y)
+            for x in range(selected.width())
+            for y in range(selected.height())
+            if selected.pixelColor(x, y).alpha() > 200
+        ]
+        assert inked and all(c.lightness() > 240 for c in inked), name
+        normal = icon(name).pixmap(24).toImage()
+        assert any(
+            normal.pixelColor(x, y) != QColor("#ffffff") and normal.pixelColor(x, y).alpha() > 200
+            for x in range(24)
+            for y in range(24)
+        )  # coloured where nothing is selected
