@@ -66,6 +66,28 @@ def test_each_placeholder_is_one_warning_at_its_message_with_a_fix_to_replace_it
     assert found[1].fix.code == placeholders.FIX_REPLACE_PLACEHOLDER
 
 
+def test_a_text_the_model_only_reads_is_not_said_to_be_learnt() -> None:
+    example = chat(S("You write for [your company]."), U("Hi"), A("Hello", weight=0), A("Ok"))
+    (found,) = [p for p in check_value(example) if p.code == placeholders.PLACEHOLDER_TEXT]
+    assert found.message == (
+        "Message 1 still says “[your company]”, a placeholder left in. "
+        "Replace it with the words it stands for."
+    )
+    unlearnt = chat(U("Hi"), A("Bye, [Your Name]", weight=0), U("?"), A("Ok"))
+    (found,) = [p for p in check_value(unlearnt) if p.code == placeholders.PLACEHOLDER_TEXT]
+    assert "a placeholder left in" in found.message
+
+
+def test_a_non_preferred_reply_may_hold_one() -> None:
+    """The non-preferred reply is what the model learns to avoid: brackets and all."""
+    pair = {
+        "input": {"messages": [U("Hi")]},
+        "preferred_output": [A("Thanks! Mia")],
+        "non_preferred_output": [A("Thanks! [Agent Name]")],
+    }
+    assert placeholders.PLACEHOLDER_TEXT not in {p.code for p in check_value(pair)}
+
+
 def test_placeholders_in_content_parts_and_preference_pairs_are_found() -> None:
     parts = chat(U([{"type": "text", "text": "Sign as [Your Name]"}]), A("ok"))
     pair = {

@@ -85,13 +85,12 @@ def test_dpo_pairs_file() -> None:
     name = "microsoft-foundry_fine-tuning__Sample_Datasets_Direct_Preference_Optimization_orca_dpo_pairs_validation.jsonl"
     result = report(name)
     assert result.kinds[RecordKind.PREFERENCE] == 284
-    assert [(p.line, p.code) for p in result.problems] == [
-        (143, "placeholder_text"),  # “… with a [Customer rating] rating …”, a sentence's plan
-        (218, "placeholder_text"),  # “The incident occurred on [insert date and time] …”
-    ]
+    # “… with a [Customer rating] rating …”, a sentence's plan in a preferred reply; line 218's
+    # “[insert date and time]” is in a non-preferred reply, which the model learns to avoid
+    assert [(p.line, p.code) for p in result.problems] == [(143, "placeholder_text")]
     assert result.tokens is not None and result.tokens.count == 284
     codes = [p.code for p in report(name, "gpt-4o-mini").problems]
-    assert codes == ["method_not_supported", "placeholder_text", "placeholder_text"]
+    assert codes == ["method_not_supported", "placeholder_text"]
 
 
 def test_legacy_prompt_completion_file() -> None:

@@ -73,8 +73,9 @@ def scan_texts(
             special_tokens.check_text(text, index, prefix + field, out, label)
         if sensitive_data:
             sensitive.check_text(text, index, prefix + field, out, label)
-        if gate.placeholders:
-            placeholders.check_text(text, index, prefix + field, out, label)
+        if gate.placeholders and not prefix.startswith("non_preferred"):  # (it should avoid them)
+            learnt = message.get("role") == "assistant" and message.get("weight") != 0
+            placeholders.check_text(text, index, prefix + field, out, label, learnt=learnt)
 
 
 def check_chat_example(value: dict[str, Any], out: Findings) -> None:

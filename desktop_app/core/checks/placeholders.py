@@ -2,7 +2,8 @@
 
 The templates ask the writer to fill such brackets in, and replies drafted by a chatbot are full
 of them; a model trained on them learns to write them. One warning per placeholder and message,
-with a fix that opens Find and Replace on it, since the same one is usually in every example.
+with a fix that opens Find and Replace on it, since the same one is usually in every example. A
+preference pair's non-preferred reply may hold them: that is what the model learns to avoid.
 
 Only bracketed words that read as an instruction are taken: “your”, “insert”, “write” and the
 like followed by a space, or a capitalised field name (“[Customer Name]”, “[Date]”); a list in code
@@ -46,13 +47,16 @@ def find(text: str) -> list[str]:
     return list(dict.fromkeys(_PLACEHOLDER.findall(text)))
 
 
-def check_text(text: str, index: int | None, field: str, out: Findings, label: str = "") -> None:
+def check_text(
+    text: str, index: int | None, field: str, out: Findings, label: str = "", *, learnt: bool
+) -> None:
+    """`learnt`: the text is a reply the model learns to write (else it only reads it)."""
     where = label or (nth(index) if index is not None else "The text")
+    why = ": the model would learn to write it." if learnt else ", a placeholder left in."
     for placeholder in find(text):
         out.add(
             PLACEHOLDER_TEXT,
-            f"{where} still says “{placeholder}”: the model would learn to write it. "
-            "Replace it with the words it stands for.",
+            f"{where} still says “{placeholder}”{why} Replace it with the words it stands for.",
             message_index=index,
             field=field,
             fix=Fix(FIX_REPLACE_PLACEHOLDER, "Replace it everywhere…", (placeholder,)),
