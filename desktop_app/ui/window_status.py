@@ -101,21 +101,26 @@ class WindowStatus(QObject):
         if analysis.enabled:
             text += " · " + counts.text().replace(", ", " · ")
         self.widgets.counts_label.setText(text)
-        self._update_tab_icons(counts.errors, counts.warnings, analysis.enabled and lines > 0)
+        if not (analysis.enabled and lines):
+            state = "Nothing to check yet"
+        else:
+            state = "Checking…" if analysis.checking else ""
+        self._update_tab_icons(counts.errors, counts.warnings, state)
 
-    def _update_tab_icons(self, errors: int, warnings: int, checked: bool) -> None:
-        """A red, orange or green mark on the Problems and Overview tabs (none while nothing is
-        checked: an empty window is not "ready")."""
+    def _update_tab_icons(self, errors: int, warnings: int, unfinished: str) -> None:
+        """A red, orange or green mark on the Problems and Overview tabs; no green one while
+        checks run or there is nothing to check (`unfinished` says which), so an empty window
+        or a file half checked is not called "ready"."""
         from desktop_app.ui.icons import icon
 
         if errors:
             mark, tip = icon("severity-error"), f"{errors:,} errors to fix"
         elif warnings:
             mark, tip = icon("severity-warning"), f"{warnings:,} warnings to look at"
-        elif checked:
+        elif not unfinished:
             mark, tip = icon("status-ok"), "No problems found"
         else:
-            mark, tip = QIcon(), "Nothing to check yet"
+            mark, tip = QIcon(), unfinished
         for pane in (self.parts.problems_pane, self.parts.overview_pane):
             index = self.parts.side_tabs.indexOf(pane)
             if index >= 0:

@@ -152,3 +152,20 @@ def test_an_empty_window_is_not_called_ready(qtbot, window) -> None:
     window.edits.add_example()  # one example: checked, and marked again
     qtbot.waitUntil(lambda: not tabs.tabIcon(problems).isNull())
     assert "Nothing to check yet" not in window.problems_pane.summary.text()
+
+
+def test_a_file_being_checked_is_not_called_ready(qtbot, window, tmp_path: Path) -> None:
+    import json
+
+    line = {
+        "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+    }
+    path = tmp_path / "many.jsonl"
+    path.write_text((json.dumps(line) + "\n") * 20_000, encoding="utf-8")
+    tabs, problems = window.side_tabs, window.side_tabs.indexOf(window.problems_pane)
+    window.files.open_path(path)
+    qtbot.waitUntil(lambda: tabs.tabToolTip(problems) == "Checking…", timeout=20_000)
+    assert tabs.tabIcon(problems).isNull()  # no green tick before the checks are done
+    qtbot.waitUntil(lambda: not window.document.analysis.checking, timeout=60_000)
+    qtbot.waitUntil(lambda: not tabs.tabIcon(problems).isNull(), timeout=10_000)
+    assert "Checking" not in tabs.tabToolTip(problems)
