@@ -68,6 +68,25 @@ def test_specifics_the_conversation_lacks(text: str, kinds: set[str]) -> None:
     assert kinds <= {kind for kind, _, _ in found} and echoed == 0
 
 
+def test_a_headline_in_title_case_and_a_line_break_make_no_names() -> None:
+    # from Microsoft's DPO sample: names the facts check used to report
+    context = "Hello, I have a question."
+    for text in (
+        'Title: "Greg Biffle Scores Second Career Victory in NASCAR NEXTEL Cup Race"',
+        "The Tale: The 8-Year-Old Who Found A Pre-Viking Sword",
+        "Here is a title.\n\n**Towards Enhanced Search Experience**",
+        "was more popular in Germany\nTo ascertain his popularity, we need more",
+    ):
+        assert [t for kind, t, _ in specifics(text, context)[0] if kind == "name"] == [], text
+    found, _ = specifics(
+        "Ask for Maria Lopez, or try the Galaxy S24 in store. The Buddha, Siddhartha Gautama, "
+        "taught it. Colorado Governor Jared Polis stated in a press release that it was over.",
+        context,
+    )
+    names = {t for kind, t, _ in found if kind == "name"}
+    assert names == {"Maria Lopez", "S24", "Siddhartha Gautama", "Governor Jared Polis"}
+
+
 def test_specifics_the_user_gave_are_echoed_not_new() -> None:
     found, echoed = specifics(
         "Your order A-48213 for $12.99 ships on March 3.", "Where is order a48213 ($12.99)?"

@@ -68,7 +68,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             # mid-sentence (after a lower-case word): “ask Maria Lopez”, “the Galaxy S24”
             r"(?<=[a-z,] )(?!(?:The|A|An|This|That|Our|Your|My|If|In|On|For)\b)"
-            r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)+|[A-Z][a-z]*\d+[A-Za-z\d]*|[a-z]+[A-Z][A-Za-z]+)\b"
+            # words on one line: “in Germany\nTo ascertain…” is no name
+            r"(?:[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)+|[A-Z][a-z]*\d+[A-Za-z\d]*|[a-z]+[A-Z][A-Za-z]+)\b"
         ),
     ),
 )
@@ -132,6 +133,19 @@ def _maybe_names(text: str) -> bool:
     return capitalised > starts and _NAME_LIKE(text) is not None
 
 
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")  # “in”, “a”, “of” stay small in a title
+
+
+def _in_headline(text: str, start: int) -> bool:
+    """Whether the line holding `start` is a headline in title case (“Greg Biffle Scores Second
+    Career Victory in NASCAR Cup Race”, a book's title): its capitalised words are no names."""
+    low = max(text.rfind("\n", 0, start) + 1, start - 200)
+    high = text.find("\n", start, start + 200)
+    words = _LONG_WORD.findall(text, low, high if high >= 0 else start + 200)
+    capitalised = sum(1 for word in words if word[0].isupper())
+    return len(words) >= 3 and capitalised >= 0.8 * len(words)
+
+
 _NOT_KEY = re.compile(r"[\W_]+")
 MAX_FACTS = 12
 
@@ -159,6 +173,8 @@ def specifics(reply: str, context: str) -> tuple[tuple[tuple[str, str, str], ...
         for match in _matches(pattern, reply, whole=kind is not None):
             start, end = match.span()
             if any(start < b and a < end for a, b in taken):
+                continue
+            if kind == "name" and _in_headline(reply, start):
                 continue
             taken.append((start, end))
             named = kind or _NUMBERED_KINDS[match.lastgroup or ""]
