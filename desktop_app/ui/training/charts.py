@@ -62,7 +62,7 @@ class _Chart(QChartView):
         self.x_axis = QValueAxis()
         self.x_axis.setTitleText("Training step")
         self.x_axis.setLabelFormat("%d")
-        self.x_axis.setRange(0, 10)
+        self._fit_steps(10.0)
         self.y_axis = QValueAxis()
         self.y_axis.setTitleText(y_title)
         self.y_axis.setLabelFormat("%.0f%%" if percent else "%.2f")
@@ -90,11 +90,19 @@ class _Chart(QChartView):
         self._max_y = max(self._max_y, y)
 
     def fit(self, total_steps: int | None) -> None:
-        self.x_axis.setRange(0, max(1.0, float(total_steps or 0), self._max_x))
-        self.x_axis.applyNiceNumbers()
+        self._fit_steps(max(1.0, float(total_steps or 0), self._max_x))
         if not self.percent:
             self.y_axis.setRange(0, max(0.5, self._max_y * 1.05))
             self.y_axis.applyNiceNumbers()
+
+    def _fit_steps(self, last: float) -> None:
+        """Steps on round whole numbers: Qt's 5 ticks over 0–10 read “0, 2, 5, 7, 10” as whole
+        numbers, and a short job's nice ticks 0.2 apart read “0, 0, 0, 0, 0, 1”."""
+        self.x_axis.setRange(0, last)
+        self.x_axis.applyNiceNumbers()
+        top = self.x_axis.max()
+        if top < 5:
+            self.x_axis.setTickCount(int(top) + 1)
 
     def clear(self) -> None:
         for series in self.series:

@@ -41,3 +41,19 @@ def test_a_healthy_run_is_not_marked(qtbot) -> None:
     qtbot.addWidget(charts)
     charts.add_metrics(metrics(None))
     assert charts.memorising_at is None and charts.memorising_marker.count() == 0
+
+
+def test_the_step_axis_is_labelled_with_whole_round_steps(qtbot) -> None:
+    charts = MetricsCharts()
+    qtbot.addWidget(charts)
+
+    def ticks() -> list[float]:
+        axis = charts.loss.x_axis
+        count = axis.tickCount()
+        return [axis.min() + (axis.max() - axis.min()) * i / (count - 1) for i in range(count)]
+
+    assert ticks() == [0, 2, 4, 6, 8, 10]  # before the first step (was 0, 2.5, 5, 7.5, 10)
+    for total in (1, 2, 3, 4, 7, 12, 852):
+        charts.clear()
+        charts.add_metrics([Metrics(1, total, 2.0, 0.5, None, None)])
+        assert all(t == int(t) for t in ticks()) and ticks()[-1] >= total, (total, ticks())
