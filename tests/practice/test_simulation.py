@@ -13,7 +13,9 @@ import httpx2
 import openai
 import pytest
 
+from desktop_app.core.dataset.records import Dataset
 from desktop_app.core.practice_server import PracticeConfig, PracticeServer, simulation
+from desktop_app.core.tokens.stats import compute_stats
 
 
 def test_a_job_runs_from_validation_to_a_tuned_model(client, upload, make_jsonl, finished) -> None:
@@ -419,3 +421,27 @@ def test_files_list_retrieve_and_delete(client, upload, make_jsonl) -> None:
     with pytest.raises(openai.BadRequestError) as wrong_type:
         upload(make_jsonl(), "notes.txt")
     assert "Must be .jsonl" in wrong_type.value.message
+
+
+def test_trained_tokens_are_what_the_estimate_said(client, upload, make_jsonl, finished) -> None:
+    """The writer reads an estimate before a practice run; the finished job must bill the same
+    tokens (it used to count characters ÷ 4: 384,411 against an estimate of 334,839)."""
+    pairs = [
+        {
+            "input": {"messages": [{"role": "user", "content": f"Describe spring in {i} words"}]},
+            "preferred_output": [{"role": "assistant", "content": "Buds, rain, light. " * i}],
+            "non_preferred_output": [{"role": "assistant", "content": "Cold."}],
+        }
+        for i in range(1, 13)
+    ]
+    chat = make_jsonl(12)
+    for content, method in ((chat, None), (make_jsonl(values=pairs), "dpo")):
+        shown = compute_stats(Dataset.from_bytes(content), "gpt-4.1-mini-2025-04-14").estimate
+        assert shown is not None and shown.epochs == 8  # the automatic epochs for 12 examples
+        expected = shown.trained_tokens
+        job = client.fine_tuning.jobs.create(
+            model="gpt-4.1-mini-2025-04-14",
+            training_file=upload(content),
+            **({"method": {"type": method}} if method else {}),
+        )
+        assert finished(job.id).trained_tokens == expected > 0

@@ -12,6 +12,7 @@ The examples that pass are kept, so the tuned “model” can answer from them.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,17 +37,50 @@ class FileCheck:
     code: str | None = None
     message: str | None = None
     pairs: list[Pair] = field(default_factory=list)
-    tokens: int = 0  # a rough count (characters / 4), enough for a believable trained_tokens
+    tokens: int = 0  # one epoch's trained tokens, counted as the app's estimate counts them
 
     @property
     def ok(self) -> bool:
         return self.code is None
 
 
-def check_file(content: bytes, *, method: str, file_id: str, validation: bool = False) -> FileCheck:
+class _Tally:
+    """Trained tokens counted exactly, with the model's encoding and the formula of the estimate
+    the writer saw before starting (a practice job's trained_tokens then match it, as a real
+    job's do): each example capped at the model's training limit, in batches of examples."""
+
+    BATCH = 1_000
+
+    def __init__(self, model: str) -> None:
+        from desktop_app.core.models.catalog import find_model
+        from desktop_app.core.tokens.counts import TokenCounter
+
+        self.counter = TokenCounter(model)
+        info = find_model(model)
+        self.limit = info.training_context if info is not None else None
+        self.pending: list[Any] = []
+        self.total = 0
+
+    def add(self, value: Any) -> None:
+        self.pending.append(value)
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> int:
+        counts = self.counter.count_many(self.pending, num_threads=1)
+        limit = self.limit or sys.maxsize
+        self.total += sum(min(count.total, limit) for count in counts if count is not None)
+        self.pending.clear()
+        return self.total
+
+
+def check_file(
+    content: bytes, *, method: str, file_id: str, model: str, validation: bool = False
+) -> FileCheck:
     which = "validation" if validation else "training"
     prefix = f"The job failed due to an invalid {which} file. Invalid file format. "
     result = FileCheck()
+    tally = _Tally(model)
     if content.startswith(b"\xef\xbb\xbf"):
         content = content[3:]
     try:
@@ -58,10 +92,13 @@ def check_file(content: bytes, *, method: str, file_id: str, validation: bool = 
         if not line.strip():
             continue
         number += 1
-        problem = _check_line(line, number, method, file_id, result) or _shared_checks(line, number)
+        problem = _check_line(line, number, method, file_id, result, tally) or _shared_checks(
+            line, number
+        )
         if problem:
             return _fail(result, which, prefix + problem)
     result.n_examples = number
+    result.tokens = tally.flush()
     if not validation and number < MIN_EXAMPLES:
         result.code = "invalid_n_examples"
         result.message = (
@@ -78,7 +115,9 @@ def _fail(result: FileCheck, which: str, message: str) -> FileCheck:
     return result
 
 
-def _check_line(line: str, number: int, method: str, file_id: str, result: FileCheck) -> str | None:
+def _check_line(
+    line: str, number: int, method: str, file_id: str, result: FileCheck, tally: _Tally
+) -> str | None:
     try:
         value = json.loads(line)
     except ValueError:
@@ -96,6 +135,7 @@ def _check_line(line: str, number: int, method: str, file_id: str, result: FileC
             f"Input file {file_id} is in the fine-tune-preference format, but the specified "
             f"fine-tuning job is not using 'dpo' as the training method (provided method={method})."
         )
+    tally.add(value)
     if is_preference:
         return _check_preference(value, number, result)
     return _check_chat(value, number, result)
@@ -185,7 +225,6 @@ def _remember(messages: list[dict[str, Any]], result: FileCheck) -> None:
     for message in messages:
         content = message.get("content")
         text = content if isinstance(content, str) else _parts_text(content)
-        result.tokens += 4 + len(text) // 4
         if message.get("role") == "user":
             last_user = text
         elif message.get("role") == "assistant" and text and last_user:

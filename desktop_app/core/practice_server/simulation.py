@@ -175,7 +175,7 @@ class SimulatedJob:
 
         content = read_file(self.training_file)
         check = (
-            check_file(content, method=self.method, file_id=self.training_file)
+            check_file(content, method=self.method, file_id=self.training_file, model=self.model)
             if content is not None
             else FileCheck(code="invalid_training_file", message="The training file was deleted.")
         )
@@ -183,7 +183,11 @@ class SimulatedJob:
             self._event(f"Validating validation file: {self.validation_file}", at=VALIDATE_SECONDS)
             valid_content = read_file(self.validation_file) or b""
             valid = check_file(
-                valid_content, method=self.method, file_id=self.validation_file, validation=True
+                valid_content,
+                method=self.method,
+                file_id=self.validation_file,
+                model=self.model,
+                validation=True,
             )
             if not valid.ok:
                 self._fail(valid, "validation_file")
