@@ -90,7 +90,7 @@ class TrainingHub(QObject):
         self.multipart_threshold = multipart_threshold
         self.part_size = part_size
         self.config: ProviderConfig = load_config()
-        self.notifier = JobNotifier(window, self)
+        self.notifier = JobNotifier(window, self, say=self.message.emit)
         self.poller = JobPoller(
             self.tasks,
             self.providers.for_key,

@@ -1,12 +1,14 @@
 """A desktop notification when a job succeeds or fails, also while the window is minimised.
 
-Uses the system tray (QSystemTrayIcon) where the desktop has one; without a tray the message goes
-to the main window's status bar and the window asks for attention (a flashing taskbar entry).
+Uses the system tray (QSystemTrayIcon) where the desktop has one; without a tray the window asks
+for attention (a flashing taskbar entry). Either way the main window's status line says it too, so
+it no longer reads “Training job … started.” once the job has ended.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidget
@@ -37,9 +39,15 @@ class JobNotifier(QObject):
 
     shown = Signal(str, str)  # title, message (whichever way it was shown)
 
-    def __init__(self, window: QWidget | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        window: QWidget | None = None,
+        parent: QObject | None = None,
+        say: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.window = window
+        self._say = say  # the window's status line (else a message in its status bar)
         self._tray: QSystemTrayIcon | None = None
 
     @property
@@ -60,8 +68,9 @@ class JobNotifier(QObject):
                 else QSystemTrayIcon.MessageIcon.Warning
             )
             tray.showMessage(title, message, kind, SHOW_MS)
-        else:
-            self._to_status_bar(f"{title}: {message}")
+        elif self.window is not None:
+            QApplication.alert(self.window)  # flashes the taskbar entry of a minimised window
+        self._to_status_bar(f"{title}: {message}")
         self.shown.emit(title, message)
 
     def _ensure_tray(self) -> QSystemTrayIcon:
@@ -73,11 +82,10 @@ class JobNotifier(QObject):
         return self._tray
 
     def _to_status_bar(self, text: str) -> None:
-        window = self.window
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(text, SHOW_MS)
-        if window is not None:
-            QApplication.alert(window)  # flashes the taskbar entry of a minimised window
+        if self._say is not None:
+            self._say(text)
+        elif isinstance(self.window, QMainWindow):
+            self.window.statusBar().showMessage(text, SHOW_MS)
         log.info("notification: %s", text)
 
     @Slot()

@@ -72,6 +72,8 @@ def test_practice_job_runs_from_the_dialog_to_a_finished_job_view(
         label.text() for label in dialog.estimate_box.findChildren(type(dialog.check_title))
     )
     assert "12" in estimate and "Free" in estimate
+    said: list[str] = []
+    hub.message.connect(said.append)
 
     with qtbot.waitSignal(hub.job_started, timeout=20_000) as started:
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
@@ -107,6 +109,14 @@ def test_practice_job_runs_from_the_dialog_to_a_finished_job_view(
     assert view.results.text.toPlainText().startswith("step,train_loss")
     assert "Model ready" in view.timeline.labels[3].text()
     assert "ferns" in view.details.text() and "ft:" in view.details.text()
+    # the job billed the tokens the estimate showed
+    trained = dialog.outcome.estimate.trained_tokens
+    assert view.state.job.trained_tokens == trained and f"{trained:,} trained tokens" in (
+        view.details.text()
+    )
+    # the window's status line moves on from “… started.”
+    qtbot.waitUntil(lambda: bool(said) and said[-1].startswith("Training finished: "))
+    assert said[-1].endswith(view.state.job.fine_tuned_model)
     assert view.events_model.rowCount() > 20
     qtmodeltester.check(view.events_model)
     qtmodeltester.check(view.checkpoints_model)

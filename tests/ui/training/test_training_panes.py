@@ -131,11 +131,14 @@ def test_following_resumes_after_a_restart_and_notifies(
     window = QMainWindow()
     qtbot.addWidget(window)
     after = make_hub(practice_server, window=window)
+    said: list[str] = []
+    after.message.connect(said.append)  # the window's status line (wiring.py)
     try:
         with qtbot.waitSignal(after.poller.job_finished, timeout=30_000) as finished:
             assert after.resume() == [key]
         assert finished.args == [key]
-        message = window.statusBar().currentMessage()
+        qtbot.waitUntil(lambda: bool(said))
+        message = said[-1]
         assert message.startswith("Training finished: The model is ready on Practice mode: ft:")
         assert after.store.get(*key.record_key).status == "succeeded"
         assert after.resume() == []  # nothing left to follow
