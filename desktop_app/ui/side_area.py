@@ -14,16 +14,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.checks.dataset_level import (
+    FILE_TOO_LARGE,
+    IMAGES_NEED_VISION,
+    METHOD_NOT_SUPPORTED,
+    MODEL_UNAVAILABLE,
+    TOO_LONG,
+)
 from desktop_app.ui.icons import icon
 from desktop_app.ui.layouts import nested
 
-# which overview section a file-wide problem is about
+# which overview section a file-wide problem is about (the rules' own codes: a code written out
+# here as "images_need_vision" never matched, and the writer told to pick another model was
+# shown the dataset's counts)
 SECTION_OF = {
-    "too_long": "lengths",
-    "file_too_large": "lengths",
-    "method_not_supported": "training",
-    "images_need_vision": "training",
-    "model_unavailable": "training",
+    TOO_LONG: "lengths",
+    FILE_TOO_LARGE: "lengths",
+    METHOD_NOT_SUPPORTED: "training",
+    IMAGES_NEED_VISION: "training",
+    MODEL_UNAVAILABLE: "training",
 }
 
 

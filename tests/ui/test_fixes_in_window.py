@@ -304,3 +304,25 @@ def test_a_problems_explanation_is_shown_whole_in_a_narrow_pane(qtbot, window, s
     qtbot.waitUntil(
         lambda: table.visualRect(table.currentIndex()).bottom() < table.viewport().height()
     )
+
+
+def test_a_file_wide_problem_about_the_model_opens_the_overview_at_the_model(
+    qtbot, window, tmp_path: Path
+) -> None:
+    """ChartQA's pictures need a model that sees images: the overview opened at its top (the
+    dataset's counts), so the writer told to pick GPT-4o did not see where to."""
+    source = Path(__file__).resolve().parents[1] / "data" / "realworld"
+    name = "microsoft-foundry_fine-tuning__Sample_Datasets_Supervised_Fine_Tuning_Multimodal-chartqa_validation.jsonl"
+    path = tmp_path / "chartqa.jsonl"
+    path.write_bytes((source / name).read_bytes())
+    window.resize(1024, 700)
+    window.show()
+    open_and_check(qtbot, window, path)
+    _select(window, None, "images_need_vision_model")  # type: ignore[arg-type]
+    assert window.side_area.is_beside()
+    overview = window.overview_pane
+    training = overview.sections["training"]
+    scrolled = overview.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: scrolled.value() > 0)
+    top = training.mapTo(overview.scroll_area.widget(), training.rect().topLeft()).y()
+    assert scrolled.value() == min(top, scrolled.maximum())
