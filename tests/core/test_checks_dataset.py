@@ -127,6 +127,38 @@ def test_images_need_a_vision_model() -> None:
     assert "images_need_vision_model" not in codes(values, model="gpt-4o-2024-08-06")
 
 
+def test_the_model_to_pick_instead_is_one_the_provider_offers() -> None:
+    """The image message named OpenAI's GPT-4o whatever the provider; Azure's GPT-4o and GPT-4.1
+    learn from images too, and OpenAI takes no new jobs from 6 January 2027."""
+    from datetime import date
+
+    from desktop_app.core.models.today import pretend_today
+
+    picture = {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}
+    values = [*distinct(59), chat(U([picture]), A())]
+
+    def said(code: str, rows: list[Any], **kwargs: Any) -> str:
+        return next(p.message for p in problems(rows, **kwargs) if p.code == code)
+
+    openai = said("images_need_vision_model", values)
+    assert openai.endswith("cannot learn from images. Pick GPT-4o, or remove the images.")
+    azure = said("images_need_vision_model", values, provider="azure")
+    assert "Pick GPT-4o (Azure) or GPT-4.1 (Azure), or remove" in azure
+    assert "images_need_vision_model" not in codes(
+        values, provider="azure", model="gpt-4.1-2025-04-14"
+    )
+    elsewhere = said("images_need_vision_model", values, provider="fireworks", model="qwen3-8b")
+    assert "No model Fireworks AI offers can; train with OpenAI or Azure OpenAI," in elsewhere
+    with pretend_today(date(2027, 1, 7)):  # OpenAI takes no new jobs
+        later = said("images_need_vision_model", values, provider="fireworks", model="qwen3-8b")
+    assert "No model Fireworks AI offers can; train with Azure OpenAI, or remove" in later
+    pairs = [pair(input={"messages": [U(f"Q{i}?")]}) for i in range(60)]
+    dpo = said("method_not_supported", pairs, provider="nebius", model="Qwen/Qwen3-14B")
+    assert dpo.endswith(
+        "No model Nebius Token Factory offers can; train with OpenAI or Azure OpenAI."
+    )
+
+
 def test_a_shut_down_model() -> None:
     found = problems(distinct(60), model="gpt-3.5-turbo-0125")
     assert [p.code for p in found] == ["model_unavailable"] and "2026-10-23" in found[0].message

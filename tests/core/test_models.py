@@ -94,8 +94,13 @@ def test_reinforcement_model_is_priced_per_hour() -> None:
     assert model.training_price_per_hour == 100.0
 
 
-def test_vision_only_on_gpt4o() -> None:
-    assert [m.id for m in load_models().models if m.supports("vision")] == ["gpt-4o-2024-08-06"]
+def test_vision_on_openais_gpt4o_and_azures_gpt4o_and_gpt41() -> None:
+    found = [(m.provider, m.id) for m in load_models().models if m.supports("vision")]
+    assert found == [
+        ("openai", "gpt-4o-2024-08-06"),
+        ("azure", "gpt-4o-2024-08-06"),
+        ("azure", "gpt-4.1-2025-04-14"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from desktop_app.core.models.catalog import (
     ProviderFacts,
     load_models,
 )
+from desktop_app.core.models.today import today as current_day
 from desktop_app.core.problems import Fix, Problem, Severity
 
 F = "dataset"
@@ -144,7 +145,7 @@ def dataset_problems(
     found: list[Problem] = []
     found += _counts(summaries, facts)
     found += _format_mix(summaries)
-    found += _model_fit(summaries, info, model)
+    found += _model_fit(summaries, info, catalog)
     found += provider_rules.dataset_rules(provider, summaries, facts, file_bytes)
     in_parts = facts.upload_part_bytes is not None
     if file_bytes is not None and in_parts and file_bytes > facts.max_file_bytes:
@@ -213,7 +214,33 @@ def _format_mix(summaries: Sequence[Summary]) -> list[Problem]:
     ]
 
 
-def _model_fit(summaries: Sequence[Summary], info: ModelInfo | None, model: str) -> list[Problem]:
+def _pick_instead(catalog: ModelCatalog, info: ModelInfo, method: str) -> str:
+    """What to pick instead of `info` for `method`: models of the same provider that can (“Pick
+    GPT-4o (Azure) or GPT-4.1 (Azure)”), else the providers that have one (the message named
+    OpenAI's GPT-4o whatever the provider, and OpenAI takes no new jobs from January 2027)."""
+    usable = [m for m in catalog.models if m.supports(method) and _still_trains(catalog, m)]
+    same = [m.label for m in usable if m.provider == info.provider]
+    if same:
+        return "Pick " + _either(same[:2])
+    others = {m.provider: catalog.provider(m.provider).label for m in usable}
+    here = catalog.provider(info.provider).label
+    if not others:
+        return f"No model {here} offers can"
+    return f"No model {here} offers can; train with {_either(list(others.values())[:2])}"
+
+
+def _still_trains(catalog: ModelCatalog, model: ModelInfo) -> bool:
+    stop = catalog.provider(model.provider).no_new_jobs_from
+    return not model.is_shut_down() and (stop is None or current_day() < stop)
+
+
+def _either(names: list[str]) -> str:
+    return " or ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _model_fit(
+    summaries: Sequence[Summary], info: ModelInfo | None, catalog: ModelCatalog
+) -> list[Problem]:
     if info is None:
         return []
     found: list[Problem] = []
@@ -231,7 +258,7 @@ def _model_fit(summaries: Sequence[Summary], info: ModelInfo | None, model: str)
             _problem(
                 METHOD_NOT_SUPPORTED,
                 f"This file holds preference pairs (DPO), but {info.label} cannot be trained with "
-                "preferences. Pick a model that supports DPO, such as GPT-4.1 mini.",
+                f"preferences. {_pick_instead(catalog, info, 'dpo')}.",
             )
         )
     if RecordKind.CHAT in kinds and not info.supports("supervised"):
@@ -246,8 +273,8 @@ def _model_fit(summaries: Sequence[Summary], info: ModelInfo | None, model: str)
         found.append(
             _problem(
                 IMAGES_NEED_VISION,
-                f"The examples contain images, but {info.label} cannot learn from images. Pick "
-                "GPT-4o (gpt-4o-2024-08-06), or remove the images.",
+                f"The examples contain images, but {info.label} cannot learn from images. "
+                f"{_pick_instead(catalog, info, 'vision')}, or remove the images.",
             )
         )
     return found
