@@ -42,7 +42,7 @@ def test_invalid_json_hints() -> None:
     [problem] = problems_of(b'{"messages": [{"role": "user", "content": "x"}]},')
     assert problem.code == "invalid_json" and "ends with a comma" in problem.hint
     [problem] = problems_of("1번 플레이 데이터 - 달성 조건".encode())
-    assert problem.code == "invalid_json" and "plain text" in problem.hint
+    assert problem.code == "invalid_json" and "plain text" in problem.message
     [problem] = problems_of(b"{'messages': []}")
     assert "double quotes" in problem.hint
 

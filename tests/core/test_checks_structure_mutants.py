@@ -113,7 +113,7 @@ _OWN_HINT = REGISTRY[INVALID_JSON].hint
 @pytest.mark.parametrize(
     ("raw", "hint"),
     [
-        (b"Where is my parcel?", "This line is plain text, not JSON. Remove it, or turn it into an example."),
+        (b"Where is my parcel?", "Remove the line, or put its words into an example."),
         (b'{"messages": [{"role": "user"}]},', "The line ends with a comma. Remove it: each line is one whole example."),
         (b"{'messages': []}", "JSON needs double quotes (\") around names and text, not single quotes (')."),
         (b"{messages: []}", _OWN_HINT),  # no quotes at all: not a single-quote problem
@@ -126,6 +126,16 @@ def test_broken_json_gets_the_hint_that_fits(raw: bytes, hint: str) -> None:
     problems = problems_of(raw)
     assert [p.code for p in problems] == ["invalid_json"]
     assert problems[0].hint == hint
+
+
+def test_a_line_of_plain_text_is_called_so_and_can_be_removed() -> None:
+    """Inkspire's file holds a title between its examples (“1번 플레이 데이터 - …”); the writer
+    was told “there is more than one JSON value on the line (at character 2)”."""
+    (problem,) = problems_of("1번 플레이 데이터 - 달성 조건은 아이템을 얻는다.".encode())
+    assert problem.message.startswith("This line is plain text, not an example")
+    assert problem.fix is not None and problem.fix.label == "Remove the line"
+    (broken,) = problems_of(b'{"messages": [}')
+    assert broken.fix is None and "not valid JSON" in broken.message
 
 
 def test_parallel_tool_calls_finding_points_at_its_field() -> None:

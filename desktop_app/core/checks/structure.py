@@ -170,6 +170,14 @@ def check_broken(raw: bytes, parsed: ParsedLine, out: Findings) -> dict[str, Any
     if _allows_constants(text):
         out.add(NAN_OR_INFINITY, parsed.error)
         return None
+    if not stripped.startswith(("{", "[", '"')):  # a title or a note between the examples
+        out.add(
+            INVALID_JSON,
+            "This line is plain text, not an example: each line of the file must be one example.",
+            hint="Remove the line, or put its words into an example.",
+            fix=Fix(FIX_REMOVE_EXAMPLE, "Remove the line"),
+        )
+        return None
     out.add(INVALID_JSON, parsed.error, hint=_json_hint(stripped))
     return None
 
@@ -212,8 +220,6 @@ def _allows_constants(text: str) -> bool:
 
 
 def _json_hint(stripped: str) -> str:
-    if not stripped.startswith(("{", "[", '"')):
-        return "This line is plain text, not JSON. Remove it, or turn it into an example."
     if stripped.endswith(","):
         return "The line ends with a comma. Remove it: each line is one whole example."
     if "'" in stripped and '"' not in stripped:
