@@ -269,6 +269,8 @@ class CompareSetupDialog(QDialog):
             self.picker_a.set_endpoint(base)
         if tuned is not None:
             self.picker_b.set_endpoint(tuned)
+        elif self.picker_b.model.count() > 1:  # no tuned model yet: two models of one place
+            self.picker_b.model.setCurrentIndex(1)  # (both sides started on the same one)
 
     @Slot(int, bool)
     def _on_source_toggled(self, _id: int, checked: bool) -> None:

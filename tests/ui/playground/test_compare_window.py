@@ -375,3 +375,19 @@ def test_ctrl_w_closes_the_playground_and_a_comparison(qtbot, services, tmp_path
         qtbot.waitUntil(window.isActiveWindow)
         qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda w=window: not w.isVisible())
+
+
+def test_with_no_tuned_model_the_two_sides_start_on_different_models(qtbot, document) -> None:
+    """A writer with no tuned model opened the dialog on “the same model: choose another”."""
+    from desktop_app.ui.playground.services import TryServices
+
+    fresh = TryServices(document=lambda: document)
+    try:
+        dialog = CompareSetupDialog(fresh)
+        qtbot.addWidget(dialog)
+        a, b = dialog.picker_a.endpoint(), dialog.picker_b.endpoint()
+        assert a is not None and b is not None and a.kind == b.kind and a.model != b.model
+        qtbot.waitUntil(lambda: "estimate" not in dialog.estimate.text(), timeout=10_000)
+        assert "the same model" not in dialog.estimate.text()
+    finally:
+        assert fresh.shutdown(20_000)
