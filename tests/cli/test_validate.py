@@ -64,7 +64,7 @@ def test_errors_exit_1_with_a_grouped_report(ftstudio: Run, realworld_dir: Path)
     )
     assert "1 error to fix before training" in out
     assert "line 36: Message 3 is an empty assistant reply" in out
-    assert "(fix: Write the reply)" in out
+    assert "(in the app: Write the reply)" in out
     assert "[empty_reply]" in out and "Traceback" not in out
 
 

@@ -264,7 +264,8 @@ def _groups(problems: list[Problem], per_code: int) -> list[str]:
         out.append(f"  • {meaning} [{code}]{' — ' + count if count else ''}")
         for problem in group[:per_code]:
             where = f"line {problem.line}: " if problem.line is not None else ""
-            fix = f"  (fix: {problem.fix.label})" if problem.fix is not None else ""
+            # the window's one-click fix (this command changes nothing; the app does it)
+            fix = f"  (in the app: {problem.fix.label})" if problem.fix is not None else ""
             out.append(f"      {where}{problem.message}{fix}")
         if len(group) > per_code:
             out.append(f"      … and {len(group) - per_code:,} more")
