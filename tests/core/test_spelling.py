@@ -279,6 +279,22 @@ def test_spanish_verb_forms_are_known_when_their_infinitive_is() -> None:
     assert not load_speller("pt").knows("recomiendo")  # Spanish forms for Spanish only
 
 
+def test_spanish_irregular_verbs_and_their_compounds_are_known() -> None:
+    """“Su pedido está en camino; hay dos opciones y le enviaremos…”: the list lacks está, hay,
+    va, vamos, hemos, tendrá (it holds estar, haber, ir, tener), so such a reply was underlined
+    every few words."""
+    spanish = load_speller("es")
+    forms = (
+        "está están estoy estuvo hay hemos han va van voy vamos fueron tendrá habrá hizo puso "
+        "digo sé según aún obtuvo mantendrá propuso contiene previene deshizo predijo obtenga "
+        "detén propón"
+    )
+    assert [w for w in forms.split() if not spanish.knows(w)] == []
+    typos = "estaa vamoss tendra hizzo obtubo predijeo"
+    assert [w for w in typos.split() if spanish.knows(w)] == []
+    assert not load_speller("en").knows("tendrá")  # Spanish forms for Spanish only
+
+
 def test_the_spanish_file_is_mostly_known_after_repair(realworld_dir) -> None:
     from desktop_app.core.convert.opening import plan_for
     from desktop_app.core.dataset.records import Dataset

@@ -26,6 +26,7 @@ from typing import Any
 
 from spellchecker import SpellChecker
 
+from desktop_app.core.dataset.spanish_irregular import SPANISH_IRREGULAR
 from desktop_app.core.dataset.word_forms import (
     SPANISH_QUESTION_WORDS,
     german_compound,
@@ -158,6 +159,7 @@ def is_listed(known: Mapping[str, int], language: str, key: str) -> bool:
     if language == "es":  # the Spanish list lacks plurals, question words and verb forms
         return (
             key in SPANISH_QUESTION_WORDS
+            or key in SPANISH_IRREGULAR
             or any(f in known for f in spanish_singulars(key))
             or any(f in known for f in spanish_infinitives(key))
         )
