@@ -242,6 +242,24 @@ def test_spanish_plurals_and_question_words_are_known_misspellings_are_not() -> 
     assert not load_speller("en").knows("ejercicios")  # the forms are Spanish only
 
 
+def test_french_elisions_are_known_and_their_misspellings_are_not() -> None:
+    """“c'est”, “l'équipe”, “qu'il”, “n'y”, “jusqu'à” were underlined: the list holds the words,
+    not the pairs French joins with an apostrophe."""
+    french = SpellCheck(load_speller("fr"), english=load_speller("en"))
+    text = (
+        "Il n'y a pas de problème, c'est l'équipe qu'il faut contacter jusqu'à midi. "
+        "D’accord, j’ai reçu votre commande ; lorsqu'elle arrivera, quelqu'un m'appellera."
+    )
+    assert [w.word for w in french.misspelled(text)] == []
+    assert [w.word for w in french.misspelled("l'équippe c'estt x'est")] == [
+        "l'équippe",
+        "c'estt",
+        "x'est",
+    ]
+    assert not load_speller("en").knows("l'équipe")  # French elision for French only
+    assert load_speller("fr").suggestions("L’équippe")[0] == "L’équipe"  # the small word kept
+
+
 def test_german_words_with_sharp_s_are_known() -> None:
     """Every word with ß was underlined: the lookup casefolded "Straße" to "strasse"."""
     german = load_speller("de")

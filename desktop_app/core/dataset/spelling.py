@@ -29,6 +29,7 @@ from spellchecker import SpellChecker
 from desktop_app.core.dataset.spanish_irregular import SPANISH_IRREGULAR
 from desktop_app.core.dataset.word_forms import (
     SPANISH_QUESTION_WORDS,
+    french_without_elision,
     german_compound,
     spanish_infinitives,
     spanish_singulars,
@@ -136,6 +137,10 @@ class Speller:
         """Known words one edit away, or two when one finds none (within `budget_s`), most
         frequent first, in the word's capitalisation."""
         key = normalise(word)
+        rest = french_without_elision(key) if self.language == "fr" else None
+        if rest is not None:  # l'équippe: the word after the apostrophe, the small word kept
+            head = word[: len(word) - len(rest)]
+            return [head + found for found in self.suggestions(word[len(head) :], budget_s)]
         deadline = time.monotonic() + budget_s
         with self._lock:
             first = self._checker.edit_distance_1(key)
@@ -156,6 +161,9 @@ def is_listed(known: Mapping[str, int], language: str, key: str) -> bool:
         return True
     if language == "de":  # German joins words into new ones the list cannot all hold
         return german_compound(key, known.__contains__)
+    if language == "fr":  # l'équipe, c'est, qu'il: the list holds the words, not the pairs
+        rest = french_without_elision(key)
+        return rest is not None and is_listed(known, language, rest)
     if language == "es":  # the Spanish list lacks plurals, question words and verb forms
         return (
             key in SPANISH_QUESTION_WORDS

@@ -112,6 +112,38 @@ def _stems(stem: str) -> set[str]:
     return stems
 
 
+# ---- French elision --------------------------------------------------------------------------
+# French drops a small word's vowel before the next word and joins them with an apostrophe
+# (l'équipe, c'est, qu'il, n'y, jusqu'à); the list holds the words, not the joined pairs, so
+# every such pair was underlined. The elided words are a closed set.
+_FRENCH_ELIDED = frozenset(
+    [
+        "c",
+        "d",
+        "j",
+        "l",
+        "m",
+        "n",
+        "s",
+        "t",
+        "qu",
+        "jusqu",
+        "lorsqu",
+        "puisqu",
+        "quoiqu",
+        "presqu",
+        "quelqu",
+    ]
+)
+
+
+def french_without_elision(word: str) -> str | None:
+    """The word after an elided small word (“équipe” in “l'équipe”), or None when there is none
+    (the word is lower-case, its apostrophes plain)."""
+    head, apostrophe, rest = word.partition("'")
+    return rest if apostrophe and rest and head in _FRENCH_ELIDED else None
+
+
 # ---- German compounds -----------------------------------------------------------------------
 # German joins nouns into one word (Temperatur + Regelung: Temperaturregelung) and the list
 # cannot hold them all: a word counts as known when it splits into listed words, each at least
