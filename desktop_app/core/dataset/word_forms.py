@@ -117,24 +117,9 @@ def _stems(stem: str) -> set[str]:
 # (l'équipe, c'est, qu'il, n'y, jusqu'à); the list holds the words, not the joined pairs, so
 # every such pair was underlined. The elided words are a closed set.
 _FRENCH_ELIDED = frozenset(
-    [
-        "c",
-        "d",
-        "j",
-        "l",
-        "m",
-        "n",
-        "s",
-        "t",
-        "qu",
-        "jusqu",
-        "lorsqu",
-        "puisqu",
-        "quoiqu",
-        "presqu",
-        "quelqu",
-    ]
-)
+    ("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
+     "quelqu")
+)  # fmt: skip
 
 
 def french_without_elision(word: str) -> str | None:
