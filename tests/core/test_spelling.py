@@ -260,6 +260,22 @@ def test_french_elisions_are_known_and_their_misspellings_are_not() -> None:
     assert load_speller("fr").suggestions("L’équippe")[0] == "L’équipe"  # the small word kept
 
 
+def test_everyday_product_words_and_brazilian_spellings_are_known() -> None:
+    """“Open the app and send a screenshot” had two words underlined, and Brazil's “econômico”
+    and “contato” (the list spells as Portugal: económico, contacto) too."""
+    english = SpellCheck(load_speller("en"))
+    text = "Connect to the Wi-Fi, open the app and send a screenshot from your inbox."
+    assert [w.word for w in english.misspelled(text)] == []
+    assert [w.word for w in english.misspelled("the appp and a screnshot")] == ["appp", "screnshot"]
+    german = SpellCheck(load_speller("de"), english=load_speller("en"))
+    assert german.misspelled("Öffnen Sie die App.") == []  # through the English list
+    portuguese = load_speller("pt")
+    brazil = "contato econômico gênero acadêmico fenômeno tênis Antônio ônibus registro planilha"
+    assert [w for w in brazil.split() if not portuguese.knows(w)] == []
+    assert [w for w in ["econômicoo", "contatto", "gênerro"] if portuguese.knows(w)] == []
+    assert not load_speller("es").knows("econômico")  # Brazil's spelling for Portuguese only
+
+
 def test_german_words_with_sharp_s_are_known() -> None:
     """Every word with ß was underlined: the lookup casefolded "Straße" to "strasse"."""
     german = load_speller("de")

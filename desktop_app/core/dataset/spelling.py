@@ -26,11 +26,13 @@ from typing import Any
 
 from spellchecker import SpellChecker
 
+from desktop_app.core.dataset.added_words import ENGLISH_ADDED, PORTUGUESE_BRAZIL_ADDED
 from desktop_app.core.dataset.spanish_irregular import SPANISH_IRREGULAR
 from desktop_app.core.dataset.word_forms import (
     SPANISH_QUESTION_WORDS,
     french_without_elision,
     german_compound,
+    portuguese_variants,
     spanish_infinitives,
     spanish_singulars,
 )
@@ -161,6 +163,10 @@ def is_listed(known: Mapping[str, int], language: str, key: str) -> bool:
         return True
     if language == "de":  # German joins words into new ones the list cannot all hold
         return german_compound(key, known.__contains__)
+    if language == "en":
+        return key in ENGLISH_ADDED
+    if language == "pt":  # Brazil's spelling (econômico, contato); the list spells as Portugal
+        return key in PORTUGUESE_BRAZIL_ADDED or any(v in known for v in portuguese_variants(key))
     if language == "fr":  # l'équipe, c'est, qu'il: the list holds the words, not the pairs
         rest = french_without_elision(key)
         return rest is not None and is_listed(known, language, rest)

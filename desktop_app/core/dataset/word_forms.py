@@ -129,6 +129,18 @@ def french_without_elision(word: str) -> str | None:
     return rest if apostrophe and rest and head in _FRENCH_ELIDED else None
 
 
+# ---- Brazilian Portuguese -------------------------------------------------------------------
+# The Portuguese list spells as Portugal does; Brazil writes a circumflex where Portugal writes
+# an acute accent before m and n (econômico / económico, gênero / género, tênis / ténis).
+_BRAZIL_TO_PORTUGAL = str.maketrans("âêô", "áéó")
+
+
+def portuguese_variants(word: str) -> list[str]:
+    """The Portuguese (Portugal) spelling of a Brazilian word, where it differs (maybe none)."""
+    variant = word.translate(_BRAZIL_TO_PORTUGAL)
+    return [variant] if variant != word else []
+
+
 # ---- German compounds -----------------------------------------------------------------------
 # German joins nouns into one word (Temperatur + Regelung: Temperaturregelung) and the list
 # cannot hold them all: a word counts as known when it splits into listed words, each at least
