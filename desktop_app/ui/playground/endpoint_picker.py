@@ -1,15 +1,17 @@
 """Pick a model to talk to: where it runs (your trained models, OpenAI, a local server, …) and
 its name, with the address when the place needs one.
 
-A trained model can show its checkpoints (fetched on a worker when asked). The picker never
-asks for a key: keys live in Training → Keys and Providers… (the keyring); local servers need none.
+A trained model can show its checkpoints (fetched on a worker when asked), and a server on this
+computer the models it has (asked on a worker when the place or the address changes). The picker
+never asks for a key: keys live in Training → Keys and Providers… (the keyring); local servers
+need none.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.errors import UserFacingError
 from desktop_app.core.models.catalog import load_models
 from desktop_app.core.models.provider_dates import (
     default_provider,
@@ -35,11 +38,13 @@ from desktop_app.core.trying.endpoints import (
     checkpoint_endpoints,
     preset,
 )
+from desktop_app.core.trying.local_models import local_model_names
 from desktop_app.qt.tasks import CancelToken
 from desktop_app.ui.errors import describe
 from desktop_app.ui.playground.services import TryServices
 
 TRAINED = "trained"
+LIST_DELAY_MS = 400  # a pause in typing the address before the server is asked for its models
 EndpointRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -124,6 +129,11 @@ class EndpointPicker(QWidget):
         self._places = {p.key: p for p in _places()}
         self._checkpoints: dict[str, list[Endpoint]] = {}
         self._loading_for = ""
+        self._local_note = ""  # what the server on this computer said about its models
+        self._list_timer = QTimer(self)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(LIST_DELAY_MS)
+        self._list_timer.timeout.connect(self.list_local_models)
 
         self.place = QComboBox(self)
         self.place.setObjectName("place-combo")
@@ -170,6 +180,7 @@ class EndpointPicker(QWidget):
         self.model.currentIndexChanged.connect(self._on_model_changed)
         self.model.editTextChanged.connect(self._on_edited)
         self.address.textChanged.connect(self._on_edited)
+        self.address.textChanged.connect(self._schedule_listing)
         self.checkpoints.clicked.connect(self.load_checkpoints)
         self.refresh()
 
@@ -229,6 +240,7 @@ class EndpointPicker(QWidget):
         self.address.blockSignals(False)
         self.address.setVisible(place.needs_address)
         self.address_label.setVisible(place.needs_address)
+        self._schedule_listing()
         self._on_model_changed()
 
     def _items_for(self, place: Place) -> list[Endpoint]:
@@ -262,7 +274,7 @@ class EndpointPicker(QWidget):
         self.checkpoints.setVisible(tuned and not shown)
         self.checkpoints.setEnabled(not self._loading_for)
         where = f"Runs at {endpoint.where}." if endpoint is not None else ""
-        note = place.note or where
+        note = (self._local_note if place.kind == LOCAL else "") or place.note or where
         if place.key == "openai" and self.model.count() == 0:
             note = nothing_answers("openai") or note
         notice = retirement_notice(endpoint.model, endpoint.kind) if endpoint is not None else None
@@ -333,6 +345,60 @@ class EndpointPicker(QWidget):
             return f"{LOCAL}:{endpoint.preset}" if endpoint.preset else LOCAL
         return endpoint.kind
 
+    # ---- a server on this computer: its models ----------------------------------------------
+    @Slot()
+    def _schedule_listing(self) -> None:
+        self._local_note = ""
+        if self.current_place().kind == LOCAL and self.address.text().strip():
+            self._list_timer.start()
+        else:
+            self._list_timer.stop()
+
+    @Slot()
+    def list_local_models(self) -> None:
+        """Ask the server on this computer which models it has (on a worker)."""
+        place, address = self.current_place(), self.address.text().strip()
+        if place.kind != LOCAL or not address:
+            return
+        self.services.run(
+            _fetch_local_models,
+            address,
+            place.key.partition(":")[2],
+            succeeded=self._on_local_models,  # a bound slot: dropped if the picker is gone
+        )
+
+    @Slot(object)
+    def _on_local_models(self, answer: object) -> None:
+        """Fill the names in (an answer for an address no longer shown is ignored)."""
+        if not isinstance(answer, tuple) or answer[0] != self.address.text().strip():
+            return
+        address, found = answer
+        place = self.current_place()
+        if place.kind != LOCAL:
+            return
+        if found is None:
+            start = place.note.partition(" Model:")[0] or "Start the server, or check the address."
+            self._local_note = f"Nothing answers at {address} yet. {start}"
+        else:
+            self._fill_names(found)
+            label = place.label.removesuffix(" (this computer)")
+            self._local_note = (
+                f"{label} has {len(found)} model{'s' if len(found) != 1 else ''}: pick one in "
+                "the list, or type another name."
+                if found
+                else f"The server at {address} answers but lists no models: load one first."
+            )
+        self._on_model_changed()
+
+    def _fill_names(self, names: list[str]) -> None:
+        typed = self.model.currentText().strip()
+        self.model.blockSignals(True)
+        self.model.clear()
+        for name in names:
+            self.model.addItem(name, name)
+        self.model.setEditText(typed or (names[0] if names else ""))
+        self.model.blockSignals(False)
+
     # ---- checkpoints ---------------------------------------------------------------------
     @Slot()
     def load_checkpoints(self) -> None:
@@ -375,6 +441,16 @@ class EndpointPicker(QWidget):
     def _on_checkpoints_done(self) -> None:
         self._loading_for = ""
         self.checkpoints.setEnabled(True)
+
+
+def _fetch_local_models(
+    address: str, preset_key: str, *, cancel: CancelToken, progress: object
+) -> tuple[str, list[str] | None]:
+    """(the address, its model names, or None when nothing answers there)."""
+    try:
+        return address, local_model_names(address, preset_key)
+    except UserFacingError:  # the provider's errors too: refused, timed out, not OpenAI's API
+        return address, None
 
 
 def _fetch_checkpoints(
