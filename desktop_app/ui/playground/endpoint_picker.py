@@ -381,7 +381,8 @@ class EndpointPicker(QWidget):
             self._local_note = f"Nothing answers at {address} yet. {start}"
         else:
             self._fill_names(found)
-            label = place.label.removesuffix(" (this computer)")
+            named = place.key.partition(":")[2]  # a preset (Ollama…), or any server
+            label = place.label.removesuffix(" (this computer)") if named else "The server"
             self._local_note = (
                 f"{label} has {len(found)} model{'s' if len(found) != 1 else ''}: pick one in "
                 "the list, or type another name."
