@@ -7,20 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
+from tests.core.recovery_support import crash_with_copy
 
 from desktop_app.core.dataset import recovery
-
-
-def _dead_pid() -> int:
-    proc = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(proc.stdout)
 
 
 def test_write_and_read_back(tmp_path: Path) -> None:
@@ -43,13 +35,54 @@ def test_only_copies_of_finished_processes_are_offered(tmp_path: Path) -> None:
     assert recovery.pending_recoveries(tmp_path) == []  # this process is still running
     crashed = tmp_path / f"crashed{recovery.SUFFIX}"
     recovery.write_recovery(crashed, [b"b"], original_path=None, review=None)
-    magic, header, data = crashed.read_bytes().split(b"\n", 2)
-    fields = json.loads(header)
-    fields["pid"] = _dead_pid()
-    crashed.write_bytes(magic + b"\n" + json.dumps(fields).encode() + b"\n" + data)
+    crash_with_copy(crashed)
     pending = recovery.pending_recoveries(tmp_path)
     assert [p.file for p in pending] == [crashed]
     assert pending[0].title == "Untitled dataset"
+    assert recovery.read_recovery(crashed).data == b"b"
+
+
+def test_a_copy_is_offered_when_its_process_id_now_belongs_to_another_program(
+    tmp_path: Path,
+) -> None:
+    """After a power cut and a restart the dead app's process id is soon another program's: the
+    copy was never offered, since that id answered as running."""
+    crashed = tmp_path / f"crashed{recovery.SUFFIX}"
+    recovery.write_recovery(crashed, [b"unsaved"], original_path=None, review=None)
+    crash_with_copy(crashed)
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=PIPE)
+    try:
+        magic, header, data = crashed.read_bytes().split(b"\n", 2)
+        fields = json.loads(header)
+        fields["pid"] = other.pid  # a running program now has the dead app's id
+        crashed.write_bytes(magic + b"\n" + json.dumps(fields).encode() + b"\n" + data)
+        assert [p.file for p in recovery.pending_recoveries(tmp_path)] == [crashed]
+    finally:
+        other.communicate(b"")
+    held = [f.name for f in tmp_path.glob("alive-*.lock")]
+    assert recovery.read_info(crashed).alive_lock not in held  # the dead one's is cleared away
+
+
+def test_a_running_apps_copy_is_never_offered_to_another(tmp_path: Path) -> None:
+    """Another app process still editing (its lock held) keeps its copy, whatever its id."""
+    script = (
+        "import sys; from pathlib import Path; from desktop_app.core.dataset import recovery; "
+        "recovery.write_recovery(Path(sys.argv[1]), [b'x'], original_path=None, review=None); "
+        "print('written', flush=True); sys.stdin.read()"
+    )
+    copy = tmp_path / f"other{recovery.SUFFIX}"
+    running = subprocess.Popen(
+        [sys.executable, "-c", script, str(copy)], stdin=PIPE, stdout=PIPE, text=True
+    )
+    try:
+        assert running.stdout is not None and running.stdout.readline() == "written\n"
+        assert recovery.pending_recoveries(tmp_path) == []
+        assert len(list(tmp_path.glob("alive-*.lock"))) == 1  # held: never cleared away
+    finally:
+        running.communicate("")
+    # it ended without removing its copy (a clean exit of the app removes the copy first)
+    assert [p.file for p in recovery.pending_recoveries(tmp_path)] == [copy]
+    assert list(tmp_path.glob("alive-*.lock")) == []  # let go at exit, and its file removed
 
 
 def test_truncated_or_damaged_copies_are_refused(tmp_path: Path) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.core.recovery_support import crash_with_copy
 from window_helpers import answer_next_dialog, close_window, is_checked, make_window, open_and_check
 
 from PySide6.QtWidgets import QFileDialog
@@ -24,17 +24,8 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 
 def _pretend_the_process_died(file: Path) -> None:
-    """Rewrite the copy's header with the id of a process that has ended (a crash)."""
-    ended = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    magic, header, data = file.read_bytes().split(b"\n", 2)
-    fields = json.loads(header)
-    fields["pid"] = int(ended.stdout)
-    file.write_bytes(magic + b"\n" + json.dumps(fields).encode() + b"\n" + data)
+    """Make the copy one a crashed process left (tests/core/recovery_support.py)."""
+    crash_with_copy(file)
 
 
 def test_crash_then_restore_in_a_new_window(qtbot, sample_file: Path) -> None:

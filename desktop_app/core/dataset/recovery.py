@@ -3,7 +3,8 @@
 While a document has unsaved edits the app writes a recovery file (atomically) a few seconds after
 the last edit: a first line naming the format, a JSON header line (original path, review data,
 when, which process), then the dataset's exact bytes. A clean close or a save removes it. At the
-next start, recovery files whose process is no longer running are offered back.
+next start, recovery files whose process is no longer running are offered back: the process holds
+a lock file while it runs (alive_lock.py), which a process id alone cannot tell after a restart.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.dataset import alive_lock
 from desktop_app.core.errors import UserFacingError
 from desktop_app.core.files.atomic import write_atomic
 from desktop_app.core.files.folders import recovery_dir
@@ -41,6 +43,7 @@ class RecoveryInfo:
     size: int  # bytes of dataset data
     pid: int
     suggested_path: Path | None = None  # the name it was to be saved under (a repaired file)
+    alive_lock: str = ""  # the lock file its process held while it ran ("" in older copies)
 
     @property
     def title(self) -> str:
@@ -80,6 +83,7 @@ def write_recovery(
         "data_length": len(data),
         "review": review,
         "suggested_path": str(suggested_path) if suggested_path else None,
+        "alive_lock": alive_lock.own_lock(file.parent),
     }
     line = json.dumps(header, ensure_ascii=True).encode("ascii") + b"\n"
     write_atomic(file, [MAGIC, line, data])
@@ -105,6 +109,7 @@ def read_info(file: Path) -> RecoveryInfo:
         size=int(header.get("data_length", 0)),
         pid=int(header.get("pid", 0)),
         suggested_path=_path(header.get("suggested_path")),
+        alive_lock=str(header.get("alive_lock") or ""),
     )
 
 
@@ -117,9 +122,16 @@ def pending_recoveries(folder: Path | None = None) -> list[RecoveryInfo]:
             info = read_info(file)
         except RecoveryError:
             continue  # a damaged copy is left in place; it is never offered half-read
-        if info.pid != os.getpid() and not _process_running(info.pid):
+        if info.pid != os.getpid() and not _still_running(folder, info):
             found.append(info)
+    alive_lock.clear_stale(folder)
     return sorted(found, key=lambda i: i.saved_at, reverse=True)
+
+
+def _still_running(folder: Path, info: RecoveryInfo) -> bool:
+    """The lock file says; a copy without one (an older version's) is judged by process id."""
+    held = alive_lock.is_held(folder, info.alive_lock) if info.alive_lock else None
+    return held if held is not None else _process_running(info.pid)
 
 
 def discard(file: Path) -> None:
