@@ -105,6 +105,7 @@ class FileActions(QObject):
         document.start_checking()
         recovery.discard(info.file)  # the new document writes its own copy from now on
         self.parts.say(RESTORED)
+        self.parts.examples_pane.move_current(1)  # the first example in the editor, as on opening
         return True
 
     def keep_for_later(self, path: Path) -> None:

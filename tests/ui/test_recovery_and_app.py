@@ -64,6 +64,7 @@ def test_crash_then_restore_in_a_new_window(qtbot, sample_file: Path) -> None:
     assert second.document.path == sample_file
     assert second.document.review.get(4).status is ReviewStatus.NEEDS_WORK
     assert second.isWindowModified()  # restored work still needs saving
+    assert second.selection.current() == 0  # the editor shows the first example, not nothing
     assert not copy.exists()
     second.menus.act_save.trigger()
     qtbot.waitUntil(lambda: not second.isWindowModified(), timeout=10_000)
