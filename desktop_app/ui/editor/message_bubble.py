@@ -344,7 +344,9 @@ class MessageBubble(QFrame):
         """Top right, over the token count. In a narrow bubble the move buttons fold away first
         (Alt+Shift+Up/Down still move the message), so the role stays in view."""
         box = self.actions_box
-        if self._buttons and box.isVisible():
+        # (isHidden, not isVisible: a new bubble is focused before it is shown, and then laid
+        # out; skipped then, its five buttons stayed over the role box's arrow)
+        if self._buttons and not box.isHidden():
             room = self.width() - self.role_combo.geometry().right() - 16
             shown = [n for n, _, _ in self._button_specs]
             for name in ("go-up", "go-down", "fix"):
