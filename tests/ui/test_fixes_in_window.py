@@ -286,7 +286,7 @@ def test_a_problems_explanation_is_shown_whole_in_a_narrow_pane(qtbot, window, s
     open_and_check(qtbot, window, sample_file)
     window.resize(1024, 700)
     window.splitter.setSizes([420, 380, 224])  # the Problems pane at 1024 pixels
-    _select(window, 9, "teaches_facts")  # a long message and a longer hint
+    _select(window, 13, "email_address")  # a long message and a longer hint
     pane = window.problems_pane
     line = pane.fontMetrics().lineSpacing()
 
@@ -296,7 +296,7 @@ def test_a_problems_explanation_is_shown_whole_in_a_narrow_pane(qtbot, window, s
 
     qtbot.waitUntil(whole)  # more than the three lines it had, and no scrolling
     long = pane.detail_area.height()
-    _select(window, 13, "email_address")  # a shorter one gives the list some room back
+    _select(window, 11, "empty_reply")  # a shorter one gives the list some room back
     qtbot.waitUntil(lambda: whole() and pane.detail_area.height() < long)
     last = window.problems_model.rowCount() - 1
     pane.select_row(last)  # its explanation takes room from the list: the row stays in view
@@ -326,3 +326,14 @@ def test_a_file_wide_problem_about_the_model_opens_the_overview_at_the_model(
     qtbot.waitUntil(lambda: scrolled.value() > 0)
     top = training.mapTo(overview.scroll_area.widget(), training.rect().topLeft()).y()
     assert scrolled.value() == min(top, scrolled.maximum())
+
+
+def test_an_explanation_says_its_advice_once(qtbot, window, sample_file) -> None:
+    """The facts warning's advice is in its message: the detail said it a second time below."""
+    open_and_check(qtbot, window, sample_file)
+    _select(window, 9, "teaches_facts")
+    shown = window.problems_pane.detail.text()
+    assert shown.count("Fine-tuning teaches how to speak") == 1
+    _select(window, 13, "email_address")  # a hint that adds something is still shown
+    _, problem = window.problems_model.problem(window.problems_pane.table.currentIndex().row())
+    assert problem.hint and problem.hint in window.problems_pane.detail.text()

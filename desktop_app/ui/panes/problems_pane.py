@@ -217,7 +217,7 @@ class ProblemsPane(QWidget):
         record, problem = found
         aside = self.model is not None and self.model.intended(index.row())
         text = f"<b>{_escape(problem.message)}</b>"
-        if problem.hint:
+        if problem.hint and problem.hint not in problem.message:  # (said once, not twice)
             text += f"<br>{_escape(problem.hint)}"
         if aside:
             text += "<br><i>You marked this as intended: it is not counted.</i>"
