@@ -220,6 +220,25 @@ def test_a_real_mixed_chinese_and_english_file_keeps_its_findings_few() -> None:
     assert len(outliers) <= 2, [p.message for p in outliers]
 
 
+def test_the_reading_ease_of_chinese_replies_is_not_measured() -> None:
+    """Flesch's reading ease counts English syllables by their vowels: the hoshino file's Chinese
+    replies scored up to 200 (“182+” in the Style chart), a number that says nothing."""
+    from pathlib import Path
+
+    from desktop_app.core.checks.voice.features import NOT_MEASURED
+
+    path = Path(__file__).resolve().parents[1] / "data" / "realworld"
+    raws = (path / "yangzhijiany_hoshino_cat__example.jsonl").read_bytes().splitlines()
+    values = [json.loads(raw) for raw in raws]
+    lines = summaries(values)
+    eases = [s.voice.reading_ease for s in lines if s.voice is not None]
+    chinese = [e for e in eases if e == NOT_MEASURED]
+    assert 10 < len(chinese) < len(eases)  # the Chinese replies; the English ones keep a number
+    chart = next(c for c in voice_overview(lines).charts if c.title.startswith("Reading ease"))
+    assert sum(len(bar.lines) for bar in chart.bars) == len(eases) - len(chinese)
+    assert not [p for p in found(values, "style_outlier") if "reading ease" in p.message]
+
+
 def test_a_reply_inside_the_norm_the_message_names_is_never_flagged() -> None:
     """Two kinds of reply (short answers and long explanations): the median sits among the short
     ones, and the long ones were flagged with "Most replies are 3–40 words long; this one is 40"."""

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from desktop_app.core.analysis.gc_pause import without_cycle_collector
 from desktop_app.core.checks.base import REGISTRY
 from desktop_app.core.checks.voice.balance import Group, balance_problems, topic_groups
-from desktop_app.core.checks.voice.features import VoiceFeatures
+from desktop_app.core.checks.voice.features import NOT_MEASURED, VoiceFeatures
 from desktop_app.core.checks.voice.near import Item, Texts, near_problems
 from desktop_app.core.checks.voice.rules import TEACHES_FACTS, TOO_MANY_EPOCHS
 from desktop_app.core.checks.voice.style import (
@@ -141,6 +141,9 @@ def _title(label: str, unit: str) -> str:
 
 
 def _chart(values: list[float], numbers: list[int], name: str, title: str) -> Chart:
+    if name == "reading_ease":  # not measured for replies in Chinese or Japanese
+        kept = [(v, n) for v, n in zip(values, numbers, strict=True) if v != NOT_MEASURED]
+        values, numbers = [v for v, _ in kept], [n for _, n in kept]
     if not values:
         return Chart(title, ())
     low, high = min(values), percentile(sorted(values), 0.99)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from desktop_app.core.checks.base import REGISTRY, quote
-from desktop_app.core.checks.voice.features import VoiceFeatures
+from desktop_app.core.checks.voice.features import NOT_MEASURED, VoiceFeatures
 from desktop_app.core.checks.voice.rules import STYLE_OUTLIER, TEACHES_FACTS
 from desktop_app.core.problems import Problem
 from desktop_app.core.tokens.stats import percentile
@@ -109,7 +109,11 @@ def style_outliers(lines: Lines) -> list[Problem]:
     found: list[Problem] = []
     table = measures(lines)  # one column per metric, one value per reply
     short = [words < MIN_WORDS for words in table[0]]  # a few words have no sentences to judge
-    for metric, values in zip(METRICS, table, strict=True):
+    for metric, all_values in zip(METRICS, table, strict=True):
+        at = _measured(metric, all_values)  # the replies this metric says something about
+        if len(at) < MIN_REPLIES:
+            continue
+        values = [all_values[i] for i in at] if len(at) < len(all_values) else all_values
         judged = list(map(math.log1p, values)) if metric.log else values
         median = statistics.median(judged)
         spread = statistics.median([abs(v - median) for v in judged])
@@ -118,7 +122,7 @@ def style_outliers(lines: Lines) -> list[Problem]:
             v - median > spread or (not metric.upward_only and median - v > spread) for v in judged
         ]
         if metric.name in PER_SENTENCE:
-            far = [f and not s for f, s in zip(far, short, strict=True)]
+            far = [f and not short[i] for f, i in zip(far, at, strict=True)]
         if not any(far):
             continue
         ordered = sorted(values)
@@ -129,10 +133,18 @@ def style_outliers(lines: Lines) -> list[Problem]:
         # two kinds of reply (two languages) the median sits in one of them; nor just past it
         far = [f and _beyond(v, low, high, metric.least) for f, v in zip(far, values, strict=True)]
         for index in (i for i, f in enumerate(far) if f):
-            line, features = lines[index]
+            line, features = lines[at[index]]
             found.append(_outlier(line, features, metric, low, high, values[index]))
     found += _shared_habits(lines)
     return found
+
+
+def _measured(metric: Metric, values: list[float]) -> Sequence[int]:
+    """Where the metric was measured: all replies, but for the reading ease of replies in
+    Chinese or Japanese (NOT_MEASURED), which Flesch's English syllable count cannot judge."""
+    if metric.name != "reading_ease":
+        return range(len(values))
+    return [i for i, v in enumerate(values) if v != NOT_MEASURED]
 
 
 def _beyond(value: float, low: float, high: float, least: float) -> bool:
