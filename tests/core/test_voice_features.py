@@ -68,6 +68,23 @@ def test_specifics_the_conversation_lacks(text: str, kinds: set[str]) -> None:
     assert kinds <= {kind for kind, _, _ in found} and echoed == 0
 
 
+def test_reading_ease_is_measured_only_in_latin_script() -> None:
+    from desktop_app.core.checks.voice.features import NOT_MEASURED
+
+    for text in (
+        "안녕하세요, 주문하신 상품은 내일 도착합니다.",
+        "Здравствуйте! Ваш заказ отправлен.",
+        "你好，订单明天到。",
+    ):
+        assert reply(text).reading_ease == NOT_MEASURED, text
+    for text in (
+        "Hola, ¿cómo estás? Te lo envío mañana.",
+        "Bonjour, merci ! Votre commande arrive.",
+        "Yes, meow! 喵",
+    ):
+        assert 0 < reply(text).reading_ease < 150, text
+
+
 def test_a_headline_in_title_case_and_a_line_break_make_no_names() -> None:
     # from Microsoft's DPO sample: names the facts check used to report
     context = "Hello, I have a question."

@@ -27,9 +27,10 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE_ENDS = tuple(
     e.encode() for e in (". ", "! ", "? ", ".\n", "!\n", "?\n", "。", "！", "？")
 )
-# a reading ease that would say nothing (a reply in Chinese or Japanese); infinity, not NaN, so
-# two summaries still compare equal
+# a reading ease that would say nothing (a reply in Chinese, Korean, Russian…); infinity, not NaN,
+# so two summaries still compare equal
 NOT_MEASURED = float("inf")
+LATIN_SHARE = 0.6  # a reply is measured when this much of it is plain ASCII (French, Spanish are)
 SYLLABLES_PER_VOWEL = 0.75  # English vowel letters per syllable, roughly ("reading": 3, 2)
 # punctuation (not apostrophes) becomes spaces, so str.split finds the words
 # (in UTF-8 bytes: bytes.translate and bytes.count run in C, ~10× quicker than str.translate)
@@ -206,7 +207,7 @@ class VoiceFeatures(NamedTuple):
     reply_index: int  # message index of the final reply (in the conversation)
     words: int
     sentence_words: float  # average words per sentence
-    reading_ease: float  # Flesch reading ease (higher: easier); NOT_MEASURED for Chinese, Japanese
+    reading_ease: float  # Flesch reading ease (higher: easier); NOT_MEASURED in other scripts
     exclamations: int
     emoji: int
     capitals: int  # different words written in capitals (3+ letters)
@@ -244,8 +245,8 @@ def voice_features(conversation: list[Any], reply_at: int) -> VoiceFeatures | No
     sentences = max(1, sum(map(encoded.count, _SENTENCE_ENDS)) + (style.rstrip()[-1:] in ".!?"))
     syllables = SYLLABLES_PER_VOWEL * sum(map(padded.count, _VOWEL_BYTES))
     ease = 206.835 - 1.015 * (shown / sentences) - 84.6 * (syllables / shown)
-    if cjk and 2 * len(_CJK_CHAR.findall(style)) > shown:
-        ease = NOT_MEASURED  # Flesch counts syllables by vowel letters: none in Chinese or Japanese
+    if not style.isascii() and len(style.encode("ascii", "ignore")) < LATIN_SHARE * len(style):
+        ease = NOT_MEASURED  # Flesch counts syllables by a, e, i, o, u, y: none in 你好 or 안녕
     singular = sum(map(padded.count, _SINGULAR))
     plural = sum(map(padded.count, _PLURAL))
     capitals = (b" " + encoded).translate(_LETTER_CASE).count(b" AAA")  # words in capitals

@@ -141,7 +141,7 @@ def _title(label: str, unit: str) -> str:
 
 
 def _chart(values: list[float], numbers: list[int], name: str, title: str) -> Chart:
-    if name == "reading_ease":  # not measured for replies in Chinese or Japanese
+    if name == "reading_ease":  # not measured for replies in other scripts than Latin
         kept = [(v, n) for v, n in zip(values, numbers, strict=True) if v != NOT_MEASURED]
         values, numbers = [v for v, _ in kept], [n for _, n in kept]
     if not values:

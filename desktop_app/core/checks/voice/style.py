@@ -141,7 +141,7 @@ def style_outliers(lines: Lines) -> list[Problem]:
 
 def _measured(metric: Metric, values: list[float]) -> Sequence[int]:
     """Where the metric was measured: all replies, but for the reading ease of replies in
-    Chinese or Japanese (NOT_MEASURED), which Flesch's English syllable count cannot judge."""
+    another script than Latin (NOT_MEASURED), which Flesch's English syllable count cannot judge."""
     if metric.name != "reading_ease":
         return range(len(values))
     return [i for i, v in enumerate(values) if v != NOT_MEASURED]
