@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 from subprocess import PIPE
+from typing import Any
 
 import pytest
 from tests.core.recovery_support import crash_with_copy
@@ -104,3 +105,36 @@ def test_new_recovery_file_lives_in_the_recovery_folder(app_home: Path) -> None:
     file = recovery.new_recovery_file()
     assert file.parent == app_home / "data" / "recovery"
     assert file.suffix == recovery.SUFFIX
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="only where processes fork (Linux, macOS)")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # 3.12+
+def test_a_forked_child_does_not_keep_the_apps_lock(tmp_path: Path) -> None:
+    """A child forked from the app shares its lock; the lock must go when the app does, even
+    while the child still runs (else a crashed app's work is not offered back)."""
+    import multiprocessing
+
+    from desktop_app.core.dataset import alive_lock
+
+    copy = tmp_path / f"app{recovery.SUFFIX}"
+    recovery.write_recovery(copy, [b"work"], original_path=None, review=None)
+    name = recovery.read_info(copy).alive_lock
+    forking = multiprocessing.get_context("fork")
+    started = forking.Event()
+    child = forking.Process(target=_sleep_a_while, args=(started,))
+    child.start()
+    try:
+        assert started.wait(10)  # the child runs (its fork hooks have run)
+        path, fd = alive_lock._held.pop(tmp_path)  # the app ends: the system closes its file
+        os.close(fd)
+        assert path.exists() and alive_lock.is_held(tmp_path, name) is False
+    finally:
+        child.terminate()
+        child.join()
+
+
+def _sleep_a_while(started: Any) -> None:
+    import time
+
+    started.set()
+    time.sleep(30)

@@ -78,6 +78,19 @@ def release_all() -> None:
         _held.clear()
 
 
+def _forget_in_child() -> None:
+    """A forked child shares its parent's locks: it closes its copies (the parent's lock holds)
+    and keeps the files, so the lock is let go when the parent ends, not when the child does."""
+    for _path, fd in _held.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):  # (not on Windows, which does not fork)
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _release(path: Path, fd: int) -> None:
     with contextlib.suppress(OSError):
         os.close(fd)
