@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from test_checks_rules import TOOLS, A, S, U, call, chat, image, pair, tool
 
-from desktop_app.core.checks import check_value
+from desktop_app.core.checks import check_line, check_value
 from desktop_app.core.checks.roles import suggest_role
+from desktop_app.core.dataset.jsonline import parse_line
 
 
 def codes(value: Any) -> list[str]:
@@ -80,6 +82,20 @@ def test_ten_images_across_messages_is_the_limit() -> None:
     five = [image() for _ in range(5)]
     assert codes(chat(U(five), A("Nice."), U(five), A("Both nice."))) == []
     assert "too_many_images" in codes(chat(U(five), A("Nice."), U([*five, image()]), A("Yes.")))
+
+
+def test_azure_takes_up_to_64_images_an_example() -> None:
+    """Azure's vision guide: up to 64 images an example, where OpenAI takes 10. An Azure file of
+    twelve-page scans was refused with “OpenAI takes at most 10”."""
+    twelve = chat(U([image() for _ in range(12)]), A("Both nice."))
+    assert "too_many_images" in codes(twelve)  # OpenAI's rule, the default
+    assert [p.code for p in check_value(twelve, provider="azure")] == []
+    many = chat(U([image() for _ in range(65)]), A("Yes."))
+    [found] = [p for p in check_value(many, provider="azure") if p.code == "too_many_images"]
+    assert found.message == "This example has 65 images; Azure OpenAI takes at most 64."
+    assert "too_many_images" in [p.code for p in check_value(twelve, provider="practice")]
+    line = json.dumps(twelve).encode()
+    assert check_line(line, parse_line(line), 1, "azure") == []
 
 
 def test_data_url_without_base64() -> None:

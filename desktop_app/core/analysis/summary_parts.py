@@ -8,6 +8,7 @@ import hashlib
 import json
 from typing import Any
 
+from desktop_app.core.checks import images
 from desktop_app.core.checks.plain import plain_fields, plain_piece
 from desktop_app.core.dataset.jsonline import RecordKind
 
@@ -108,9 +109,4 @@ def message_piece(message: Any, pieces: list[bytes]) -> int:
 
 
 def image_count(conversation: list[Any]) -> int:
-    count = 0
-    for message in conversation:
-        content = message.get("content") if isinstance(message, dict) else None
-        if isinstance(content, list):
-            count += sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
-    return count
+    return images.count_in(conversation)

@@ -25,7 +25,7 @@ from desktop_app.core.checks import (
 )
 from desktop_app.core.checks.base import OPEN_GATE, REGISTRY, Findings, Rule, TextGate
 from desktop_app.core.checks.messages import check_chat_example
-from desktop_app.core.checks.provider_rules import PROVIDERS, example_problems
+from desktop_app.core.checks.provider_rules import PROVIDERS, example_problems, with_image_limit
 from desktop_app.core.dataset.jsonline import ParsedLine, RecordKind, classify
 from desktop_app.core.problems import Problem
 
@@ -69,7 +69,8 @@ def check_line(
     if parsed.duplicate_keys:
         structure.check_duplicate_keys(parsed.duplicate_keys, out)
     _check_object(kind, parsed.value, out)
-    return out.problems + example_problems(provider, parsed.value, line)
+    found = with_image_limit(provider, out.problems, parsed.value)
+    return found + example_problems(provider, parsed.value, line)
 
 
 def check_value(value: Any, line: int | None = None, provider: str = "openai") -> list[Problem]:
@@ -84,7 +85,7 @@ def check_value(value: Any, line: int | None = None, provider: str = "openai") -
         )
         return out.problems
     _check_object(kind, value, out)
-    return out.problems + example_problems(provider, value, line)
+    return with_image_limit(provider, out.problems, value) + example_problems(provider, value, line)
 
 
 def _check_object(kind: RecordKind, value: dict[str, Any], out: Findings) -> None:

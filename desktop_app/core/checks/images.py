@@ -23,7 +23,7 @@ IMAGE_NOT_IN_USER = rule(
 TOO_MANY_IMAGES = rule(
     "too_many_images",
     Severity.ERROR,
-    f"The example has more than {MAX_IMAGES} images.",
+    f"The example has more images than the provider takes ({MAX_IMAGES} at OpenAI, 64 at Azure).",
     family=F,
 )
 IMAGE_URL_INVALID = rule(
@@ -78,6 +78,16 @@ def count_and_check(message: dict[str, Any], role: str, index: int, out: Finding
                     field=field,
                 )
             _check_image(part, index, i, out)
+    return count
+
+
+def count_in(messages: Any) -> int:
+    """The image parts in a list of messages."""
+    count = 0
+    for message in messages if isinstance(messages, list) else ():
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list):
+            count += sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
     return count
 
 

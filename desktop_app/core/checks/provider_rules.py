@@ -16,8 +16,10 @@ facts in resources/models.json. Providers without extra rules give no problems.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
+from desktop_app.core.checks import images
 from desktop_app.core.checks.base import Rule, nth
 from desktop_app.core.dataset.jsonline import RecordKind, classify
 from desktop_app.core.models.catalog import ProviderFacts
@@ -150,6 +152,27 @@ def example_problems(provider: str, value: Any, line: int | None) -> list[Proble
     elif kind is RecordKind.PREFERENCE and provider == "together":
         _together_pair(value, out)
     return out.problems
+
+
+def with_image_limit(provider: str, problems: list[Problem], value: Any) -> list[Problem]:
+    """The common checks hold OpenAI's limit of 10 pictures an example (checks.images); where the
+    provider takes more (Azure: 64), the finding stays only past that limit, in its words."""
+    if not any(p.code == images.TOO_MANY_IMAGES for p in problems):
+        return problems  # (nearly always)
+    from desktop_app.core.models.catalog import load_models
+
+    try:
+        facts = load_models().provider(facts_name(provider))
+    except KeyError:  # a provider without facts of its own (a local server)
+        return problems
+    if facts.max_images is None:
+        return problems
+    source = value.get("input") if isinstance(value, Mapping) and "input" in value else value
+    count = images.count_in(source.get("messages") if isinstance(source, Mapping) else None)
+    if count <= facts.max_images:
+        return [p for p in problems if p.code != images.TOO_MANY_IMAGES]
+    said = f"This example has {count} images; {facts.label} takes at most {facts.max_images}."
+    return [replace(p, message=said) if p.code == images.TOO_MANY_IMAGES else p for p in problems]
 
 
 def dataset_rules(

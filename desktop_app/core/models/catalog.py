@@ -76,6 +76,7 @@ class ProviderFacts:
     last_message: str = ""  # the role every conversation must end with ("" when free)
     default_model: str = ""
     rules_note: str = ""  # its own data rules in a few words (the checks apply them)
+    max_images: int | None = None  # pictures per example, where it differs from OpenAI's 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +256,7 @@ def _provider(name: str, entry: dict[str, Any]) -> ProviderFacts:
         last_message=str(entry.get("last_message", "")),
         default_model=str(entry.get("default_model", "")),
         rules_note=str(entry.get("rules_note", "")),
+        max_images=_optional_int(entry.get("max_images_per_example")),
     )
 
 
