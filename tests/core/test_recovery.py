@@ -120,8 +120,8 @@ def test_a_forked_child_does_not_keep_the_apps_lock(tmp_path: Path) -> None:
     recovery.write_recovery(copy, [b"work"], original_path=None, review=None)
     name = recovery.read_info(copy).alive_lock
     forking = multiprocessing.get_context("fork")
-    started = forking.Event()
-    child = forking.Process(target=_sleep_a_while, args=(started,))
+    started, done = forking.Event(), forking.Event()
+    child = forking.Process(target=_run_until_told, args=(started, done))
     child.start()
     try:
         assert started.wait(10)  # the child runs (its fork hooks have run)
@@ -129,12 +129,10 @@ def test_a_forked_child_does_not_keep_the_apps_lock(tmp_path: Path) -> None:
         os.close(fd)
         assert path.exists() and alive_lock.is_held(tmp_path, name) is False
     finally:
-        child.terminate()
-        child.join()
+        done.set()
+        child.join(10)
 
 
-def _sleep_a_while(started: Any) -> None:
-    import time
-
+def _run_until_told(started: Any, done: Any) -> None:
     started.set()
-    time.sleep(30)
+    done.wait(30)  # (a child still running while the test looks at the lock)
