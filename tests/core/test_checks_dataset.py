@@ -148,14 +148,14 @@ def test_the_model_to_pick_instead_is_one_the_provider_offers() -> None:
         values, provider="azure", model="gpt-4.1-2025-04-14"
     )
     elsewhere = said("images_need_vision_model", values, provider="fireworks", model="qwen3-8b")
-    assert "No model Fireworks AI offers can; train with OpenAI or Azure OpenAI," in elsewhere
+    assert "None of Fireworks AI's models can; train with OpenAI or Azure OpenAI," in elsewhere
     with pretend_today(date(2027, 1, 7)):  # OpenAI takes no new jobs
         later = said("images_need_vision_model", values, provider="fireworks", model="qwen3-8b")
-    assert "No model Fireworks AI offers can; train with Azure OpenAI, or remove" in later
+    assert "None of Fireworks AI's models can; train with Azure OpenAI, or remove" in later
     pairs = [pair(input={"messages": [U(f"Q{i}?")]}) for i in range(60)]
     dpo = said("method_not_supported", pairs, provider="nebius", model="Qwen/Qwen3-14B")
     assert dpo.endswith(
-        "No model Nebius Token Factory offers can; train with OpenAI or Azure OpenAI."
+        "None of Nebius Token Factory's models can; train with OpenAI or Azure OpenAI."
     )
 
 

@@ -225,8 +225,8 @@ def _pick_instead(catalog: ModelCatalog, info: ModelInfo, method: str) -> str:
     others = {m.provider: catalog.provider(m.provider).label for m in usable}
     here = catalog.provider(info.provider).label
     if not others:
-        return f"No model {here} offers can"
-    return f"No model {here} offers can; train with {_either(list(others.values())[:2])}"
+        return f"None of {here}'s models can"
+    return f"None of {here}'s models can; train with {_either(list(others.values())[:2])}"
 
 
 def _still_trains(catalog: ModelCatalog, model: ModelInfo) -> bool:

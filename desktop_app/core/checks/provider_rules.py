@@ -22,7 +22,7 @@ from typing import Any
 from desktop_app.core.checks import images
 from desktop_app.core.checks.base import Rule, nth
 from desktop_app.core.dataset.jsonline import RecordKind, classify
-from desktop_app.core.models.catalog import ProviderFacts
+from desktop_app.core.models.catalog import ProviderFacts, load_models
 from desktop_app.core.problems import Problem, Severity
 from desktop_app.core.settings.choices import PROVIDERS as PROVIDERS  # re-exported
 
@@ -159,8 +159,6 @@ def with_image_limit(provider: str, problems: list[Problem], value: Any) -> list
     provider takes more (Azure: 64), the finding stays only past that limit, in its words."""
     if not any(p.code == images.TOO_MANY_IMAGES for p in problems):
         return problems  # (nearly always)
-    from desktop_app.core.models.catalog import load_models
-
     try:
         facts = load_models().provider(facts_name(provider))
     except KeyError:  # a provider without facts of its own (a local server)
